@@ -1,0 +1,146 @@
+package data
+
+import (
+	"context"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"wangge/coverage"
+	"wangge/partition"
+)
+
+// Store keeps the territory, plans, workers, tracks, incidents, key places
+// and API tokens. Two implementations pass one conformance suite: the
+// embedded GeoPackage (the default, no server) and PostGIS.
+//
+// Every Put* method is an upsert of a batch and is atomic: when one item is
+// rejected, nothing of the batch is stored. Get-by-id methods return an
+// error wrapping ErrNotFound when there is no such item.
+type Store interface {
+	// Ping reports whether the store can be reached.
+	Ping(ctx context.Context) error
+	// Close releases the store; acknowledged writes are durable.
+	Close() error
+
+	PutAreas(ctx context.Context, areas []partition.Area) error
+	Area(ctx context.Context, id partition.AreaID) (partition.Area, error)
+	Areas(ctx context.Context) ([]partition.Area, error)
+	DeleteArea(ctx context.Context, id partition.AreaID) error
+
+	PutBlocks(ctx context.Context, blocks []partition.Block) error
+	Block(ctx context.Context, id partition.BlockID) (partition.Block, error)
+	// Blocks lists blocks ordered by id, filtered by q.
+	Blocks(ctx context.Context, q BlockQuery) ([]partition.Block, error)
+	DeleteBlock(ctx context.Context, id partition.BlockID) error
+
+	PutBuildings(ctx context.Context, buildings []partition.Building) error
+	Building(ctx context.Context, id partition.BuildingID) (partition.Building, error)
+	Buildings(ctx context.Context, q BBoxQuery) ([]partition.Building, error)
+	DeleteBuilding(ctx context.Context, id partition.BuildingID) error
+
+	// PutPlan stores a plan with all its grids, replacing any earlier
+	// version of the same plan.
+	PutPlan(ctx context.Context, p partition.Plan) error
+	Plan(ctx context.Context, id partition.PlanID) (partition.Plan, error)
+	// Plans lists the plans ordered by creation time, without their grids.
+	Plans(ctx context.Context) ([]partition.Plan, error)
+	DeletePlan(ctx context.Context, id partition.PlanID) error
+
+	PutWorkers(ctx context.Context, workers []coverage.Worker) error
+	Worker(ctx context.Context, id coverage.WorkerID) (coverage.Worker, error)
+	WorkerByDevice(ctx context.Context, deviceID string) (coverage.Worker, error)
+	Workers(ctx context.Context) ([]coverage.Worker, error)
+	DeleteWorker(ctx context.Context, id coverage.WorkerID) error
+
+	// PutTrackPoints stores fixes idempotently on (worker, time): a fix
+	// already stored for that worker and instant is left as it is. It
+	// returns how many fixes were new.
+	PutTrackPoints(ctx context.Context, pts []coverage.TrackPoint) (int, error)
+	// TrackPoints lists fixes ordered by worker, then time.
+	TrackPoints(ctx context.Context, q TrackQuery) ([]coverage.TrackPoint, error)
+	DeleteTrackPoints(ctx context.Context, q TrackQuery) (int, error)
+
+	PutIncidents(ctx context.Context, incidents []coverage.Incident) error
+	Incident(ctx context.Context, id coverage.IncidentID) (coverage.Incident, error)
+	Incidents(ctx context.Context, q IncidentQuery) ([]coverage.Incident, error)
+	DeleteIncident(ctx context.Context, id coverage.IncidentID) error
+
+	PutKeyPlaces(ctx context.Context, places []coverage.KeyPlace) error
+	KeyPlace(ctx context.Context, id coverage.KeyPlaceID) (coverage.KeyPlace, error)
+	KeyPlaces(ctx context.Context, q BBoxQuery) ([]coverage.KeyPlace, error)
+	DeleteKeyPlace(ctx context.Context, id coverage.KeyPlaceID) error
+
+	PutToken(ctx context.Context, t Token) error
+	// TokenByHash finds a token by the SHA-256 of its secret.
+	TokenByHash(ctx context.Context, hash string) (Token, error)
+	DeleteToken(ctx context.Context, id string) error
+}
+
+// BBoxQuery filters by bounding box (WGS-84); a nil BBox means everywhere.
+// Limit 0 means no limit; After skips ids up to and including it (keyset
+// paging).
+type BBoxQuery struct {
+	BBox  *orb.Bound
+	After string
+	Limit int
+}
+
+// BlockQuery filters blocks.
+type BlockQuery struct {
+	BBoxQuery
+	Parent partition.AreaID // empty: any
+}
+
+// TrackQuery filters track points. Zero fields do not filter; From is
+// inclusive and To exclusive.
+type TrackQuery struct {
+	Worker coverage.WorkerID
+	From   time.Time
+	To     time.Time
+	BBox   *orb.Bound
+	Limit  int
+}
+
+// IncidentQuery filters incidents. Zero fields do not filter; From is
+// inclusive and To exclusive on the report time.
+type IncidentQuery struct {
+	BBoxQuery
+	Status []coverage.IncidentStatus
+	Grid   partition.GridID
+	From   time.Time
+	To     time.Time
+}
+
+// Role is what an API token may do.
+type Role string
+
+// The API roles, from most to least powerful.
+const (
+	RoleAdmin   Role = "admin"
+	RolePlanner Role = "planner"
+	RoleLeader  Role = "leader"
+	RoleWorker  Role = "worker"
+	RoleViewer  Role = "viewer"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleAdmin, RolePlanner, RoleLeader, RoleWorker, RoleViewer:
+		return true
+	}
+	return false
+}
+
+// Token is an API bearer token. Only the SHA-256 hash of its secret is
+// kept; the secret is shown once when the token is created. Worker and Grid
+// scope a worker's or a leader's token.
+type Token struct {
+	ID      string
+	Hash    string
+	Role    Role
+	Worker  coverage.WorkerID
+	Grid    partition.GridID
+	Created time.Time
+}
