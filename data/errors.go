@@ -1,6 +1,29 @@
 package data
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // ErrNotFound is wrapped by every error that reports a missing item.
 var ErrNotFound = errors.New("data: not found")
+
+// ErrInvalid is wrapped by every error that rejects an item passed to a
+// Put method (empty id, unknown role or status, missing geometry, …).
+var ErrInvalid = errors.New("data: invalid item")
+
+// ItemError names the item of a batch that was rejected: its kind, its
+// position in the batch and its id. It wraps the reason, which wraps
+// ErrInvalid for bad input or the database's error otherwise.
+type ItemError struct {
+	Kind  string // "block", "track point", …
+	Index int    // position in the batch, from 0
+	ID    string
+	Err   error
+}
+
+func (e *ItemError) Error() string {
+	return fmt.Sprintf("data: %s %d (id %q): %v", e.Kind, e.Index, e.ID, e.Err)
+}
+
+func (e *ItemError) Unwrap() error { return e.Err }
