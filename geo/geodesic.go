@@ -1,0 +1,222 @@
+package geo
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+)
+
+// WGS-84 ellipsoid.
+const (
+	wgsA  = 6378137.0         // semi-major axis, m
+	wgsF  = 1 / 298.257223563 // flattening
+	wgsB  = wgsA * (1 - wgsF) // semi-minor axis, m
+	wgsE2 = wgsF * (2 - wgsF) // first eccentricity squared
+	rad   = math.Pi / 180     // degrees to radians
+)
+
+// Authalic sphere: the sphere with the ellipsoid's surface area, onto which
+// the ellipsoid maps with areas preserved when latitude φ is replaced by
+// the authalic latitude β = asin(q(φ)/q(90°)).
+var (
+	wgsE     = math.Sqrt(wgsE2)
+	qPole    = authalicQ(1)
+	authalR2 = wgsA * wgsA * qPole / 2 // squared authalic radius, m²
+)
+
+// authalicQ is q(φ) of the authalic latitude, given sin φ.
+func authalicQ(sinPhi float64) float64 {
+	es := wgsE * sinPhi
+	return (1 - wgsE2) * (sinPhi/(1-es*es) - math.Log((1-es)/(1+es))/(2*wgsE))
+}
+
+// authalicLat returns the authalic latitude in radians of a geodetic
+// latitude in degrees.
+func authalicLat(latDeg float64) float64 {
+	s := authalicQ(math.Sin(latDeg*rad)) / qPole
+	return math.Asin(math.Max(-1, math.Min(1, s)))
+}
+
+// Area returns the area in square metres of a Polygon or MultiPolygon on the
+// WGS-84 ellipsoid (holes subtract; rings may wind either way; the result
+// is never negative). Other geometries have no area and give 0.
+//
+// The rings are mapped to the authalic sphere, which preserves area, and
+// the area is the spherical excess of the great-circle polygon there. Edges
+// that are geodesics on the ellipsoid are not quite great circles on the
+// authalic sphere; for edges up to tens of kilometres the difference is
+// below one part in a million of the area.
+func Area(g orb.Geometry) float64 {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return polygonArea(g)
+	case orb.MultiPolygon:
+		var sum float64
+		for _, p := range g {
+			sum += polygonArea(p)
+		}
+		return sum
+	case orb.Ring:
+		return math.Abs(ringArea(g))
+	}
+	return 0
+}
+
+func polygonArea(p orb.Polygon) float64 {
+	if len(p) == 0 {
+		return 0
+	}
+	a := math.Abs(ringArea(p[0]))
+	for _, h := range p[1:] {
+		a -= math.Abs(ringArea(h))
+	}
+	return math.Max(a, 0)
+}
+
+// ringArea is the signed area of a ring (positive counter-clockwise), in m².
+// Each edge contributes the excess of the triangle it makes with the north
+// pole: tan(E/2) = tan(Δλ/2)·(t1+t2)/(1+t1·t2), t = tan(β/2).
+func ringArea(r orb.Ring) float64 {
+	n := len(r)
+	if n < 3 {
+		return 0
+	}
+	if r[0] == r[n-1] {
+		n--
+	}
+	var sum float64
+	prev := r[n-1]
+	tPrev := math.Tan(authalicLat(prev[1]) / 2)
+	for i := 0; i < n; i++ {
+		cur := r[i]
+		t := math.Tan(authalicLat(cur[1]) / 2)
+		dl := normLon(cur[0]-prev[0]) * rad
+		sum += 2 * math.Atan2(math.Tan(dl/2)*(tPrev+t), 1+tPrev*t)
+		prev, tPrev = cur, t
+	}
+	// The triangles are measured from the north pole, so the sum is the
+	// negated counter-clockwise area of the part the ring encloses.
+	return sum * authalR2
+}
+
+// normLon brings a longitude difference in degrees into (-180, 180].
+func normLon(d float64) float64 {
+	for d > 180 {
+		d -= 360
+	}
+	for d <= -180 {
+		d += 360
+	}
+	return d
+}
+
+// Perimeter returns the total geodesic length in metres of every ring of a
+// Polygon or MultiPolygon; other geometries give 0.
+func Perimeter(g orb.Geometry) float64 {
+	var sum float64
+	switch g := g.(type) {
+	case orb.Polygon:
+		for _, r := range g {
+			sum += Length(orb.LineString(r))
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			sum += Perimeter(p)
+		}
+	case orb.Ring:
+		sum = Length(orb.LineString(g))
+	}
+	return sum
+}
+
+// Length returns the geodesic length in metres of a line string.
+func Length(ls orb.LineString) float64 {
+	var sum float64
+	for i := 1; i < len(ls); i++ {
+		sum += Distance(ls[i-1], ls[i])
+	}
+	return sum
+}
+
+// Distance returns the geodesic distance in metres between two points
+// (lon, lat in degrees) on the WGS-84 ellipsoid, by Vincenty's inverse
+// method (accurate to a fraction of a millimetre). For nearly antipodal
+// points, where that iteration does not converge, it falls back to the
+// Andoyer-Lambert approximation, within about 0.01% of the true distance.
+func Distance(a, b orb.Point) float64 {
+	if a == b {
+		return 0
+	}
+	if d, ok := vincenty(a, b); ok {
+		return d
+	}
+	return andoyerLambert(a, b)
+}
+
+// vincenty is Vincenty's (1975) inverse formula; ok is false when the
+// longitude iteration does not converge.
+func vincenty(a, b orb.Point) (float64, bool) {
+	L := normLon(b[0]-a[0]) * rad
+	u1 := math.Atan((1 - wgsF) * math.Tan(a[1]*rad))
+	u2 := math.Atan((1 - wgsF) * math.Tan(b[1]*rad))
+	sinU1, cosU1 := math.Sincos(u1)
+	sinU2, cosU2 := math.Sincos(u2)
+
+	lambda := L
+	for iter := 0; iter < 200; iter++ {
+		sinL, cosL := math.Sincos(lambda)
+		x := cosU2 * sinL
+		y := cosU1*sinU2 - sinU1*cosU2*cosL
+		sinSigma := math.Hypot(x, y)
+		if sinSigma == 0 {
+			return 0, true // coincident points
+		}
+		cosSigma := sinU1*sinU2 + cosU1*cosU2*cosL
+		sigma := math.Atan2(sinSigma, cosSigma)
+		sinAlpha := cosU1 * cosU2 * sinL / sinSigma
+		cos2Alpha := 1 - sinAlpha*sinAlpha
+		cos2SigmaM := 0.0 // both points on the equator
+		if cos2Alpha != 0 {
+			cos2SigmaM = cosSigma - 2*sinU1*sinU2/cos2Alpha
+		}
+		C := wgsF / 16 * cos2Alpha * (4 + wgsF*(4-3*cos2Alpha))
+		prev := lambda
+		lambda = L + (1-C)*wgsF*sinAlpha*(sigma+C*sinSigma*(cos2SigmaM+C*cosSigma*(-1+2*cos2SigmaM*cos2SigmaM)))
+		if math.Abs(lambda) > math.Pi {
+			return 0, false
+		}
+		if math.Abs(lambda-prev) < 1e-12 {
+			u2sq := cos2Alpha * (wgsA*wgsA - wgsB*wgsB) / (wgsB * wgsB)
+			A := 1 + u2sq/16384*(4096+u2sq*(-768+u2sq*(320-175*u2sq)))
+			B := u2sq / 1024 * (256 + u2sq*(-128+u2sq*(74-47*u2sq)))
+			c2 := cos2SigmaM * cos2SigmaM
+			dSigma := B * sinSigma * (cos2SigmaM + B/4*(cosSigma*(-1+2*c2)-B/6*cos2SigmaM*(-3+4*sinSigma*sinSigma)*(-3+4*c2)))
+			return wgsB * A * (sigma - dSigma), true
+		}
+	}
+	return 0, false
+}
+
+// andoyerLambert is Lambert's first-order ellipsoidal correction of the
+// great-circle distance between the reduced latitudes.
+func andoyerLambert(a, b orb.Point) float64 {
+	b1 := math.Atan((1 - wgsF) * math.Tan(a[1]*rad))
+	b2 := math.Atan((1 - wgsF) * math.Tan(b[1]*rad))
+	dl := normLon(b[0]-a[0]) * rad
+	hav := math.Pow(math.Sin((b2-b1)/2), 2) + math.Cos(b1)*math.Cos(b2)*math.Pow(math.Sin(dl/2), 2)
+	sigma := 2 * math.Asin(math.Sqrt(math.Min(1, hav)))
+	P, Q := (b1+b2)/2, (b2-b1)/2
+	sinP, cosP := math.Sincos(P)
+	sinQ, cosQ := math.Sincos(Q)
+	var x, y float64
+	if c := math.Cos(sigma / 2); c > 1e-12 {
+		x = (sigma - math.Sin(sigma)) * sinP * sinP * cosQ * cosQ / (c * c)
+	}
+	if s := math.Sin(sigma / 2); s > 1e-12 {
+		y = (sigma + math.Sin(sigma)) * cosP * cosP * sinQ * sinQ / (s * s)
+	}
+	d := wgsA * (sigma - wgsF/2*(x+y))
+	// Close to the antipode x grows without bound; keep the result between
+	// the arc lengths of the central angle on the minor and major radii.
+	return math.Max(wgsB*sigma, math.Min(wgsA*sigma, d))
+}

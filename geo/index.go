@@ -1,0 +1,224 @@
+package geo
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+	"github.com/tidwall/rtree"
+)
+
+// Index finds the polygons that contain a point, for point → block or
+// point → grid lookups. Polygons are kept in an R-tree by bounds; each
+// polygon also gets, at Insert, its edges sorted into horizontal bands so
+// that a point-in-polygon test looks only at the few edges level with the
+// point.
+//
+// Boundary rule: a point is inside when a ray from it towards +x crosses the
+// polygon's edges an odd number of times, an edge counting when the point
+// lies in [lower end, upper end) of its y range and strictly left of it.
+// So a point on a left or bottom edge is inside and one on a right or top
+// edge is outside, and a point on an edge two polygons share (with the same
+// two vertices) is inside exactly one of them: lookups over a tiling of
+// blocks never answer "none" or "both" along the seams.
+//
+// An Index is not safe for concurrent Insert; concurrent searches after the
+// last Insert are safe.
+type Index[K comparable] struct {
+	tree  rtree.RTreeG[int32]
+	parts []indexedPart[K]
+	n     int
+}
+
+// indexedPart is one Polygon (a MultiPolygon adds one per member).
+type indexedPart[K comparable] struct {
+	id       K
+	multi    bool // one of several parts of a MultiPolygon
+	bound    orb.Bound
+	bandLo   float64 // y of the bottom of band 0
+	bandInvH float64 // bands per degree of y
+	bands    [][]bandEdge
+	rings    []orb.Ring // kept for Intersecting
+}
+
+// bandEdge is an edge with its lower end first (so that two polygons
+// sharing an edge compute identical crossings) and its inverse slope.
+type bandEdge struct {
+	x0, y0, y1, dxdy float64
+}
+
+// edgesPerBand is the number of edges a band holds on average; bands are
+// made until that is reached, up to maxBands.
+const (
+	edgesPerBand = 4
+	maxBands     = 1024
+)
+
+// NewIndex returns an empty index.
+func NewIndex[K comparable]() *Index[K] { return &Index[K]{} }
+
+// Len returns the number of geometries inserted.
+func (ix *Index[K]) Len() int { return ix.n }
+
+// Insert adds a Polygon or MultiPolygon (an orb.Ring counts as a Polygon
+// of one ring) under id. Other geometries, which enclose no area, are not
+// added. Holes are respected; rings may wind either way.
+func (ix *Index[K]) Insert(id K, g orb.Geometry) {
+	switch g := g.(type) {
+	case orb.Polygon:
+		ix.insertPart(id, g, false)
+	case orb.MultiPolygon:
+		for _, p := range g {
+			ix.insertPart(id, p, len(g) > 1)
+		}
+	case orb.Ring:
+		ix.insertPart(id, orb.Polygon{g}, false)
+	default:
+		return
+	}
+	ix.n++
+}
+
+func (ix *Index[K]) insertPart(id K, p orb.Polygon, multi bool) {
+	if len(p) == 0 || len(p[0]) == 0 {
+		return
+	}
+	part := indexedPart[K]{id: id, multi: multi, bound: p.Bound(), rings: p}
+	var edges []bandEdge
+	for _, r := range p {
+		for i := range r {
+			a, b := r[i], r[(i+1)%len(r)]
+			if a[1] == b[1] {
+				continue // horizontal edges never count as crossings
+			}
+			if a[1] > b[1] {
+				a, b = b, a
+			}
+			edges = append(edges, bandEdge{x0: a[0], y0: a[1], y1: b[1], dxdy: (b[0] - a[0]) / (b[1] - a[1])})
+		}
+	}
+	nb := min(max(len(edges)/edgesPerBand, 1), maxBands)
+	h := part.bound.Max[1] - part.bound.Min[1]
+	part.bandLo = part.bound.Min[1]
+	if h > 0 {
+		part.bandInvH = float64(nb) / h
+	}
+	part.bands = make([][]bandEdge, nb)
+	for _, e := range edges {
+		lo, hi := part.band(e.y0), part.band(e.y1)
+		for k := lo; k <= hi; k++ {
+			part.bands[k] = append(part.bands[k], e)
+		}
+	}
+	ix.tree.Insert(part.bound.Min, part.bound.Max, int32(len(ix.parts)))
+	ix.parts = append(ix.parts, part)
+}
+
+// band returns the band holding y, clamped to the existing bands.
+func (part *indexedPart[K]) band(y float64) int {
+	k := int((y - part.bandLo) * part.bandInvH)
+	return min(max(k, 0), len(part.bands)-1)
+}
+
+// contains is the crossing-number test described on Index.
+func (part *indexedPart[K]) contains(p orb.Point) bool {
+	x, y := p[0], p[1]
+	in := false
+	for _, e := range part.bands[part.band(y)] {
+		if e.y0 <= y && y < e.y1 && x < e.x0+(y-e.y0)*e.dxdy {
+			in = !in
+		}
+	}
+	return in
+}
+
+// Search calls iter with the id of every polygon containing p, until iter
+// returns false. A MultiPolygon's id is given once (its valid parts do not
+// overlap).
+func (ix *Index[K]) Search(p orb.Point, iter func(id K) bool) {
+	if math.IsNaN(p[0]) || math.IsNaN(p[1]) {
+		return
+	}
+	ix.tree.Search(p, p, func(_, _ [2]float64, i int32) bool {
+		part := &ix.parts[i]
+		if part.contains(p) {
+			return iter(part.id)
+		}
+		return true
+	})
+}
+
+// Lookup returns the id of a polygon containing p, and whether there is
+// one. Over polygons that do not overlap (blocks, grids) it is the one.
+func (ix *Index[K]) Lookup(p orb.Point) (K, bool) {
+	var id K
+	found := false
+	ix.Search(p, func(k K) bool {
+		id, found = k, true
+		return false
+	})
+	return id, found
+}
+
+// Intersecting calls iter with the id of every polygon that shares at least
+// one point with the bound b (its interior, edges or corners), each id
+// once, until iter returns false.
+func (ix *Index[K]) Intersecting(b orb.Bound, iter func(id K) bool) {
+	var seen map[K]bool
+	ix.tree.Search(b.Min, b.Max, func(_, _ [2]float64, i int32) bool {
+		part := &ix.parts[i]
+		if part.multi && seen[part.id] {
+			return true
+		}
+		if !part.intersectsBound(b) {
+			return true
+		}
+		if part.multi {
+			if seen == nil {
+				seen = make(map[K]bool)
+			}
+			seen[part.id] = true
+		}
+		return iter(part.id)
+	})
+}
+
+// intersectsBound reports whether the polygon and the rectangle meet: an
+// edge touches the rectangle, or the rectangle lies inside the polygon.
+func (part *indexedPart[K]) intersectsBound(b orb.Bound) bool {
+	if b.Contains(part.bound.Min) && b.Contains(part.bound.Max) {
+		return true
+	}
+	for _, r := range part.rings {
+		for i := range r {
+			if segmentMeetsBound(r[i], r[(i+1)%len(r)], b) {
+				return true
+			}
+		}
+	}
+	return part.contains(b.Center())
+}
+
+// segmentMeetsBound reports whether the closed segment a-b meets the closed
+// rectangle b, by clipping the segment's parameter range to each slab.
+func segmentMeetsBound(a, c orb.Point, b orb.Bound) bool {
+	t0, t1 := 0.0, 1.0
+	for axis := 0; axis < 2; axis++ {
+		d := c[axis] - a[axis]
+		lo, hi := b.Min[axis], b.Max[axis]
+		if d == 0 {
+			if a[axis] < lo || a[axis] > hi {
+				return false
+			}
+			continue
+		}
+		u0, u1 := (lo-a[axis])/d, (hi-a[axis])/d
+		if u0 > u1 {
+			u0, u1 = u1, u0
+		}
+		t0, t1 = math.Max(t0, u0), math.Min(t1, u1)
+		if t0 > t1 {
+			return false
+		}
+	}
+	return true
+}
