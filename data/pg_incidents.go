@@ -1,0 +1,176 @@
+package data
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"wangge/coverage"
+)
+
+var (
+	pgIncidentCols = []string{"id", "category", "description", "address", "media_url", "geom", "status",
+		"level", "reporter", "grid", "reported", "updated", "satisfied", "score"}
+	pgIncidentSelect = `SELECT id, category, description, address, media_url, ST_X(geom), ST_Y(geom), status,
+		level, reporter, grid, reported, updated, satisfied, score FROM incidents`
+	pgEventInsert = `INSERT INTO incident_events (incident, seq, t, actor, from_status, to_status, level, note)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (incident, seq) DO NOTHING`
+	pgEventSelect = `SELECT incident, t, actor, from_status, to_status, level, note FROM incident_events`
+)
+
+// pgIncidentUpsert is the upsert of one incident row; its location is sent
+// as longitude and latitude ($6, $15).
+var pgIncidentUpsert = func() string {
+	vals := pgParams(len(pgIncidentCols))
+	vals[5] = pgPointArg(6, 15)
+	return pgUpsert("incidents", []string{"id"}, pgIncidentCols, vals)
+}()
+
+// PutIncidents upserts incidents with their events in one transaction.
+// Events are append-only: those already stored keep their stored form, the
+// ones past them are added, and a batch that gives an incident fewer
+// events than are stored is refused.
+func (s *PostGIS) PutIncidents(ctx context.Context, incidents []coverage.Incident) error {
+	id := func(in coverage.Incident) string { return string(in.ID) }
+	if err := checkBatch("incident", incidents, id, checkIncident); err != nil {
+		return err
+	}
+	if len(incidents) == 0 {
+		return nil
+	}
+	return s.pgTx(ctx, func(tx pgx.Tx) error {
+		err := pgSendBatch(ctx, tx, "incident", pgIncidentUpsert, incidents, id,
+			func(in coverage.Incident) ([]any, error) {
+				return []any{in.ID, in.Category, in.Description, in.Address, in.MediaURL, in.Location[0],
+					in.Status, in.Level, in.Reporter, in.Grid, pgTime(in.Reported), pgTime(in.Updated),
+					in.Satisfied, in.Score, in.Location[1]}, nil
+			})
+		if err != nil {
+			return err
+		}
+		b := &pgx.Batch{}
+		for _, in := range incidents {
+			for i, e := range in.Events {
+				b.Queue(pgEventInsert, in.ID, i, pgTime(e.Time), e.Actor, e.From, e.To, e.Level, e.Note)
+			}
+		}
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return fmt.Errorf("data: incident events: %w", err)
+		}
+		return pgCheckEvents(ctx, tx, incidents)
+	})
+}
+
+// pgCheckEvents refuses the batch when an incident has more events stored
+// than the batch gives it: its history would be cut.
+func pgCheckEvents(ctx context.Context, tx pgx.Tx, incidents []coverage.Incident) error {
+	b := &pgx.Batch{}
+	for _, in := range incidents {
+		b.Queue("SELECT count(*) FROM incident_events WHERE incident = $1", in.ID)
+	}
+	res := tx.SendBatch(ctx, b)
+	defer res.Close()
+	for i, in := range incidents {
+		var n int
+		if err := res.QueryRow().Scan(&n); err != nil {
+			return &ItemError{Kind: "incident", Index: i, ID: string(in.ID), Err: err}
+		}
+		if n > len(in.Events) {
+			return &ItemError{Kind: "incident", Index: i, ID: string(in.ID),
+				Err: invalid("%d events given but %d stored; events are append-only", len(in.Events), n)}
+		}
+	}
+	return nil
+}
+
+func pgScanIncident(row pgx.Row) (coverage.Incident, error) {
+	var in coverage.Incident
+	err := row.Scan(&in.ID, &in.Category, &in.Description, &in.Address, &in.MediaURL,
+		&in.Location[0], &in.Location[1], &in.Status, &in.Level, &in.Reporter, &in.Grid,
+		pgTimeDst{&in.Reported}, pgTimeDst{&in.Updated}, &in.Satisfied, &in.Score)
+	return in, err
+}
+
+// pgEvent is an event with the incident it belongs to.
+type pgEvent struct {
+	incident coverage.IncidentID
+	coverage.IncidentEvent
+}
+
+func pgScanEvent(row pgx.Row) (pgEvent, error) {
+	var e pgEvent
+	err := row.Scan(&e.incident, pgTimeDst{&e.Time}, &e.Actor, &e.From, &e.To, &e.Level, &e.Note)
+	return e, err
+}
+
+// pgIncidents reads the incidents a query selects and their events, in one
+// snapshot.
+func (s *PostGIS) pgIncidents(ctx context.Context, sql string, args []any) ([]coverage.Incident, error) {
+	var out []coverage.Incident
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+		func(tx pgx.Tx) error {
+			var err error
+			if out, err = pgCollect(ctx, tx, sql, args, pgScanIncident); err != nil || len(out) == 0 {
+				return err
+			}
+			ids := make([]string, len(out))
+			at := make(map[coverage.IncidentID]int, len(out))
+			for i, in := range out {
+				ids[i] = string(in.ID)
+				at[in.ID] = i
+			}
+			events, err := pgCollect(ctx, tx, pgEventSelect+" WHERE incident = ANY($1) ORDER BY incident, seq",
+				[]any{ids}, pgScanEvent)
+			for _, e := range events {
+				in := &out[at[e.incident]]
+				in.Events = append(in.Events, e.IncidentEvent)
+			}
+			return err
+		})
+	return out, err
+}
+
+// Incident returns one incident with its events.
+func (s *PostGIS) Incident(ctx context.Context, id coverage.IncidentID) (coverage.Incident, error) {
+	out, err := s.pgIncidents(ctx, pgIncidentSelect+" WHERE id = $1", []any{id})
+	if err == nil && len(out) == 0 {
+		err = pgx.ErrNoRows
+	}
+	if err != nil {
+		return coverage.Incident{}, pgGetErr("incident", string(id), err)
+	}
+	return out[0], nil
+}
+
+// Incidents lists incidents with their events ordered by id, filtered by q.
+func (s *PostGIS) Incidents(ctx context.Context, q IncidentQuery) ([]coverage.Incident, error) {
+	var w pgWhere
+	if len(q.Status) > 0 {
+		st := make([]string, len(q.Status))
+		for i, v := range q.Status {
+			st[i] = string(v)
+		}
+		w.add("status = ANY(?)", st)
+	}
+	if q.Grid != "" {
+		w.add("grid = ?", q.Grid)
+	}
+	if !q.From.IsZero() {
+		w.add("reported >= ?", q.From)
+	}
+	if !q.To.IsZero() {
+		w.add("reported < ?", q.To)
+	}
+	tail := w.page(q.BBoxQuery)
+	out, err := s.pgIncidents(ctx, pgIncidentSelect+w.sql()+tail, w.args)
+	if err != nil {
+		return nil, fmt.Errorf("data: list incidents: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteIncident deletes one incident and its events.
+func (s *PostGIS) DeleteIncident(ctx context.Context, id coverage.IncidentID) error {
+	return s.pgDelete(ctx, "incident", "incidents", "", string(id))
+}

@@ -1,0 +1,290 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"wangge/coverage"
+	"wangge/data/pgtest"
+	"wangge/partition"
+)
+
+// pgOpen opens a PostGIS store on dsn, closed when the test ends.
+func pgOpen(t testing.TB, dsn string) *PostGIS {
+	t.Helper()
+	s, err := OpenPostGIS(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// pgSquare is a closed counter-clockwise square with its south-west corner
+// at (lon, lat).
+func pgSquare(lon, lat, side float64) orb.MultiPolygon {
+	return orb.MultiPolygon{{{{lon, lat}, {lon + side, lat}, {lon + side, lat + side}, {lon, lat + side}, {lon, lat}}}}
+}
+
+func TestPostGISTrackPartitions(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	s := pgOpen(t, dsn)
+	at := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 8, 0, 0, 0, time.UTC) }
+	fix := func(w string, tm time.Time) coverage.TrackPoint {
+		return coverage.TrackPoint{Worker: coverage.WorkerID(w), Time: tm, Point: orb.Point{117.55, 34.86}}
+	}
+	// A fix of a month with no partition yet lands in the default
+	// partition; the partition made later must take it over.
+	if _, err := s.pool.Exec(ctx, `INSERT INTO track_points VALUES ('w0', '2030-05-02T00:00:00Z',
+		ST_SetSRID(ST_MakePoint(117.5, 34.8), 4326), 0, 0, 0, 0, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	batch := []coverage.TrackPoint{
+		fix("w1", at(2026, time.November, 30)),
+		fix("w1", at(2026, time.December, 1)),
+		fix("w2", at(2027, time.January, 1)),
+		fix("w2", at(2027, time.January, 1)), // same worker and instant: one row
+		fix("w0", at(2030, time.May, 3)),
+	}
+	steps := []struct {
+		name  string
+		store func() *PostGIS
+		want  int
+	}{
+		{"first", func() *PostGIS { return s }, 4},
+		{"again", func() *PostGIS { return s }, 0},
+		{"again from a new store", func() *PostGIS { return pgOpen(t, dsn) }, 0},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			n, err := st.store().PutTrackPoints(ctx, batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != st.want {
+				t.Errorf("PutTrackPoints stored %d new fixes, want %d", n, st.want)
+			}
+		})
+	}
+	rows, err := s.pool.Query(ctx, `SELECT c.relname, (SELECT count(*) FROM track_points p WHERE p.tableoid = c.oid)
+		FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+		WHERE i.inhparent = 'track_points'::regclass ORDER BY c.relname`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for rows.Next() {
+		var name string
+		var n int
+		if err := rows.Scan(&name, &n); err != nil {
+			t.Fatal(err)
+		}
+		got[name] = n
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"track_points_default": 0, "track_points_202611": 1, "track_points_202612": 1,
+		"track_points_202701": 1, "track_points_203005": 2}
+	if len(got) != len(want) {
+		t.Errorf("partitions %v, want %v", got, want)
+	}
+	for name, n := range want {
+		if got[name] != n {
+			t.Errorf("partition %s holds %d rows, want %d", name, got[name], n)
+		}
+	}
+}
+
+func TestPostGISBatchIsAtomic(t *testing.T) {
+	ctx := context.Background()
+	s := pgOpen(t, pgtest.DSN(t))
+	// The third ring is not closed: it passes the shared checks but
+	// PostGIS refuses it, inside the transaction.
+	open := orb.MultiPolygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 1}}}}
+	blocks := []partition.Block{
+		{ID: "a", Geometry: pgSquare(0, 0, 1)},
+		{ID: "b", Geometry: pgSquare(1, 0, 1)},
+		{ID: "c", Geometry: open},
+	}
+	err := s.PutBlocks(ctx, blocks)
+	var ie *ItemError
+	if !errors.As(err, &ie) || ie.Index != 2 || ie.ID != "c" {
+		t.Fatalf("PutBlocks error %v, want an ItemError naming block 2 (c)", err)
+	}
+	got, err := s.Blocks(ctx, BlockQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 0 {
+		t.Errorf("%d blocks stored after a failed batch, want 0", len(got))
+	}
+}
+
+func TestPostGISGeometryValid(t *testing.T) {
+	const file = "../../shared/data/blocks/providence_blocks.geojson"
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Skipf("needs %s: %v", file, err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s := pgOpen(t, pgtest.DSN(t))
+	blocks := make([]partition.Block, 0, len(fc.Features))
+	srcJSON := make([]string, 0, len(fc.Features))
+	for _, f := range fc.Features {
+		var mp orb.MultiPolygon
+		switch g := f.Geometry.(type) {
+		case orb.Polygon:
+			mp = orb.MultiPolygon{g}
+		case orb.MultiPolygon:
+			mp = g
+		default:
+			t.Fatalf("block %v: geometry %s", f.Properties["id"], f.Geometry.GeoJSONType())
+		}
+		blocks = append(blocks, partition.Block{ID: partition.BlockID(f.Properties.MustString("id")), Geometry: mp})
+		gj, err := geojson.NewGeometry(f.Geometry).MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcJSON = append(srcJSON, string(gj))
+	}
+	if err := s.PutBlocks(ctx, blocks); err != nil {
+		t.Fatal(err)
+	}
+	// PostGIS parses the source GeoJSON itself: the referee for what the
+	// store wrote through WKB.
+	if _, err := s.pool.Exec(ctx, `CREATE TABLE src AS
+		SELECT id COLLATE "C" AS id, ST_SetSRID(ST_GeomFromGeoJSON(gj), 4326) AS geom
+		FROM unnest($1::text[], $2::text[]) AS u(id, gj)`, pgBlockIDs(blocks), srcJSON); err != nil {
+		t.Fatal(err)
+	}
+	var n, valid, srid, multi, same, srcValid int
+	err = s.pool.QueryRow(ctx, `SELECT count(*),
+			count(*) FILTER (WHERE ST_IsValid(b.geom)),
+			count(*) FILTER (WHERE ST_SRID(b.geom) = 4326),
+			count(*) FILTER (WHERE GeometryType(b.geom) = 'MULTIPOLYGON'),
+			count(*) FILTER (WHERE ST_OrderingEquals(b.geom, ST_Multi(src.geom))),
+			count(*) FILTER (WHERE ST_IsValid(src.geom))
+		FROM blocks b JOIN src USING (id)`).Scan(&n, &valid, &srid, &multi, &same, &srcValid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(blocks) {
+		t.Fatalf("%d of %d blocks stored", n, len(blocks))
+	}
+	checks := []struct {
+		name string
+		got  int
+		want int
+	}{
+		{"ST_IsValid as valid as the source", valid, srcValid},
+		{"SRID 4326", srid, n},
+		{"typed MultiPolygon", multi, n},
+		{"same vertices as the source", same, n},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s: %d blocks, want %d", c.name, c.got, c.want)
+		}
+	}
+	if srcValid != n {
+		t.Logf("%d of %d source blocks are not valid for PostGIS", n-srcValid, n)
+	}
+}
+
+func pgBlockIDs(blocks []partition.Block) []string {
+	ids := make([]string, len(blocks))
+	for i, b := range blocks {
+		ids[i] = string(b.ID)
+	}
+	return ids
+}
+
+func TestPostGISChanges(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	dsn := pgtest.DSN(t)
+	writer, reader := pgOpen(t, dsn), pgOpen(t, dsn)
+	elsewhere := pgOpen(t, pgtest.DSN(t)) // another schema of the same database
+	lctx, stop := context.WithCancel(ctx)
+	changes, err := reader.Changes(lctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := func(t *testing.T) string {
+		t.Helper()
+		select {
+		case e, ok := <-changes:
+			if !ok {
+				t.Fatal("changes closed")
+			}
+			return e
+		case <-time.After(5 * time.Second):
+			t.Fatal("no change announced within 5 s")
+		}
+		return ""
+	}
+	plan := partition.Plan{ID: "p", Status: partition.PlanDraft, Created: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
+		Grids: []partition.Grid{{ID: "g1", Kind: partition.Basic, Geometry: pgSquare(0, 0, 1)}}}
+	steps := []struct {
+		name  string
+		write func() error
+		want  []string
+	}{
+		{"blocks", func() error {
+			return writer.PutBlocks(ctx, []partition.Block{{ID: "b1", Geometry: pgSquare(0, 0, 1)}})
+		}, []string{"blocks"}},
+		{"plan and grids", func() error { return writer.PutPlan(ctx, plan) }, []string{"plans", "grids"}},
+		// Neither a rolled-back batch, nor incidents, nor a write to
+		// another schema are announced: the next change seen is the
+		// workers'.
+		{"rolled back, then workers", func() error {
+			if err := elsewhere.PutBlocks(ctx, []partition.Block{{ID: "b1", Geometry: pgSquare(0, 0, 1)}}); err != nil {
+				return err
+			}
+			bad := []partition.Block{{ID: "b2", Geometry: pgSquare(0, 0, 1)}, {ID: "b3", Geometry: orb.MultiPolygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 1}}}}}}
+			if err := writer.PutBlocks(ctx, bad); err == nil {
+				return errors.New("a block with an open ring was stored")
+			}
+			in := coverage.Incident{ID: "i1", Status: coverage.StatusReported, Reported: plan.Created, Location: orb.Point{1, 1}}
+			if err := writer.PutIncidents(ctx, []coverage.Incident{in}); err != nil {
+				return err
+			}
+			return writer.PutWorkers(ctx, []coverage.Worker{{ID: "w1", Role: coverage.RoleFullTime}})
+		}, []string{"workers"}},
+		{"delete block", func() error { return writer.DeleteBlock(ctx, "b1") }, []string{"blocks"}},
+		{"delete plan", func() error { return writer.DeletePlan(ctx, "p") }, []string{"plans", "grids"}},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			if err := st.write(); err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range st.want {
+				if got := next(t); got != want {
+					t.Errorf("change %q, want %q", got, want)
+				}
+			}
+		})
+	}
+	stop()
+	select {
+	case e, ok := <-changes:
+		if ok {
+			t.Errorf("change %q after the listener was stopped", e)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("changes not closed within 5 s of the end of its context")
+	}
+}
