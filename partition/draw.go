@@ -1,0 +1,212 @@
+package partition
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+)
+
+// Result is a drawn plan: its grids, the report of its figures and the
+// explanations of anything odd about the input (Report.Notes).
+type Result struct {
+	Grids  []Grid
+	Report Report
+}
+
+// draft is a grid before its geometry and figures are computed.
+type draft struct {
+	kind   GridKind
+	parent string
+	blocks []int32
+	flags  []string
+}
+
+// piece is one connected set of basic blocks inside one parent.
+type piece struct {
+	parent string
+	verts  []int32
+	weight float64
+	k      int
+}
+
+// Draw partitions blocks into dedicated and basic grids under opt. Odd
+// input (parents below --min, islands, unreachable tolerance) does not
+// fail: it gives flagged grids and a note in Report.Notes saying why.
+// Requests no plan can meet (more grids than blocks, more separate pieces
+// than grids) fail with ErrInfeasible.
+func Draw(ctx context.Context, blocks []Block, opt Options) (*Result, error) {
+	start := time.Now()
+	if err := opt.Validate(); err != nil {
+		return nil, err
+	}
+	if len(blocks) == 0 {
+		return nil, fmt.Errorf("%w: no blocks", ErrInput)
+	}
+	w, err := weights(blocks, opt.Weight)
+	if err != nil {
+		return nil, err
+	}
+	e := newEngine(buildGraph(blocks, opt.Gap), w, opt.Seed)
+	var notes []string
+	drafts, basic := dedicatedDrafts(e, blocks, opt)
+	if len(drafts) > 0 {
+		notes = append(notes, fmt.Sprintf("%d dedicated grids from %d blocks with %s in %v",
+			len(drafts), len(blocks)-len(basic), opt.DedicatedField, opt.DedicatedValues))
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	small := opt.Min
+	if opt.CountMode() {
+		small = e.weightOf(basic) / float64(opt.Count) / 2
+	}
+	var pieces []piece
+	for _, par := range groupByParent(blocks, basic, opt.Within) {
+		ps, ds, ns := e.prepareParent(blocks, par.name, par.verts, opt, small)
+		pieces, drafts, notes = append(pieces, ps...), append(drafts, ds...), append(notes, ns...)
+	}
+	per, target, ns, err := allocate(pieces, opt, len(basic))
+	if err != nil {
+		return nil, err
+	}
+	notes = append(notes, ns...)
+	for i := range pieces {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		pc := &pieces[i]
+		win, t := per, target
+		if !opt.CountMode() {
+			t = pc.weight / float64(pc.k)
+		}
+		restarts := 6
+		if len(pc.verts) > 20000 {
+			restarts = 1
+		} else if len(pc.verts) > 2000 {
+			restarts = 3
+		}
+		p0, p1 := e.solve(pc.verts, pc.k, win, t, restarts)
+		members := e.members(pc.verts, p0, p1)
+		for _, m := range members {
+			drafts = append(drafts, draft{kind: Basic, parent: pc.parent, blocks: m})
+		}
+	}
+	res := finish(e, blocks, drafts, opt, per, target)
+	res.Report.Notes = append(notes, toleranceNotes(res, opt, per)...)
+	res.Report.Seconds = math.Round(time.Since(start).Seconds()*1000) / 1000
+	return res, nil
+}
+
+type parentSet struct {
+	name  string
+	verts []int32
+}
+
+// groupByParent splits the basic blocks by the value of the --within
+// field (all in one parent when it is empty), parents in sorted order.
+func groupByParent(blocks []Block, basic []int32, within string) []parentSet {
+	idx := map[string]int{}
+	var out []parentSet
+	for _, v := range basic {
+		name := ""
+		if within != "" {
+			name = blocks[v].Attrs[within]
+		}
+		i, ok := idx[name]
+		if !ok {
+			i = len(out)
+			idx[name] = i
+			out = append(out, parentSet{name: name})
+		}
+		out[i].verts = append(out[i].verts, v)
+	}
+	slices.SortFunc(out, func(a, b parentSet) int { return cmpString(a.name, b.name) })
+	return out
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// allocate fixes the weight window of basic grids and the number of grids
+// of every piece. Bounds mode: the window is [Min, Max] and each piece
+// gets the count nearest its weight over the middle of the window that
+// the window allows. Count mode: the window is the mean ± Tolerance and
+// the Count grids are shared among the pieces by largest remainder.
+func allocate(pieces []piece, opt Options, nBasic int) (window, float64, []string, error) {
+	var notes []string
+	if !opt.CountMode() {
+		per := window{opt.Min, opt.Max}
+		mid := (opt.Min + opt.Max) / 2
+		for i := range pieces {
+			pc := &pieces[i]
+			lo := int(math.Ceil(pc.weight / opt.Max))
+			hi := int(math.Floor(pc.weight / opt.Min))
+			k := max(1, int(math.Round(pc.weight/mid)))
+			switch {
+			case lo > hi:
+				k = max(1, lo)
+				notes = append(notes, fmt.Sprintf("parent %q: a piece of %d blocks totals %g, which no number of grids splits into [%g, %g]; %d grids, some out of bounds",
+					pc.parent, len(pc.verts), pc.weight, opt.Min, opt.Max, k))
+			case k < lo:
+				k = lo
+			case k > hi:
+				k = hi
+			}
+			pc.k = min(k, len(pc.verts))
+		}
+		return per, mid, notes, nil
+	}
+	if opt.Count > nBasic {
+		return window{}, 0, nil, fmt.Errorf("%w: --count %d is more than the %d basic blocks", ErrInfeasible, opt.Count, nBasic)
+	}
+	if len(pieces) > opt.Count {
+		return window{}, 0, nil, fmt.Errorf("%w: --count %d but the basic blocks fall into %d separate pieces (parents and islands); use a larger --count or --gap",
+			ErrInfeasible, opt.Count, len(pieces))
+	}
+	var total float64
+	for _, pc := range pieces {
+		total += pc.weight
+	}
+	mean := total / float64(opt.Count)
+	per := window{mean * (1 - opt.Tolerance), mean * (1 + opt.Tolerance)}
+	left := opt.Count - len(pieces)
+	type rem struct {
+		i int
+		r float64
+	}
+	var rems []rem
+	for i := range pieces {
+		pc := &pieces[i]
+		pc.k = 1
+		share := pc.weight/mean - 1
+		if share > 0 {
+			extra := min(int(share), left, len(pc.verts)-1)
+			pc.k += extra
+			left -= extra
+			rems = append(rems, rem{i, share - float64(extra)})
+		}
+	}
+	slices.SortStableFunc(rems, func(a, b rem) int { return cmpFloat(b.r, a.r) })
+	for j := 0; left > 0 && len(rems) > 0; j = (j + 1) % len(rems) {
+		if pc := &pieces[rems[j].i]; pc.k < len(pc.verts) {
+			pc.k++
+			left--
+		}
+	}
+	for _, pc := range pieces {
+		if avg := pc.weight / float64(pc.k); per.outside(avg) > 0 {
+			notes = append(notes, fmt.Sprintf("parent %q: a piece of %d blocks totals %g for %d grids (%.1f each), %.2f%% from the mean %g: ±%g%% cannot hold there",
+				pc.parent, len(pc.verts), pc.weight, pc.k, avg, 100*(avg-mean)/mean, mean, 100*opt.Tolerance))
+		}
+	}
+	return per, mean, notes, nil
+}

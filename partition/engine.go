@@ -1,0 +1,154 @@
+package partition
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// engine holds the working state of one Draw or Redraw: the graph, block
+// weights, the grid of every block and each grid's running figures.
+type engine struct {
+	g     *graph
+	w     []float64
+	rng   *rand.Rand
+	part  []int32 // grid of each block, -1 while unassigned
+	loc   []int32 // scratch: local index of a block inside bisect, else -1
+	stamp []int32 // scratch: BFS visit marks
+	epoch int32
+	parts []partState
+}
+
+// partState is the running state of one grid under construction.
+type partState struct {
+	w, area, perim float64
+	n              int
+	win            window
+	target         float64
+}
+
+func newEngine(g *graph, w []float64, seed uint64) *engine {
+	n := len(w)
+	e := &engine{g: g, w: w, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		part: make([]int32, n), loc: make([]int32, n), stamp: make([]int32, n)}
+	for i := range n {
+		e.part[i], e.loc[i] = -1, -1
+	}
+	return e
+}
+
+// newPart opens a grid with the given window and returns its index.
+func (e *engine) newPart(win window, target float64) int32 {
+	e.parts = append(e.parts, partState{win: win, target: target})
+	return int32(len(e.parts) - 1)
+}
+
+// assign puts block v into grid p (v must be unassigned), updating the
+// grid's weight, area and perimeter.
+func (e *engine) assign(v, p int32) {
+	ps := &e.parts[p]
+	ps.w += e.w[v]
+	ps.area += e.g.area[v]
+	ps.perim += e.g.perim[v] - 2*e.sharedWith(v, p)
+	ps.n++
+	e.part[v] = p
+}
+
+// unassign takes block v out of its grid.
+func (e *engine) unassign(v int32) {
+	p := e.part[v]
+	ps := &e.parts[p]
+	e.part[v] = -1
+	ps.w -= e.w[v]
+	ps.area -= e.g.area[v]
+	ps.perim -= e.g.perim[v] - 2*e.sharedWith(v, p)
+	ps.n--
+}
+
+// sharedWith is the boundary length block v shares with grid p (v itself
+// excluded).
+func (e *engine) sharedWith(v, p int32) float64 {
+	var s float64
+	for k, u := range e.g.adj[v] {
+		if e.part[u] == p && u != v {
+			s += e.g.shared[v][k]
+		}
+	}
+	return s
+}
+
+// split divides the connected set verts into k grids of weight window per
+// by recursive spanning-tree bisection and returns the new grid indices.
+func (e *engine) split(verts []int32, k int, per window, target float64) []int32 {
+	if k <= 1 || len(verts) <= 1 {
+		p := e.newPart(per, target)
+		for _, v := range verts {
+			e.assign(v, p)
+		}
+		return []int32{p}
+	}
+	k1 := k / 2
+	k2 := k - k1
+	tries := 3
+	if len(verts) < 5000 {
+		tries = 12
+	}
+	c := e.bisect(verts, k1, k2, per, tries)
+	var a, b []int32
+	for i, v := range verts {
+		if c.side[i] {
+			a = append(a, v)
+		} else {
+			b = append(b, v)
+		}
+	}
+	return append(e.split(a, k1, per, target), e.split(b, k2, per, target)...)
+}
+
+// pp is the Polsby-Popper score 4πA/P² of an area and perimeter.
+func pp(area, perim float64) float64 {
+	if perim <= 0 {
+		return 0
+	}
+	return 4 * math.Pi * area / (perim * perim)
+}
+
+// connectedWithout reports whether grid p stays connected when block v
+// leaves it: every neighbour of v in p must reach the first one without
+// passing through v. The search stops as soon as all are found.
+func (e *engine) connectedWithout(v int32) bool {
+	p := e.part[v]
+	var first int32 = -1
+	need := 0
+	e.epoch++
+	for _, u := range e.g.adj[v] {
+		if e.part[u] == p && e.stamp[u] != -e.epoch {
+			e.stamp[u] = -e.epoch // a target, not yet reached
+			need++
+			if first < 0 {
+				first = u
+			}
+		}
+	}
+	if need <= 1 {
+		return true
+	}
+	e.stamp[v] = e.epoch
+	e.stamp[first] = e.epoch
+	need--
+	queue := []int32{first}
+	for len(queue) > 0 && need > 0 {
+		x := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		for _, u := range e.g.adj[x] {
+			if e.part[u] != p || e.stamp[u] == e.epoch {
+				continue
+			}
+			if e.stamp[u] == -e.epoch {
+				need--
+			}
+			e.stamp[u] = e.epoch
+			queue = append(queue, u)
+		}
+	}
+	return need == 0
+}

@@ -1,0 +1,230 @@
+package partition
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/paulmach/orb"
+
+	"wangge/geo"
+)
+
+// finish turns drafts into grids: geometry (the dissolved blocks),
+// figures, flags, codes, in code order, and the report.
+func finish(e *engine, blocks []Block, drafts []draft, opt Options, per window, target float64) *Result {
+	grids := make([]Grid, 0, len(drafts))
+	for _, d := range drafts {
+		gr := Grid{Kind: d.kind, Parent: d.parent, Flags: slices.Clone(d.flags)}
+		slices.SortFunc(d.blocks, func(a, b int32) int { return cmp.Compare(blocks[a].ID, blocks[b].ID) })
+		parts := make([]orb.MultiPolygon, len(d.blocks))
+		for i, v := range d.blocks {
+			gr.Blocks = append(gr.Blocks, blocks[v].ID)
+			gr.Weight += e.w[v]
+			parts[i] = blocks[v].Geometry
+		}
+		gr.Geometry = geo.Dissolve(parts)
+		if !e.connected(d.blocks) {
+			gr.Flags = append(gr.Flags, FlagDisconnected)
+		}
+		if d.kind == Basic && len(d.flags) == 0 && per.outside(gr.Weight) > 0 {
+			gr.Flags = append(gr.Flags, FlagOutOfBounds)
+		}
+		measure(&gr)
+		grids = append(grids, gr)
+	}
+	Number(grids, opt.CodePrefix)
+	rep := Summarize(grids, len(blocks), per.lo, per.hi)
+	rep.Target = target
+	rep.WeightTotal = e.weightOf(allBlocks(len(blocks)))
+	return &Result{Grids: grids, Report: rep}
+}
+
+func allBlocks(n int) []int32 {
+	vs := make([]int32, n)
+	for i := range vs {
+		vs[i] = int32(i)
+	}
+	return vs
+}
+
+// connected reports whether the blocks vs touch as one piece along shared
+// boundaries (or --gap neighbourhood); virtual island ties do not count.
+func (e *engine) connected(vs []int32) bool {
+	if len(vs) <= 1 {
+		return true
+	}
+	in := make(map[int32]bool, len(vs))
+	for _, v := range vs {
+		in[v] = false
+	}
+	in[vs[0]] = true
+	stack, seen := []int32{vs[0]}, 1
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, u := range e.g.adj[x] {
+			if done, ok := in[u]; ok && !done && !e.g.virtual[[2]int32{min(x, u), max(x, u)}] {
+				in[u] = true
+				seen++
+				stack = append(stack, u)
+			}
+		}
+	}
+	return seen == len(vs)
+}
+
+// measure sets the geodesic area, perimeter, Polsby-Popper score
+// (4πA/P²) and convex-hull ratio (A over the area of the convex hull) of
+// a grid from its geometry.
+func measure(g *Grid) {
+	g.AreaM2 = geo.Area(g.Geometry)
+	g.PerimeterM = geo.Perimeter(g.Geometry)
+	g.PolsbyPopper = pp(g.AreaM2, g.PerimeterM)
+	g.HullRatio = 0
+	if h := hullArea(g.Geometry); h > 0 {
+		g.HullRatio = math.Min(1, g.AreaM2/h)
+	}
+}
+
+// hullArea is the geodesic area of the convex hull of a multipolygon:
+// the hull is found in a local metric projection (monotone chain) and its
+// ring projected back.
+func hullArea(mp orb.MultiPolygon) float64 {
+	if len(mp) == 0 {
+		return 0
+	}
+	proj := geo.NewProjection(mp.Bound().Center())
+	var pts []orb.Point
+	for _, p := range mp {
+		if len(p) > 0 {
+			for _, pt := range p[0] {
+				pts = append(pts, proj.Forward(pt))
+			}
+		}
+	}
+	h := convexHull(pts)
+	if len(h) < 3 {
+		return 0
+	}
+	ring := make(orb.Ring, 0, len(h)+1)
+	for _, q := range h {
+		ring = append(ring, proj.Inverse(q))
+	}
+	ring = append(ring, ring[0])
+	return geo.Area(orb.Polygon{ring})
+}
+
+// convexHull returns the hull of pts counter-clockwise, without repeating
+// the first point (Andrew's monotone chain).
+func convexHull(pts []orb.Point) []orb.Point {
+	pts = slices.Clone(pts)
+	slices.SortFunc(pts, func(a, b orb.Point) int {
+		if c := cmp.Compare(a[0], b[0]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a[1], b[1])
+	})
+	pts = slices.Compact(pts)
+	if len(pts) < 3 {
+		return pts
+	}
+	h := make([]orb.Point, 0, 2*len(pts))
+	for _, p := range pts {
+		for len(h) >= 2 && cross(h[len(h)-2], h[len(h)-1], p) <= 0 {
+			h = h[:len(h)-1]
+		}
+		h = append(h, p)
+	}
+	for i, t := len(pts)-2, len(h)+1; i >= 0; i-- {
+		p := pts[i]
+		for len(h) >= t && cross(h[len(h)-2], h[len(h)-1], p) <= 0 {
+			h = h[:len(h)-1]
+		}
+		h = append(h, p)
+	}
+	return h[:len(h)-1]
+}
+
+// Number gives every grid its id in code order: rows of latitude bands
+// from north to south, each band as tall as a typical grid (the square
+// root of the mean grid area), grids in a row from west to east by the
+// longitude of their centroid (ties by first block id). With a 12-digit
+// prefix the id is the 15-digit code prefix+NNN (DB11/T 2157-2023),
+// otherwise "G001", "G002", …. The grids are sorted into that order.
+func Number(grids []Grid, prefix string) {
+	order := codeOrder(grids)
+	sorted := make([]Grid, len(grids))
+	for i, j := range order {
+		sorted[i] = grids[j]
+		sorted[i].ID = code(prefix, i+1)
+	}
+	copy(grids, sorted)
+}
+
+func code(prefix string, seq int) GridID {
+	if prefix == "" {
+		return GridID(fmt.Sprintf("G%03d", seq))
+	}
+	return GridID(fmt.Sprintf("%s%03d", prefix, seq))
+}
+
+// codeOrder returns the indices of grids in code order (see Number).
+func codeOrder(grids []Grid) []int {
+	type key struct {
+		i        int
+		row      int
+		lon      float64
+		firstID  BlockID
+		lat      float64
+	}
+	keys := make([]key, len(grids))
+	north, total := math.Inf(-1), 0.0
+	for i, g := range grids {
+		c, _ := centroid(g.Geometry)
+		keys[i] = key{i: i, lon: c[0], lat: c[1]}
+		if len(g.Blocks) > 0 {
+			keys[i].firstID = g.Blocks[0]
+		}
+		north = math.Max(north, c[1])
+		total += g.AreaM2
+	}
+	band := 1.0
+	if len(grids) > 0 && total > 0 {
+		band = math.Sqrt(total/float64(len(grids))) / 111320 // metres to degrees of latitude
+	}
+	for i := range keys {
+		keys[i].row = int((north - keys[i].lat) / band)
+	}
+	slices.SortStableFunc(keys, func(a, b key) int {
+		if a.row != b.row {
+			return cmp.Compare(a.row, b.row)
+		}
+		if a.lon != b.lon {
+			return cmp.Compare(a.lon, b.lon)
+		}
+		return cmp.Compare(a.firstID, b.firstID)
+	})
+	out := make([]int, len(keys))
+	for i, k := range keys {
+		out[i] = k.i
+	}
+	return out
+}
+
+// centroid is the planar area centroid of a multipolygon in degrees,
+// good enough to order grids.
+func centroid(mp orb.MultiPolygon) (orb.Point, float64) {
+	var a, x, y float64
+	for _, p := range mp {
+		for _, r := range p {
+			ra, rx, ry, _ := ringMoments(r)
+			a, x, y = a+ra, x+rx, y+ry
+		}
+	}
+	if a == 0 {
+		return mp.Bound().Center(), 0
+	}
+	return orb.Point{x / a, y / a}, a
+}

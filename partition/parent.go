@@ -1,0 +1,180 @@
+package partition
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Grid flags.
+const (
+	FlagOversizeBlock = "oversize_block" // one block heavier than --max
+	FlagUndersize     = "undersize"      // a whole parent lighter than --min
+	FlagDisconnected  = "disconnected"   // blocks that do not all touch
+	FlagOutOfBounds   = "out_of_bounds"  // weight outside [min, max] or the tolerance
+)
+
+// label names a parent in messages.
+func label(parent string) string {
+	if parent == "" {
+		return "all blocks"
+	}
+	return "parent " + parent
+}
+
+// prepareParent turns the basic blocks of one parent into pieces to
+// partition, plus the grids that need no partition: the whole parent when
+// it totals less than --min, and single blocks heavier than --max. Islands
+// (pieces too light for a grid of their own, with no neighbour within
+// --gap) are tied to the nearest block so that they join its grid.
+func (e *engine) prepareParent(blocks []Block, parent string, verts []int32, opt Options, small float64) ([]piece, []draft, []string) {
+	var notes []string
+	total := e.weightOf(verts)
+	if !opt.CountMode() && total < opt.Min {
+		notes = append(notes, fmt.Sprintf("%s totals %g %s, below --min %g: one undersize grid", label(parent), total, opt.Weight, opt.Min))
+		return nil, []draft{{kind: Basic, parent: parent, blocks: verts, flags: []string{FlagUndersize}}}, notes
+	}
+	var drafts []draft
+	rest := verts
+	if !opt.CountMode() {
+		rest = nil
+		for _, v := range verts {
+			if e.w[v] > opt.Max {
+				drafts = append(drafts, draft{kind: Basic, parent: parent, blocks: []int32{v}, flags: []string{FlagOversizeBlock}})
+				notes = append(notes, fmt.Sprintf("%s: block %s alone weighs %g %s, above --max %g: its own grid, flagged %s",
+					label(parent), blocks[v].ID, e.w[v], opt.Weight, opt.Max, FlagOversizeBlock))
+			} else {
+				rest = append(rest, v)
+			}
+		}
+	}
+	comps := e.components(rest)
+	for len(comps) > 1 {
+		i := slices.IndexFunc(comps, func(c []int32) bool { return e.weightOf(c) < small })
+		if i < 0 {
+			break
+		}
+		notes = append(notes, e.attachIsland(blocks, parent, comps[i], verts, drafts, opt))
+		comps = e.components(rest)
+	}
+	var pieces []piece
+	for _, c := range comps {
+		pieces = append(pieces, piece{parent: parent, verts: c, weight: e.weightOf(c)})
+	}
+	return pieces, drafts, notes
+}
+
+// attachIsland ties the island comp to the nearest block of the parent
+// outside it: a grid of a single oversize block takes the island in,
+// any other block gets a virtual edge to it, so the partition puts the
+// island in that block's grid. It returns the note explaining it.
+func (e *engine) attachIsland(blocks []Block, parent string, comp, verts []int32, drafts []draft, opt Options) string {
+	in := make(map[int32]bool, len(comp))
+	for _, v := range comp {
+		in[v] = true
+	}
+	from, to, dist := int32(-1), int32(-1), math.Inf(1)
+	for _, u := range verts {
+		if in[u] {
+			continue
+		}
+		for _, v := range comp {
+			if d := math.Hypot(e.g.cx[u]-e.g.cx[v], e.g.cy[u]-e.g.cy[v]); d < dist {
+				from, to, dist = v, u, d
+			}
+		}
+	}
+	ids := make([]string, 0, 3)
+	for _, v := range comp[:min(3, len(comp))] {
+		ids = append(ids, string(blocks[v].ID))
+	}
+	if len(comp) > 3 {
+		ids = append(ids, "…")
+	}
+	what := fmt.Sprintf("%s: island of %d block(s) [%s] weighing %g %s has no neighbour within --gap %g m and is too light for a grid of its own",
+		label(parent), len(comp), strings.Join(ids, " "), e.weightOf(comp), opt.Weight, opt.Gap)
+	for i := range drafts {
+		if drafts[i].blocks[0] == to {
+			drafts[i].blocks = append(drafts[i].blocks, comp...)
+			return fmt.Sprintf("%s; joined to the grid of block %s (centroids %.0f m apart), flagged %s", what, blocks[to].ID, dist, FlagDisconnected)
+		}
+	}
+	e.g.link(from, to)
+	return fmt.Sprintf("%s; joined to the grid of block %s (centroids %.0f m apart), flagged %s; a larger --gap would connect it", what, blocks[to].ID, dist, FlagDisconnected)
+}
+
+// link adds a virtual edge between blocks a and b: it ties them together
+// for the partition but is no shared boundary.
+func (g *graph) link(a, b int32) {
+	g.adj[a] = append(g.adj[a], b)
+	g.shared[a] = append(g.shared[a], 0)
+	g.adj[b] = append(g.adj[b], a)
+	g.shared[b] = append(g.shared[b], 0)
+	if g.virtual == nil {
+		g.virtual = map[[2]int32]bool{}
+	}
+	g.virtual[[2]int32{min(a, b), max(a, b)}] = true
+}
+
+func (e *engine) weightOf(vs []int32) float64 {
+	var s float64
+	for _, v := range vs {
+		s += e.w[v]
+	}
+	return s
+}
+
+// dedicatedDrafts makes the dedicated grids: blocks whose DedicatedField
+// has one of DedicatedValues, neighbours of one institution (same value,
+// same name and same parent) merged. It returns them and the other blocks.
+func dedicatedDrafts(e *engine, blocks []Block, opt Options) ([]draft, []int32) {
+	var basic []int32
+	if opt.DedicatedField == "" {
+		for i := range blocks {
+			basic = append(basic, int32(i))
+		}
+		return nil, basic
+	}
+	key := func(v int32) string {
+		b := blocks[v]
+		return b.Attrs[opt.DedicatedField] + "\x00" + b.Name + "\x00" + b.Attrs[opt.Within]
+	}
+	dsu := make([]int32, len(blocks))
+	isDed := make([]bool, len(blocks))
+	for i, b := range blocks {
+		dsu[i] = int32(i)
+		isDed[i] = slices.Contains(opt.DedicatedValues, b.Attrs[opt.DedicatedField])
+		if !isDed[i] {
+			basic = append(basic, int32(i))
+		}
+	}
+	for v := range blocks {
+		if !isDed[v] {
+			continue
+		}
+		for _, u := range e.g.adj[v] {
+			if isDed[u] && key(int32(v)) == key(u) {
+				if a, b := find(dsu, int32(v)), find(dsu, u); a != b {
+					dsu[max(a, b)] = min(a, b)
+				}
+			}
+		}
+	}
+	var drafts []draft
+	root := map[int32]int{}
+	for v := range blocks {
+		if !isDed[v] {
+			continue
+		}
+		r := find(dsu, int32(v))
+		i, ok := root[r]
+		if !ok {
+			i = len(drafts)
+			root[r] = i
+			drafts = append(drafts, draft{kind: Dedicated, parent: blocks[v].Attrs[opt.Within]})
+		}
+		drafts[i].blocks = append(drafts[i].blocks, int32(v))
+	}
+	return drafts, basic
+}

@@ -1,0 +1,133 @@
+package partition
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Report holds the figures of a plan, as written to report.json. The
+// balance and shape figures are over basic grids (all grids when there
+// are none): deviation is from their mean weight.
+type Report struct {
+	Blocks           int      `json:"blocks"`
+	Grids            int      `json:"grids"`
+	Basic            int      `json:"basic"`
+	Dedicated        int      `json:"dedicated"`
+	WeightTotal      float64  `json:"weight_total"`
+	Target           float64  `json:"target"`
+	Min              float64  `json:"min"`
+	Max              float64  `json:"max"`
+	BasicInBounds    int      `json:"basic_in_bounds"`
+	MaxDeviationPct  float64  `json:"max_deviation_pct"`
+	MeanPolsbyPopper float64  `json:"mean_polsby_popper"`
+	MinPolsbyPopper  float64  `json:"min_polsby_popper"`
+	MeanHullRatio    float64  `json:"mean_hull_ratio"`
+	UnassignedBlocks int      `json:"unassigned_blocks"`
+	Seconds          float64  `json:"seconds"`
+	Notes            []string `json:"notes,omitempty"`
+}
+
+// Summarize computes the report figures of grids drawn from nBlocks
+// blocks with basic weights bounded by [lo, hi]. Target is the mean
+// basic weight; Seconds is left at zero.
+func Summarize(grids []Grid, nBlocks int, lo, hi float64) Report {
+	r := Report{Blocks: nBlocks, Grids: len(grids), Min: lo, Max: hi}
+	var set []Grid
+	assigned := 0
+	for _, g := range grids {
+		assigned += len(g.Blocks)
+		r.WeightTotal += g.Weight
+		if g.Kind == Dedicated {
+			r.Dedicated++
+			continue
+		}
+		r.Basic++
+		set = append(set, g)
+		if g.Weight >= lo && g.Weight <= hi {
+			r.BasicInBounds++
+		}
+	}
+	if len(set) == 0 {
+		set = grids
+	}
+	r.UnassignedBlocks = max(0, nBlocks-assigned)
+	if len(set) == 0 {
+		return r
+	}
+	var sum float64
+	for _, g := range set {
+		sum += g.Weight
+	}
+	r.Target = sum / float64(len(set))
+	r.MinPolsbyPopper = math.Inf(1)
+	for _, g := range set {
+		if r.Target > 0 {
+			r.MaxDeviationPct = math.Max(r.MaxDeviationPct, 100*math.Abs(g.Weight-r.Target)/r.Target)
+		}
+		r.MeanPolsbyPopper += g.PolsbyPopper / float64(len(set))
+		r.MeanHullRatio += g.HullRatio / float64(len(set))
+		r.MinPolsbyPopper = math.Min(r.MinPolsbyPopper, g.PolsbyPopper)
+	}
+	return r
+}
+
+// toleranceNotes explains basic grids left outside the window: in count
+// mode how far the worst one is beyond the tolerance.
+func toleranceNotes(res *Result, opt Options, per window) []string {
+	var out []string
+	worst, worstID := 0.0, GridID("")
+	for _, g := range res.Grids {
+		if g.Kind != Basic || !slices.Contains(g.Flags, FlagOutOfBounds) {
+			continue
+		}
+		if d := per.outside(g.Weight); d > worst {
+			worst, worstID = d, g.ID
+		}
+	}
+	if worstID == "" {
+		return nil
+	}
+	n := res.Report.Basic - res.Report.BasicInBounds
+	if opt.CountMode() {
+		mean := res.Report.Target
+		return append(out, fmt.Sprintf("tolerance ±%g%% not reached: %d grid(s) outside; worst %s is %.2f%% from the mean, %.2f points beyond the tolerance",
+			100*opt.Tolerance, n, worstID, res.Report.MaxDeviationPct, 100*worst/mean))
+	}
+	return append(out, fmt.Sprintf("%d basic grid(s) outside [%g, %g]; worst %s by %g %s", n, opt.Min, opt.Max, worstID, worst, opt.Weight))
+}
+
+// PlanFromField groups blocks into grids by the value of a field (an
+// existing plan such as council wards), measured like a drawn plan, so
+// that the two can be compared; each grid's id is the field value. Blocks
+// without the field are left out.
+func PlanFromField(blocks []Block, field, weight string) ([]Grid, error) {
+	w, err := weights(blocks, weight)
+	if err != nil {
+		return nil, err
+	}
+	e := newEngine(buildGraph(blocks, 0), w, 0)
+	idx := map[string]int{}
+	var drafts []draft
+	for i, b := range blocks {
+		v, ok := b.Attrs[field]
+		if !ok {
+			continue
+		}
+		j, ok := idx[v]
+		if !ok {
+			j = len(drafts)
+			idx[v] = j
+			drafts = append(drafts, draft{kind: Basic, parent: v})
+		}
+		drafts[j].blocks = append(drafts[j].blocks, int32(i))
+	}
+	if len(drafts) == 0 {
+		return nil, fmt.Errorf("%w: no block has the field %q", ErrInput, field)
+	}
+	res := finish(e, blocks, drafts, Options{}, window{math.Inf(-1), math.Inf(1)}, 0)
+	for i := range res.Grids {
+		res.Grids[i].ID, res.Grids[i].Parent = GridID(res.Grids[i].Parent), ""
+	}
+	return res.Grids, nil
+}

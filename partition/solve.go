@@ -1,0 +1,96 @@
+package partition
+
+import "slices"
+
+// solve partitions the connected set verts into k grids of window per and
+// returns the range [p0, p1) of their indices. It draws restarts plans
+// (spanning-tree bisection, then repair by local moves and pair
+// recombination, then compactness by local moves) and keeps the best:
+// least total weight outside the window, then highest Σ Polsby-Popper.
+func (e *engine) solve(verts []int32, k int, per window, target float64, restarts int) (int32, int32) {
+	p0 := int32(len(e.parts))
+	passes := 200
+	if len(verts) > 20000 {
+		passes = 12
+	}
+	var best []int32
+	bestOut, bestPP := 0.0, 0.0
+	for r := 0; r < restarts; r++ {
+		if r > 0 {
+			for _, v := range verts {
+				e.part[v] = -1
+			}
+			e.parts = e.parts[:p0]
+		}
+		e.split(verts, k, per, target)
+		p1 := int32(len(e.parts))
+		for range 20 {
+			e.localSearch(verts, p0, p1, passes)
+			if len(e.outOfBounds(p0, p1)) == 0 || !e.recombine(verts, p0, p1) {
+				break
+			}
+		}
+		e.localSearch(verts, p0, p1, passes)
+		var out, sum float64
+		for p := p0; p < p1; p++ {
+			ps := &e.parts[p]
+			out += ps.win.outside(ps.w)
+			sum += pp(ps.area, ps.perim)
+		}
+		if best == nil || out < bestOut || (out == bestOut && sum > bestPP) {
+			best = best[:0]
+			for _, v := range verts {
+				best = append(best, e.part[v]-p0)
+			}
+			bestOut, bestPP = out, sum
+		}
+	}
+	if restarts > 1 {
+		for _, v := range verts {
+			e.part[v] = -1
+		}
+		e.parts = e.parts[:p0]
+		for range k {
+			e.newPart(per, target)
+		}
+		for i, v := range verts {
+			e.assign(v, p0+best[i])
+		}
+	}
+	return p0, int32(len(e.parts))
+}
+
+// components returns the connected pieces of the set verts in the graph,
+// each in ascending block order, pieces ordered by their first block.
+func (e *engine) components(verts []int32) [][]int32 {
+	for i, v := range verts {
+		e.loc[v] = int32(i)
+	}
+	defer func() {
+		for _, v := range verts {
+			e.loc[v] = -1
+		}
+	}()
+	seen := make([]bool, len(verts))
+	var out [][]int32
+	sorted := slices.Clone(verts)
+	slices.Sort(sorted)
+	for _, s := range sorted {
+		if seen[e.loc[s]] {
+			continue
+		}
+		seen[e.loc[s]] = true
+		comp := []int32{s}
+		for h := 0; h < len(comp); h++ {
+			for _, u := range e.g.adj[comp[h]] {
+				if j := e.loc[u]; j >= 0 && !seen[j] {
+					seen[j] = true
+					comp = append(comp, u)
+				}
+			}
+		}
+		slices.Sort(comp)
+		out = append(out, comp)
+	}
+	return out
+}

@@ -1,0 +1,201 @@
+package partition
+
+import (
+	"math"
+	"slices"
+)
+
+// moments are the additive figures of a set of blocks: weight, area and
+// the first and second moments of area, from which the set's centroid
+// and its polar moment of inertia follow.
+type moments struct {
+	w, a, sx, sy, m float64
+}
+
+func (s *moments) add(t moments) {
+	s.w, s.a, s.sx, s.sy, s.m = s.w+t.w, s.a+t.a, s.sx+t.sx, s.sy+t.sy, s.m+t.m
+}
+
+func (s moments) minus(t moments) moments {
+	return moments{s.w - t.w, s.a - t.a, s.sx - t.sx, s.sy - t.sy, s.m - t.m}
+}
+
+// roundness is A²/(2πI), the area over the polar moment of inertia about
+// the centroid, scaled to 1 for a disc: a compactness measure that, unlike
+// the perimeter, adds up over a spanning tree.
+func (s moments) roundness() float64 {
+	if s.a <= 0 {
+		return 0
+	}
+	i := s.m - (s.sx*s.sx+s.sy*s.sy)/s.a
+	if i <= 0 {
+		return 1
+	}
+	return math.Min(1, s.a*s.a/(2*math.Pi*i))
+}
+
+// blockMoments returns the moments of block v (second moment about the
+// projection origin).
+func (e *engine) blockMoments(v int32) moments {
+	g := e.g
+	a := g.area[v]
+	return moments{w: e.w[v], a: a, sx: a * g.cx[v], sy: a * g.cy[v],
+		m: g.moment[v] + a*(g.cx[v]*g.cx[v]+g.cy[v]*g.cy[v])}
+}
+
+// window is the weight range a set of k grids may take.
+type window struct{ lo, hi float64 }
+
+func (w window) times(k int) window { return window{w.lo * float64(k), w.hi * float64(k)} }
+
+// outside is how far x lies outside the window (0 inside).
+func (w window) outside(x float64) float64 {
+	return math.Max(0, w.lo-x) + math.Max(0, x-w.hi)
+}
+
+// cut is a split of a vertex set along one spanning-tree edge.
+type cut struct {
+	side []bool // side[i]: verts[i] goes with the first k1 grids
+	pen  float64
+	fit  float64
+}
+
+func (c cut) better(d cut) bool {
+	if c.pen != d.pen {
+		return c.pen < d.pen
+	}
+	return c.fit > d.fit
+}
+
+// bisect splits verts (a connected set) into two connected sets for k1 and
+// k2 grids of weight window per, by cutting one edge of a random minimum
+// spanning tree. Of all tree edges it takes the one whose sides fall
+// closest to their windows and, among those, the roundest sides; it draws
+// up to tries trees and stops early once a cut fits.
+func (e *engine) bisect(verts []int32, k1, k2 int, per window, tries int) cut {
+	n := len(verts)
+	for i, v := range verts {
+		e.loc[v] = int32(i)
+	}
+	defer func() {
+		for _, v := range verts {
+			e.loc[v] = -1
+		}
+	}()
+	type edge struct {
+		u, v int32
+		r    float64
+	}
+	var edges []edge
+	for i, v := range verts {
+		for _, u := range e.g.adj[v] {
+			if j := e.loc[u]; j > int32(i) {
+				edges = append(edges, edge{int32(i), j, 0})
+			}
+		}
+	}
+	w1, w2 := per.times(k1), per.times(k2)
+	best := cut{pen: math.Inf(1)}
+	dsu := make([]int32, n)
+	tadj := make([][]int32, n)
+	parent := make([]int32, n)
+	order := make([]int32, 0, n)
+	sub := make([]moments, n)
+	for try := 0; try < tries; try++ {
+		for i := range edges {
+			edges[i].r = e.rng.Float64()
+		}
+		slices.SortFunc(edges, func(a, b edge) int { return cmpFloat(a.r, b.r) })
+		for i := range dsu {
+			dsu[i] = int32(i)
+			tadj[i] = tadj[i][:0]
+		}
+		for _, ed := range edges {
+			a, b := find(dsu, ed.u), find(dsu, ed.v)
+			if a == b {
+				continue
+			}
+			dsu[a] = b
+			tadj[ed.u] = append(tadj[ed.u], ed.v)
+			tadj[ed.v] = append(tadj[ed.v], ed.u)
+		}
+		order = order[:0]
+		order = append(order, 0)
+		parent[0] = -1
+		for h := 0; h < len(order); h++ {
+			x := order[h]
+			for _, y := range tadj[x] {
+				if y != parent[x] {
+					parent[y] = x
+					order = append(order, y)
+				}
+			}
+		}
+		for i := range sub {
+			sub[i] = e.blockMoments(verts[i])
+		}
+		for h := n - 1; h > 0; h-- {
+			x := order[h]
+			sub[parent[x]].add(sub[x])
+		}
+		total := sub[0]
+		bestX, bestSwap := int32(-1), false
+		cur := cut{pen: math.Inf(1)}
+		for h := 1; h < n; h++ {
+			x := order[h]
+			in, out := sub[x], total.minus(sub[x])
+			for _, swap := range []bool{false, true} {
+				a, b := w1, w2
+				if swap {
+					a, b = w2, w1
+				}
+				c := cut{pen: a.outside(in.w) + b.outside(out.w), fit: in.roundness() + out.roundness()}
+				if c.better(cur) {
+					cur, bestX, bestSwap = c, x, swap
+				}
+				if k1 == k2 {
+					break
+				}
+			}
+		}
+		if bestX < 0 || !cur.better(best) {
+			continue
+		}
+		// Mark the subtree of bestX: it lies after bestX in BFS order and
+		// its members reach bestX through their parents.
+		cur.side = make([]bool, n)
+		inSub := make([]bool, n)
+		inSub[bestX] = true
+		for _, x := range order {
+			if x != bestX && parent[x] >= 0 && inSub[parent[x]] {
+				inSub[x] = true
+			}
+		}
+		for i := range cur.side {
+			cur.side[i] = inSub[i] != bestSwap
+		}
+		best = cur
+		if best.pen == 0 && try+1 >= tries/2 {
+			break
+		}
+	}
+	return best
+}
+
+func find(dsu []int32, x int32) int32 {
+	for dsu[x] != x {
+		dsu[x] = dsu[dsu[x]]
+		x = dsu[x]
+	}
+	return x
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
