@@ -26,7 +26,9 @@ var (
 // InvalidError says where a polygon is invalid: the polygon's index in a
 // MultiPolygon (0 for a Polygon), the ring's index in that polygon (0 is
 // the exterior) and the vertex index in that ring, or -1 when the problem
-// is not at one place. It wraps one of the sentinel errors above.
+// is not at one place. For a self-intersection the vertex is where the ring
+// touches itself, or else the first vertex of the later of the two segments
+// that cross. It wraps one of the sentinel errors above.
 type InvalidError struct {
 	Polygon, Ring, Vertex int
 	Reason                error

@@ -36,8 +36,12 @@ type indexedPart[K comparable] struct {
 	bound    orb.Bound
 	bandLo   float64 // y of the bottom of band 0
 	bandInvH float64 // bands per degree of y
-	bands    [][]bandEdge
-	rings    []orb.Ring // kept for Intersecting
+	nbands   int
+	// edges holds each band's edges in turn: band k's are
+	// edges[bandStart[k]:bandStart[k+1]].
+	edges     []bandEdge
+	bandStart []int32
+	rings     []orb.Ring // kept for Intersecting
 }
 
 // bandEdge is an edge with its lower end first (so that two polygons
@@ -102,12 +106,18 @@ func (ix *Index[K]) insertPart(id K, p orb.Polygon, multi bool) {
 	if h > 0 {
 		part.bandInvH = float64(nb) / h
 	}
-	part.bands = make([][]bandEdge, nb)
+	part.nbands = nb
+	bands := make([][]bandEdge, nb)
 	for _, e := range edges {
 		lo, hi := part.band(e.y0), part.band(e.y1)
 		for k := lo; k <= hi; k++ {
-			part.bands[k] = append(part.bands[k], e)
+			bands[k] = append(bands[k], e)
 		}
+	}
+	part.bandStart = make([]int32, nb+1)
+	for k, b := range bands {
+		part.edges = append(part.edges, b...)
+		part.bandStart[k+1] = int32(len(part.edges))
 	}
 	ix.tree.Insert(part.bound.Min, part.bound.Max, int32(len(ix.parts)))
 	ix.parts = append(ix.parts, part)
@@ -116,14 +126,15 @@ func (ix *Index[K]) insertPart(id K, p orb.Polygon, multi bool) {
 // band returns the band holding y, clamped to the existing bands.
 func (part *indexedPart[K]) band(y float64) int {
 	k := int((y - part.bandLo) * part.bandInvH)
-	return min(max(k, 0), len(part.bands)-1)
+	return min(max(k, 0), part.nbands-1)
 }
 
 // contains is the crossing-number test described on Index.
 func (part *indexedPart[K]) contains(p orb.Point) bool {
 	x, y := p[0], p[1]
 	in := false
-	for _, e := range part.bands[part.band(y)] {
+	k := part.band(y)
+	for _, e := range part.edges[part.bandStart[k]:part.bandStart[k+1]] {
 		if e.y0 <= y && y < e.y1 && x < e.x0+(y-e.y0)*e.dxdy {
 			in = !in
 		}
