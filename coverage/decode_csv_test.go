@@ -13,6 +13,9 @@ import (
 // csvSeedMapping is the mapping the CSV seeds and FuzzCSV use.
 var csvSeedMapping = CSVMapping{Lat: "lat", Lon: "lon", Time: "time", Worker: "worker", Accuracy: "acc"}
 
+// skmobMapping reads the scikit-mobility GeoLife sample.
+var skmobMapping = CSVMapping{Lat: "lat", Lon: "lng", Time: "datetime", Worker: "uid"}
+
 // csvSeeds are hand-written CSV inputs for csvSeedMapping.
 var csvSeeds = []struct {
 	name, in string
@@ -87,7 +90,7 @@ func TestCSVFiles(t *testing.T) {
 		{"mpd_geolife_small.csv", false, CSVMapping{Lat: "Y", Lon: "X", Time: "t", Worker: "tracker", Separator: ';'},
 			map[WorkerID]int{"0": 897, "19": 466, "2": 4545},
 			TrackPoint{Worker: "19", Time: time.Date(2008, 12, 11, 4, 42, 14, 0, time.UTC), Point: orb.Point{116.391305, 39.898573}}},
-		{"skmob_geolife_sample.txt.gz", true, CSVMapping{Lat: "lat", Lon: "lng", Time: "datetime", Worker: "uid"},
+		{"skmob_geolife_sample.txt.gz", true, skmobMapping,
 			map[WorkerID]int{"001": 108607, "005": 109046},
 			TrackPoint{Worker: "001", Time: time.Date(2008, 10, 23, 5, 53, 5, 0, time.UTC), Point: orb.Point{116.319236, 39.984094}}},
 	}
