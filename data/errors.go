@@ -29,6 +29,10 @@ func (e *ItemError) Error() string {
 
 func (e *ItemError) Unwrap() error { return e.Err }
 
+// ErrNotGeoPackage is wrapped when a file given as the embedded store is
+// an SQLite database but not a GeoPackage.
+var ErrNotGeoPackage = errors.New("data: not a GeoPackage")
+
 // Errors wrapped by *ImportError when an input file is rejected.
 var (
 	ErrInvalidJSON          = errors.New("data: invalid JSON")

@@ -1,0 +1,160 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"wangge/coverage"
+)
+
+// This file keeps incidents (a point layer) and their events (an
+// append-only attributes table keyed on incident and position).
+
+var gpkgIncidents = &gpkgTable[coverage.Incident]{
+	name: "incidents", kind: "incident", key: "id",
+	cols: []string{"id", "category", "description", "address", "media_url", "status", "level",
+		"reporter", "grid", "reported", "updated", "satisfied", "score", "geom"},
+	id:    func(in coverage.Incident) string { return string(in.ID) },
+	check: checkIncident,
+	geom:  func(in coverage.Incident) orb.Geometry { return in.Location },
+	row: func(in coverage.Incident) ([]any, error) {
+		var sat sql.NullBool
+		if in.Satisfied != nil {
+			sat = sql.NullBool{Bool: *in.Satisfied, Valid: true}
+		}
+		return []any{in.ID, in.Category, in.Description, in.Address, in.MediaURL, in.Status, in.Level,
+			in.Reporter, in.Grid, encodeTime(in.Reported), encodeTime(in.Updated), sat, in.Score,
+			gpkgPointBlob(in.Location)}, nil
+	},
+	scan: func(s gpkgScanner) (coverage.Incident, error) {
+		var in coverage.Incident
+		var reported, updated sql.NullString
+		var sat sql.NullBool
+		var blob []byte
+		if err := s.Scan(&in.ID, &in.Category, &in.Description, &in.Address, &in.MediaURL, &in.Status, &in.Level,
+			&in.Reporter, &in.Grid, &reported, &updated, &sat, &in.Score, &blob); err != nil {
+			return in, err
+		}
+		if sat.Valid {
+			in.Satisfied = &sat.Bool
+		}
+		var err error
+		if in.Reported, err = decodeTime(reported); err != nil {
+			return in, err
+		}
+		if in.Updated, err = decodeTime(updated); err != nil {
+			return in, err
+		}
+		in.Location, err = gpkgPoint(blob)
+		return in, err
+	},
+}
+
+// PutIncidents upserts incidents in one transaction. Events are appended:
+// the i-th event of an incident is stored once, and a later put never
+// rewrites or removes an event already stored.
+func (g *GeoPackage) PutIncidents(ctx context.Context, incidents []coverage.Incident) error {
+	if err := checkBatch(gpkgIncidents.kind, incidents, gpkgIncidents.id, gpkgIncidents.check); err != nil {
+		return err
+	}
+	return gpkgTx(ctx, g.db, func(tx *sql.Tx) error {
+		if err := gpkgIncidents.putTx(ctx, tx, incidents); err != nil {
+			return err
+		}
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO incident_events
+			(incident, seq, time, actor, from_status, to_status, level, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (incident, seq) DO NOTHING`)
+		if err != nil {
+			return fmt.Errorf("data: prepare incident events: %w", err)
+		}
+		defer stmt.Close()
+		for i, in := range incidents {
+			for seq, e := range in.Events {
+				if _, err := stmt.ExecContext(ctx, in.ID, seq, encodeTime(e.Time), e.Actor, e.From, e.To, e.Level, e.Note); err != nil {
+					return &ItemError{Kind: "incident", Index: i, ID: string(in.ID), Err: fmt.Errorf("event %d: %w", seq, err)}
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// gpkgEvents reads the events of an incident in order.
+func (g *GeoPackage) gpkgEvents(ctx context.Context, in *coverage.Incident) error {
+	rows, err := g.db.QueryContext(ctx, `SELECT time, actor, from_status, to_status, level, note
+		FROM incident_events WHERE incident = ? ORDER BY seq`, in.ID)
+	if err != nil {
+		return fmt.Errorf("data: events of incident %q: %w", in.ID, err)
+	}
+	defer rows.Close()
+	in.Events = nil
+	for rows.Next() {
+		var e coverage.IncidentEvent
+		var t sql.NullString
+		if err := rows.Scan(&t, &e.Actor, &e.From, &e.To, &e.Level, &e.Note); err != nil {
+			return fmt.Errorf("data: events of incident %q: %w", in.ID, err)
+		}
+		if e.Time, err = decodeTime(t); err != nil {
+			return err
+		}
+		in.Events = append(in.Events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("data: events of incident %q: %w", in.ID, err)
+	}
+	return nil
+}
+
+// Incident reads an incident with its events.
+func (g *GeoPackage) Incident(ctx context.Context, id coverage.IncidentID) (coverage.Incident, error) {
+	in, err := gpkgIncidents.get(ctx, g.db, string(id))
+	if err != nil {
+		return in, err
+	}
+	return in, g.gpkgEvents(ctx, &in)
+}
+
+// Incidents lists incidents with their events, ordered by id.
+func (g *GeoPackage) Incidents(ctx context.Context, q IncidentQuery) ([]coverage.Incident, error) {
+	lq := gpkgBBox(q.BBoxQuery)
+	if len(q.Status) > 0 {
+		args := make([]any, len(q.Status))
+		for i, s := range q.Status {
+			args[i] = s
+		}
+		lq.add("status IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+")", args...)
+	}
+	if q.Grid != "" {
+		lq.add("grid = ?", q.Grid)
+	}
+	if !q.From.IsZero() {
+		lq.add("reported >= ?", encodeTime(q.From))
+	}
+	if !q.To.IsZero() {
+		lq.add("reported < ?", encodeTime(q.To))
+	}
+	list, err := gpkgIncidents.list(ctx, g.db, lq)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if err := g.gpkgEvents(ctx, &list[i]); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
+}
+
+// DeleteIncident deletes an incident and its events.
+func (g *GeoPackage) DeleteIncident(ctx context.Context, id coverage.IncidentID) error {
+	return gpkgTx(ctx, g.db, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM incident_events WHERE incident = ?", id); err != nil {
+			return fmt.Errorf("data: delete events of incident %q: %w", id, err)
+		}
+		return gpkgIncidents.del(ctx, tx, string(id))
+	})
+}

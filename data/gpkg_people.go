@@ -1,0 +1,141 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/paulmach/orb"
+
+	"wangge/coverage"
+	"wangge/partition"
+)
+
+// This file keeps workers, key places and tokens.
+
+var gpkgWorkers = &gpkgTable[coverage.Worker]{
+	name: "workers", kind: "worker", key: "id",
+	cols:  []string{"id", "name", "role", "device_id", "grids"},
+	id:    func(w coverage.Worker) string { return string(w.ID) },
+	check: checkWorker,
+	row: func(w coverage.Worker) ([]any, error) {
+		return []any{w.ID, w.Name, w.Role, w.DeviceID, encodeList(w.Grids)}, nil
+	},
+	scan: func(s gpkgScanner) (coverage.Worker, error) {
+		var w coverage.Worker
+		var grids string
+		if err := s.Scan(&w.ID, &w.Name, &w.Role, &w.DeviceID, &grids); err != nil {
+			return w, err
+		}
+		var err error
+		w.Grids, err = decodeList[partition.GridID](grids)
+		return w, err
+	},
+}
+
+var gpkgKeyPlaces = &gpkgTable[coverage.KeyPlace]{
+	name: "key_places", kind: "key place", key: "id",
+	cols:  []string{"id", "category", "visit_interval_ns", "grid", "last_visited", "geom"},
+	id:    func(k coverage.KeyPlace) string { return string(k.ID) },
+	check: checkKeyPlace,
+	geom:  func(k coverage.KeyPlace) orb.Geometry { return k.Location },
+	row: func(k coverage.KeyPlace) ([]any, error) {
+		return []any{k.ID, k.Category, int64(k.VisitInterval), k.Grid, encodeTime(k.LastVisited), gpkgPointBlob(k.Location)}, nil
+	},
+	scan: func(s gpkgScanner) (coverage.KeyPlace, error) {
+		var k coverage.KeyPlace
+		var last sql.NullString
+		var g []byte
+		if err := s.Scan(&k.ID, &k.Category, &k.VisitInterval, &k.Grid, &last, &g); err != nil {
+			return k, err
+		}
+		var err error
+		if k.LastVisited, err = decodeTime(last); err != nil {
+			return k, err
+		}
+		k.Location, err = gpkgPoint(g)
+		return k, err
+	},
+}
+
+var gpkgTokens = &gpkgTable[Token]{
+	name: "tokens", kind: "token", key: "id",
+	cols:  []string{"id", "hash", "role", "worker", "grid", "created"},
+	id:    func(t Token) string { return t.ID },
+	check: checkToken,
+	row: func(t Token) ([]any, error) {
+		return []any{t.ID, t.Hash, t.Role, t.Worker, t.Grid, encodeTime(t.Created)}, nil
+	},
+	scan: func(s gpkgScanner) (Token, error) {
+		var t Token
+		var created sql.NullString
+		if err := s.Scan(&t.ID, &t.Hash, &t.Role, &t.Worker, &t.Grid, &created); err != nil {
+			return t, err
+		}
+		var err error
+		t.Created, err = decodeTime(created)
+		return t, err
+	},
+}
+
+// PutWorkers upserts workers in one transaction.
+func (g *GeoPackage) PutWorkers(ctx context.Context, workers []coverage.Worker) error {
+	return gpkgWorkers.put(ctx, g.db, workers)
+}
+
+// Worker reads one worker.
+func (g *GeoPackage) Worker(ctx context.Context, id coverage.WorkerID) (coverage.Worker, error) {
+	return gpkgWorkers.get(ctx, g.db, string(id))
+}
+
+// WorkerByDevice finds the worker carrying a device.
+func (g *GeoPackage) WorkerByDevice(ctx context.Context, deviceID string) (coverage.Worker, error) {
+	if deviceID == "" {
+		return coverage.Worker{}, invalid("empty device id")
+	}
+	return gpkgWorkers.first(ctx, g.db, "device", "device_id = ?", deviceID)
+}
+
+// Workers lists all workers ordered by id.
+func (g *GeoPackage) Workers(ctx context.Context) ([]coverage.Worker, error) {
+	return gpkgWorkers.list(ctx, g.db, gpkgQuery{})
+}
+
+// DeleteWorker deletes one worker; the worker's track stays.
+func (g *GeoPackage) DeleteWorker(ctx context.Context, id coverage.WorkerID) error {
+	return gpkgWorkers.del(ctx, g.db, string(id))
+}
+
+// PutKeyPlaces upserts key places in one transaction.
+func (g *GeoPackage) PutKeyPlaces(ctx context.Context, places []coverage.KeyPlace) error {
+	return gpkgKeyPlaces.put(ctx, g.db, places)
+}
+
+// KeyPlace reads one key place.
+func (g *GeoPackage) KeyPlace(ctx context.Context, id coverage.KeyPlaceID) (coverage.KeyPlace, error) {
+	return gpkgKeyPlaces.get(ctx, g.db, string(id))
+}
+
+// KeyPlaces lists key places ordered by id.
+func (g *GeoPackage) KeyPlaces(ctx context.Context, q BBoxQuery) ([]coverage.KeyPlace, error) {
+	return gpkgKeyPlaces.list(ctx, g.db, gpkgBBox(q))
+}
+
+// DeleteKeyPlace deletes one key place.
+func (g *GeoPackage) DeleteKeyPlace(ctx context.Context, id coverage.KeyPlaceID) error {
+	return gpkgKeyPlaces.del(ctx, g.db, string(id))
+}
+
+// PutToken stores a token.
+func (g *GeoPackage) PutToken(ctx context.Context, t Token) error {
+	return gpkgTokens.put(ctx, g.db, []Token{t})
+}
+
+// TokenByHash finds a token by the SHA-256 of its secret.
+func (g *GeoPackage) TokenByHash(ctx context.Context, hash string) (Token, error) {
+	return gpkgTokens.first(ctx, g.db, "hash", "hash = ?", hash)
+}
+
+// DeleteToken deletes a token.
+func (g *GeoPackage) DeleteToken(ctx context.Context, id string) error {
+	return gpkgTokens.del(ctx, g.db, id)
+}

@@ -1,0 +1,17 @@
+// Package storetest is the conformance suite every data.Store passes.
+//
+// An implementation's test calls Run with a function that opens a fresh,
+// empty store and can reopen it over the same data:
+//
+//	func TestGeoPackage(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) (data.Store, func() data.Store) {
+//			path := filepath.Join(t.TempDir(), "s.gpkg")
+//			open := func() data.Store { … OpenGeoPackage(ctx, path) … }
+//			return open(), open
+//		})
+//	}
+//
+// The suite uses real blocks of Providence, RI (../shared/data beside the
+// repository root); the tests that need them skip, naming the file, when it
+// is missing.
+package storetest

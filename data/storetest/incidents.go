@@ -1,0 +1,134 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"wangge/coverage"
+	"wangge/data"
+	"wangge/partition"
+)
+
+var incidentT0 = time.Date(2026, 3, 3, 8, 0, 0, 987654000, time.UTC)
+
+// sampleIncidents are 8 incidents one hour apart along a diagonal, in
+// grids g0 and g1 alternately, with statuses cycling over four states.
+func sampleIncidents() []coverage.Incident {
+	statuses := []coverage.IncidentStatus{coverage.StatusReported, coverage.StatusHandling, coverage.StatusClosed, coverage.StatusEscalated}
+	yes := true
+	var out []coverage.Incident
+	for i := range 8 {
+		in := coverage.Incident{
+			ID: coverage.IncidentID(fmt.Sprintf("i%d", 7-i)), Category: "环境卫生", Description: "垃圾堆放",
+			Address: "Y社区 3号楼", MediaURL: "https://example.org/p.jpg",
+			Location: orb.Point{117.3 + 0.01*float64(i), 34.8 + 0.01*float64(i)},
+			Status:   statuses[i%4], Level: coverage.LevelGrid, Reporter: "w1",
+			Grid: partition.GridID(fmt.Sprintf("g%d", i%2)), Reported: incidentT0.Add(time.Duration(i) * time.Hour),
+			Events: []coverage.IncidentEvent{
+				{Time: incidentT0.Add(time.Duration(i) * time.Hour), Actor: "w1", To: coverage.StatusReported, Level: coverage.LevelGrid, Note: "上报"},
+			},
+		}
+		if in.Status == coverage.StatusClosed {
+			in.Satisfied, in.Score, in.Updated = &yes, 5, in.Reported.Add(30*time.Minute)
+		}
+		out = append(out, in)
+	}
+	return out
+}
+
+func incidentCRUD(e *env) crud[coverage.Incident, coverage.IncidentID] {
+	return crud[coverage.Incident, coverage.IncidentID]{
+		kind: "incident", items: sampleIncidents(),
+		id:  func(in coverage.Incident) coverage.IncidentID { return in.ID },
+		put: e.s.PutIncidents, get: e.s.Incident, del: e.s.DeleteIncident,
+		list: func(ctx context.Context) ([]coverage.Incident, error) {
+			return e.s.Incidents(ctx, data.IncidentQuery{})
+		},
+		change: func(in coverage.Incident) coverage.Incident {
+			no := false
+			in.Status, in.Level, in.Satisfied, in.Score = coverage.StatusClosed, coverage.LevelCommunity, &no, 2
+			in.Updated = in.Reported.Add(time.Hour)
+			return in
+		},
+		geom: func(in coverage.Incident) orb.Geometry { return in.Location },
+		strip: func(in coverage.Incident) coverage.Incident {
+			in.Location = orb.Point{}
+			if len(in.Events) == 0 {
+				in.Events = nil
+			}
+			return in
+		},
+	}
+}
+
+func testIncidents(e *env) {
+	t := e.t
+	c := incidentCRUD(e)
+	c.run(e)                                                                          // i0 (the last, closed) is changed, then deleted
+	g1 := orb.Bound{Min: orb.Point{117.315, 34.815}, Max: orb.Point{117.345, 34.845}} // i = 2, 3, 4
+	cases := []struct {
+		name string
+		q    data.IncidentQuery
+		want []coverage.IncidentID
+	}{
+		{"everything", data.IncidentQuery{}, []coverage.IncidentID{"i1", "i2", "i3", "i4", "i5", "i6", "i7"}},
+		{"status", data.IncidentQuery{Status: []coverage.IncidentStatus{coverage.StatusClosed, coverage.StatusEscalated}}, []coverage.IncidentID{"i1", "i4", "i5"}},
+		{"grid", data.IncidentQuery{Grid: "g1"}, []coverage.IncidentID{"i2", "i4", "i6"}},
+		{"window", data.IncidentQuery{From: incidentT0.Add(time.Hour), To: incidentT0.Add(3 * time.Hour)}, []coverage.IncidentID{"i5", "i6"}},
+		{"bbox", data.IncidentQuery{BBoxQuery: data.BBoxQuery{BBox: &g1}}, []coverage.IncidentID{"i3", "i4", "i5"}},
+		{"bbox page", data.IncidentQuery{BBoxQuery: data.BBoxQuery{BBox: &g1, After: "i3", Limit: 1}}, []coverage.IncidentID{"i4"}},
+		{"grid and status", data.IncidentQuery{Grid: "g0", Status: []coverage.IncidentStatus{coverage.StatusReported}}, []coverage.IncidentID{"i3", "i7"}},
+	}
+	for _, tc := range cases {
+		got, err := e.s.Incidents(e.ctx, tc.q)
+		must(t, tc.name, err)
+		var ids []coverage.IncidentID
+		for _, in := range got {
+			ids = append(ids, in.ID)
+			if len(in.Events) != 1 {
+				t.Fatalf("%s: incident %s listed with %d events, want 1", tc.name, in.ID, len(in.Events))
+			}
+		}
+		if !slices.Equal(ids, tc.want) {
+			t.Fatalf("%s: incidents %v, want %v", tc.name, ids, tc.want)
+		}
+	}
+}
+
+func testIncidentEvents(e *env) {
+	t := e.t
+	in := sampleIncidents()[0]
+	must(t, "put", e.s.PutIncidents(e.ctx, []coverage.Incident{in}))
+	next := coverage.IncidentEvent{Time: in.Reported.Add(time.Hour), Actor: "leader", From: coverage.StatusReported,
+		To: coverage.StatusEscalated, Level: coverage.LevelStreet, Note: "上报街道"}
+	in.Status, in.Level = coverage.StatusEscalated, coverage.LevelStreet
+	in.Events = append(in.Events, next)
+	must(t, "put with a second event", e.s.PutIncidents(e.ctx, []coverage.Incident{in}))
+	want := slices.Clone(in.Events)
+
+	// Rewriting or dropping events is ignored: events are append-only.
+	rewritten := in
+	rewritten.Events = []coverage.IncidentEvent{{Time: incidentT0, Actor: "someone else", To: coverage.StatusRejected}}
+	must(t, "put with a rewritten event", e.s.PutIncidents(e.ctx, []coverage.Incident{rewritten}))
+	dropped := in
+	dropped.Events = nil
+	must(t, "put without events", e.s.PutIncidents(e.ctx, []coverage.Incident{dropped}))
+
+	got, err := e.s.Incident(e.ctx, in.ID)
+	must(t, "get", err)
+	incidentCRUD(e).same(t, "incident after event puts", in, got)
+	if !slices.Equal(got.Events, want) {
+		t.Fatalf("events %+v, want %+v", got.Events, want)
+	}
+	must(t, "delete", e.s.DeleteIncident(e.ctx, in.ID))
+	must(t, "put again after delete", e.s.PutIncidents(e.ctx, []coverage.Incident{rewritten}))
+	got, err = e.s.Incident(e.ctx, in.ID)
+	must(t, "get new incident", err)
+	if len(got.Events) != 1 || got.Events[0].Actor != "someone else" {
+		t.Fatalf("a deleted incident's events came back: %+v", got.Events)
+	}
+}

@@ -1,0 +1,123 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"wangge/coverage"
+	"wangge/data"
+	"wangge/partition"
+)
+
+func testWorkers(e *env) {
+	t := e.t
+	c := crud[coverage.Worker, coverage.WorkerID]{
+		kind: "worker",
+		items: []coverage.Worker{
+			{ID: "w2", Name: "王芳", Role: coverage.RoleFullTime, DeviceID: "imei-2", Grids: []partition.GridID{"g1", "g2"}},
+			{ID: "w1", Name: "李强", Role: coverage.RoleLeader, DeviceID: "imei-1"},
+			{ID: "w3", Name: "张伟", Role: coverage.RoleVolunteer},
+		},
+		id:  func(w coverage.Worker) coverage.WorkerID { return w.ID },
+		put: e.s.PutWorkers, get: e.s.Worker, del: e.s.DeleteWorker, list: e.s.Workers,
+		change: func(w coverage.Worker) coverage.Worker {
+			w.Role, w.DeviceID, w.Grids = coverage.RoleInstructor, "imei-9", []partition.GridID{"g3"}
+			return w
+		},
+		strip: func(w coverage.Worker) coverage.Worker {
+			if len(w.Grids) == 0 {
+				w.Grids = nil
+			}
+			return w
+		},
+	}
+	c.run(e) // w1 is updated to imei-9, then deleted
+	w, err := e.s.WorkerByDevice(e.ctx, "imei-2")
+	must(t, "worker by device", err)
+	if w.ID != "w2" {
+		t.Fatalf("device imei-2 gave worker %q, want w2", w.ID)
+	}
+	for _, dev := range []string{"imei-1", "imei-9", "unknown"} {
+		_, err := e.s.WorkerByDevice(e.ctx, dev)
+		mustNotFound(t, "device "+dev, err)
+	}
+	err = e.s.PutWorkers(e.ctx, []coverage.Worker{{ID: "w4", Role: coverage.RoleVolunteer}, {ID: "w5", Role: "boss"}})
+	mustRejected(t, "worker of unknown role", err, 1)
+}
+
+func testKeyPlaces(e *env) {
+	t := e.t
+	visited := time.Date(2026, 2, 27, 15, 4, 5, 678901000, time.UTC)
+	var items []coverage.KeyPlace
+	for i := range 10 {
+		items = append(items, coverage.KeyPlace{
+			ID: coverage.KeyPlaceID(fmt.Sprintf("k%02d", 9-i)), Category: "elderly-alone",
+			Location: orb.Point{117.3 + 0.001*float64(i), 34.8 + 0.001*float64(i)}, VisitInterval: 7 * 24 * time.Hour,
+			Grid: "g1", LastVisited: visited.Add(time.Duration(i) * time.Hour),
+		})
+	}
+	items[0].LastVisited = time.Time{}
+	c := crud[coverage.KeyPlace, coverage.KeyPlaceID]{
+		kind: "key place", items: items,
+		id:  func(k coverage.KeyPlace) coverage.KeyPlaceID { return k.ID },
+		put: e.s.PutKeyPlaces, get: e.s.KeyPlace, del: e.s.DeleteKeyPlace,
+		list: func(ctx context.Context) ([]coverage.KeyPlace, error) { return e.s.KeyPlaces(ctx, data.BBoxQuery{}) },
+		change: func(k coverage.KeyPlace) coverage.KeyPlace {
+			k.VisitInterval, k.LastVisited, k.Location = 90*time.Minute, visited, orb.Point{-0.5, 51.25}
+			return k
+		},
+		geom:  func(k coverage.KeyPlace) orb.Geometry { return k.Location },
+		strip: func(k coverage.KeyPlace) coverage.KeyPlace { k.Location = orb.Point{}; return k },
+	}
+	c.run(e) // k00 moves to London, then is deleted
+	// Places i = 2..5 lie in the box; paged two at a time.
+	q := orb.Bound{Min: orb.Point{117.3015, 34.8015}, Max: orb.Point{117.3052, 34.8052}}
+	var got []coverage.KeyPlaceID
+	after := ""
+	for range 4 {
+		page, err := e.s.KeyPlaces(e.ctx, data.BBoxQuery{BBox: &q, After: after, Limit: 2})
+		must(t, "key places in box", err)
+		for _, k := range page {
+			got = append(got, k.ID)
+			after = string(k.ID)
+		}
+	}
+	if want := []coverage.KeyPlaceID{"k04", "k05", "k06", "k07"}; !slices.Equal(got, want) {
+		t.Fatalf("key places in box: %v, want %v", got, want)
+	}
+}
+
+func testTokens(e *env) {
+	t := e.t
+	created := time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC)
+	tokens := []data.Token{
+		{ID: "t1", Hash: "aa11", Role: data.RoleAdmin, Created: created},
+		{ID: "t2", Hash: "bb22", Role: data.RoleWorker, Worker: "w1", Created: created},
+		{ID: "t3", Hash: "cc33", Role: data.RoleLeader, Grid: "g7", Created: created},
+	}
+	for _, tok := range tokens {
+		must(t, "put token "+tok.ID, e.s.PutToken(e.ctx, tok))
+	}
+	for _, want := range tokens {
+		got, err := e.s.TokenByHash(e.ctx, want.Hash)
+		must(t, "token by hash "+want.Hash, err)
+		if got != want {
+			t.Fatalf("token by hash %s: %+v, want %+v", want.Hash, got, want)
+		}
+	}
+	_, err := e.s.TokenByHash(e.ctx, "ffff")
+	mustNotFound(t, "unknown hash", err)
+	must(t, "delete t2", e.s.DeleteToken(e.ctx, "t2"))
+	_, err = e.s.TokenByHash(e.ctx, "bb22")
+	mustNotFound(t, "deleted token", err)
+	mustNotFound(t, "delete deleted token", e.s.DeleteToken(e.ctx, "t2"))
+	mustRejected(t, "token of unknown role", e.s.PutToken(e.ctx, data.Token{ID: "t4", Hash: "dd", Role: "root"}), 0)
+	mustRejected(t, "token without hash", e.s.PutToken(e.ctx, data.Token{ID: "t4", Role: data.RoleViewer}), 0)
+	if _, err := e.s.TokenByHash(e.ctx, "dd"); err == nil {
+		t.Fatal("a refused token was stored")
+	}
+}

@@ -1,0 +1,227 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strconv"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"wangge/data"
+	"wangge/partition"
+)
+
+// BlocksFile is the sample the suite reads, relative to the directory that
+// holds the repository (the folder beside go.mod's).
+const BlocksFile = "shared/data/blocks/providence_blocks.geojson"
+
+// sampleSize is how many Providence blocks the suite stores.
+const sampleSize = 60
+
+// Opener opens a fresh, empty store and returns it with a function that
+// opens the same store again (after the suite closed the first one).
+type Opener func(t *testing.T) (s data.Store, reopen func() data.Store)
+
+// env is the store under test; reopen closes it and opens it again.
+type env struct {
+	t      *testing.T
+	ctx    context.Context
+	s      data.Store
+	reopen func() data.Store
+}
+
+func (e *env) cycle() {
+	e.t.Helper()
+	if err := e.s.Close(); err != nil {
+		e.t.Fatalf("Close: %v", err)
+	}
+	e.s = e.reopen()
+}
+
+// Run runs the conformance suite against the stores open makes. Every
+// subtest gets a fresh store; Run closes it (and any reopened one).
+func Run(t *testing.T, open func(t *testing.T) (s data.Store, reopen func() data.Store)) {
+	cases := []struct {
+		name string
+		f    func(e *env)
+	}{
+		{"Ping", func(e *env) {
+			if err := e.s.Ping(e.ctx); err != nil {
+				e.t.Fatalf("Ping: %v", err)
+			}
+		}},
+		{"Areas", testAreas},
+		{"Blocks", testBlocks},
+		{"BlocksBBox", testBlocksBBox},
+		{"BlocksPaging", testBlocksPaging},
+		{"BlocksParent", testBlocksParent},
+		{"Buildings", testBuildings},
+		{"Plans", testPlans},
+		{"Workers", testWorkers},
+		{"TrackPoints", testTrackPoints},
+		{"TrackWindows", testTrackWindows},
+		{"TrackIdempotent", testTrackIdempotent},
+		{"Incidents", testIncidents},
+		{"IncidentEvents", testIncidentEvents},
+		{"KeyPlaces", testKeyPlaces},
+		{"Tokens", testTokens},
+		{"AtomicBatch", testAtomicBatch},
+		{"Reopen", testReopen},
+		{"Times", testTimes},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, reopen := open(t)
+			e := &env{t: t, ctx: context.Background(), s: s, reopen: reopen}
+			t.Cleanup(func() {
+				if err := e.s.Close(); err != nil {
+					t.Errorf("Close: %v", err)
+				}
+			})
+			tc.f(e)
+		})
+	}
+}
+
+// repoRoot walks up from the working directory to the folder with go.mod.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			t.Fatal("storetest: no go.mod above the working directory")
+		}
+		dir = up
+	}
+}
+
+// providence reads the first sampleSize blocks (by id) of the Providence
+// sample, skipping the test when the file is missing.
+func providence(t *testing.T) []partition.Block {
+	t.Helper()
+	path := filepath.Join(repoRoot(t), "..", BlocksFile)
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		t.Skipf("storetest: sample %s is missing", path)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(raw)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var blocks []partition.Block
+	for i, f := range fc.Features {
+		var mp orb.MultiPolygon
+		switch g := f.Geometry.(type) {
+		case orb.Polygon:
+			mp = orb.MultiPolygon{g}
+		case orb.MultiPolygon:
+			mp = g
+		default:
+			t.Fatalf("%s: feature %d: geometry %T", path, i, g)
+		}
+		pop := int(f.Properties.MustFloat64("population", 0))
+		blocks = append(blocks, partition.Block{
+			ID:         partition.BlockID(f.Properties.MustString("id", "")),
+			Kind:       "census",
+			Households: pop * 2 / 5,
+			Population: pop,
+			Parent:     partition.AreaID("tract-" + f.Properties.MustString("tract", "")),
+			Attrs: map[string]string{
+				"tract": f.Properties.MustString("tract", ""),
+				"ward":  strconv.FormatFloat(f.Properties.MustFloat64("ward", 0), 'f', -1, 64),
+			},
+			Geometry: mp,
+		})
+	}
+	sort.Slice(blocks, func(i, j int) bool { return blocks[i].ID < blocks[j].ID })
+	if len(blocks) < sampleSize {
+		t.Fatalf("%s: %d blocks, want at least %d", path, len(blocks), sampleSize)
+	}
+	return blocks[:sampleSize]
+}
+
+// sameGeometry fails the test when two geometries differ by more than
+// 1e-9 in any coordinate or in structure.
+func sameGeometry(t *testing.T, what string, want, got orb.Geometry) {
+	t.Helper()
+	wp, gp := flatten(want), flatten(got)
+	if len(wp) != len(gp) || reflect.TypeOf(want) != reflect.TypeOf(got) {
+		t.Fatalf("%s: geometry %T of %d points, want %T of %d", what, got, len(gp), want, len(wp))
+	}
+	for i := range wp {
+		if math.Abs(wp[i][0]-gp[i][0]) > 1e-9 || math.Abs(wp[i][1]-gp[i][1]) > 1e-9 {
+			t.Fatalf("%s: point %d is %v, want %v", what, i, gp[i], wp[i])
+		}
+	}
+}
+
+// flatten lists a geometry's points with a marker point between parts, so
+// that structure differences change the list.
+func flatten(g orb.Geometry) []orb.Point {
+	sep := orb.Point{math.Inf(1), math.Inf(1)}
+	switch g := g.(type) {
+	case orb.Point:
+		return []orb.Point{g}
+	case orb.MultiPolygon:
+		var out []orb.Point
+		for _, p := range g {
+			for _, r := range p {
+				out = append(out, r...)
+				out = append(out, sep)
+			}
+			out = append(out, sep)
+		}
+		return out
+	}
+	return nil
+}
+
+// mustNotFound fails unless err wraps data.ErrNotFound.
+func mustNotFound(t *testing.T, what string, err error) {
+	t.Helper()
+	if !errors.Is(err, data.ErrNotFound) {
+		t.Fatalf("%s: error %v, want one wrapping data.ErrNotFound", what, err)
+	}
+}
+
+// mustRejected fails unless err is an *data.ItemError for item index that
+// wraps data.ErrInvalid.
+func mustRejected(t *testing.T, what string, err error, index int) {
+	t.Helper()
+	var ie *data.ItemError
+	if !errors.As(err, &ie) || !errors.Is(err, data.ErrInvalid) {
+		t.Fatalf("%s: error %v, want a *data.ItemError wrapping data.ErrInvalid", what, err)
+	}
+	if ie.Index != index {
+		t.Fatalf("%s: error names item %d, want %d: %v", what, ie.Index, index, err)
+	}
+}
+
+func must(t *testing.T, what string, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// box is a rectangle as a one-polygon MultiPolygon, counter-clockwise.
+func box(minX, minY, maxX, maxY float64) orb.MultiPolygon {
+	return orb.MultiPolygon{{{{minX, minY}, {maxX, minY}, {maxX, maxY}, {minX, maxY}, {minX, minY}}}}
+}
