@@ -85,9 +85,9 @@ func runPartition(ctx context.Context, args []string, stdout, stderr io.Writer) 
 // partitionFlags are the flags shared by partition and redraw.
 type partitionFlags struct {
 	blocks, id, weight, dedicated, within, prefix string
-	min, max, tolerance, gap                     float64
-	count                                        int
-	seed                                         uint64
+	min, max, tolerance, gap                      float64
+	count                                         int
+	seed                                          uint64
 }
 
 func (o *partitionFlags) register(fs *flag.FlagSet) {

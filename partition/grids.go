@@ -173,11 +173,11 @@ func code(prefix string, seq int) GridID {
 // codeOrder returns the indices of grids in code order (see Number).
 func codeOrder(grids []Grid) []int {
 	type key struct {
-		i        int
-		row      int
-		lon      float64
-		firstID  BlockID
-		lat      float64
+		i       int
+		row     int
+		lon     float64
+		firstID BlockID
+		lat     float64
 	}
 	keys := make([]key, len(grids))
 	north, total := math.Inf(-1), 0.0

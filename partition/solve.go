@@ -5,7 +5,8 @@ import "slices"
 // solve partitions the connected set verts into k grids of window per and
 // returns the range [p0, p1) of their indices. It draws restarts plans
 // (spanning-tree bisection, then repair by local moves and pair
-// recombination, then compactness by local moves) and keeps the best:
+// recombination, then compactness by local moves and annealing) and keeps
+// the best:
 // least total weight outside the window, then highest Σ Polsby-Popper.
 func (e *engine) solve(verts []int32, k int, per window, target float64, restarts int) (int32, int32) {
 	p0 := int32(len(e.parts))
@@ -31,6 +32,7 @@ func (e *engine) solve(verts []int32, k int, per window, target float64, restart
 			}
 		}
 		e.localSearch(verts, p0, p1, passes)
+		e.anneal(verts, p0, p1, annealSteps(len(verts)), 0.02, 1e-4)
 		var out, sum float64
 		for p := p0; p < p1; p++ {
 			ps := &e.parts[p]
@@ -93,4 +95,14 @@ func (e *engine) components(verts []int32) [][]int32 {
 		out = append(out, comp)
 	}
 	return out
+}
+
+// annealSteps is the annealing budget for n blocks: 400 attempted moves a
+// block on city-sized input, fewer per block past 20,000 blocks so that
+// the whole stays near linear in n.
+func annealSteps(n int) int {
+	if n <= 20000 {
+		return 400 * n
+	}
+	return 8000000 + 20*(n-20000)
 }
