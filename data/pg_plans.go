@@ -13,7 +13,7 @@ import (
 var (
 	pgPlanCols   = []string{"id", "name", "status", "params", "created", "published"}
 	pgPlanSelect = "SELECT id, name, status, params::text, created, published FROM plans"
-	pgGridCols   = []string{"plan", "id", "seq", "kind", "blocks", "weight", "parent", "locked", "flags",
+	pgGridCols   = []string{"plan", "id", "kind", "blocks", "weight", "parent", "locked", "flags",
 		"area_m2", "perimeter_m", "polsby_popper", "hull_ratio", "geom"}
 	pgGridSelect = `SELECT plan, id, kind, blocks::text, weight, parent, locked, flags::text,
 		area_m2, perimeter_m, polsby_popper, hull_ratio, ST_AsBinary(geom) FROM grids`
@@ -29,9 +29,8 @@ func (s *PostGIS) PutPlan(ctx context.Context, p partition.Plan) error {
 	planVals[3] = "$4::jsonb"
 	planSQL := pgUpsert("plans", []string{"id"}, pgPlanCols, planVals)
 	gridVals := pgGeomVals(len(pgGridCols))
-	gridVals[4], gridVals[8] = "$5::jsonb", "$9::jsonb"
+	gridVals[3], gridVals[7] = "$4::jsonb", "$8::jsonb"
 	gridSQL := "INSERT INTO grids (" + strings.Join(pgGridCols, ", ") + ") VALUES (" + strings.Join(gridVals, ", ") + ")"
-	seq := 0
 	return s.pgTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, planSQL, p.ID, p.Name, p.Status, encodeMap(p.Params),
 			pgTime(p.Created), pgTime(p.Published)); err != nil {
@@ -44,8 +43,7 @@ func (s *PostGIS) PutPlan(ctx context.Context, p partition.Plan) error {
 			func(g partition.Grid) string { return string(g.ID) },
 			func(g partition.Grid) ([]any, error) {
 				geom, err := encodeWKB(g.Geometry)
-				seq++
-				return []any{p.ID, g.ID, seq, g.Kind, encodeList(g.Blocks), g.Weight, g.Parent, g.Locked,
+				return []any{p.ID, g.ID, g.Kind, encodeList(g.Blocks), g.Weight, g.Parent, g.Locked,
 					encodeList(g.Flags), g.AreaM2, g.PerimeterM, g.PolsbyPopper, g.HullRatio, geom}, err
 			})
 		if err != nil {
@@ -85,8 +83,8 @@ func pgScanGrid(row pgx.Row) (partition.Grid, error) {
 	return g, err
 }
 
-// Plan returns one plan with its grids in the order they were stored. The
-// plan and its grids are read in one snapshot.
+// Plan returns one plan with its grids ordered by id. The plan and its
+// grids are read in one snapshot.
 func (s *PostGIS) Plan(ctx context.Context, id partition.PlanID) (partition.Plan, error) {
 	var p partition.Plan
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
@@ -96,7 +94,7 @@ func (s *PostGIS) Plan(ctx context.Context, id partition.PlanID) (partition.Plan
 			if err != nil {
 				return err
 			}
-			p.Grids, err = pgCollect(ctx, tx, pgGridSelect+" WHERE plan = $1 ORDER BY seq", []any{id}, pgScanGrid)
+			p.Grids, err = pgCollect(ctx, tx, pgGridSelect+" WHERE plan = $1 ORDER BY id", []any{id}, pgScanGrid)
 			return err
 		})
 	return p, pgGetErr("plan", string(id), err)

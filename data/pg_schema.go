@@ -53,7 +53,6 @@ var pgSchema = []string{
 	`CREATE TABLE IF NOT EXISTS grids (
 		plan text COLLATE "C" NOT NULL REFERENCES plans (id) ON DELETE CASCADE,
 		id text COLLATE "C" NOT NULL,
-		seq integer NOT NULL,
 		kind text NOT NULL,
 		blocks jsonb,
 		weight double precision NOT NULL,

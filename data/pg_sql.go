@@ -87,10 +87,12 @@ func (w *pgWhere) add(cond string, args ...any) {
 	w.conds = append(w.conds, cond)
 }
 
-// bbox keeps rows whose geometry's box meets b; nil keeps all.
+// bbox keeps rows whose geometry meets the box b (its inside or its
+// boundary), not only its envelope; nil keeps all. ST_Intersects filters
+// with && on the GiST index first.
 func (w *pgWhere) bbox(b *orb.Bound) {
 	if b != nil {
-		w.add("geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)", b.Min[0], b.Min[1], b.Max[0], b.Max[1])
+		w.add("ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))", b.Min[0], b.Min[1], b.Max[0], b.Max[1])
 	}
 }
 
