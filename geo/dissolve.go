@@ -2,6 +2,7 @@ package geo
 
 import (
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -23,8 +24,10 @@ const dissolveSnap = 5e-7
 // opposite directions and cancel, and what is left is the boundary of the
 // union. It is walked into rings, turning as far left as possible where
 // several boundary edges meet, so that parts touching at a single point
-// come out as separate rings. Rings winding counter-clockwise are
-// exteriors, the others holes of the smallest exterior around them.
+// come out as separate rings; a walk that still comes back to a vertex
+// (a hole touching its exterior at one point) is cut there into simple
+// loops. Loops winding counter-clockwise are exteriors, the others holes
+// of the smallest exterior around them.
 func Dissolve(parts []orb.MultiPolygon) orb.MultiPolygon {
 	var edges [][2]orb.Point
 	for _, mp := range parts {
@@ -155,11 +158,13 @@ func assemble(edges [][2]orb.Point) orb.MultiPolygon {
 		if len(ring) < 4 || ring[len(ring)-1] != ring[0] {
 			continue
 		}
-		switch a := planarSignedArea(ring); {
-		case a > 0:
-			shells = append(shells, orb.Polygon{ring})
-		case a < 0:
-			holes = append(holes, ring)
+		for _, r := range splitLoops(ring) {
+			switch a := planarSignedArea(r); {
+			case a > 0:
+				shells = append(shells, orb.Polygon{r})
+			case a < 0:
+				holes = append(holes, r)
+			}
 		}
 	}
 	for _, h := range holes {
@@ -194,4 +199,31 @@ func leftmost(edges [][2]orb.Point, cands []int, used []bool, u, v orb.Point) in
 		}
 	}
 	return best
+}
+
+// splitLoops cuts a closed walk that passes some vertex more than once
+// into simple closed loops.
+func splitLoops(ring orb.Ring) []orb.Ring {
+	var loops []orb.Ring
+	stack := make(orb.Ring, 0, len(ring))
+	at := make(map[orb.Point]int, len(ring))
+	for _, p := range ring[:len(ring)-1] {
+		if i, ok := at[p]; ok {
+			loop := append(slices.Clone(stack[i:]), p)
+			for _, q := range stack[i+1:] {
+				delete(at, q)
+			}
+			stack = stack[:i+1]
+			if len(loop) >= 4 {
+				loops = append(loops, loop)
+			}
+			continue
+		}
+		at[p] = len(stack)
+		stack = append(stack, p)
+	}
+	if len(stack) >= 3 {
+		loops = append(loops, append(stack, stack[0]))
+	}
+	return loops
 }
