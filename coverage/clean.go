@@ -50,16 +50,16 @@ type CleanOptions struct {
 // dropped fix counts under the first reason that applies, in the order of
 // the fields.
 type CleanReport struct {
-	Input int // fixes given
-	Kept  int // fixes returned
+	Input int `json:"input"` // fixes given
+	Kept  int `json:"kept"`  // fixes returned
 
-	Invalid   int // position not finite or out of range, zero time, NaN accuracy
-	Future    int // later than Now + FutureSlack
-	Accuracy  int // accuracy worse than MaxAccuracy
-	Duplicate int // same worker, time and position as a kept fix
-	Conflict  int // same worker and time as a kept fix, another position
-	Jump      int // a spike, far from both neighbours that are close together
-	Speed     int // unreachable from the previous kept fix at MaxSpeed
+	Invalid   int `json:"invalid"`   // position not finite or out of range, zero time, NaN accuracy
+	Future    int `json:"future"`    // later than Now + FutureSlack
+	Accuracy  int `json:"accuracy"`  // accuracy worse than MaxAccuracy
+	Duplicate int `json:"duplicate"` // same worker, time and position as a kept fix
+	Conflict  int `json:"conflict"`  // same worker and time as a kept fix, another position
+	Jump      int `json:"jump"`      // a spike, far from both neighbours that are close together
+	Speed     int `json:"speed"`     // unreachable from the previous kept fix at MaxSpeed
 }
 
 // Dropped is the number of fixes removed for any reason.

@@ -195,3 +195,34 @@ func skmobPoints(t testing.TB) []TrackPoint {
 	}
 	return pts
 }
+
+// BenchmarkClean cleans the skmob GeoLife sample (217,653 points, two
+// workers) and reports points per second.
+func BenchmarkClean(b *testing.B) {
+	pts := skmobPoints(b)
+	opts := CleanOptions{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	for b.Loop() {
+		Clean(pts, opts)
+	}
+	b.ReportMetric(float64(len(pts))*float64(b.N)/b.Elapsed().Seconds(), "points/s")
+}
+
+func ExampleClean() {
+	t0 := time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC)
+	at := func(sec int, lon, lat, acc float64) TrackPoint {
+		return TrackPoint{Worker: "w1", Time: t0.Add(time.Duration(sec) * time.Second), Point: orb.Point{lon, lat}, Accuracy: acc}
+	}
+	pts := []TrackPoint{
+		at(0, 116.3, 39.9, 8),
+		at(10, 116.3, 39.9001, 8),
+		at(10, 116.3, 39.9001, 8),   // the same fix twice
+		at(20, 116.3, 39.9002, 120), // accuracy 120 m
+		at(30, 116.31, 39.9002, 8),  // 850 m east and back: a spike
+		at(40, 116.3, 39.9003, 8),
+		at(48*3600, 116.3, 39.9, 8), // two days ahead of Now
+	}
+	kept, rep := Clean(pts, CleanOptions{Now: t0.Add(time.Hour)})
+	fmt.Printf("kept %d of %d: duplicate %d, accuracy %d, jump %d, future %d\n",
+		len(kept), rep.Input, rep.Duplicate, rep.Accuracy, rep.Jump, rep.Future)
+	// Output: kept 3 of 7: duplicate 1, accuracy 1, jump 1, future 1
+}

@@ -27,8 +27,8 @@ const (
 // a byte order mark). Lat,
 // Lon and Time are required; every other column is optional and, when
 // named, read in the units of TrackPoint (an empty cell means "not
-// reported"). Without a Worker column every point gets
-// DecodeOptions.Worker.
+// reported"). Without a Worker column, or where its cell is empty, a
+// point gets DecodeOptions.Worker.
 type CSVMapping struct {
 	Lat, Lon, Time string
 	Worker         string
@@ -99,7 +99,7 @@ func ScanCSV(r io.Reader, m CSVMapping, opts DecodeOptions, fn func(TrackPoint) 
 		if err != nil {
 			return err
 		}
-		if cols.worker < 0 {
+		if p.Worker == "" {
 			p.Worker = opts.Worker
 		}
 		if err := fn(p); err != nil {

@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"bytes"
 	"compress/gzip"
 	"io"
 	"strings"
@@ -66,6 +67,15 @@ func TestCSVValues(t *testing.T) {
 		Point: orb.Point{116.3, 39.9}, Altitude: 44, Speed: 1.2, Bearing: 270, Battery: 80}
 	if pts[0] != want {
 		t.Errorf("got %+v\nwant %+v", pts[0], want)
+	}
+	// An empty worker cell falls back to DecodeOptions.Worker.
+	m = CSVMapping{Lat: "lat", Lon: "lon", Time: "t", Worker: "who"}
+	pts, err = DecodeCSV(strings.NewReader("lat,lon,t,who\n1,2,2024-05-01T00:00:00Z,\n1,2,2024-05-01T00:00:01Z,w1\n"), m, DecodeOptions{Worker: "w9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pts[0].Worker != "w9" || pts[1].Worker != "w1" {
+		t.Errorf("workers %q, %q, want w9, w1", pts[0].Worker, pts[1].Worker)
 	}
 }
 
@@ -140,4 +150,30 @@ func FuzzCSV(f *testing.F) {
 		pts, err := DecodeCSV(strings.NewReader(in), m, DecodeOptions{})
 		checkContract(t, "csv", pts, err)
 	})
+}
+
+// BenchmarkDecodeCSV decodes the skmob GeoLife sample (217,653 rows),
+// already decompressed in memory, and reports points per second.
+func BenchmarkDecodeCSV(b *testing.B) {
+	zr, err := gzip.NewReader(openData(b, "skmob_geolife_sample.txt.gz"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(raw)))
+	n := 0
+	for b.Loop() {
+		n = 0
+		err := ScanCSV(bytes.NewReader(raw), skmobMapping, DecodeOptions{}, func(TrackPoint) error {
+			n++
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "points/s")
 }

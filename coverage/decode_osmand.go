@@ -77,7 +77,7 @@ func DecodeOsmAnd(v url.Values) (DeviceFix, error) {
 	if ts == "" {
 		return f, w.fail("timestamp", ErrMissingField, nil)
 	}
-	if p.Time, err = parseTimeValue(ts); err != nil {
+	if p.Time, err = parseTimeValue(unescapePlus(ts)); err != nil {
 		return f, w.badTime("timestamp", err)
 	}
 	bearingField := "bearing"
@@ -100,6 +100,18 @@ func DecodeOsmAnd(v url.Values) (DeviceFix, error) {
 	}
 	p.Speed, p.Bearing, p.Accuracy, p.Battery = known(p.Speed), known(p.Bearing), known(p.Accuracy), known(p.Battery)
 	return f, nil
+}
+
+// unescapePlus restores the '+' of an ISO 8601 zone offset that a client
+// left unescaped in a query, so that it arrived as a space:
+// "2024-05-01T08:00:00 08:00" is "2024-05-01T08:00:00+08:00".
+func unescapePlus(ts string) string {
+	if len(ts) > 19 && ts[10] == 'T' {
+		if i := strings.LastIndexByte(ts, ' '); i >= 19 {
+			return ts[:i] + "+" + ts[i+1:]
+		}
+	}
+	return ts
 }
 
 // queryNum reads a numeric field; an absent optional field is 0.

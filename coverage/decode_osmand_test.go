@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -18,6 +19,7 @@ var osmandQuerySeeds = []struct {
 	{"traccar client android", "id=123456&timestamp=1714550400&lat=39.9&lon=116.3&speed=0.0&bearing=0.0&altitude=44.0&accuracy=12.0&batt=87.0", nil, ""},
 	{"deviceid, location, heading, ISO time", "deviceid=abc&location=39.9,116.3&timestamp=2024-05-01T08:00:00Z&heading=90", nil, ""},
 	{"epoch milliseconds, iOS unknowns", "id=1&lat=39.9&lon=116.3&timestamp=1714550400123&speed=-1&bearing=-1&accuracy=-1", nil, ""},
+	{"unescaped plus in zone", "id=1&lat=39.9&lon=116.3&timestamp=2024-05-01T16:00:00.000+08:00", nil, ""},
 	{"missing id", "lat=39.9&lon=116.3&timestamp=1714550400", ErrMissingField, "id"},
 	{"missing lat", "id=1&lon=116.3&timestamp=1714550400", ErrMissingField, "lat"},
 	{"bad lon", "id=1&lat=39.9&lon=x&timestamp=1714550400", ErrBadValue, "lon"},
@@ -97,6 +99,8 @@ func TestOsmAndValues(t *testing.T) {
 			DeviceFix{"abc", TrackPoint{Time: at, Point: orb.Point{116.3, 39.9}, Bearing: 90}}},
 		{"query with milliseconds and unknowns", func(t *testing.T) DeviceFix { return osmand(t, osmandQuerySeeds[2].in) },
 			DeviceFix{"1", TrackPoint{Time: at.Add(123 * time.Millisecond), Point: orb.Point{116.3, 39.9}}}},
+		{"query with unescaped plus", func(t *testing.T) DeviceFix { return osmand(t, osmandQuerySeeds[3].in) },
+			DeviceFix{"1", TrackPoint{Time: at, Point: orb.Point{116.3, 39.9}}}},
 		{"json", func(t *testing.T) DeviceFix { return decodeJSONFixes(t, osmandJSONSeeds[0].in)[0] },
 			DeviceFix{"123456", TrackPoint{Time: at, Point: orb.Point{116.3, 39.9}, Accuracy: 5, Speed: 1.5, Bearing: 180, Altitude: 44, Battery: 50}}},
 		{"json numeric id, milliseconds, unknown battery", func(t *testing.T) DeviceFix { return decodeJSONFixes(t, osmandJSONSeeds[1].in)[1] },
@@ -136,4 +140,16 @@ func FuzzOsmAnd(f *testing.F) {
 		fs, err := DecodeOsmAndJSON(strings.NewReader(body))
 		checkContract(t, "osmand", fixPoints(fs), err)
 	})
+}
+
+func ExampleDecodeOsmAnd() {
+	v, _ := url.ParseQuery("id=phone7&lat=39.9042&lon=116.4074&timestamp=1714550400&speed=2&batt=64")
+	f, err := DecodeOsmAnd(v)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// 2 knots = 3704 m / 3600 s.
+	fmt.Printf("%s %s %.4f m/s %.0f%%\n", f.Device, f.Point.Time.Format(time.RFC3339), f.Point.Speed, f.Point.Battery)
+	// Output: phone7 2024-05-01T08:00:00Z 1.0289 m/s 64%
 }

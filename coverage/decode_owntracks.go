@@ -3,6 +3,7 @@ package coverage
 import (
 	"encoding/json"
 	"io"
+	"strings"
 
 	"github.com/paulmach/orb"
 )
@@ -80,4 +81,23 @@ func DecodeOwnTracks(r io.Reader) (OwnTracksMessage, error) {
 		Battery:  known(b.Batt),
 	}
 	return m, nil
+}
+
+// Device names the device that sent m, for the caller to resolve to a
+// worker: "user/device" from the X-Limit-U and X-Limit-D headers of the
+// HTTP request when the caller passes them (the device part may be
+// empty), else the user and device of the topic "owntracks/USER/DEVICE",
+// else the tracker id; "" when the message carries none of these.
+func (m OwnTracksMessage) Device(user, device string) string {
+	user, device = strings.TrimSpace(user), strings.TrimSpace(device)
+	switch {
+	case user != "" && device != "":
+		return user + "/" + device
+	case user != "":
+		return user
+	}
+	if parts := strings.Split(m.Topic, "/"); len(parts) >= 3 && parts[1] != "" && parts[2] != "" {
+		return parts[1] + "/" + parts[2]
+	}
+	return strings.TrimSpace(m.TID)
 }

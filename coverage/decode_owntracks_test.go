@@ -56,6 +56,26 @@ func TestOwnTracksValues(t *testing.T) {
 	}
 }
 
+func TestOwnTracksDevice(t *testing.T) {
+	tests := []struct {
+		name, topic, tid, user, device, want string
+	}{
+		{"headers", "owntracks/li/tablet", "zh", "zhang", "phone", "zhang/phone"},
+		{"user header only", "", "zh", "zhang", "", "zhang"},
+		{"topic", "owntracks/li/tablet", "zh", "", "", "li/tablet"},
+		{"short topic, tid", "owntracks/li", "zh", "", "", "zh"},
+		{"nothing", "", "", "", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := OwnTracksMessage{Type: "location", Topic: tc.topic, TID: tc.tid}
+			if got := m.Device(tc.user, tc.device); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 func FuzzOwnTracks(f *testing.F) {
 	for _, s := range ownTracksSeeds {
 		f.Add(s.in)
