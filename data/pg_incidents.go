@@ -9,44 +9,49 @@ import (
 	"wangge/coverage"
 )
 
-var (
-	pgIncidentCols = []string{"id", "category", "description", "address", "media_url", "geom", "status",
-		"level", "reporter", "grid", "reported", "updated", "satisfied", "score"}
-	pgIncidentSelect = `SELECT id, category, description, address, media_url, ST_X(geom), ST_Y(geom), status,
-		level, reporter, grid, reported, updated, satisfied, score FROM incidents`
+var pgIncidents = &pgTable[coverage.Incident]{
+	name: "incidents", kind: "incident",
+	cols: []string{"id", "category", "description", "address", "media_url", "geom", "status",
+		"level", "reporter", "grid", "reported", "updated", "satisfied", "score"},
+	vals: []string{"$1", "$2", "$3", "$4", "$5", pgPointArg(6, 15), "$7", "$8", "$9", "$10", "$11", "$12", "$13", "$14"},
+	sel: `SELECT id, category, description, address, media_url, ST_X(geom), ST_Y(geom), status,
+		level, reporter, grid, reported, updated, satisfied, score FROM incidents`,
+	id:    func(in coverage.Incident) string { return string(in.ID) },
+	check: checkIncident,
+	args: func(in coverage.Incident) ([]any, error) {
+		return []any{in.ID, in.Category, in.Description, in.Address, in.MediaURL, in.Location[0],
+			in.Status, in.Level, in.Reporter, in.Grid, pgTime(in.Reported), pgTime(in.Updated),
+			in.Satisfied, in.Score, in.Location[1]}, nil
+	},
+	scan: func(row pgx.Row) (coverage.Incident, error) {
+		var in coverage.Incident
+		err := row.Scan(&in.ID, &in.Category, &in.Description, &in.Address, &in.MediaURL,
+			&in.Location[0], &in.Location[1], &in.Status, &in.Level, &in.Reporter, &in.Grid,
+			pgTimeDst{&in.Reported}, pgTimeDst{&in.Updated}, &in.Satisfied, &in.Score)
+		return in, err
+	},
+}
+
+const (
 	pgEventInsert = `INSERT INTO incident_events (incident, seq, t, actor, from_status, to_status, level, note)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (incident, seq) DO NOTHING`
 	pgEventSelect = `SELECT incident, t, actor, from_status, to_status, level, note FROM incident_events`
 )
-
-// pgIncidentUpsert is the upsert of one incident row; its location is sent
-// as longitude and latitude ($6, $15).
-var pgIncidentUpsert = func() string {
-	vals := pgParams(len(pgIncidentCols))
-	vals[5] = pgPointArg(6, 15)
-	return pgUpsert("incidents", []string{"id"}, pgIncidentCols, vals)
-}()
 
 // PutIncidents upserts incidents with their events in one transaction.
 // Events are append-only: those already stored keep their stored form and
 // only the ones past them are added; a batch that gives an incident fewer
 // or other events does not rewrite its history.
 func (s *PostGIS) PutIncidents(ctx context.Context, incidents []coverage.Incident) error {
-	id := func(in coverage.Incident) string { return string(in.ID) }
-	if err := checkBatch("incident", incidents, id, checkIncident); err != nil {
+	t := pgIncidents
+	if err := checkBatch(t.kind, incidents, t.id, t.check); err != nil {
 		return err
 	}
 	if len(incidents) == 0 {
 		return nil
 	}
 	return s.pgTx(ctx, func(tx pgx.Tx) error {
-		err := pgSendBatch(ctx, tx, "incident", pgIncidentUpsert, incidents, id,
-			func(in coverage.Incident) ([]any, error) {
-				return []any{in.ID, in.Category, in.Description, in.Address, in.MediaURL, in.Location[0],
-					in.Status, in.Level, in.Reporter, in.Grid, pgTime(in.Reported), pgTime(in.Updated),
-					in.Satisfied, in.Score, in.Location[1]}, nil
-			})
-		if err != nil {
+		if err := t.putTx(ctx, tx, t.upsertSQL(), incidents); err != nil {
 			return err
 		}
 		b := &pgx.Batch{}
@@ -62,14 +67,6 @@ func (s *PostGIS) PutIncidents(ctx context.Context, incidents []coverage.Inciden
 	})
 }
 
-func pgScanIncident(row pgx.Row) (coverage.Incident, error) {
-	var in coverage.Incident
-	err := row.Scan(&in.ID, &in.Category, &in.Description, &in.Address, &in.MediaURL,
-		&in.Location[0], &in.Location[1], &in.Status, &in.Level, &in.Reporter, &in.Grid,
-		pgTimeDst{&in.Reported}, pgTimeDst{&in.Updated}, &in.Satisfied, &in.Score)
-	return in, err
-}
-
 // pgEvent is an event with the incident it belongs to.
 type pgEvent struct {
 	incident coverage.IncidentID
@@ -82,14 +79,14 @@ func pgScanEvent(row pgx.Row) (pgEvent, error) {
 	return e, err
 }
 
-// pgIncidents reads the incidents a query selects and their events, in one
+// pgReadIncidents reads the incidents a query selects and their events, in one
 // snapshot.
-func (s *PostGIS) pgIncidents(ctx context.Context, sql string, args []any) ([]coverage.Incident, error) {
+func (s *PostGIS) pgReadIncidents(ctx context.Context, sql string, args []any) ([]coverage.Incident, error) {
 	var out []coverage.Incident
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
 		func(tx pgx.Tx) error {
 			var err error
-			if out, err = pgCollect(ctx, tx, sql, args, pgScanIncident); err != nil || len(out) == 0 {
+			if out, err = pgCollect(ctx, tx, sql, args, pgIncidents.scan); err != nil || len(out) == 0 {
 				return err
 			}
 			ids := make([]string, len(out))
@@ -111,7 +108,7 @@ func (s *PostGIS) pgIncidents(ctx context.Context, sql string, args []any) ([]co
 
 // Incident returns one incident with its events.
 func (s *PostGIS) Incident(ctx context.Context, id coverage.IncidentID) (coverage.Incident, error) {
-	out, err := s.pgIncidents(ctx, pgIncidentSelect+" WHERE id = $1", []any{id})
+	out, err := s.pgReadIncidents(ctx, pgIncidents.sel+" WHERE id = $1", []any{id})
 	if err == nil && len(out) == 0 {
 		err = pgx.ErrNoRows
 	}
@@ -134,14 +131,9 @@ func (s *PostGIS) Incidents(ctx context.Context, q IncidentQuery) ([]coverage.In
 	if q.Grid != "" {
 		w.add("grid = ?", q.Grid)
 	}
-	if !q.From.IsZero() {
-		w.add("reported >= ?", q.From)
-	}
-	if !q.To.IsZero() {
-		w.add("reported < ?", q.To)
-	}
+	w.window("reported", q.From, q.To)
 	tail := w.page(q.BBoxQuery)
-	out, err := s.pgIncidents(ctx, pgIncidentSelect+w.sql()+tail, w.args)
+	out, err := s.pgReadIncidents(ctx, pgIncidents.sel+w.sql()+tail, w.args)
 	if err != nil {
 		return nil, fmt.Errorf("data: list incidents: %w", err)
 	}
@@ -150,5 +142,5 @@ func (s *PostGIS) Incidents(ctx context.Context, q IncidentQuery) ([]coverage.In
 
 // DeleteIncident deletes one incident and its events.
 func (s *PostGIS) DeleteIncident(ctx context.Context, id coverage.IncidentID) error {
-	return s.pgDelete(ctx, "incident", "incidents", "", string(id))
+	return pgIncidents.delete(ctx, s, string(id))
 }

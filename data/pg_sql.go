@@ -9,25 +9,6 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// pgUpsert builds an INSERT of one row into table whose conflict on the key
-// columns updates every other column. vals are the SQL expressions of the
-// values, in the order of cols, with $n placeholders.
-func pgUpsert(table string, key []string, cols, vals []string) string {
-	isKey := make(map[string]bool, len(key))
-	for _, k := range key {
-		isKey[k] = true
-	}
-	var set []string
-	for _, c := range cols {
-		if !isKey[c] {
-			set = append(set, c+" = EXCLUDED."+c)
-		}
-	}
-	return "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES (" +
-		strings.Join(vals, ", ") + ") ON CONFLICT (" + strings.Join(key, ", ") +
-		") DO UPDATE SET " + strings.Join(set, ", ")
-}
-
 // pgMultiPolygonArg is the SQL of a MultiPolygon parameter sent as WKB.
 func pgMultiPolygonArg(n int) string {
 	return fmt.Sprintf("ST_Multi(ST_GeomFromWKB($%d, 4326))", n)
@@ -93,6 +74,16 @@ func (w *pgWhere) add(cond string, args ...any) {
 func (w *pgWhere) bbox(b *orb.Bound) {
 	if b != nil {
 		w.add("ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))", b.Min[0], b.Min[1], b.Max[0], b.Max[1])
+	}
+}
+
+// window keeps rows whose col is in [from, to); zero bounds do not filter.
+func (w *pgWhere) window(col string, from, to time.Time) {
+	if !from.IsZero() {
+		w.add(col+" >= ?", from)
+	}
+	if !to.IsZero() {
+		w.add(col+" < ?", to)
 	}
 }
 

@@ -8,15 +8,6 @@ import (
 	"wangge/partition"
 )
 
-var (
-	pgAreaCols     = []string{"id", "name", "level", "parent", "code", "geom"}
-	pgAreaSelect   = "SELECT id, name, level, parent, code, ST_AsBinary(geom) FROM areas"
-	pgBlockCols    = []string{"id", "kind", "name", "households", "population", "parent", "attrs", "geom"}
-	pgBlockSelect  = "SELECT id, kind, name, households, population, parent, attrs::text, ST_AsBinary(geom) FROM blocks"
-	pgBuildingCols = []string{"id", "block", "kind", "levels", "households", "geom"}
-	pgBuildingSel  = "SELECT id, block, kind, levels, households, ST_AsBinary(geom) FROM buildings"
-)
-
 // pgGeomVals is $1 … $n with the last one read as a MultiPolygon.
 func pgGeomVals(n int) []string {
 	vals := pgParams(n)
@@ -24,74 +15,83 @@ func pgGeomVals(n int) []string {
 	return vals
 }
 
-// PutAreas upserts areas in one transaction.
-func (s *PostGIS) PutAreas(ctx context.Context, areas []partition.Area) error {
-	sql := pgUpsert("areas", []string{"id"}, pgAreaCols, pgGeomVals(len(pgAreaCols)))
-	return pgPutBatch(ctx, s, "area", "areas", sql, areas,
-		func(a partition.Area) string { return string(a.ID) }, checkArea,
-		func(a partition.Area) ([]any, error) {
-			g, err := encodeWKB(a.Geometry)
-			return []any{a.ID, a.Name, a.Level, a.Parent, a.Code, g}, err
-		})
+var pgAreas = &pgTable[partition.Area]{
+	name: "areas", kind: "area", entity: "areas",
+	cols:  []string{"id", "name", "level", "parent", "code", "geom"},
+	vals:  pgGeomVals(6),
+	sel:   "SELECT id, name, level, parent, code, ST_AsBinary(geom) FROM areas",
+	id:    func(a partition.Area) string { return string(a.ID) },
+	check: checkArea,
+	args: func(a partition.Area) ([]any, error) {
+		g, err := encodeWKB(a.Geometry)
+		return []any{a.ID, a.Name, a.Level, a.Parent, a.Code, g}, err
+	},
+	scan: func(row pgx.Row) (partition.Area, error) {
+		var a partition.Area
+		var g []byte
+		if err := row.Scan(&a.ID, &a.Name, &a.Level, &a.Parent, &a.Code, &g); err != nil {
+			return a, err
+		}
+		var err error
+		a.Geometry, err = decodeMultiPolygon(g)
+		return a, err
+	},
 }
 
-func pgScanArea(row pgx.Row) (partition.Area, error) {
-	var a partition.Area
-	var g []byte
-	if err := row.Scan(&a.ID, &a.Name, &a.Level, &a.Parent, &a.Code, &g); err != nil {
-		return a, err
-	}
-	var err error
-	a.Geometry, err = decodeMultiPolygon(g)
-	return a, err
+// PutAreas upserts areas in one transaction.
+func (s *PostGIS) PutAreas(ctx context.Context, areas []partition.Area) error {
+	return pgAreas.put(ctx, s, areas)
 }
 
 // Area returns one area.
 func (s *PostGIS) Area(ctx context.Context, id partition.AreaID) (partition.Area, error) {
-	return pgGet(ctx, s, "area", pgAreaSelect+" WHERE id = $1", string(id), pgScanArea)
+	return pgAreas.get(ctx, s, string(id))
 }
 
 // Areas lists every area ordered by id.
 func (s *PostGIS) Areas(ctx context.Context) ([]partition.Area, error) {
-	return pgList(ctx, s, "areas", pgAreaSelect+" ORDER BY id", nil, pgScanArea)
+	return pgAreas.list(ctx, s, &pgWhere{}, BBoxQuery{})
 }
 
 // DeleteArea deletes one area.
 func (s *PostGIS) DeleteArea(ctx context.Context, id partition.AreaID) error {
-	return s.pgDelete(ctx, "area", "areas", "areas", string(id))
+	return pgAreas.delete(ctx, s, string(id))
+}
+
+var pgBlocks = &pgTable[partition.Block]{
+	name: "blocks", kind: "block", entity: "blocks",
+	cols: []string{"id", "kind", "name", "households", "population", "parent", "attrs", "geom"},
+	vals: []string{"$1", "$2", "$3", "$4", "$5", "$6", "$7::jsonb", pgMultiPolygonArg(8)},
+	sel:  "SELECT id, kind, name, households, population, parent, attrs::text, ST_AsBinary(geom) FROM blocks",
+	id:   func(b partition.Block) string { return string(b.ID) }, check: checkBlock,
+	args: func(b partition.Block) ([]any, error) {
+		g, err := encodeWKB(b.Geometry)
+		return []any{b.ID, b.Kind, b.Name, b.Households, b.Population, b.Parent, encodeMap(b.Attrs), g}, err
+	},
+	scan: func(row pgx.Row) (partition.Block, error) {
+		var b partition.Block
+		var attrs string
+		var g []byte
+		if err := row.Scan(&b.ID, &b.Kind, &b.Name, &b.Households, &b.Population, &b.Parent, &attrs, &g); err != nil {
+			return b, err
+		}
+		var err error
+		if b.Attrs, err = decodeMap(attrs); err != nil {
+			return b, err
+		}
+		b.Geometry, err = decodeMultiPolygon(g)
+		return b, err
+	},
 }
 
 // PutBlocks upserts blocks in one transaction.
 func (s *PostGIS) PutBlocks(ctx context.Context, blocks []partition.Block) error {
-	vals := pgGeomVals(len(pgBlockCols))
-	vals[6] = "$7::jsonb"
-	sql := pgUpsert("blocks", []string{"id"}, pgBlockCols, vals)
-	return pgPutBatch(ctx, s, "block", "blocks", sql, blocks,
-		func(b partition.Block) string { return string(b.ID) }, checkBlock,
-		func(b partition.Block) ([]any, error) {
-			g, err := encodeWKB(b.Geometry)
-			return []any{b.ID, b.Kind, b.Name, b.Households, b.Population, b.Parent, encodeMap(b.Attrs), g}, err
-		})
-}
-
-func pgScanBlock(row pgx.Row) (partition.Block, error) {
-	var b partition.Block
-	var attrs string
-	var g []byte
-	if err := row.Scan(&b.ID, &b.Kind, &b.Name, &b.Households, &b.Population, &b.Parent, &attrs, &g); err != nil {
-		return b, err
-	}
-	var err error
-	if b.Attrs, err = decodeMap(attrs); err != nil {
-		return b, err
-	}
-	b.Geometry, err = decodeMultiPolygon(g)
-	return b, err
+	return pgBlocks.put(ctx, s, blocks)
 }
 
 // Block returns one block.
 func (s *PostGIS) Block(ctx context.Context, id partition.BlockID) (partition.Block, error) {
-	return pgGet(ctx, s, "block", pgBlockSelect+" WHERE id = $1", string(id), pgScanBlock)
+	return pgBlocks.get(ctx, s, string(id))
 }
 
 // Blocks lists blocks ordered by id, filtered by q.
@@ -100,50 +100,53 @@ func (s *PostGIS) Blocks(ctx context.Context, q BlockQuery) ([]partition.Block, 
 	if q.Parent != "" {
 		w.add("parent = ?", q.Parent)
 	}
-	tail := w.page(q.BBoxQuery)
-	return pgList(ctx, s, "blocks", pgBlockSelect+w.sql()+tail, w.args, pgScanBlock)
+	return pgBlocks.list(ctx, s, &w, q.BBoxQuery)
 }
 
 // DeleteBlock deletes one block.
 func (s *PostGIS) DeleteBlock(ctx context.Context, id partition.BlockID) error {
-	return s.pgDelete(ctx, "block", "blocks", "blocks", string(id))
+	return pgBlocks.delete(ctx, s, string(id))
+}
+
+var pgBuildings = &pgTable[partition.Building]{
+	name: "buildings", kind: "building", entity: "buildings",
+	cols:  []string{"id", "block", "kind", "levels", "households", "geom"},
+	vals:  pgGeomVals(6),
+	sel:   "SELECT id, block, kind, levels, households, ST_AsBinary(geom) FROM buildings",
+	id:    func(b partition.Building) string { return string(b.ID) },
+	check: checkBuilding,
+	args: func(b partition.Building) ([]any, error) {
+		g, err := encodeWKB(b.Geometry)
+		return []any{b.ID, b.Block, b.Kind, b.Levels, b.Households, g}, err
+	},
+	scan: func(row pgx.Row) (partition.Building, error) {
+		var b partition.Building
+		var g []byte
+		if err := row.Scan(&b.ID, &b.Block, &b.Kind, &b.Levels, &b.Households, &g); err != nil {
+			return b, err
+		}
+		var err error
+		b.Geometry, err = decodeMultiPolygon(g)
+		return b, err
+	},
 }
 
 // PutBuildings upserts buildings in one transaction.
 func (s *PostGIS) PutBuildings(ctx context.Context, buildings []partition.Building) error {
-	sql := pgUpsert("buildings", []string{"id"}, pgBuildingCols, pgGeomVals(len(pgBuildingCols)))
-	return pgPutBatch(ctx, s, "building", "buildings", sql, buildings,
-		func(b partition.Building) string { return string(b.ID) }, checkBuilding,
-		func(b partition.Building) ([]any, error) {
-			g, err := encodeWKB(b.Geometry)
-			return []any{b.ID, b.Block, b.Kind, b.Levels, b.Households, g}, err
-		})
-}
-
-func pgScanBuilding(row pgx.Row) (partition.Building, error) {
-	var b partition.Building
-	var g []byte
-	if err := row.Scan(&b.ID, &b.Block, &b.Kind, &b.Levels, &b.Households, &g); err != nil {
-		return b, err
-	}
-	var err error
-	b.Geometry, err = decodeMultiPolygon(g)
-	return b, err
+	return pgBuildings.put(ctx, s, buildings)
 }
 
 // Building returns one building.
 func (s *PostGIS) Building(ctx context.Context, id partition.BuildingID) (partition.Building, error) {
-	return pgGet(ctx, s, "building", pgBuildingSel+" WHERE id = $1", string(id), pgScanBuilding)
+	return pgBuildings.get(ctx, s, string(id))
 }
 
 // Buildings lists buildings ordered by id, filtered by q.
 func (s *PostGIS) Buildings(ctx context.Context, q BBoxQuery) ([]partition.Building, error) {
-	var w pgWhere
-	tail := w.page(q)
-	return pgList(ctx, s, "buildings", pgBuildingSel+w.sql()+tail, w.args, pgScanBuilding)
+	return pgBuildings.list(ctx, s, &pgWhere{}, q)
 }
 
 // DeleteBuilding deletes one building.
 func (s *PostGIS) DeleteBuilding(ctx context.Context, id partition.BuildingID) error {
-	return s.pgDelete(ctx, "building", "buildings", "buildings", string(id))
+	return pgBuildings.delete(ctx, s, string(id))
 }

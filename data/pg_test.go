@@ -1,29 +1,58 @@
-package data
+package data_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"wangge/coverage"
+	"wangge/data"
 	"wangge/data/pgtest"
+	"wangge/data/storetest"
 	"wangge/partition"
 )
 
 // pgOpen opens a PostGIS store on dsn, closed when the test ends.
-func pgOpen(t testing.TB, dsn string) *PostGIS {
+func pgOpen(t testing.TB, dsn string) *data.PostGIS {
 	t.Helper()
-	s, err := OpenPostGIS(context.Background(), dsn)
+	s, err := data.OpenPostGIS(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// pgConn connects to dsn beside the store, to ask PostGIS itself.
+func pgConn(t testing.TB, dsn string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+func TestPostGISConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) (data.Store, func() data.Store) {
+		dsn := pgtest.DSN(t)
+		open := func() data.Store {
+			s, err := data.OpenPostGIS(context.Background(), dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+		return open(), open
+	})
 }
 
 // pgSquare is a closed counter-clockwise square with its south-west corner
@@ -35,14 +64,14 @@ func pgSquare(lon, lat, side float64) orb.MultiPolygon {
 func TestPostGISTrackPartitions(t *testing.T) {
 	ctx := context.Background()
 	dsn := pgtest.DSN(t)
-	s := pgOpen(t, dsn)
+	s, db := pgOpen(t, dsn), pgConn(t, dsn)
 	at := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 8, 0, 0, 0, time.UTC) }
 	fix := func(w string, tm time.Time) coverage.TrackPoint {
 		return coverage.TrackPoint{Worker: coverage.WorkerID(w), Time: tm, Point: orb.Point{117.55, 34.86}}
 	}
 	// A fix of a month with no partition yet lands in the default
 	// partition; the partition made later must take it over.
-	if _, err := s.pool.Exec(ctx, `INSERT INTO track_points VALUES ('w0', '2030-05-02T00:00:00Z',
+	if _, err := db.Exec(ctx, `INSERT INTO track_points VALUES ('w0', '2030-05-02T00:00:00Z',
 		ST_SetSRID(ST_MakePoint(117.5, 34.8), 4326), 0, 0, 0, 0, 0)`); err != nil {
 		t.Fatal(err)
 	}
@@ -55,12 +84,12 @@ func TestPostGISTrackPartitions(t *testing.T) {
 	}
 	steps := []struct {
 		name  string
-		store func() *PostGIS
+		store func() *data.PostGIS
 		want  int
 	}{
-		{"first", func() *PostGIS { return s }, 4},
-		{"again", func() *PostGIS { return s }, 0},
-		{"again from a new store", func() *PostGIS { return pgOpen(t, dsn) }, 0},
+		{"first", func() *data.PostGIS { return s }, 4},
+		{"again", func() *data.PostGIS { return s }, 0},
+		{"again from a new store", func() *data.PostGIS { return pgOpen(t, dsn) }, 0},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
@@ -73,7 +102,7 @@ func TestPostGISTrackPartitions(t *testing.T) {
 			}
 		})
 	}
-	rows, err := s.pool.Query(ctx, `SELECT c.relname, (SELECT count(*) FROM track_points p WHERE p.tableoid = c.oid)
+	rows, err := db.Query(ctx, `SELECT c.relname, (SELECT count(*) FROM track_points p WHERE p.tableoid = c.oid)
 		FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
 		WHERE i.inhparent = 'track_points'::regclass ORDER BY c.relname`)
 	if err != nil {
@@ -115,11 +144,11 @@ func TestPostGISBatchIsAtomic(t *testing.T) {
 		{ID: "c", Geometry: open},
 	}
 	err := s.PutBlocks(ctx, blocks)
-	var ie *ItemError
+	var ie *data.ItemError
 	if !errors.As(err, &ie) || ie.Index != 2 || ie.ID != "c" {
 		t.Fatalf("PutBlocks error %v, want an ItemError naming block 2 (c)", err)
 	}
-	got, err := s.Blocks(ctx, BlockQuery{})
+	got, err := s.Blocks(ctx, data.BlockQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,43 +163,50 @@ func TestPostGISGeometryValid(t *testing.T) {
 	if err != nil {
 		t.Skipf("needs %s: %v", file, err)
 	}
-	fc, err := geojson.UnmarshalFeatureCollection(raw)
-	if err != nil {
-		t.Fatal(err)
+	// The geometries are kept as the file's text, for PostGIS to parse.
+	var fc struct {
+		Features []struct {
+			Properties struct {
+				ID string `json:"id"`
+			} `json:"properties"`
+			Geometry json.RawMessage `json:"geometry"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(raw, &fc); err != nil {
+		t.Fatalf("%s: %v", file, err)
 	}
 	ctx := context.Background()
-	s := pgOpen(t, pgtest.DSN(t))
-	blocks := make([]partition.Block, 0, len(fc.Features))
-	srcJSON := make([]string, 0, len(fc.Features))
-	for _, f := range fc.Features {
-		var mp orb.MultiPolygon
-		switch g := f.Geometry.(type) {
-		case orb.Polygon:
-			mp = orb.MultiPolygon{g}
-		case orb.MultiPolygon:
-			mp = g
-		default:
-			t.Fatalf("block %v: geometry %s", f.Properties["id"], f.Geometry.GeoJSONType())
-		}
-		blocks = append(blocks, partition.Block{ID: partition.BlockID(f.Properties.MustString("id")), Geometry: mp})
-		gj, err := geojson.NewGeometry(f.Geometry).MarshalJSON()
+	dsn := pgtest.DSN(t)
+	s, db := pgOpen(t, dsn), pgConn(t, dsn)
+	blocks := make([]partition.Block, len(fc.Features))
+	srcJSON := make([]string, len(fc.Features))
+	for i, f := range fc.Features {
+		g, err := geojson.UnmarshalGeometry(f.Geometry)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: block %s: %v", file, f.Properties.ID, err)
 		}
-		srcJSON = append(srcJSON, string(gj))
+		mp, ok := g.Geometry().(orb.MultiPolygon)
+		if p, isPolygon := g.Geometry().(orb.Polygon); isPolygon {
+			mp, ok = orb.MultiPolygon{p}, true
+		}
+		if !ok {
+			t.Fatalf("%s: block %s: geometry %s", file, f.Properties.ID, g.Type)
+		}
+		blocks[i] = partition.Block{ID: partition.BlockID(f.Properties.ID), Geometry: mp}
+		srcJSON[i] = string(f.Geometry)
 	}
 	if err := s.PutBlocks(ctx, blocks); err != nil {
 		t.Fatal(err)
 	}
 	// PostGIS parses the source GeoJSON itself: the referee for what the
 	// store wrote through WKB.
-	if _, err := s.pool.Exec(ctx, `CREATE TABLE src AS
+	if _, err := db.Exec(ctx, `CREATE TABLE src AS
 		SELECT id COLLATE "C" AS id, ST_SetSRID(ST_GeomFromGeoJSON(gj), 4326) AS geom
 		FROM unnest($1::text[], $2::text[]) AS u(id, gj)`, pgBlockIDs(blocks), srcJSON); err != nil {
 		t.Fatal(err)
 	}
 	var n, valid, srid, multi, same, srcValid int
-	err = s.pool.QueryRow(ctx, `SELECT count(*),
+	err = db.QueryRow(ctx, `SELECT count(*),
 			count(*) FILTER (WHERE ST_IsValid(b.geom)),
 			count(*) FILTER (WHERE ST_SRID(b.geom) = 4326),
 			count(*) FILTER (WHERE GeometryType(b.geom) = 'MULTIPOLYGON'),

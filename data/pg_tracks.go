@@ -81,12 +81,7 @@ func pgTrackWhere(q TrackQuery) *pgWhere {
 	if q.Worker != "" {
 		w.add("worker = ?", q.Worker)
 	}
-	if !q.From.IsZero() {
-		w.add("t >= ?", q.From)
-	}
-	if !q.To.IsZero() {
-		w.add("t < ?", q.To)
-	}
+	w.window("t", q.From, q.To)
 	w.bbox(q.BBox)
 	return w
 }
