@@ -3,13 +3,16 @@ package partition
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // engine holds the working state of one Draw or Redraw: the graph, block
 // weights, the grid of every block and each grid's running figures.
 type engine struct {
 	g     *graph
-	w     []float64
+	w     []float64         // weights, an island's added to the block it is glued to
+	w0    []float64         // the blocks' own weights
+	glued map[int32][]int32 // islands that follow a block into its grid
 	rng   *rand.Rand
 	part  []int32 // grid of each block, -1 while unassigned
 	loc   []int32 // scratch: local index of a block inside bisect, else -1
@@ -28,7 +31,7 @@ type partState struct {
 
 func newEngine(g *graph, w []float64, seed uint64) *engine {
 	n := len(w)
-	e := &engine{g: g, w: w, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+	e := &engine{g: g, w: slices.Clone(w), w0: w, glued: map[int32][]int32{}, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		part: make([]int32, n), loc: make([]int32, n), stamp: make([]int32, n)}
 	for i := range n {
 		e.part[i], e.loc[i] = -1, -1

@@ -17,11 +17,12 @@ func finish(e *engine, blocks []Block, drafts []draft, opt Options, per window, 
 	grids := make([]Grid, 0, len(drafts))
 	for _, d := range drafts {
 		gr := Grid{Kind: d.kind, Parent: d.parent, Flags: slices.Clone(d.flags)}
+		d.blocks = e.withGlued(d.blocks)
 		slices.SortFunc(d.blocks, func(a, b int32) int { return cmp.Compare(blocks[a].ID, blocks[b].ID) })
 		parts := make([]orb.MultiPolygon, len(d.blocks))
 		for i, v := range d.blocks {
 			gr.Blocks = append(gr.Blocks, blocks[v].ID)
-			gr.Weight += e.w[v]
+			gr.Weight += e.w0[v]
 			parts[i] = blocks[v].Geometry
 		}
 		gr.Geometry = geo.Dissolve(parts)
@@ -37,20 +38,23 @@ func finish(e *engine, blocks []Block, drafts []draft, opt Options, per window, 
 	Number(grids, opt.CodePrefix)
 	rep := Summarize(grids, len(blocks), per.lo, per.hi)
 	rep.Target = target
-	rep.WeightTotal = e.weightOf(allBlocks(len(blocks)))
+	rep.WeightTotal = 0
+	for _, x := range e.w0 {
+		rep.WeightTotal += x
+	}
 	return &Result{Grids: grids, Report: rep}
 }
 
-func allBlocks(n int) []int32 {
-	vs := make([]int32, n)
-	for i := range vs {
-		vs[i] = int32(i)
+// withGlued adds to vs the islands glued to its blocks (and to theirs).
+func (e *engine) withGlued(vs []int32) []int32 {
+	for i := 0; i < len(vs); i++ {
+		vs = append(vs, e.glued[vs[i]]...)
 	}
 	return vs
 }
 
 // connected reports whether the blocks vs touch as one piece along shared
-// boundaries (or --gap neighbourhood); virtual island ties do not count.
+// boundaries (or --gap neighbourhood).
 func (e *engine) connected(vs []int32) bool {
 	if len(vs) <= 1 {
 		return true
@@ -65,7 +69,7 @@ func (e *engine) connected(vs []int32) bool {
 		x := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		for _, u := range e.g.adj[x] {
-			if done, ok := in[u]; ok && !done && !e.g.virtual[[2]int32{min(x, u), max(x, u)}] {
+			if done, ok := in[u]; ok && !done {
 				in[u] = true
 				seen++
 				stack = append(stack, u)

@@ -27,7 +27,8 @@ func label(parent string) string {
 // partition, plus the grids that need no partition: the whole parent when
 // it totals less than --min, and single blocks heavier than --max. Islands
 // (pieces too light for a grid of their own, with no neighbour within
-// --gap) are tied to the nearest block so that they join its grid.
+// --gap) are taken out and tied to the nearest block, whose grid they
+// join.
 func (e *engine) prepareParent(blocks []Block, parent string, verts []int32, opt Options, small float64) ([]piece, []draft, []string) {
 	var notes []string
 	total := e.weightOf(verts)
@@ -55,7 +56,13 @@ func (e *engine) prepareParent(blocks []Block, parent string, verts []int32, opt
 		if i < 0 {
 			break
 		}
-		notes = append(notes, e.attachIsland(blocks, parent, comps[i], verts, drafts, opt))
+		island := comps[i]
+		rest = slices.DeleteFunc(rest, func(v int32) bool { _, in := slices.BinarySearch(island, v); return in })
+		cands := slices.Clone(rest)
+		for _, d := range drafts {
+			cands = append(cands, d.blocks[0])
+		}
+		notes = append(notes, e.attachIsland(blocks, parent, island, cands, drafts, opt))
 		comps = e.components(rest)
 	}
 	var pieces []piece
@@ -65,56 +72,38 @@ func (e *engine) prepareParent(blocks []Block, parent string, verts []int32, opt
 	return pieces, drafts, notes
 }
 
-// attachIsland ties the island comp to the nearest block of the parent
-// outside it: a grid of a single oversize block takes the island in,
-// any other block gets a virtual edge to it, so the partition puts the
-// island in that block's grid. It returns the note explaining it.
-func (e *engine) attachIsland(blocks []Block, parent string, comp, verts []int32, drafts []draft, opt Options) string {
-	in := make(map[int32]bool, len(comp))
-	for _, v := range comp {
-		in[v] = true
-	}
-	from, to, dist := int32(-1), int32(-1), math.Inf(1)
-	for _, u := range verts {
-		if in[u] {
-			continue
-		}
+// attachIsland ties the island comp to the nearest block (by centroid)
+// among cands: a grid of a single oversize block takes the island in;
+// any other block carries the island's weight through the partition and
+// its grid takes the island at the end (engine.glued). It returns the
+// note explaining it.
+func (e *engine) attachIsland(blocks []Block, parent string, comp, cands []int32, drafts []draft, opt Options) string {
+	to, dist := int32(-1), math.Inf(1)
+	for _, u := range cands {
 		for _, v := range comp {
 			if d := math.Hypot(e.g.cx[u]-e.g.cx[v], e.g.cy[u]-e.g.cy[v]); d < dist {
-				from, to, dist = v, u, d
+				to, dist = u, d
 			}
 		}
 	}
-	ids := make([]string, 0, 3)
+	ids := make([]string, 0, 4)
 	for _, v := range comp[:min(3, len(comp))] {
 		ids = append(ids, string(blocks[v].ID))
 	}
 	if len(comp) > 3 {
 		ids = append(ids, "…")
 	}
-	what := fmt.Sprintf("%s: island of %d block(s) [%s] weighing %g %s has no neighbour within --gap %g m and is too light for a grid of its own",
-		label(parent), len(comp), strings.Join(ids, " "), e.weightOf(comp), opt.Weight, opt.Gap)
+	note := fmt.Sprintf("%s: island of %d block(s) [%s] weighing %g %s has no neighbour within --gap %g m and is too light for a grid of its own; joined to the grid of block %s (centroids %.0f m apart), flagged %s",
+		label(parent), len(comp), strings.Join(ids, " "), e.weightOf(comp), opt.Weight, opt.Gap, blocks[to].ID, dist, FlagDisconnected)
 	for i := range drafts {
 		if drafts[i].blocks[0] == to {
 			drafts[i].blocks = append(drafts[i].blocks, comp...)
-			return fmt.Sprintf("%s; joined to the grid of block %s (centroids %.0f m apart), flagged %s", what, blocks[to].ID, dist, FlagDisconnected)
+			return note
 		}
 	}
-	e.g.link(from, to)
-	return fmt.Sprintf("%s; joined to the grid of block %s (centroids %.0f m apart), flagged %s; a larger --gap would connect it", what, blocks[to].ID, dist, FlagDisconnected)
-}
-
-// link adds a virtual edge between blocks a and b: it ties them together
-// for the partition but is no shared boundary.
-func (g *graph) link(a, b int32) {
-	g.adj[a] = append(g.adj[a], b)
-	g.shared[a] = append(g.shared[a], 0)
-	g.adj[b] = append(g.adj[b], a)
-	g.shared[b] = append(g.shared[b], 0)
-	if g.virtual == nil {
-		g.virtual = map[[2]int32]bool{}
-	}
-	g.virtual[[2]int32{min(a, b), max(a, b)}] = true
+	e.w[to] += e.weightOf(comp)
+	e.glued[to] = append(e.glued[to], comp...)
+	return note
 }
 
 func (e *engine) weightOf(vs []int32) float64 {
