@@ -79,3 +79,25 @@ func (e *ImportError) Error() string {
 
 // Unwrap returns the reason.
 func (e *ImportError) Unwrap() error { return e.Err }
+
+// Errors wrapped by *OSMError when an OSM extract is rejected.
+var (
+	ErrNotOSM   = errors.New("data: not an OSM PBF or XML file")
+	ErrBadOSM   = errors.New("data: corrupt or truncated OSM data")
+	ErrNoRoads  = errors.New("data: no streets that bound blocks")
+	ErrNoBlocks = errors.New("data: the streets enclose no block")
+)
+
+// OSMError rejects an OSM extract: the file and the reason, which wraps
+// one of ErrNotOSM, ErrBadOSM, ErrNoRoads or ErrNoBlocks (and, for a
+// corrupt file, the decoder's error).
+type OSMError struct {
+	File string
+	Err  error
+}
+
+// Error is one line: the file, then the reason.
+func (e *OSMError) Error() string { return e.File + ": " + e.Err.Error() }
+
+// Unwrap returns the reason.
+func (e *OSMError) Unwrap() error { return e.Err }

@@ -3,6 +3,7 @@ package geo
 import (
 	"container/heap"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/paulmach/orb"
@@ -208,4 +209,30 @@ func InteriorPoint(p orb.Polygon) (orb.Point, bool) {
 		}
 	}
 	return best, bestW > 0
+}
+
+// ConvexHull returns the convex hull of points as a counter-clockwise
+// closed ring (Andrew's monotone chain, planar in lon/lat), or nil when
+// the points span no area.
+func ConvexHull(points []orb.Point) orb.Ring {
+	pts := append([]orb.Point(nil), points...)
+	sort.Slice(pts, func(i, j int) bool {
+		return pts[i][0] < pts[j][0] || pts[i][0] == pts[j][0] && pts[i][1] < pts[j][1]
+	})
+	var hull []orb.Point
+	for pass := 0; pass < 2; pass++ {
+		start := len(hull)
+		for _, p := range pts {
+			for len(hull) >= start+2 && cross(hull[len(hull)-2], hull[len(hull)-1], p) <= 0 {
+				hull = hull[:len(hull)-1]
+			}
+			hull = append(hull, p)
+		}
+		hull = hull[:len(hull)-1]
+		slices.Reverse(pts)
+	}
+	if len(hull) < 3 {
+		return nil
+	}
+	return append(orb.Ring(hull), hull[0])
 }
