@@ -1,0 +1,19 @@
+// Package server is the HTTP API of wangge over a data.Store.
+//
+// New builds a Server from Options; Serve runs it until its context is
+// cancelled and then drains the requests in flight. Every response carries
+// an X-Request-Id, every request is logged with slog, and every error is an
+// RFC 9457 application/problem+json document decided in one place
+// (problem.go) from the typed errors of errors.go.
+//
+// Routes:
+//
+//	GET  /healthz                store check, no token
+//	GET  /api/v1/blocks          GeoJSON FeatureCollection; bbox, limit, after; next links
+//	GET  /api/v1/blocks/{id}     one block as a GeoJSON Feature
+//	POST /api/v1/blocks          upsert a FeatureCollection of blocks, all or none
+//
+// Every /api/v1 route needs `Authorization: Bearer wg_…`. CreateToken
+// makes a token and the store keeps only the SHA-256 of its secret; the
+// roles allowed on each route are listed in one table (routes.go).
+package server

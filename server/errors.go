@@ -1,0 +1,75 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"wangge/data"
+)
+
+// Sentinels for the kinds of failure a client can act on. Each typed error
+// below wraps one of them, so callers branch with errors.Is and read the
+// details with errors.As.
+var (
+	// ErrInvalid marks a request whose parameters or body are wrong (400).
+	ErrInvalid = errors.New("server: invalid request")
+	// ErrUnauthenticated marks a request without a usable token (401).
+	ErrUnauthenticated = errors.New("server: not authenticated")
+	// ErrForbidden marks a token whose role may not do this (403).
+	ErrForbidden = errors.New("server: forbidden")
+	// ErrUnavailable marks a store that does not answer (503).
+	ErrUnavailable = errors.New("server: store unavailable")
+	// ErrOptions marks Options that New cannot work with.
+	ErrOptions = errors.New("server: bad options")
+	// ErrShutdownTimeout is returned by Serve when in-flight requests did
+	// not finish within Options.ShutdownTimeout.
+	ErrShutdownTimeout = errors.New("server: in-flight requests outlived the shutdown timeout")
+)
+
+// ParamError reports a query or path parameter that cannot be used.
+type ParamError struct {
+	Param  string // the parameter's name, e.g. "bbox"
+	Value  string // what the client sent
+	Reason string // what is wrong and what is expected
+}
+
+func (e *ParamError) Error() string {
+	return fmt.Sprintf("server: parameter %s=%q: %s", e.Param, e.Value, e.Reason)
+}
+
+// Unwrap makes errors.Is(err, ErrInvalid) hold.
+func (e *ParamError) Unwrap() error { return ErrInvalid }
+
+// AuthError reports a request that could not be authenticated. Code is the
+// RFC 6750 error code sent in WWW-Authenticate: empty when no credentials
+// were sent at all, "invalid_request" for a malformed header and
+// "invalid_token" for a token that is unknown or revoked.
+type AuthError struct {
+	Code   string
+	Reason string
+}
+
+func (e *AuthError) Error() string { return "server: " + e.Reason }
+
+// Unwrap makes errors.Is(err, ErrUnauthenticated) hold.
+func (e *AuthError) Unwrap() error { return ErrUnauthenticated }
+
+// RoleError reports an authenticated token whose role is not allowed on a
+// route.
+type RoleError struct {
+	Role    data.Role
+	Allowed []data.Role
+	Route   string // "METHOD /path"
+}
+
+func (e *RoleError) Error() string {
+	names := make([]string, len(e.Allowed))
+	for i, r := range e.Allowed {
+		names[i] = string(r)
+	}
+	return fmt.Sprintf("server: role %s may not call %s (allowed: %s)", e.Role, e.Route, strings.Join(names, ", "))
+}
+
+// Unwrap makes errors.Is(err, ErrForbidden) hold.
+func (e *RoleError) Unwrap() error { return ErrForbidden }

@@ -1,0 +1,97 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"wangge/data"
+	"wangge/partition"
+)
+
+// listBlocks answers GET /api/v1/blocks: a page of blocks ordered by id as
+// a FeatureCollection, filtered by bbox, with a next link (in the Link
+// header and in "links") while more blocks may follow.
+func (s *Server) listBlocks(c echo.Context) error {
+	p, err := parseListParams(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	// One block more than the page tells whether there is a next page.
+	blocks, err := s.store.Blocks(c.Request().Context(), data.BlockQuery{
+		BBoxQuery: data.BBoxQuery{BBox: p.BBox, After: p.After, Limit: p.Limit + 1},
+	})
+	if err != nil {
+		return fmt.Errorf("server: list blocks: %w", err)
+	}
+	more := len(blocks) > p.Limit
+	if more {
+		blocks = blocks[:p.Limit]
+	}
+	fc := featureCollection{Type: "FeatureCollection", Features: make([]feature, len(blocks)), NumberReturned: len(blocks)}
+	for i, b := range blocks {
+		fc.Features[i] = blockFeature(b)
+	}
+	if more {
+		href := nextHref(c, string(blocks[len(blocks)-1].ID))
+		fc.Links = []link{{Rel: "next", Href: href, Type: GeoJSONContentType}}
+		c.Response().Header().Add("Link", fmt.Sprintf(`<%s>; rel="next"; type="%s"`, href, GeoJSONContentType))
+	}
+	return writeJSON(c, http.StatusOK, GeoJSONContentType, fc)
+}
+
+// nextHref is the absolute URL of the page after the block with id after:
+// the same query with after replaced.
+func nextHref(c echo.Context, after string) string {
+	req := c.Request()
+	q := url.Values{}
+	for k, v := range req.URL.Query() {
+		q[k] = v
+	}
+	q.Set("after", after)
+	u := url.URL{Scheme: c.Scheme(), Host: req.Host, Path: req.URL.Path, RawQuery: q.Encode()}
+	return u.String()
+}
+
+// getBlock answers GET /api/v1/blocks/{id} with one Feature.
+func (s *Server) getBlock(c echo.Context) error {
+	id := partition.BlockID(c.Param("id"))
+	b, err := s.store.Block(c.Request().Context(), id)
+	if err != nil {
+		return fmt.Errorf("server: block %q: %w", id, err)
+	}
+	return writeJSON(c, http.StatusOK, GeoJSONContentType, blockFeature(b))
+}
+
+// upsertResult reports a batch write.
+type upsertResult struct {
+	Upserted int `json:"upserted"`
+}
+
+// putBlocks answers POST /api/v1/blocks: the FeatureCollection's blocks
+// are inserted or replaced, all or none. The body follows the rules of
+// `wangge import blocks` (data.DecodeBlocks): every block needs an id and
+// the weight property, households unless ?weight= names another.
+func (s *Server) putBlocks(c echo.Context) error {
+	opts, err := parseUpsertParams(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	blocks, err := data.DecodeBlocks(c.Request().Body, "request body", opts)
+	if err != nil {
+		return err
+	}
+	if err := s.store.PutBlocks(c.Request().Context(), blocks); err != nil {
+		return fmt.Errorf("server: store %d blocks: %w", len(blocks), err)
+	}
+	s.logger(c).Info("blocks upserted", "count", len(blocks), "token", tokenID(c))
+	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, upsertResult{Upserted: len(blocks)})
+}
+
+// tokenID names the request's token in logs (its id, never its secret).
+func tokenID(c echo.Context) string {
+	t, _ := TokenFrom(c)
+	return t.ID
+}

@@ -1,0 +1,170 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"wangge/data"
+)
+
+// ProblemContentType is the media type of error responses (RFC 9457).
+const ProblemContentType = "application/problem+json"
+
+// Problem is an RFC 9457 problem document, the body of every error
+// response. Type is "about:blank", so Title is the HTTP status phrase and
+// Detail says what went wrong and what to do about it.
+type Problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail"`
+	Instance string `json:"instance"`
+	// RequestID repeats the X-Request-Id header, to quote in a report.
+	RequestID string `json:"request_id,omitempty"`
+	// InvalidParams lists the query parameters that were rejected.
+	InvalidParams []InvalidParam `json:"invalid_params,omitempty"`
+}
+
+// InvalidParam is one rejected parameter of a Problem.
+type InvalidParam struct {
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+}
+
+// handleError is the echo HTTPErrorHandler: the one place where an error
+// becomes a status code and a problem document.
+func (s *Server) handleError(err error, c echo.Context) {
+	req := c.Request()
+	rid := requestID(c)
+	log := s.log.With("request_id", rid, "method", req.Method, "path", req.URL.Path)
+	if c.Response().Committed {
+		log.Error("error after the response was sent", "err", err)
+		return
+	}
+	if errors.Is(err, context.Canceled) && req.Context().Err() != nil {
+		log.Info("client went away", "err", err)
+		return
+	}
+	p := problemFor(err, req)
+	p.Type = "about:blank"
+	p.Title = http.StatusText(p.Status)
+	p.Instance = req.URL.Path
+	p.RequestID = rid
+	if p.Status >= http.StatusInternalServerError {
+		log.Error("request failed", "status", p.Status, "err", err)
+	}
+	h := c.Response().Header()
+	var ae *AuthError
+	var re *RoleError
+	switch {
+	case errors.As(err, &ae):
+		h.Set(echo.HeaderWWWAuthenticate, bearerChallenge(ae.Code, ae.Reason))
+	case errors.As(err, &re):
+		h.Set(echo.HeaderWWWAuthenticate, bearerChallenge("insufficient_scope", re.Error()))
+	}
+	if err := writeJSON(c, p.Status, ProblemContentType, p); err != nil {
+		log.Error("writing the problem document", "err", err)
+	}
+}
+
+// problemFor decides the status and the detail of err. Only the errors of
+// this package, data.ErrNotFound and echo's own errors are explained to the
+// client; anything else is a 500 whose cause stays in the log.
+func problemFor(err error, req *http.Request) Problem {
+	var (
+		pe  *ParamError
+		ie  *data.ImportError
+		mbe *http.MaxBytesError
+		ae  *AuthError
+		re  *RoleError
+		he  *echo.HTTPError
+	)
+	switch {
+	case errors.As(err, &mbe):
+		return Problem{Status: http.StatusRequestEntityTooLarge, Detail: fmt.Sprintf(
+			"the request body is larger than the limit of %d bytes; send the data in smaller batches", mbe.Limit)}
+	case errors.As(err, &pe):
+		return Problem{Status: http.StatusBadRequest,
+			Detail:        fmt.Sprintf("query parameter %s=%q: %s", pe.Param, pe.Value, pe.Reason),
+			InvalidParams: []InvalidParam{{Name: pe.Param, Reason: pe.Reason}}}
+	case errors.As(err, &ie):
+		return Problem{Status: http.StatusBadRequest, Detail: ie.Error() +
+			"; fix that feature and send the whole batch again (nothing was stored)"}
+	case errors.Is(err, data.ErrInvalid):
+		return Problem{Status: http.StatusBadRequest, Detail: "the store refused the batch: " + clientText(err) +
+			"; nothing was stored"}
+	case errors.As(err, &ae):
+		return Problem{Status: http.StatusUnauthorized, Detail: ae.Reason}
+	case errors.As(err, &re):
+		return Problem{Status: http.StatusForbidden, Detail: fmt.Sprintf(
+			"a %s token may not call %s; ask an administrator for a token with one of the roles %v", re.Role, re.Route, re.Allowed)}
+	case errors.Is(err, ErrUnavailable):
+		return Problem{Status: http.StatusServiceUnavailable, Detail: "the store does not answer; " +
+			"the server log has the cause, try again when the database is back"}
+	case errors.Is(err, data.ErrNotFound):
+		return Problem{Status: http.StatusNotFound, Detail: fmt.Sprintf(
+			"there is nothing at %s; check the id, or list the collection to see which ids exist", req.URL.Path)}
+	case errors.As(err, &he):
+		return httpProblem(he, req)
+	}
+	return Problem{Status: http.StatusInternalServerError, Detail: "the server failed to handle this request; " +
+		"try again later, and quote the request id when you report it"}
+}
+
+// clientText is the message of a store's validation error for a client:
+// the rejected item when the store named it, else the reason.
+func clientText(err error) string {
+	var it *data.ItemError
+	if errors.As(err, &it) {
+		return it.Error()
+	}
+	return err.Error()
+}
+
+// httpProblem explains echo's own errors: unknown routes, wrong methods,
+// and HTTPErrors raised by handlers with a message for the client.
+func httpProblem(he *echo.HTTPError, req *http.Request) Problem {
+	p := Problem{Status: he.Code}
+	switch {
+	case he.Code == http.StatusNotFound:
+		p.Detail = fmt.Sprintf("there is no route %s %s; the API is under /api/v1", req.Method, req.URL.Path)
+	case he.Code == http.StatusMethodNotAllowed:
+		p.Detail = fmt.Sprintf("%s %s is not supported; the Allow header lists the methods that are", req.Method, req.URL.Path)
+	case he.Code >= http.StatusInternalServerError:
+		p.Detail = "the server failed to handle this request; quote the request id when you report it"
+	default:
+		p.Detail = fmt.Sprint(he.Message)
+	}
+	if p.Status < 400 || p.Status > 599 {
+		p.Status = http.StatusInternalServerError
+	}
+	return p
+}
+
+// bearerChallenge builds an RFC 6750 WWW-Authenticate value.
+func bearerChallenge(code, reason string) string {
+	if code == "" {
+		return `Bearer realm="wangge"`
+	}
+	return fmt.Sprintf(`Bearer realm="wangge", error=%q, error_description=%q`, code, reason)
+}
+
+// writeJSON sends v as JSON with the given content type.
+func writeJSON(c echo.Context, status int, contentType string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("server: encode response: %w", err)
+	}
+	return c.Blob(status, contentType, append(b, '\n'))
+}
+
+// logger returns the server's logger with the request's id attached.
+func (s *Server) logger(c echo.Context) *slog.Logger {
+	return s.log.With("request_id", requestID(c))
+}

@@ -1,0 +1,45 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"wangge/data"
+)
+
+// APIPrefix is where the authenticated JSON API lives.
+const APIPrefix = "/api/v1"
+
+// route is one API route and the roles allowed to call it.
+type route struct {
+	method  string
+	path    string // below APIPrefix, in echo syntax
+	handler echo.HandlerFunc
+	roles   []data.Role
+}
+
+// policy is the access table of the API: every route under APIPrefix is
+// listed here with the roles that may call it, and nowhere else. Reads are
+// open to every role; writes to the territory need a planner or an admin.
+// Routes where a worker writes its own tracks and incidents go here too,
+// with the ownership check in their handler.
+func (s *Server) policy() []route {
+	anyone := []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader, data.RoleWorker, data.RoleViewer}
+	planners := []data.Role{data.RoleAdmin, data.RolePlanner}
+	return []route{
+		{http.MethodGet, "/blocks", s.listBlocks, anyone},
+		{http.MethodPost, "/blocks", s.putBlocks, planners},
+		{http.MethodGet, "/blocks/:id", s.getBlock, anyone},
+	}
+}
+
+// routes registers the open routes and the policy's routes behind
+// authentication and authorisation.
+func (s *Server) routes() {
+	s.echo.GET("/healthz", s.health)
+	api := s.echo.Group(APIPrefix, s.authenticate)
+	for _, r := range s.policy() {
+		api.Add(r.method, r.path, r.handler, authorize(r.method+" "+APIPrefix+r.path, r.roles))
+	}
+}

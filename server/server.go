@@ -1,0 +1,158 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"wangge/data"
+)
+
+// Defaults of Options.
+const (
+	DefaultAddr            = ":8080"
+	DefaultBodyLimit       = 10 << 20 // bytes
+	DefaultShutdownTimeout = 10 * time.Second
+)
+
+// Options configure a Server. Only Store is required.
+type Options struct {
+	// Store holds the data the API serves. The Server does not close it.
+	Store data.Store
+	// Addr is the TCP address to listen on; DefaultAddr when empty.
+	Addr string
+	// Logger receives the request log and errors; text on stderr when nil.
+	Logger *slog.Logger
+	// BodyLimit is the largest request body in bytes; DefaultBodyLimit
+	// when zero.
+	BodyLimit int64
+	// ShutdownTimeout bounds how long Serve waits for in-flight requests
+	// once its context is cancelled; DefaultShutdownTimeout when zero.
+	ShutdownTimeout time.Duration
+}
+
+// validate fills the defaults in and rejects what cannot work.
+func (o *Options) validate() error {
+	if o.Store == nil {
+		return fmt.Errorf("%w: no store", ErrOptions)
+	}
+	if o.Addr == "" {
+		o.Addr = DefaultAddr
+	}
+	if _, _, err := net.SplitHostPort(o.Addr); err != nil {
+		return fmt.Errorf("%w: address %q: %w (write host:port or :port)", ErrOptions, o.Addr, err)
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	switch {
+	case o.BodyLimit == 0:
+		o.BodyLimit = DefaultBodyLimit
+	case o.BodyLimit < 0:
+		return fmt.Errorf("%w: body limit %d is negative", ErrOptions, o.BodyLimit)
+	}
+	switch {
+	case o.ShutdownTimeout == 0:
+		o.ShutdownTimeout = DefaultShutdownTimeout
+	case o.ShutdownTimeout < 0:
+		return fmt.Errorf("%w: shutdown timeout %s is negative", ErrOptions, o.ShutdownTimeout)
+	}
+	return nil
+}
+
+// Server is the HTTP API over a Store. It is an http.Handler, and Serve
+// runs it on its own listener.
+type Server struct {
+	store           data.Store
+	log             *slog.Logger
+	echo            *echo.Echo
+	http            *http.Server
+	addr            string
+	shutdownTimeout time.Duration
+	ln              net.Listener
+}
+
+// New builds a Server from opts; it does not listen yet.
+func New(opts Options) (*Server, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	s := &Server{
+		store:           opts.Store,
+		log:             opts.Logger,
+		echo:            echo.New(),
+		addr:            opts.Addr,
+		shutdownTimeout: opts.ShutdownTimeout,
+	}
+	e := s.echo
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(withRequestID, s.accessLog, s.recoverPanics(), limitBody(opts.BodyLimit))
+	s.routes()
+	s.http = &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(opts.Logger.Handler(), slog.LevelWarn),
+	}
+	return s, nil
+}
+
+// ServeHTTP serves one request; it lets tests and other servers mount the
+// API without a listener of its own.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.echo.ServeHTTP(w, r)
+}
+
+// Listen binds the address of the options and returns it, with the port
+// filled in when the options asked for port 0. Serve calls it when it has
+// not been called.
+func (s *Server) Listen() (net.Addr, error) {
+	if s.ln == nil {
+		ln, err := net.Listen("tcp", s.addr)
+		if err != nil {
+			return nil, fmt.Errorf("server: listen: %w", err)
+		}
+		s.ln = ln
+	}
+	return s.ln.Addr(), nil
+}
+
+// Serve answers requests until ctx is cancelled, then stops accepting
+// connections and waits for the requests in flight, at most the shutdown
+// timeout; after that it closes them and returns ErrShutdownTimeout. A
+// graceful stop returns nil.
+func (s *Server) Serve(ctx context.Context) error {
+	if _, err := s.Listen(); err != nil {
+		return err
+	}
+	s.http.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
+	s.log.Info("serving", "addr", s.ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- s.http.Serve(s.ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("server: serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "timeout", s.shutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.shutdownTimeout)
+	defer cancel()
+	if err := s.http.Shutdown(sctx); err != nil {
+		closeErr := s.http.Close()
+		<-errc
+		return errors.Join(fmt.Errorf("%w (%s): %w", ErrShutdownTimeout, s.shutdownTimeout, err), closeErr)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("server: serve: %w", err)
+	}
+	s.log.Info("stopped")
+	return nil
+}
