@@ -75,11 +75,13 @@ func TestPostGISTrackPartitions(t *testing.T) {
 		ST_SetSRID(ST_MakePoint(117.5, 34.8), 4326), 0, 0, 0, 0, 0)`); err != nil {
 		t.Fatal(err)
 	}
+	second := fix("w2", at(2027, time.January, 1))
+	second.Accuracy = 99
 	batch := []coverage.TrackPoint{
 		fix("w1", at(2026, time.November, 30)),
 		fix("w1", at(2026, time.December, 1)),
 		fix("w2", at(2027, time.January, 1)),
-		fix("w2", at(2027, time.January, 1)), // same worker and instant: one row
+		second, // same worker and instant: the first one is kept
 		fix("w0", at(2030, time.May, 3)),
 	}
 	steps := []struct {
@@ -119,6 +121,13 @@ func TestPostGISTrackPartitions(t *testing.T) {
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
+	}
+	kept, err := s.TrackPoints(ctx, data.TrackQuery{Worker: "w2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(kept) != 1 || kept[0].Accuracy != 0 {
+		t.Errorf("w2's fixes %+v, want the first of the batch (accuracy 0)", kept)
 	}
 	want := map[string]int{"track_points_default": 0, "track_points_202611": 1, "track_points_202612": 1,
 		"track_points_202701": 1, "track_points_203005": 2}

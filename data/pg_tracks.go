@@ -11,17 +11,21 @@ import (
 )
 
 // pgStageCols are the columns of the staging table track points are copied
-// into before they are merged into track_points.
-var pgStageCols = []string{"worker", "t", "lon", "lat", "accuracy", "speed", "bearing", "altitude", "battery"}
+// into before they are merged into track_points; n is the position in the
+// batch.
+var pgStageCols = []string{"n", "worker", "t", "lon", "lat", "accuracy", "speed", "bearing", "altitude", "battery"}
 
 const (
 	pgStageCreate = `CREATE TEMP TABLE wangge_stage (
-		worker text, t timestamptz, lon double precision, lat double precision,
+		n integer, worker text COLLATE "C", t timestamptz, lon double precision, lat double precision,
 		accuracy double precision, speed double precision, bearing double precision,
 		altitude double precision, battery double precision) ON COMMIT DROP`
+	// pgStageMerge inserts in key order, so that each worker's fixes go
+	// to neighbouring index entries, and the first of several fixes of a
+	// worker at one instant in the batch wins.
 	pgStageMerge = `INSERT INTO track_points (worker, t, geom, accuracy, speed, bearing, altitude, battery)
 		SELECT worker, t, ST_SetSRID(ST_MakePoint(lon, lat), 4326), accuracy, speed, bearing, altitude, battery
-		FROM wangge_stage ON CONFLICT (worker, t) DO NOTHING`
+		FROM wangge_stage ORDER BY worker, t, n ON CONFLICT (worker, t) DO NOTHING`
 	pgTrackSelect = `SELECT worker, t, ST_X(geom), ST_Y(geom), accuracy, speed, bearing, altitude, battery
 		FROM track_points`
 )
@@ -56,7 +60,7 @@ func (s *PostGIS) PutTrackPoints(ctx context.Context, pts []coverage.TrackPoint)
 		}
 		src := pgx.CopyFromSlice(len(pts), func(i int) ([]any, error) {
 			p := &pts[i]
-			return []any{string(p.Worker), p.Time, p.Point[0], p.Point[1],
+			return []any{int32(i), string(p.Worker), p.Time, p.Point[0], p.Point[1],
 				p.Accuracy, p.Speed, p.Bearing, p.Altitude, p.Battery}, nil
 		})
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"wangge_stage"}, pgStageCols, src); err != nil {
