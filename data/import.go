@@ -214,10 +214,26 @@ func (d *blockDecoder) token() (json.Token, error) {
 // feature is the index of the feature being read, or -1.
 func (d *blockDecoder) value(start int64, feature int, v any) error {
 	d.t.mark(start)
-	if err := d.dec.Decode(v); err != nil {
-		return &ImportError{File: d.file, Feature: feature, Offset: start, Err: d.jsonError(err, start)}
+	err := d.dec.Decode(v)
+	var ute *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ute):
+		return &ImportError{File: d.file, Feature: feature, Field: ute.Field, Offset: start, Err: typeError(ute)}
 	}
-	return nil
+	return &ImportError{File: d.file, Feature: feature, Offset: start, Err: d.jsonError(err, start)}
+}
+
+// typeError explains a feature member of the wrong JSON type.
+func typeError(e *json.UnmarshalTypeError) error {
+	switch e.Field {
+	case "":
+		return fmt.Errorf("%w: a feature is a JSON %s, not an object", ErrNotFeatureCollection, e.Value)
+	case "properties":
+		return fmt.Errorf("%w: properties is a JSON %s, want an object", ErrBadProperty, e.Value)
+	}
+	return fmt.Errorf("%w: %s is a JSON %s, want an object", ErrBadGeometry, e.Field, e.Value)
 }
 
 // jsonError turns an error of the JSON decoder into a *syntaxError with
@@ -226,7 +242,6 @@ func (d *blockDecoder) value(start int64, feature int, v any) error {
 // again by scanning its bytes, which the tracker kept.
 func (d *blockDecoder) jsonError(err error, start int64) error {
 	var se *json.SyntaxError
-	var ute *json.UnmarshalTypeError
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 		return &syntaxError{Offset: d.t.end(), Msg: "unexpected end of file"}
@@ -235,8 +250,6 @@ func (d *blockDecoder) jsonError(err error, start int64) error {
 			return &syntaxError{Offset: off, Msg: msg}
 		}
 		return &syntaxError{Offset: se.Offset + d.bom, Msg: se.Error()}
-	case errors.As(err, &ute):
-		return fmt.Errorf("%w: a feature is a JSON %s, not an object", ErrNotFeatureCollection, ute.Value)
 	}
 	return fmt.Errorf("%w: %w", ErrInvalidJSON, err) // a read error of r
 }

@@ -16,10 +16,10 @@ import (
 // rawFeature is one GeoJSON feature with its members still undecoded, so
 // that each problem can be told apart and named.
 type rawFeature struct {
-	Type       json.RawMessage `json:"type"`
-	ID         json.RawMessage `json:"id"`
-	Properties json.RawMessage `json:"properties"`
-	Geometry   json.RawMessage `json:"geometry"`
+	Type       json.RawMessage            `json:"type"`
+	ID         json.RawMessage            `json:"id"`
+	Properties map[string]json.RawMessage `json:"properties"`
+	Geometry   *rawGeometry               `json:"geometry"`
 }
 
 // The properties that fill fields of partition.Block under fixed names.
@@ -38,12 +38,7 @@ func (f *rawFeature) block(o BlockOptions) (partition.Block, string, error) {
 	if s, err := strconv.Unquote(string(f.Type)); err != nil || s != "Feature" {
 		return b, "type", fmt.Errorf("%w: feature type is %s, want \"Feature\"", ErrNotFeatureCollection, shown(f.Type))
 	}
-	props := map[string]json.RawMessage{}
-	if !isNull(f.Properties) {
-		if err := json.Unmarshal(f.Properties, &props); err != nil {
-			return b, "properties", fmt.Errorf("%w: properties is %s, want an object", ErrBadProperty, shown(f.Properties))
-		}
-	}
+	props := f.Properties
 	idField := "properties." + o.IDField
 	idRaw, ok := props[o.IDField]
 	if !ok && o.IDField == "id" {
@@ -202,13 +197,9 @@ type rawGeometry struct {
 
 // decodeGeometry reads a Polygon or MultiPolygon, checks it with
 // geo.Validate and winds it as RFC 7946 asks. On error it names the field.
-func decodeGeometry(raw json.RawMessage) (orb.MultiPolygon, string, error) {
-	if isNull(raw) {
+func decodeGeometry(g *rawGeometry) (orb.MultiPolygon, string, error) {
+	if g == nil {
 		return nil, "geometry", fmt.Errorf("%w: geometry is null", geo.ErrNotPolygon)
-	}
-	var g rawGeometry
-	if err := json.Unmarshal(raw, &g); err != nil {
-		return nil, "geometry", fmt.Errorf("%w: geometry is %s, want an object", ErrBadGeometry, shown(raw))
 	}
 	typ, err := strconv.Unquote(string(bytes.TrimSpace(g.Type)))
 	if err != nil {
@@ -217,74 +208,19 @@ func decodeGeometry(raw json.RawMessage) (orb.MultiPolygon, string, error) {
 	if isNull(g.Coordinates) && typ != "GeometryCollection" {
 		return nil, "geometry.coordinates", fmt.Errorf("%w: no coordinates", ErrBadGeometry)
 	}
-	var polys [][][]position
 	switch typ {
-	case "Polygon":
-		var rings [][]position
-		err = json.Unmarshal(g.Coordinates, &rings)
-		polys = [][][]position{rings}
-	case "MultiPolygon":
-		err = json.Unmarshal(g.Coordinates, &polys)
+	case "Polygon", "MultiPolygon":
 	case "Point", "MultiPoint", "LineString", "MultiLineString", "GeometryCollection":
 		return nil, "geometry.type", fmt.Errorf("%w: geometry is a %s", geo.ErrNotPolygon, typ)
 	default:
 		return nil, "geometry.type", fmt.Errorf("%w: unknown geometry type %q", ErrBadGeometry, typ)
 	}
+	mp, err := parseCoordinates(g.Coordinates, typ)
 	if err != nil {
-		return nil, "geometry.coordinates", fmt.Errorf("%w: %s coordinates are not nested arrays of positions", ErrBadGeometry, typ)
-	}
-	mp := make(orb.MultiPolygon, len(polys))
-	for pi, rings := range polys {
-		mp[pi] = make(orb.Polygon, len(rings))
-		for ri, ring := range rings {
-			mp[pi][ri] = make(orb.Ring, len(ring))
-			for vi, p := range ring {
-				if p.bad != "" {
-					return nil, "geometry.coordinates", &geo.InvalidError{Polygon: pi, Ring: ri, Vertex: vi,
-						Reason: fmt.Errorf("%w: %s", geo.ErrBadCoordinate, p.bad)}
-				}
-				mp[pi][ri][vi] = p.pt
-			}
-		}
+		return nil, "geometry.coordinates", err
 	}
 	if err := geo.Validate(mp); err != nil {
 		return nil, "geometry.coordinates", err
 	}
 	return geo.Orient(mp).(orb.MultiPolygon), "", nil
-}
-
-// position is one GeoJSON position. A malformed one is not an error while
-// decoding, so that the polygon, ring and vertex can be named after.
-type position struct {
-	pt  orb.Point
-	bad string // why the position is not [lon, lat, …] numbers
-}
-
-// UnmarshalJSON reads [lon, lat] or [lon, lat, alt]; the input is already
-// valid JSON.
-func (p *position) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) < 2 || b[0] != '[' {
-		p.bad = fmt.Sprintf("position is %s, want [lon, lat]", shown(b))
-		return nil
-	}
-	parts := bytes.Split(b[1:len(b)-1], []byte(","))
-	if len(parts) < 2 {
-		p.bad = fmt.Sprintf("position %s has fewer than 2 numbers", shown(b))
-		return nil
-	}
-	for i := range 2 {
-		s := bytes.TrimSpace(parts[i])
-		v, err := strconv.ParseFloat(string(s), 64)
-		switch {
-		case err != nil && len(s) > 0 && (s[0] == '-' || s[0] >= '0' && s[0] <= '9'):
-			p.bad = fmt.Sprintf("%s is out of range", shown(s))
-			return nil
-		case err != nil:
-			p.bad = fmt.Sprintf("%s is not a number", shown(s))
-			return nil
-		}
-		p.pt[i] = v
-	}
-	return nil
 }

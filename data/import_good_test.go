@@ -3,12 +3,14 @@ package data
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"wangge/geo"
 	"wangge/partition"
@@ -81,8 +83,25 @@ func TestDecodeBlocksProvidence(t *testing.T) {
 	if len(wards) != 15 {
 		t.Errorf("%d distinct wards, want the city's 15", len(wards))
 	}
-	if strings.Count(string(src), `"type": "Feature",`) != len(blocks) {
-		t.Errorf("block count differs from the features in the file")
+	// orb's own GeoJSON decoder is the referee for ids and coordinates.
+	fc, err := geojson.UnmarshalFeatureCollection(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fc.Features) != len(blocks) {
+		t.Fatalf("orb reads %d features, DecodeBlocks %d blocks", len(fc.Features), len(blocks))
+	}
+	for i, f := range fc.Features {
+		want := f.Geometry
+		if p, ok := want.(orb.Polygon); ok {
+			want = orb.MultiPolygon{p}
+		}
+		if fmt.Sprint(f.Properties["id"]) != string(blocks[i].ID) {
+			t.Fatalf("feature %d: orb reads id %v, DecodeBlocks %s", i, f.Properties["id"], blocks[i].ID)
+		}
+		if !orb.Equal(blocks[i].Geometry, geo.Orient(want)) {
+			t.Fatalf("feature %d: geometry differs from orb's, wound per RFC 7946", i)
+		}
 	}
 }
 
@@ -178,5 +197,16 @@ func TestDecodeBlocksReadsEveryPart(t *testing.T) {
 	}
 	if b.ID != "42" || b.Households != 0 || b.Attrs != nil || len(b.Geometry) != 2 || b.Geometry[0][0][1] != (orb.Point{6, 5}) {
 		t.Errorf("second block %+v", b)
+	}
+}
+
+func BenchmarkDecodeBlocks(b *testing.B) {
+	src := readProvidence(b)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeBlocks(bytes.NewReader(src), "p", BlockOptions{WeightField: "population"}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"wangge/geo"
+	"wangge/partition"
 )
 
 // square is a valid closed ring around (x, y), counter-clockwise.
@@ -111,7 +112,9 @@ func badInputs() []badInput {
 		{"kind is an array", collection(feature(`"id":"k","households":3,"kind":["school"]`, square(0, 0))),
 			ErrBadProperty, 0, "k", "properties.kind", `["school"]`},
 		{"properties not an object", collection(`{"type":"Feature","properties":[1],"geometry":null}`),
-			ErrBadProperty, 0, "", "properties", "[1]"},
+			ErrBadProperty, 0, "", "properties", "JSON array"},
+		{"geometry not an object", collection(`{"type":"Feature","properties":{"id":"g","households":1},"geometry":5}`),
+			ErrBadGeometry, 0, "", "geometry", "JSON number"},
 	}
 }
 
@@ -163,4 +166,41 @@ func checkImportError(t *testing.T, err error, tt badInput) {
 	if strings.Contains(msg, "\n") {
 		t.Errorf("message %q is more than one line", msg)
 	}
+}
+
+// FuzzDecodeBlocks feeds arbitrary bytes to the decoder: it must never
+// panic, must reject with one line naming the file, and whatever it
+// accepts must be valid blocks with unique ids.
+func FuzzDecodeBlocks(f *testing.F) {
+	for _, tt := range badInputs() {
+		f.Add(tt.input)
+	}
+	f.Add(collection(good("a"), good("b")))
+	f.Add(collection(feature(`"id":7,"households":1e2,"population":3,"kind":"school","x":[1,{"y":null}]`, square(1, 1)+`,[[1.2,1.2],[1.4,1.2],[1.4,1.4],[1.2,1.2]]`)))
+	f.Fuzz(func(t *testing.T, input string) {
+		blocks, err := DecodeBlocks(strings.NewReader(input), "fuzz.geojson", BlockOptions{})
+		if err != nil {
+			var ie *ImportError
+			if !errors.As(err, &ie) {
+				t.Fatalf("error %q is a %T, want *ImportError", err, err)
+			}
+			if msg := err.Error(); !strings.HasPrefix(msg, "fuzz.geojson") || strings.Contains(msg, "\n") {
+				t.Fatalf("message %q is not one line starting with the file", msg)
+			}
+			return
+		}
+		seen := make(map[partition.BlockID]bool)
+		for _, b := range blocks {
+			if b.ID == "" || seen[b.ID] {
+				t.Fatalf("accepted an empty or repeated id %q", b.ID)
+			}
+			seen[b.ID] = true
+			if b.Households < 0 || b.Population < 0 {
+				t.Fatalf("accepted a negative count in %+v", b)
+			}
+			if err := geo.Validate(b.Geometry); err != nil {
+				t.Fatalf("accepted invalid geometry of %s: %v", b.ID, err)
+			}
+		}
+	})
 }
