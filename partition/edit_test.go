@@ -1,0 +1,163 @@
+package partition_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"wangge/partition"
+)
+
+// stripPlan is a 4×1 strip of blocks b0_0…b3_0 (10 households each) in
+// two grids: A = b0, b1 and B = b2, b3.
+func stripPlan(t *testing.T) (*partition.Editor, []partition.Grid) {
+	t.Helper()
+	blocks := mosaic(4, 1, hh(10))
+	grids := []partition.Grid{
+		{ID: "A", Kind: partition.Basic, Blocks: []partition.BlockID{"b0_0", "b1_0"}},
+		{ID: "B", Kind: partition.Basic, Blocks: []partition.BlockID{"b2_0", "b3_0"}},
+	}
+	ed, err := partition.NewEditor(blocks, grids, partition.Options{Weight: "hh", Min: 10, Max: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ed, grids
+}
+
+func blocksOf(gs []partition.Grid, id partition.GridID) []partition.BlockID {
+	for _, g := range gs {
+		if g.ID == id {
+			return g.Blocks
+		}
+	}
+	return nil
+}
+
+func TestMoveAndLock(t *testing.T) {
+	tests := []struct {
+		name   string
+		lock   []partition.GridID
+		block  partition.BlockID
+		to     partition.GridID
+		err    error
+		wantA  []partition.BlockID
+		wantB  []partition.BlockID
+		weight float64 // of B
+	}{
+		{"move across the boundary", nil, "b1_0", "B", nil, []partition.BlockID{"b0_0"}, []partition.BlockID{"b1_0", "b2_0", "b3_0"}, 30},
+		{"source locked", []partition.GridID{"A"}, "b1_0", "B", partition.ErrLocked, nil, nil, 0},
+		{"target locked", []partition.GridID{"B"}, "b1_0", "B", partition.ErrLocked, nil, nil, 0},
+		{"unknown block", nil, "nope", "B", partition.ErrBlockNotFound, nil, nil, 0},
+		{"unknown grid", nil, "b1_0", "Z", partition.ErrGridNotFound, nil, nil, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ed, _ := stripPlan(t)
+			if err := ed.Lock(true, tc.lock...); err != nil {
+				t.Fatal(err)
+			}
+			err := ed.Move(tc.block, tc.to)
+			if !errors.Is(err, tc.err) {
+				t.Fatalf("error %v, want %v", err, tc.err)
+			}
+			if tc.err != nil {
+				return
+			}
+			gs := ed.Grids()
+			if a, b := blocksOf(gs, "A"), blocksOf(gs, "B"); !slices.Equal(a, tc.wantA) || !slices.Equal(b, tc.wantB) {
+				t.Errorf("A = %v, B = %v", a, b)
+			}
+			for _, g := range gs {
+				if g.ID == "B" && (g.Weight != tc.weight || len(g.Geometry) != 1) {
+					t.Errorf("B weighs %g in %d polygons", g.Weight, len(g.Geometry))
+				}
+			}
+		})
+	}
+}
+
+func TestValidateListsEveryBrokenRule(t *testing.T) {
+	blocks := mosaic(4, 1, func(i, j int) map[string]string {
+		m := map[string]string{"hh": "10", "community": "west"}
+		if i >= 2 {
+			m["community"] = "east"
+		}
+		return m
+	})
+	grids := []partition.Grid{
+		{ID: "A", Kind: partition.Basic, Blocks: []partition.BlockID{"b0_0", "b2_0"}},
+		{ID: "B", Kind: partition.Basic, Blocks: []partition.BlockID{"b2_0"}},
+	}
+	ed, err := partition.NewEditor(blocks, grids, partition.Options{Weight: "hh", Min: 15, Max: 30, Within: "community"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range ed.Validate() {
+		got = append(got, string(p.Grid)+" "+p.Rule)
+	}
+	want := []string{
+		"A disconnected", "A crosses_parent", "A overlaps",
+		"B out_of_bounds", "B overlaps",
+		" missing", " missing",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestRedrawKeepsLockedAndOutside(t *testing.T) {
+	blocks := mosaic(6, 2, hh(10))
+	opt := partition.Options{Weight: "hh", Count: 4, Tolerance: 0.01, Seed: 3}
+	res, err := partition.Draw(context.Background(), blocks, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ed, err := partition.NewEditor(blocks, res.Grids, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ed.Lock(true, "G002"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ed.Redraw(context.Background(), []partition.GridID{"G001", "G002", "G003"}); err != nil {
+		t.Fatal(err)
+	}
+	after := ed.Grids()
+	for _, id := range []partition.GridID{"G002", "G004"} {
+		if !slices.Equal(blocksOf(after, id), blocksOf(res.Grids, id)) {
+			t.Errorf("%s changed: %v → %v", id, blocksOf(res.Grids, id), blocksOf(after, id))
+		}
+	}
+	var ids []partition.GridID
+	n := 0
+	for _, g := range after {
+		ids = append(ids, g.ID)
+		n += len(g.Blocks)
+		if g.Weight != 30 || len(g.Geometry) != 1 {
+			t.Errorf("%s weighs %g in %d polygons", g.ID, g.Weight, len(g.Geometry))
+		}
+	}
+	if !slices.Equal(ids, []partition.GridID{"G001", "G002", "G003", "G004"}) || n != 12 {
+		t.Errorf("grids %v with %d blocks", ids, n)
+	}
+	if p := ed.Validate(); len(p) != 0 {
+		t.Errorf("redrawn plan breaks rules: %v", p)
+	}
+}
+
+func TestDiff(t *testing.T) {
+	ed, before := stripPlan(t)
+	if err := ed.Move("b2_0", "A"); err != nil {
+		t.Fatal(err)
+	}
+	d := partition.Diff(before, ed.Grids())
+	if want := []partition.BlockMove{{Block: "b2_0", From: "B", To: "A"}}; !slices.Equal(d.Moved, want) {
+		t.Errorf("moved %v, want %v", d.Moved, want)
+	}
+	if len(d.Changed) != 2 || d.Changed[0].ID != "A" || d.Changed[1].ID != "B" || len(d.Added)+len(d.Removed) != 0 {
+		t.Errorf("changed %v, added %v, removed %v", d.Changed, d.Added, d.Removed)
+	}
+}
