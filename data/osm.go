@@ -108,7 +108,7 @@ func (r *OSMResult) BlocksByKind() map[string]int {
 //
 //   - blocks are the faces of the streets (highway ways of the cutting
 //     classes, see cutsBlocks), polygonised by geo.Polygonize; when the
-//     extract holds a complete administrative boundary around at least 90%
+//     extract holds a complete administrative boundary around at least half
 //     of the street nodes (the one of lowest admin_level), its rings cut too
 //     and only faces inside it are kept; faces under MinBlockM2 merge into
 //     the neighbour they share the longest border with;

@@ -14,7 +14,7 @@ import (
 
 // boundaryShare is the share of street nodes an administrative boundary
 // must hold to be the one blocks are clipped to.
-const boundaryShare = 0.9
+const boundaryShare = 0.5
 
 // blockFaces polygonises the cut lines (see cutLines) and returns the
 // faces inside the outline and on land.
