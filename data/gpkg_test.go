@@ -2,16 +2,28 @@ package data_test
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/paulmach/orb"
+
+	"wangge/coverage"
 	"wangge/data"
 	"wangge/data/storetest"
+	"wangge/partition"
 )
 
 // openGeoPackage opens (or creates) the GeoPackage at path, failing the test
 // on error.
-func openGeoPackage(t *testing.T, path string) *data.GeoPackage {
+func openGeoPackage(t testing.TB, path string) *data.GeoPackage {
 	t.Helper()
 	g, err := data.OpenGeoPackage(context.Background(), path)
 	if err != nil {
@@ -25,4 +37,221 @@ func TestGeoPackageConformance(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "store.gpkg")
 		return openGeoPackage(t, path), func() data.Store { return openGeoPackage(t, path) }
 	})
+}
+
+// squareBlocks are n blocks of 0.01° squares along a row.
+func squareBlocks(n int) []partition.Block {
+	bs := make([]partition.Block, n)
+	for i := range bs {
+		x := 117 + 0.02*float64(i)
+		bs[i] = partition.Block{ID: partition.BlockID(fmt.Sprintf("b%03d", i)), Households: i,
+			Geometry: orb.MultiPolygon{{{{x, 34}, {x + 0.01, 34}, {x + 0.01, 34.01}, {x, 34.01}, {x, 34}}}}}
+	}
+	return bs
+}
+
+// rawDB opens a GeoPackage with the plain SQLite driver, as another tool would.
+func rawDB(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestGeoPackageLayout checks the file against the GeoPackage 1.3
+// requirements the store relies on, reading it with plain SQL.
+func TestGeoPackageLayout(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "layout.gpkg")
+	g := openGeoPackage(t, path)
+	blocks := squareBlocks(5)
+	if err := g.PutBlocks(ctx, blocks); err != nil {
+		t.Fatal(err)
+	}
+	blocks[1].Geometry = orb.MultiPolygon{{{{100, 20}, {101, 20}, {101, 22}, {100, 20}}}}
+	if err := g.PutBlocks(ctx, blocks[1:2]); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.DeleteBlock(ctx, blocks[4].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db := rawDB(t, path)
+	var appID, version int
+	var check string
+	for _, q := range []struct {
+		sql  string
+		dest any
+	}{{"PRAGMA application_id", &appID}, {"PRAGMA user_version", &version}, {"PRAGMA integrity_check", &check}} {
+		if err := db.QueryRow(q.sql).Scan(q.dest); err != nil {
+			t.Fatalf("%s: %v", q.sql, err)
+		}
+	}
+	if appID != 0x47504B47 || version != 10300 || check != "ok" {
+		t.Fatalf("application_id %#x, user_version %d, integrity %q; want 0x47504b47, 10300, ok", appID, version, check)
+	}
+
+	// The layers the store promises, as GDAL will list them.
+	want := map[string]string{
+		"areas": "features MULTIPOLYGON", "blocks": "features MULTIPOLYGON", "buildings": "features MULTIPOLYGON",
+		"grids": "features MULTIPOLYGON", "track_points": "features POINT", "incidents": "features POINT",
+		"key_places": "features POINT", "plans": "attributes ", "workers": "attributes ",
+		"incident_events": "attributes ", "tokens": "attributes ",
+	}
+	rows, err := db.Query(`SELECT c.table_name, c.data_type || ' ' || coalesce(g.geometry_type_name, '')
+		FROM gpkg_contents c LEFT JOIN gpkg_geometry_columns g USING (table_name) WHERE coalesce(g.srs_id, 4326) = 4326`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for rows.Next() {
+		var name, kind string
+		if err := rows.Scan(&name, &kind); err != nil {
+			t.Fatal(err)
+		}
+		got[name] = kind
+	}
+	rows.Close()
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("gpkg_contents:\n got %v\nwant %v", got, want)
+	}
+	var srs int
+	if err := db.QueryRow(`SELECT count(*) FROM gpkg_spatial_ref_sys WHERE srs_id IN (4326, 0, -1)`).Scan(&srs); err != nil || srs != 3 {
+		t.Fatalf("required spatial reference systems: %d of 3 (%v)", srs, err)
+	}
+	var rtrees int
+	if err := db.QueryRow(`SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'`).Scan(&rtrees); err != nil || rtrees != 6 {
+		t.Fatalf("%d layers registered with gpkg_rtree_index, want 6 (%v)", rtrees, err)
+	}
+
+	// The rtree holds each remaining block's envelope (as float32, rounded outward).
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM rtree_blocks_geom`).Scan(&n); err != nil || n != 4 {
+		t.Fatalf("rtree_blocks_geom has %d entries, want 4 (%v)", n, err)
+	}
+	for _, b := range blocks[:4] {
+		var minx, maxx, miny, maxy float64
+		err := db.QueryRow(`SELECT minx, maxx, miny, maxy FROM rtree_blocks_geom r JOIN blocks b ON r.id = b.fid WHERE b.id = ?`, b.ID).
+			Scan(&minx, &maxx, &miny, &maxy)
+		if err != nil {
+			t.Fatalf("rtree entry of %s: %v", b.ID, err)
+		}
+		bd := b.Geometry.Bound()
+		if minx > bd.Min[0] || maxx < bd.Max[0] || miny > bd.Min[1] || maxy < bd.Max[1] ||
+			math.Abs(minx-bd.Min[0]) > 1e-4 || math.Abs(maxy-bd.Max[1]) > 1e-4 {
+			t.Fatalf("rtree entry of %s is [%v %v %v %v], want about %v", b.ID, minx, maxx, miny, maxy, bd)
+		}
+	}
+}
+
+func TestGeoPackageRefusesOtherSQLite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "other.db")
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE notes (txt TEXT)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := data.OpenGeoPackage(context.Background(), path); !errors.Is(err, data.ErrNotGeoPackage) {
+		t.Fatalf("opening a plain SQLite file: %v, want an error wrapping ErrNotGeoPackage", err)
+	}
+}
+
+func TestOpen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "open.gpkg")
+	s, err := data.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.(*data.GeoPackage); !ok {
+		t.Fatalf("Open(%q) gave %T, want *data.GeoPackage", path, s)
+	}
+	s.Close()
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	s, err = data.Open(ctx, "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")
+	if err == nil || s != nil {
+		t.Fatalf("Open of an unreachable PostGIS: %v, %v; want a nil store and an error", s, err)
+	}
+}
+
+// killChildEnv makes the test binary the child of TestGeoPackageSurvivesKill.
+const killChildEnv = "WANGGE_GPKG_KILL_CHILD"
+
+// TestGeoPackageSurvivesKill stores blocks and fixes in a child process
+// that kills itself with SIGKILL right after the puts return, then checks
+// that every acknowledged write is in the file.
+func TestGeoPackageSurvivesKill(t *testing.T) {
+	if path := os.Getenv(killChildEnv); path != "" {
+		g := openGeoPackage(t, path)
+		ctx := context.Background()
+		if err := g.PutBlocks(ctx, squareBlocks(50)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := g.PutTrackPoints(ctx, benchFixes("w", 0, 5000)); err != nil {
+			t.Fatal(err)
+		}
+		syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		return
+	}
+	path := filepath.Join(t.TempDir(), "killed.gpkg")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestGeoPackageSurvivesKill$")
+	cmd.Env = append(os.Environ(), killChildEnv+"="+path)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("child did not die by SIGKILL: %v\n%s", err, out)
+	}
+	g := openGeoPackage(t, path)
+	defer g.Close()
+	ctx := context.Background()
+	blocks, err := g.Blocks(ctx, data.BlockQuery{})
+	if err != nil || len(blocks) != 50 {
+		t.Fatalf("after kill -9: %d blocks (%v), want 50", len(blocks), err)
+	}
+	fixes, err := g.TrackPoints(ctx, data.TrackQuery{})
+	if err != nil || len(fixes) != 5000 {
+		t.Fatalf("after kill -9: %d fixes (%v), want 5000", len(fixes), err)
+	}
+}
+
+// benchFixes are n fixes of a worker, one a second from start seconds on.
+func benchFixes(worker coverage.WorkerID, start, n int) []coverage.TrackPoint {
+	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	pts := make([]coverage.TrackPoint, n)
+	for i := range pts {
+		k := start + i
+		pts[i] = coverage.TrackPoint{Worker: worker, Time: t0.Add(time.Duration(k) * time.Second),
+			Point: orb.Point{117.3 + 1e-6*float64(k%10000), 34.8 + 1e-6*float64(k/10000)}, Accuracy: 5, Speed: 1.2, Battery: 80}
+	}
+	return pts
+}
+
+// BenchmarkGeoPackageTrackInsert puts batches of 10,000 new fixes, one
+// transaction each, into a store that grows as it goes.
+func BenchmarkGeoPackageTrackInsert(b *testing.B) {
+	const batch = 10000
+	g := openGeoPackage(b, filepath.Join(b.TempDir(), "bench.gpkg"))
+	defer g.Close()
+	ctx := context.Background()
+	batches := make([][]coverage.TrackPoint, b.N)
+	for i := range batches {
+		batches[i] = benchFixes(coverage.WorkerID(fmt.Sprintf("w%d", i%100)), i*batch, batch)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		n, err := g.PutTrackPoints(ctx, batches[i])
+		if err != nil || n != batch {
+			b.Fatalf("batch %d: %d new, %v", i, n, err)
+		}
+	}
+	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "points/s")
 }

@@ -16,9 +16,16 @@ import (
 // t is the time in integer microseconds since 1970, the idempotency key;
 // the ISO time column is for GIS desktops.
 
-const gpkgTrackInsert = `INSERT INTO track_points
- (worker, t, time, lon, lat, accuracy, speed, bearing, altitude, battery, geom)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (worker, t) DO NOTHING`
+// gpkgTrackChunk is how many fixes one INSERT statement carries: fewer
+// statements mean fewer trips through database/sql and cgo.
+const gpkgTrackChunk = 256
+
+// gpkgTrackInsert inserts n fixes, skipping those already stored.
+func gpkgTrackInsert(n int) string {
+	row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	return `INSERT INTO track_points (worker, t, time, lon, lat, accuracy, speed, bearing, altitude, battery, geom) VALUES ` +
+		strings.TrimSuffix(strings.Repeat(row+", ", n), ", ") + " ON CONFLICT (worker, t) DO NOTHING"
+}
 
 func gpkgTrackID(p coverage.TrackPoint) string {
 	return string(p.Worker) + "@" + p.Time.UTC().Format(timeLayout)
@@ -32,20 +39,35 @@ func (g *GeoPackage) PutTrackPoints(ctx context.Context, pts []coverage.TrackPoi
 	}
 	var added int64
 	err := gpkgTx(ctx, g.db, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, gpkgTrackInsert)
-		if err != nil {
-			return fmt.Errorf("data: prepare track points: %w", err)
-		}
-		defer stmt.Close()
-		for i, p := range pts {
-			res, err := stmt.ExecContext(ctx, string(p.Worker), micros(p.Time), encodeTime(p.Time).String,
-				p.Point[0], p.Point[1], p.Accuracy, p.Speed, p.Bearing, p.Altitude, p.Battery, gpkgPointBlob(p.Point))
-			if err != nil {
-				return &ItemError{Kind: "track point", Index: i, ID: gpkgTrackID(p), Err: err}
+		var full *sql.Stmt
+		args := make([]any, 0, 11*gpkgTrackChunk)
+		for start := 0; start < len(pts); start += gpkgTrackChunk {
+			chunk := pts[start:min(start+gpkgTrackChunk, len(pts))]
+			args = args[:0]
+			for _, p := range chunk {
+				args = append(args, string(p.Worker), micros(p.Time), encodeTime(p.Time).String,
+					p.Point[0], p.Point[1], p.Accuracy, p.Speed, p.Bearing, p.Altitude, p.Battery, gpkgPointBlob(p.Point))
 			}
-			n, err := res.RowsAffected()
+			var res sql.Result
+			var err error
+			if len(chunk) == gpkgTrackChunk {
+				if full == nil {
+					if full, err = tx.PrepareContext(ctx, gpkgTrackInsert(gpkgTrackChunk)); err != nil {
+						return fmt.Errorf("data: prepare track points: %w", err)
+					}
+					defer full.Close()
+				}
+				res, err = full.ExecContext(ctx, args...)
+			} else {
+				res, err = tx.ExecContext(ctx, gpkgTrackInsert(len(chunk)), args...)
+			}
+			var n int64
+			if err == nil {
+				n, err = res.RowsAffected()
+			}
 			if err != nil {
-				return &ItemError{Kind: "track point", Index: i, ID: gpkgTrackID(p), Err: err}
+				return &ItemError{Kind: "track point", Index: start, ID: gpkgTrackID(chunk[0]),
+					Err: fmt.Errorf("fixes %d to %d: %w", start, start+len(chunk)-1, err)}
 			}
 			added += n
 		}
