@@ -29,11 +29,9 @@ func pending(name, issue string) func(context.Context, []string, io.Writer, io.W
 
 var (
 	runDemo     = pending("demo", "issue 4: OSM blocks and the demo")
-	runServe    = pending("serve", "issue 2: the foundation")
 	runImport   = pending("import", "issue 2: the foundation")
 	runCoverage = pending("coverage", "issue 5: patrol tracks")
 	runBench    = pending("bench", "issues 2, 3 and 5: benchmarks")
-	runToken    = pending("token", "issue 2: the foundation")
 )
 
 func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {
