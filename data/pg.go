@@ -46,6 +46,9 @@ func OpenPostGIS(ctx context.Context, dsn string) (*PostGIS, error) {
 	if err != nil {
 		return nil, fmt.Errorf("data: postgis dsn: %w", err)
 	}
+	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
+		cfg.ConnConfig.RuntimeParams["application_name"] = "wangge"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("data: postgis connect: %w", err)

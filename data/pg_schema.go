@@ -18,7 +18,7 @@ var pgSchema = []string{
 		level text NOT NULL,
 		parent text COLLATE "C" NOT NULL,
 		code text NOT NULL,
-		geom geometry(MultiPolygon, 4326))`,
+		geom geometry(MultiPolygon, 4326) NOT NULL)`,
 	`CREATE INDEX IF NOT EXISTS areas_geom ON areas USING gist (geom)`,
 
 	`CREATE TABLE IF NOT EXISTS blocks (
@@ -29,7 +29,7 @@ var pgSchema = []string{
 		population integer NOT NULL,
 		parent text COLLATE "C" NOT NULL,
 		attrs jsonb,
-		geom geometry(MultiPolygon, 4326))`,
+		geom geometry(MultiPolygon, 4326) NOT NULL)`,
 	`CREATE INDEX IF NOT EXISTS blocks_geom ON blocks USING gist (geom)`,
 	`CREATE INDEX IF NOT EXISTS blocks_parent ON blocks (parent, id)`,
 
@@ -39,7 +39,7 @@ var pgSchema = []string{
 		kind text NOT NULL,
 		levels integer NOT NULL,
 		households integer NOT NULL,
-		geom geometry(MultiPolygon, 4326))`,
+		geom geometry(MultiPolygon, 4326) NOT NULL)`,
 	`CREATE INDEX IF NOT EXISTS buildings_geom ON buildings USING gist (geom)`,
 
 	`CREATE TABLE IF NOT EXISTS plans (
@@ -63,7 +63,7 @@ var pgSchema = []string{
 		perimeter_m double precision NOT NULL,
 		polsby_popper double precision NOT NULL,
 		hull_ratio double precision NOT NULL,
-		geom geometry(MultiPolygon, 4326),
+		geom geometry(MultiPolygon, 4326) NOT NULL,
 		PRIMARY KEY (plan, id))`,
 	`CREATE INDEX IF NOT EXISTS grids_geom ON grids USING gist (geom)`,
 

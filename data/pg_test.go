@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/url"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -331,5 +333,50 @@ func TestPostGISChanges(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Error("changes not closed within 5 s of the end of its context")
+	}
+}
+
+func TestPostGISChangesRelisten(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	dsn := pgtest.DSN(t)
+	app := "wangge-relisten-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("application_name", app)
+	u.RawQuery = q.Encode()
+	reader, writer, admin := pgOpen(t, u.String()), pgOpen(t, dsn), pgConn(t, dsn)
+	changes, err := reader.Changes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Cut the listening connection from the server side.
+	var n int
+	err = admin.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE application_name = $1 AND query = 'LISTEN `+data.ChangesChannel+`'`, app).Scan(&n)
+	if err != nil || n != 1 {
+		t.Fatalf("terminated %d listening connections (%v), want 1", n, err)
+	}
+	for _, want := range []string{data.ChangedAll, "blocks"} {
+		select {
+		case got := <-changes:
+			if got != want {
+				t.Fatalf("change %q, want %q", got, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no change %q within 10 s", want)
+		}
+		if want == data.ChangedAll {
+			if err := writer.PutBlocks(ctx, []partition.Block{{ID: "b1", Geometry: pgSquare(0, 0, 1)}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	reader.Close()
+	if _, ok := <-changes; ok {
+		t.Error("changes still open after the store was closed")
 	}
 }
