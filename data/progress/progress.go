@@ -3,6 +3,7 @@ package progress
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,6 +24,10 @@ const (
 // interval is the shortest time between two redraws.
 const interval = 100 * time.Millisecond
 
+// tailSlack is how much longer the figures after the bar may grow than
+// they were at the first draw before the line has to be cut.
+const tailSlack = 3
+
 // defaultWidth is the line width used when the terminal size is unknown.
 const defaultWidth = 80
 
@@ -41,8 +46,9 @@ type Bar struct {
 	done atomic.Int64
 	next atomic.Int64 // unix nanoseconds of the earliest next redraw
 
-	mu       sync.Mutex // serialises drawing
+	mu       sync.Mutex // serialises drawing; guards what follows
 	finished bool
+	room     int // width of the bar between brackets; 0 unset, -1 none
 }
 
 // New returns a bar labelled label that counts up to total (total <= 0
@@ -155,7 +161,11 @@ func (b *Bar) line(now time.Time) string {
 	}
 	figures := b.amount(done)
 	if b.total > 0 {
-		figures += "/" + b.amount(b.total)
+		div, suffix, prec := b.scale(b.total)
+		figures = strconv.FormatFloat(float64(done)/div, 'f', prec, 64) + "/" + b.amount(b.total)
+		if suffix == "" {
+			figures = fmt.Sprintf("%d/%d", done, b.total)
+		}
 	}
 	figures += "  " + b.amount(int64(rate)) + "/s"
 	if b.total <= 0 {
@@ -169,31 +179,46 @@ func (b *Bar) line(now time.Time) string {
 		eta = clock(0)
 	}
 	tail := fmt.Sprintf(" %3.0f%%  %s  ETA %s", frac*100, figures, eta)
-	room := b.width - 1 - len([]rune(b.label)) - len(tail) - 3
-	if room < 10 {
+	if b.room == 0 {
+		// Sized once, with some slack for the figures growing, so that
+		// the bar does not jump about as they change.
+		b.room = min(b.width-1-len([]rune(b.label))-3-len(tail)-tailSlack, 40)
+		if b.room < 8 {
+			b.room = -1
+		}
+	}
+	if b.room < 0 {
 		return fit(b.label+tail, b.width)
 	}
-	room = min(room, 40)
-	filled := int(frac * float64(room))
-	return b.label + " [" + strings.Repeat("=", filled) + strings.Repeat(" ", room-filled) + "]" + tail
+	filled := int(frac * float64(b.room))
+	return fit(b.label+" ["+strings.Repeat("=", filled)+strings.Repeat(" ", b.room-filled)+"]"+tail, b.width)
 }
 
 // amount prints n in the bar's unit.
 func (b *Bar) amount(n int64) string {
+	div, suffix, prec := b.scale(n)
+	if suffix == "" {
+		return strconv.FormatInt(n, 10)
+	}
+	return strconv.FormatFloat(float64(n)/div, 'f', prec, 64) + " " + suffix
+}
+
+// scale chooses how to print amounts of about n: the divisor, the unit
+// suffix ("" for counts) and the decimals.
+func (b *Bar) scale(n int64) (float64, string, int) {
 	if b.unit != Bytes {
-		return fmt.Sprint(n)
+		return 1, "", 0
 	}
 	const k = 1000
 	switch {
 	case n < k:
-		return fmt.Sprintf("%d B", n)
+		return 1, "B", 0
 	case n < k*k:
-		return fmt.Sprintf("%.1f kB", float64(n)/k)
+		return k, "kB", 1
 	case n < k*k*k:
-		return fmt.Sprintf("%.1f MB", float64(n)/(k*k))
-	default:
-		return fmt.Sprintf("%.2f GB", float64(n)/(k*k*k))
+		return k * k, "MB", 1
 	}
+	return k * k * k, "GB", 2
 }
 
 // clock prints d as m:ss, or h:mm:ss past an hour.

@@ -88,11 +88,11 @@ func TestLine(t *testing.T) {
 		want    []string
 	}{
 		{"half of bytes after 1s", 1000, Bytes, 500, time.Second,
-			[]string{"load [", " 50%", "500 B/1.0 kB", "500 B/s", "ETA 0:01"}},
+			[]string{"load [", " 50%", "0.5/1.0 kB", "500 B/s", "ETA 0:01"}},
 		{"a quarter of counts after 10s", 400, Count, 100, 10 * time.Second,
 			[]string{" 25%", "100/400", "10/s", "ETA 0:30"}},
 		{"megabytes", 3_000_000, Bytes, 1_500_000, 2 * time.Second,
-			[]string{" 50%", "1.5 MB/3.0 MB", "750.0 kB/s", "ETA 0:02"}},
+			[]string{" 50%", "1.5/3.0 MB", "750.0 kB/s", "ETA 0:02"}},
 		{"complete", 10, Count, 10, time.Second, []string{"100%", "10/10", "ETA 0:00"}},
 		{"nothing yet", 10, Count, 0, 0, []string{"  0%", "0/10", "ETA --:--"}},
 		{"unknown total", 0, Count, 42, 2 * time.Second, []string{"load  42  21/s"}},
@@ -193,5 +193,23 @@ func TestClock(t *testing.T) {
 				t.Errorf("clock(%v) = %q, want %q", tt.d, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestBarKeepsItsWidth(t *testing.T) {
+	b, _, c := drawing(t, 5_000_000_000, Bytes)
+	width := -1
+	for _, done := range []int64{0, 999, 1_000, 999_999, 1_000_000, 4_999_999_999, 5_000_000_000} {
+		c.advance(time.Second)
+		b.done.Store(done)
+		line := b.line(c.now())
+		open, end := strings.Index(line, "["), strings.Index(line, "]")
+		if open < 0 || end < 0 {
+			t.Fatalf("no bar in %q", line)
+		}
+		if width >= 0 && end-open != width {
+			t.Errorf("bar moved from width %d to %d at %d bytes: %q", width, end-open, done, line)
+		}
+		width = end - open
 	}
 }
