@@ -57,12 +57,30 @@ func nextHref(c echo.Context, after string) string {
 
 // getBlock answers GET /api/v1/blocks/{id} with one Feature.
 func (s *Server) getBlock(c echo.Context) error {
-	id := partition.BlockID(c.Param("id"))
-	b, err := s.store.Block(c.Request().Context(), id)
+	id, err := pathParam(c, "id")
+	if err != nil {
+		return err
+	}
+	b, err := s.store.Block(c.Request().Context(), partition.BlockID(id))
 	if err != nil {
 		return fmt.Errorf("server: block %q: %w", id, err)
 	}
 	return writeJSON(c, http.StatusOK, GeoJSONContentType, blockFeature(b))
+}
+
+// pathParam returns a path parameter unescaped. Echo routes on the raw
+// path when the path holds escapes such as %2F, and then hands the
+// parameter over still escaped.
+func pathParam(c echo.Context, name string) (string, error) {
+	v := c.Param(name)
+	if c.Request().URL.RawPath == "" {
+		return v, nil
+	}
+	u, err := url.PathUnescape(v)
+	if err != nil {
+		return "", &ParamError{Param: name, Value: v, Reason: "bad %-escape in the path"}
+	}
+	return u, nil
 }
 
 // upsertResult reports a batch write.

@@ -119,7 +119,7 @@ func TestBlocksWriteThenRead(t *testing.T) {
 	  "geometry":{"type":"Polygon","coordinates":[
 	   [[117.123456789,34.8],[117.123456789,34.9],[117.2,34.9],[117.2,34.8],[117.123456789,34.8]],
 	   [[117.15,34.85],[117.16,34.85],[117.16,34.86],[117.15,34.86],[117.15,34.85]]]}},
-	 {"type":"Feature","properties":{"id":"two","households":120},
+	 {"type":"Feature","properties":{"id":"two/2 ②","households":120},
 	  "geometry":{"type":"MultiPolygon","coordinates":[
 	   [[[0,0],[1,0],[1,1],[0,1],[0,0]]],
 	   [[[2,0],[2,1],[3,1],[3,0],[2,0]]]]}}]}`
@@ -157,7 +157,7 @@ func TestBlocksWriteThenRead(t *testing.T) {
 		if !strings.Contains(rec.Body.String(), "117.1234568,") || strings.Contains(rec.Body.String(), "117.12345678") {
 			t.Errorf("coordinates not rounded to 7 decimals: %s", rec.Body.String())
 		}
-		rec = request(t, s, http.MethodGet, "/api/v1/blocks/two", viewer, nil)
+		rec = request(t, s, http.MethodGet, "/api/v1/blocks/"+url.PathEscape("two/2 ②"), viewer, nil)
 		wantStatus(t, rec, http.StatusOK)
 		f, err = geojson.UnmarshalFeature(rec.Body.Bytes())
 		if err != nil {
