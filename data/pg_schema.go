@@ -182,14 +182,21 @@ func pgMonthStart(m int) time.Time {
 	return time.Date(m/12, time.Month(m%12+1), 1, 0, 0, 0, 0, time.UTC)
 }
 
-// ensureMonths makes sure a track_points partition covers each month of
-// times. A new partition takes over the rows of its month that were in the
-// default partition, so creating it never fails on them.
+// pgFirstMonth is the earliest month given a partition of its own.
+var pgFirstMonth = pgMonth(time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC))
+
+// ensureMonths makes sure a track_points partition covers each of months
+// from pgFirstMonth to next month. Fixes of other months (a device with a
+// wrong clock) stay in the default partition, so that bad times cannot
+// make thousands of tables. A new partition takes over the rows of its
+// month that were in the default partition, so creating it never fails on
+// them.
 func (s *PostGIS) ensureMonths(ctx context.Context, months map[int]bool) error {
 	s.monthsMu.Lock()
 	defer s.monthsMu.Unlock()
+	last := pgMonth(time.Now()) + 1
 	for m := range months {
-		if s.months[m] {
+		if s.months[m] || m < pgFirstMonth || m > last {
 			continue
 		}
 		if err := s.createMonth(ctx, m); err != nil {

@@ -73,25 +73,27 @@ func TestPostGISTrackPartitions(t *testing.T) {
 	}
 	// A fix of a month with no partition yet lands in the default
 	// partition; the partition made later must take it over.
-	if _, err := db.Exec(ctx, `INSERT INTO track_points VALUES ('w0', '2030-05-02T00:00:00Z',
+	if _, err := db.Exec(ctx, `INSERT INTO track_points VALUES ('w0', '2025-05-02T00:00:00Z',
 		ST_SetSRID(ST_MakePoint(117.5, 34.8), 4326), 0, 0, 0, 0, 0)`); err != nil {
 		t.Fatal(err)
 	}
-	second := fix("w2", at(2027, time.January, 1))
+	second := fix("w2", at(2026, time.January, 1))
 	second.Accuracy = 99
 	batch := []coverage.TrackPoint{
-		fix("w1", at(2026, time.November, 30)),
-		fix("w1", at(2026, time.December, 1)),
-		fix("w2", at(2027, time.January, 1)),
+		fix("w1", at(2025, time.November, 30)),
+		fix("w1", at(2025, time.December, 1)),
+		fix("w2", at(2026, time.January, 1)),
 		second, // same worker and instant: the first one is kept
-		fix("w0", at(2030, time.May, 3)),
+		fix("w0", at(2025, time.May, 3)),
+		fix("w3", at(1989, time.December, 31)), // before partitions begin
+		fix("w3", time.Now().AddDate(0, 3, 0)), // a clock months ahead
 	}
 	steps := []struct {
 		name  string
 		store func() *data.PostGIS
 		want  int
 	}{
-		{"first", func() *data.PostGIS { return s }, 4},
+		{"first", func() *data.PostGIS { return s }, 6},
 		{"again", func() *data.PostGIS { return s }, 0},
 		{"again from a new store", func() *data.PostGIS { return pgOpen(t, dsn) }, 0},
 	}
@@ -131,8 +133,8 @@ func TestPostGISTrackPartitions(t *testing.T) {
 	if len(kept) != 1 || kept[0].Accuracy != 0 {
 		t.Errorf("w2's fixes %+v, want the first of the batch (accuracy 0)", kept)
 	}
-	want := map[string]int{"track_points_default": 0, "track_points_202611": 1, "track_points_202612": 1,
-		"track_points_202701": 1, "track_points_203005": 2}
+	want := map[string]int{"track_points_default": 2, "track_points_202511": 1, "track_points_202512": 1,
+		"track_points_202601": 1, "track_points_202505": 2}
 	if len(got) != len(want) {
 		t.Errorf("partitions %v, want %v", got, want)
 	}
