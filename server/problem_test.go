@@ -161,9 +161,13 @@ func TestErrorMapping(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := decodeProblem(t, request(t, s, tc.method, tc.path, "", nil), tc.status)
+			rec := request(t, s, tc.method, tc.path, "", nil)
+			p := decodeProblem(t, rec, tc.status)
 			if p.Type != "about:blank" || p.Instance != tc.path || !strings.Contains(p.Detail, tc.detail) {
 				t.Errorf("problem %+v", p)
+			}
+			if tc.status == http.StatusMethodNotAllowed && !strings.Contains(rec.Header().Get("Allow"), http.MethodGet) {
+				t.Errorf("Allow %q does not list GET", rec.Header().Get("Allow"))
 			}
 			if strings.Contains(p.Detail, "hunter2") {
 				t.Errorf("internal error leaked: %q", p.Detail)
