@@ -71,8 +71,10 @@ type gpkgLayer struct {
 }
 
 // gpkgLayers is the store's schema. Times are ISO 8601 text in UTC with
-// microseconds (see timeLayout); track points key on integer microseconds
-// for speed and keep the ISO time beside it for GIS desktops.
+// microseconds (see timeLayout), declared TEXT because GeoPackage's
+// DATETIME allows milliseconds only. Track points key on integer
+// microseconds for speed and keep a DATETIME to the millisecond beside it
+// for GIS desktops (QGIS's temporal controller, GDAL).
 var gpkgLayers = []gpkgLayer{
 	{name: "areas", geom: "MULTIPOLYGON", rtree: true,
 		cols: `id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, level TEXT NOT NULL, parent TEXT NOT NULL, code TEXT NOT NULL`},
@@ -84,7 +86,7 @@ var gpkgLayers = []gpkgLayer{
 		cols: `id TEXT NOT NULL UNIQUE, block TEXT NOT NULL, kind TEXT NOT NULL, levels INTEGER NOT NULL, households INTEGER NOT NULL`},
 	{name: "plans",
 		cols: `id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, status TEXT NOT NULL, params TEXT NOT NULL,
-  created DATETIME, published DATETIME`},
+  created TEXT, published TEXT`},
 	{name: "grids", geom: "MULTIPOLYGON", rtree: true,
 		cols: `plan TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE, id TEXT NOT NULL, kind TEXT NOT NULL,
   blocks TEXT NOT NULL, weight REAL NOT NULL, parent TEXT NOT NULL, locked INTEGER NOT NULL, flags TEXT NOT NULL,
@@ -101,18 +103,18 @@ var gpkgLayers = []gpkgLayer{
 	{name: "incidents", geom: "POINT", rtree: true,
 		cols: `id TEXT NOT NULL UNIQUE, category TEXT NOT NULL, description TEXT NOT NULL, address TEXT NOT NULL,
   media_url TEXT NOT NULL, status TEXT NOT NULL, level TEXT NOT NULL, reporter TEXT NOT NULL, grid TEXT NOT NULL,
-  reported DATETIME NOT NULL, updated DATETIME, satisfied BOOLEAN, score INTEGER NOT NULL`,
+  reported TEXT NOT NULL, updated TEXT, satisfied BOOLEAN, score INTEGER NOT NULL`,
 		indexes: []string{"incidents_reported ON incidents(reported)"}},
 	{name: "incident_events",
 		cols: `incident TEXT NOT NULL REFERENCES incidents(id) ON DELETE CASCADE, seq INTEGER NOT NULL,
-  time DATETIME NOT NULL, actor TEXT NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL,
+  time TEXT NOT NULL, actor TEXT NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL,
   level TEXT NOT NULL, note TEXT NOT NULL, UNIQUE (incident, seq)`},
 	{name: "key_places", geom: "POINT", rtree: true,
 		cols: `id TEXT NOT NULL UNIQUE, category TEXT NOT NULL, visit_interval_ns INTEGER NOT NULL, grid TEXT NOT NULL,
-  last_visited DATETIME`},
+  last_visited TEXT`},
 	{name: "tokens",
 		cols: `id TEXT NOT NULL UNIQUE, hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL, worker TEXT NOT NULL,
-  grid TEXT NOT NULL, created DATETIME`},
+  grid TEXT NOT NULL, created TEXT`},
 }
 
 // gpkgAppendOnly keeps incident events as they were written.

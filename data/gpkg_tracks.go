@@ -16,6 +16,9 @@ import (
 // t is the time in integer microseconds since 1970, the idempotency key;
 // the ISO time column is for GIS desktops.
 
+// gpkgDateTime is GeoPackage's DATETIME format (milliseconds).
+const gpkgDateTime = "2006-01-02T15:04:05.000Z"
+
 // gpkgTrackChunk is how many fixes one INSERT statement carries: fewer
 // statements mean fewer trips through database/sql and cgo.
 const gpkgTrackChunk = 256
@@ -45,7 +48,7 @@ func (g *GeoPackage) PutTrackPoints(ctx context.Context, pts []coverage.TrackPoi
 			chunk := pts[start:min(start+gpkgTrackChunk, len(pts))]
 			args = args[:0]
 			for _, p := range chunk {
-				args = append(args, string(p.Worker), micros(p.Time), encodeTime(p.Time).String,
+				args = append(args, string(p.Worker), micros(p.Time), p.Time.UTC().Format(gpkgDateTime),
 					p.Point[0], p.Point[1], p.Accuracy, p.Speed, p.Bearing, p.Altitude, p.Battery, gpkgPointBlob(p.Point))
 			}
 			var res sql.Result

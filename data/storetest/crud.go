@@ -29,7 +29,7 @@ type crud[T any, ID ~string] struct {
 func (c crud[T, ID]) same(t *testing.T, what string, want, got T) {
 	t.Helper()
 	if c.geom != nil {
-		sameGeometry(t, what, c.geom(want), c.geom(got))
+		SameGeometry(t, what, c.geom(want), c.geom(got))
 	}
 	if w, g := c.strip(want), c.strip(got); !reflect.DeepEqual(w, g) {
 		t.Fatalf("%s:\n got %+v\nwant %+v", what, g, w)

@@ -19,7 +19,7 @@ func samePlan(e *env, what string, want, got partition.Plan) {
 	}
 	for i := range want.Grids {
 		w, g := want.Grids[i], got.Grids[i]
-		sameGeometry(e.t, what+" grid "+string(w.ID), w.Geometry, g.Geometry)
+		SameGeometry(e.t, what+" grid "+string(w.ID), w.Geometry, g.Geometry)
 		w.Geometry, g.Geometry, w.Plan = nil, nil, want.ID
 		if len(w.Flags) == 0 {
 			w.Flags = nil

@@ -91,7 +91,7 @@ func Run(t *testing.T, open func(t *testing.T) (s data.Store, reopen func() data
 }
 
 // repoRoot walks up from the working directory to the folder with go.mod.
-func repoRoot(t *testing.T) string {
+func repoRoot(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
@@ -109,9 +109,21 @@ func repoRoot(t *testing.T) string {
 	}
 }
 
-// providence reads the first sampleSize blocks (by id) of the Providence
-// sample, skipping the test when the file is missing.
+// providence is the first sampleSize blocks (by id) of the sample.
 func providence(t *testing.T) []partition.Block {
+	t.Helper()
+	blocks := ProvidenceBlocks(t)
+	if len(blocks) < sampleSize {
+		t.Fatalf("storetest: %d sample blocks, want at least %d", len(blocks), sampleSize)
+	}
+	return blocks[:sampleSize]
+}
+
+// ProvidenceBlocks reads every block of the Providence sample (BlocksFile)
+// ordered by id: Population from the census, Households two fifths of it,
+// Parent "tract-" and the tract, Attrs tract and ward. It skips the test,
+// naming the file, when the sample is missing.
+func ProvidenceBlocks(t testing.TB) []partition.Block {
 	t.Helper()
 	path := filepath.Join(repoRoot(t), "..", BlocksFile)
 	raw, err := os.ReadFile(path)
@@ -151,15 +163,12 @@ func providence(t *testing.T) []partition.Block {
 		})
 	}
 	sort.Slice(blocks, func(i, j int) bool { return blocks[i].ID < blocks[j].ID })
-	if len(blocks) < sampleSize {
-		t.Fatalf("%s: %d blocks, want at least %d", path, len(blocks), sampleSize)
-	}
-	return blocks[:sampleSize]
+	return blocks
 }
 
-// sameGeometry fails the test when two geometries differ by more than
-// 1e-9 in any coordinate or in structure.
-func sameGeometry(t *testing.T, what string, want, got orb.Geometry) {
+// SameGeometry fails the test when two geometries (Point or MultiPolygon)
+// differ in structure or by more than 1e-9 in any coordinate.
+func SameGeometry(t testing.TB, what string, want, got orb.Geometry) {
 	t.Helper()
 	wp, gp := flatten(want), flatten(got)
 	if len(wp) != len(gp) || reflect.TypeOf(want) != reflect.TypeOf(got) {

@@ -39,7 +39,7 @@ func sameTrack(e *env, what string, want, got []coverage.TrackPoint) {
 		if !g.Time.Equal(w.Time) {
 			e.t.Fatalf("%s: fix %d at %v, want %v", what, i, g.Time, w.Time)
 		}
-		sameGeometry(e.t, fmt.Sprintf("%s: fix %d", what, i), w.Point, g.Point)
+		SameGeometry(e.t, fmt.Sprintf("%s: fix %d", what, i), w.Point, g.Point)
 		w.Time, g.Time, w.Point, g.Point = time.Time{}, time.Time{}, orb.Point{}, orb.Point{}
 		if !reflect.DeepEqual(w, g) {
 			e.t.Fatalf("%s: fix %d is %+v, want %+v", what, i, g, w)

@@ -1,0 +1,137 @@
+package data_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"wangge/coverage"
+	"wangge/data/storetest"
+	"wangge/partition"
+)
+
+// gdal runs a GDAL program and fails the test on an error or on any
+// warning it prints.
+func gdal(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
+	}
+	if s := stderr.String(); strings.Contains(s, "Warning") || strings.Contains(s, "ERROR") {
+		t.Fatalf("%s %s printed:\n%s", name, strings.Join(args, " "), s)
+	}
+	return string(out)
+}
+
+// TestGeoPackageGDAL has GDAL read what the store wrote: the layers, the
+// block count, every block's geometry and fields, the spatial index.
+func TestGeoPackageGDAL(t *testing.T) {
+	if _, err := exec.LookPath("ogrinfo"); err != nil {
+		t.Skip("GDAL referee skipped: ogrinfo is not on PATH (CI installs gdal-bin)")
+	}
+	blocks := storetest.ProvidenceBlocks(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "gdal.gpkg")
+	g := openGeoPackage(t, path)
+	if err := g.PutBlocks(ctx, blocks); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 1, 8, 0, 0, 123456000, time.UTC)
+	if _, err := g.PutTrackPoints(ctx, []coverage.TrackPoint{{Worker: "w", Time: at, Point: orb.Point{117, 34}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.PutIncidents(ctx, []coverage.Incident{{ID: "i", Status: coverage.StatusReported, Reported: at,
+		Location: orb.Point{117, 34}, Events: []coverage.IncidentEvent{{Time: at, To: coverage.StatusReported}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.PutPlan(ctx, partition.Plan{ID: "p", Status: partition.PlanDraft, Created: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("layers", func(t *testing.T) {
+		out := gdal(t, "ogrinfo", "-ro", "-q", path)
+		for _, layer := range []string{"areas", "blocks", "buildings", "grids", "track_points", "incidents",
+			"key_places", "plans", "workers", "incident_events", "tokens"} {
+			if !regexp.MustCompile(`(?m)^\d+: ` + layer + ` \(`).MatchString(out) {
+				t.Errorf("ogrinfo does not list layer %s:\n%s", layer, out)
+			}
+		}
+	})
+	t.Run("all layers read", func(t *testing.T) {
+		out := gdal(t, "ogrinfo", "-ro", "-al", path, "track_points", "incidents", "incident_events", "plans")
+		if !strings.Contains(out, "2026/03/01 08:00:00.123") {
+			t.Errorf("GDAL did not read the times as datetimes:\n%s", out)
+		}
+	})
+	t.Run("feature count", func(t *testing.T) {
+		out := gdal(t, "ogrinfo", "-ro", path, "blocks", "-so")
+		want := "Feature Count: " + strconv.Itoa(len(blocks))
+		if !strings.Contains(out, want) {
+			t.Fatalf("ogrinfo blocks -so lacks %q:\n%s", want, out)
+		}
+	})
+	t.Run("spatial index", func(t *testing.T) {
+		out := gdal(t, "ogrinfo", "-ro", "-q", path, "-sql", "SELECT HasSpatialIndex('blocks', 'geom')")
+		if !strings.Contains(out, "(Integer) = 1") {
+			t.Fatalf("GDAL sees no spatial index on blocks:\n%s", out)
+		}
+	})
+	t.Run("ogr2ogr", func(t *testing.T) {
+		out := filepath.Join(dir, "blocks.geojson")
+		gdal(t, "ogr2ogr", "-f", "GeoJSON", out, path, "blocks")
+		raw, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fc, err := geojson.UnmarshalFeatureCollection(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fc.Features) != len(blocks) {
+			t.Fatalf("ogr2ogr wrote %d blocks, want %d", len(fc.Features), len(blocks))
+		}
+		byID := map[string]*geojson.Feature{}
+		for _, f := range fc.Features {
+			byID[f.Properties.MustString("id", "")] = f
+		}
+		for _, b := range blocks {
+			f := byID[string(b.ID)]
+			if f == nil {
+				t.Fatalf("block %s missing from ogr2ogr's output", b.ID)
+			}
+			got, ok := f.Geometry.(orb.MultiPolygon)
+			if !ok {
+				t.Fatalf("block %s: GDAL wrote a %s", b.ID, f.Geometry.GeoJSONType())
+			}
+			storetest.SameGeometry(t, "block "+string(b.ID), b.Geometry, got)
+			// GDAL writes a JSON text field as a JSON value.
+			attrs, ok := f.Properties["attrs"].(map[string]any)
+			if !ok {
+				t.Fatalf("block %s: attrs %#v, want a JSON object", b.ID, f.Properties["attrs"])
+			}
+			if f.Properties.MustString("kind", "") != b.Kind || f.Properties.MustString("parent", "") != string(b.Parent) ||
+				int(f.Properties.MustFloat64("households", -1)) != b.Households ||
+				int(f.Properties.MustFloat64("population", -1)) != b.Population ||
+				attrs["ward"] != b.Attrs["ward"] || attrs["tract"] != b.Attrs["tract"] {
+				t.Fatalf("block %s: GDAL read %v, stored %+v", b.ID, f.Properties, b)
+			}
+		}
+	})
+}
