@@ -122,6 +122,8 @@ type Incident struct {
 	Satisfied   *bool // the resident's feedback once closed
 	Score       int   // 1–5, 0 when none
 	Events      []IncidentEvent
+	DuplicateOf IncidentID // the original, when Status is duplicate
+	Flags       []string   // FlagOutsideGrids, FlagNoLocation
 }
 
 // IncidentEvent is one transition of an incident; events are appended and

@@ -1,0 +1,83 @@
+package coverage
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinels of the incident loop. Every refused transition is a
+// *TransitionError wrapping one of the first seven; every bad Open311 form
+// or filter is a *FieldError wrapping ErrMissingField, ErrBadValue,
+// ErrOutOfRange or ErrUnknownService.
+var (
+	// ErrIllegalTransition means the transition table has no edge from
+	// the incident's status to the one asked for.
+	ErrIllegalTransition = errors.New("coverage: illegal transition")
+	// ErrNotPermitted means the edge exists but the actor's role, grids or
+	// level may not take it at the incident's current level.
+	ErrNotPermitted = errors.New("coverage: actor not permitted")
+	// ErrTopLevel means an incident held by the city cannot escalate.
+	ErrTopLevel = errors.New("coverage: already at the top level")
+	// ErrFeedback means closing lacks the resident's feedback or its score
+	// is outside 1–5.
+	ErrFeedback = errors.New("coverage: closing needs feedback with a score 1-5")
+	// ErrDuplicateOf means marking a duplicate lacks the original's id or
+	// names the incident itself.
+	ErrDuplicateOf = errors.New("coverage: duplicate needs the id of another incident")
+	// ErrEventTime means the transition is dated before the incident's
+	// last event, or not dated at all.
+	ErrEventTime = errors.New("coverage: transition time before the last event")
+	// ErrCreate means a new incident lacks an id or category, or starts in
+	// a status other than discovered or reported.
+	ErrCreate = errors.New("coverage: bad new incident")
+	// ErrUnknownService means an Open311 service_code names no configured
+	// category.
+	ErrUnknownService = errors.New("coverage: unknown service_code")
+	// ErrGroupBy means a statistics grouping is unknown, or is by
+	// community without a grid → community mapping.
+	ErrGroupBy = errors.New("coverage: bad statistics grouping")
+	// ErrCategories means the configured categories are unusable: an
+	// empty or repeated code.
+	ErrCategories = errors.New("coverage: bad category list")
+)
+
+// TransitionError is a refused transition. The incident is left as it was.
+// Callers serving HTTP answer 409 Conflict (ErrNotPermitted may be served
+// as 403 instead); Err says why.
+type TransitionError struct {
+	Incident IncidentID
+	From     IncidentStatus
+	To       IncidentStatus
+	Level    Level
+	Actor    string
+	Err      error
+}
+
+// Error reads like "coverage: incident I1: reported → closed at grid level
+// by worker:W1: coverage: illegal transition".
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("coverage: incident %s: %s → %s at %s level by %s: %v",
+		e.Incident, e.From, e.To, e.Level, e.Actor, e.Err)
+}
+
+// Unwrap returns the sentinel (and cause).
+func (e *TransitionError) Unwrap() error { return e.Err }
+
+// FieldError is bad input in one named field of an Open311 form or query.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+// Error reads like "coverage: open311 field lat: coverage: bad value: …".
+func (e *FieldError) Error() string {
+	return "coverage: open311 field " + e.Field + ": " + e.Err.Error()
+}
+
+// Unwrap returns the sentinel (and cause).
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// fieldErr makes a FieldError wrapping sentinel with a formatted detail.
+func fieldErr(field string, sentinel error, format string, args ...any) *FieldError {
+	return &FieldError{Field: field, Err: fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, args...))}
+}
