@@ -20,10 +20,13 @@ func (e *engine) anneal(verts []int32, p0, p1 int32, iters int, t0, t1 float64) 
 		return s
 	}
 	cur := score()
-	best, bestPart := cur, e.snapshot(verts)
+	best := cur
+	// Moves since the best plan met, undone at the end: cheaper than
+	// copying the plan at every new best.
+	type move struct{ v, from int32 }
+	var undo []move
 	cool := math.Pow(t1/t0, 1/float64(iters))
 	temp := t0
-	var buf []nb
 	for it := 0; it < iters; it++ {
 		temp *= cool
 		v := verts[e.rng.IntN(len(verts))]
@@ -41,14 +44,13 @@ func (e *engine) anneal(verts []int32, p0, p1 int32, iters int, t0, t1 float64) 
 		if (pa.win.outside(pa.w-wv) > pa.win.outside(pa.w)) || (pb.win.outside(pb.w+wv) > pb.win.outside(pb.w)) {
 			continue
 		}
-		buf = e.neighbourParts(v, p0, p1, buf)
 		var sA, sB float64
-		for _, x := range buf {
-			switch x.p {
+		for k, u := range adj {
+			switch e.part[u] {
 			case a:
-				sA = x.shared
+				sA += e.g.shared[v][k]
 			case b:
-				sB = x.shared
+				sB += e.g.shared[v][k]
 			}
 		}
 		av, pv := e.g.area[v], e.g.perim[v]
@@ -63,36 +65,14 @@ func (e *engine) anneal(verts []int32, p0, p1 int32, iters int, t0, t1 float64) 
 		e.unassign(v)
 		e.assign(v, b)
 		cur += gain
+		undo = append(undo, move{v, a})
 		if cur > best+minGain {
 			best = cur
-			bestPart = e.snapshotInto(verts, bestPart)
+			undo = undo[:0]
 		}
 	}
-	e.restore(verts, p0, p1, bestPart)
-}
-
-// snapshot records the grid of every block of verts.
-func (e *engine) snapshot(verts []int32) []int32 {
-	return e.snapshotInto(verts, make([]int32, len(verts)))
-}
-
-func (e *engine) snapshotInto(verts, dst []int32) []int32 {
-	for i, v := range verts {
-		dst[i] = e.part[v]
-	}
-	return dst
-}
-
-// restore puts the blocks of verts back into the grids a snapshot holds.
-func (e *engine) restore(verts []int32, p0, p1 int32, snap []int32) {
-	for i, v := range verts {
-		if e.part[v] != snap[i] {
-			e.unassign(v)
-		}
-	}
-	for i, v := range verts {
-		if e.part[v] < 0 {
-			e.assign(v, snap[i])
-		}
+	for i := len(undo) - 1; i >= 0; i-- {
+		e.unassign(undo[i].v)
+		e.assign(undo[i].v, undo[i].from)
 	}
 }

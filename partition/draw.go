@@ -1,6 +1,7 @@
 package partition
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -82,7 +83,7 @@ func Draw(ctx context.Context, blocks []Block, opt Options) (*Result, error) {
 			t = pc.weight / float64(pc.k)
 		}
 		restarts := 6
-		if len(pc.verts) > 20000 {
+		if len(pc.verts) > 5000 {
 			restarts = 1
 		} else if len(pc.verts) > 2000 {
 			restarts = 3
@@ -122,18 +123,8 @@ func groupByParent(blocks []Block, basic []int32, within string) []parentSet {
 		}
 		out[i].verts = append(out[i].verts, v)
 	}
-	slices.SortFunc(out, func(a, b parentSet) int { return cmpString(a.name, b.name) })
+	slices.SortFunc(out, func(a, b parentSet) int { return cmp.Compare(a.name, b.name) })
 	return out
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // allocate fixes the weight window of basic grids and the number of grids
@@ -195,7 +186,7 @@ func allocate(pieces []piece, opt Options, nBasic int) (window, float64, []strin
 			rems = append(rems, rem{i, share - float64(extra)})
 		}
 	}
-	slices.SortStableFunc(rems, func(a, b rem) int { return cmpFloat(b.r, a.r) })
+	slices.SortStableFunc(rems, func(a, b rem) int { return cmp.Compare(b.r, a.r) })
 	for j := 0; left > 0 && len(rems) > 0; j = (j + 1) % len(rems) {
 		if pc := &pieces[rems[j].i]; pc.k < len(pc.verts) {
 			pc.k++

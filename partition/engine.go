@@ -91,7 +91,7 @@ func (e *engine) split(verts []int32, k int, per window, target float64) []int32
 	}
 	k1 := k / 2
 	k2 := k - k1
-	tries := 3
+	tries := 2
 	if len(verts) < 5000 {
 		tries = 12
 	}

@@ -57,14 +57,15 @@ func (e *engine) neighbourParts(v int32, p0, p1 int32, buf []nb) []nb {
 		if q < p0 || q >= p1 {
 			continue
 		}
-		i := slices.IndexFunc(buf, func(x nb) bool { return x.p == q })
-		if i < 0 {
-			buf = append(buf, nb{p: q})
-			i = len(buf) - 1
+		i := 0
+		for i < len(buf) && buf[i].p < q {
+			i++
+		}
+		if i == len(buf) || buf[i].p != q {
+			buf = slices.Insert(buf, i, nb{p: q})
 		}
 		buf[i].shared += e.g.shared[v][k]
 	}
-	slices.SortFunc(buf, func(a, b nb) int { return int(a.p - b.p) })
 	return buf
 }
 

@@ -25,11 +25,14 @@ func (e *engine) solve(verts []int32, k int, per window, target float64, restart
 		}
 		e.split(verts, k, per, target)
 		p1 := int32(len(e.parts))
+		active := verts
 		for range 20 {
-			e.localSearch(verts, p0, p1, passes)
-			if len(e.outOfBounds(p0, p1)) == 0 || !e.recombine(verts, p0, p1) {
+			e.localSearch(active, p0, p1, passes)
+			bad := e.outOfBounds(p0, p1)
+			if len(bad) == 0 || !e.recombine(verts, p0, p1) {
 				break
 			}
+			active = e.around(verts, e.outOfBounds(p0, p1))
 		}
 		e.localSearch(verts, p0, p1, passes)
 		e.anneal(verts, p0, p1, annealSteps(len(verts)), 0.02, 1e-4)
@@ -98,11 +101,34 @@ func (e *engine) components(verts []int32) [][]int32 {
 }
 
 // annealSteps is the annealing budget for n blocks: 400 attempted moves a
-// block on city-sized input, fewer per block past 20,000 blocks so that
-// the whole stays near linear in n.
+// block up to 5,000 blocks (a city's census blocks), 40 a block beyond,
+// so that the whole stays near linear in n.
 func annealSteps(n int) int {
-	if n <= 20000 {
+	if n <= 5000 {
 		return 400 * n
 	}
-	return 8000000 + 20*(n-20000)
+	return 2000000 + 40*(n-5000)
+}
+
+// around returns the blocks of verts in the grids bad or next to them:
+// the only blocks whose moves can bring those grids into bounds.
+func (e *engine) around(verts []int32, bad []int32) []int32 {
+	if len(bad) == 0 {
+		return nil
+	}
+	isBad := make(map[int32]bool, len(bad))
+	for _, p := range bad {
+		isBad[p] = true
+	}
+	var out []int32
+	for _, v := range verts {
+		near := isBad[e.part[v]]
+		for _, u := range e.g.adj[v] {
+			near = near || isBad[e.part[u]]
+		}
+		if near {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package partition
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
@@ -71,7 +72,8 @@ func (c cut) better(d cut) bool {
 // k2 grids of weight window per, by cutting one edge of a random minimum
 // spanning tree. Of all tree edges it takes the one whose sides fall
 // closest to their windows and, among those, the roundest sides; it draws
-// up to tries trees and stops early once a cut fits.
+// up to tries trees and stops once a cut fits, after half of them for
+// small sets (where the choice of tree shapes the grids most).
 func (e *engine) bisect(verts []int32, k1, k2 int, per window, tries int) cut {
 	n := len(verts)
 	for i, v := range verts {
@@ -82,10 +84,6 @@ func (e *engine) bisect(verts []int32, k1, k2 int, per window, tries int) cut {
 			e.loc[v] = -1
 		}
 	}()
-	type edge struct {
-		u, v int32
-		r    float64
-	}
 	var edges []edge
 	for i, v := range verts {
 		for _, u := range e.g.adj[v] {
@@ -94,7 +92,7 @@ func (e *engine) bisect(verts []int32, k1, k2 int, per window, tries int) cut {
 			}
 		}
 	}
-	w1, w2 := per.times(k1), per.times(k2)
+	var tmp []edge
 	best := cut{pen: math.Inf(1)}
 	dsu := make([]int32, n)
 	tadj := make([][]int32, n)
@@ -103,9 +101,9 @@ func (e *engine) bisect(verts []int32, k1, k2 int, per window, tries int) cut {
 	sub := make([]moments, n)
 	for try := 0; try < tries; try++ {
 		for i := range edges {
-			edges[i].r = e.rng.Float64()
+			edges[i].r = e.rng.Uint32()
 		}
-		slices.SortFunc(edges, func(a, b edge) int { return cmpFloat(a.r, b.r) })
+		tmp = radixSort(edges, tmp)
 		for i := range dsu {
 			dsu[i] = int32(i)
 			tadj[i] = tadj[i][:0]
@@ -139,6 +137,7 @@ func (e *engine) bisect(verts []int32, k1, k2 int, per window, tries int) cut {
 			sub[parent[x]].add(sub[x])
 		}
 		total := sub[0]
+		w1, w2 := aim(per, k1, k2, total.w), aim(per, k2, k1, total.w)
 		bestX, bestSwap := int32(-1), false
 		cur := cut{pen: math.Inf(1)}
 		for h := 1; h < n; h++ {
@@ -175,11 +174,71 @@ func (e *engine) bisect(verts []int32, k1, k2 int, per window, tries int) cut {
 			cur.side[i] = inSub[i] != bestSwap
 		}
 		best = cur
-		if best.pen == 0 && try+1 >= tries/2 {
+		if best.pen == 0 && (try+1 >= tries/2 || n > 300) {
 			break
 		}
 	}
 	return best
+}
+
+// aimSlack is how far (a fraction) the weight of one side of a cut may
+// stray from its share of the total, so that both sides stay divisible
+// into grids within the window further down.
+const aimSlack = 0.05
+
+// aim is the window for the side of a cut that gets k of the k+other
+// grids of a set weighing total: within the window of k grids and within
+// aimSlack of its proportional share (the window alone is too loose for
+// bounds mode, where a side at the top of its window leaves every one of
+// its grids at the very top).
+func aim(per window, k, other int, total float64) window {
+	w := per.times(k)
+	share := total * float64(k) / float64(k+other)
+	w.lo = math.Max(w.lo, share*(1-aimSlack))
+	w.hi = math.Min(w.hi, share*(1+aimSlack))
+	if w.lo > w.hi {
+		w.lo, w.hi = share, share
+	}
+	return w
+}
+
+// edge is a graph edge between local vertices with a random rank.
+type edge struct {
+	u, v int32
+	r    uint32
+}
+
+// radixSort sorts edges by rank, large sets in two 16-bit passes (linear
+// time, which keeps each bisection linear), and returns the scratch
+// buffer for reuse.
+func radixSort(edges, tmp []edge) []edge {
+	if len(edges) < 1<<12 {
+		slices.SortFunc(edges, func(a, b edge) int { return cmp.Compare(a.r, b.r) })
+		return tmp
+	}
+	if cap(tmp) < len(edges) {
+		tmp = make([]edge, len(edges))
+	}
+	tmp = tmp[:len(edges)]
+	src, dst := edges, tmp
+	for shift := uint(0); shift < 32; shift += 16 {
+		var count [1 << 16]int
+		for _, e := range src {
+			count[(e.r>>shift)&0xffff]++
+		}
+		sum := 0
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, e := range src {
+			k := (e.r >> shift) & 0xffff
+			dst[count[k]] = e
+			count[k]++
+		}
+		src, dst = dst, src
+	}
+	return tmp
 }
 
 func find(dsu []int32, x int32) int32 {
@@ -188,14 +247,4 @@ func find(dsu []int32, x int32) int32 {
 		x = dsu[x]
 	}
 	return x
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
