@@ -132,7 +132,7 @@ func (t *gpkgTable[T]) put(ctx context.Context, db *sql.DB, items []T) error {
 	if err := checkBatch(t.kind, items, t.id, t.check); err != nil {
 		return err
 	}
-	return gpkgTx(ctx, db, func(tx *sql.Tx) error { return t.putTx(ctx, tx, items) })
+	return gpkgTx(ctx, db, []string{t.name}, func(tx *sql.Tx) error { return t.putTx(ctx, tx, items) })
 }
 
 // putTx upserts items inside tx.
@@ -154,8 +154,9 @@ func (t *gpkgTable[T]) putTx(ctx context.Context, tx *sql.Tx, items []T) error {
 	return nil
 }
 
-// gpkgTx runs f in a transaction, committing when it returns nil.
-func gpkgTx(ctx context.Context, db *sql.DB, f func(*sql.Tx) error) error {
+// gpkgTx runs f in a transaction and, when it returns nil, stamps the
+// tables it wrote with the time in gpkg_contents.last_change and commits.
+func gpkgTx(ctx context.Context, db *sql.DB, tables []string, f func(*sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("data: begin: %w", err)
@@ -164,10 +165,33 @@ func gpkgTx(ctx context.Context, db *sql.DB, f func(*sql.Tx) error) error {
 	if err := f(tx); err != nil {
 		return err
 	}
+	touch := "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE table_name IN ('" +
+		strings.Join(tables, "', '") + "')"
+	if _, err := tx.ExecContext(ctx, touch); err != nil {
+		return fmt.Errorf("data: stamp %v: %w", tables, err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("data: commit: %w", err)
 	}
 	return nil
+}
+
+// gpkgRead runs f on one connection inside a deferred transaction, so
+// that the several queries f makes read one snapshot of the file.
+func gpkgRead(ctx context.Context, db *sql.DB, f func(gpkgDB) error) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("data: connect: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN DEFERRED"); err != nil {
+		return fmt.Errorf("data: begin read: %w", err)
+	}
+	ferr := f(conn)
+	if _, err := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); err != nil {
+		return errors.Join(ferr, fmt.Errorf("data: end read: %w", err))
+	}
+	return ferr
 }
 
 // gpkgQuery is a listing: SQL conditions with their arguments, an exact
@@ -247,6 +271,11 @@ func (t *gpkgTable[T]) first(ctx context.Context, db gpkgDB, what, cond string, 
 
 func (t *gpkgTable[T]) get(ctx context.Context, db gpkgDB, id string) (T, error) {
 	return t.first(ctx, db, "id", "id = ?", id)
+}
+
+// remove deletes the item with the id in a transaction of its own.
+func (t *gpkgTable[T]) remove(ctx context.Context, db *sql.DB, id string) error {
+	return gpkgTx(ctx, db, []string{t.name}, func(tx *sql.Tx) error { return t.del(ctx, tx, id) })
 }
 
 // del deletes the item with the id, or fails with ErrNotFound.

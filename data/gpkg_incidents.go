@@ -61,7 +61,7 @@ func (g *GeoPackage) PutIncidents(ctx context.Context, incidents []coverage.Inci
 	if err := checkBatch(gpkgIncidents.kind, incidents, gpkgIncidents.id, gpkgIncidents.check); err != nil {
 		return err
 	}
-	return gpkgTx(ctx, g.db, func(tx *sql.Tx) error {
+	return gpkgTx(ctx, g.db, []string{"incidents", "incident_events"}, func(tx *sql.Tx) error {
 		if err := gpkgIncidents.putTx(ctx, tx, incidents); err != nil {
 			return err
 		}
@@ -84,8 +84,8 @@ func (g *GeoPackage) PutIncidents(ctx context.Context, incidents []coverage.Inci
 }
 
 // gpkgEvents reads the events of an incident in order.
-func (g *GeoPackage) gpkgEvents(ctx context.Context, in *coverage.Incident) error {
-	rows, err := g.db.QueryContext(ctx, `SELECT time, actor, from_status, to_status, level, note
+func gpkgEvents(ctx context.Context, db gpkgDB, in *coverage.Incident) error {
+	rows, err := db.QueryContext(ctx, `SELECT time, actor, from_status, to_status, level, note
 		FROM incident_events WHERE incident = ? ORDER BY seq`, in.ID)
 	if err != nil {
 		return fmt.Errorf("data: events of incident %q: %w", in.ID, err)
@@ -109,13 +109,17 @@ func (g *GeoPackage) gpkgEvents(ctx context.Context, in *coverage.Incident) erro
 	return nil
 }
 
-// Incident reads an incident with its events.
+// Incident reads an incident with its events, in one snapshot.
 func (g *GeoPackage) Incident(ctx context.Context, id coverage.IncidentID) (coverage.Incident, error) {
-	in, err := gpkgIncidents.get(ctx, g.db, string(id))
-	if err != nil {
-		return in, err
-	}
-	return in, g.gpkgEvents(ctx, &in)
+	var in coverage.Incident
+	err := gpkgRead(ctx, g.db, func(db gpkgDB) error {
+		var err error
+		if in, err = gpkgIncidents.get(ctx, db, string(id)); err != nil {
+			return err
+		}
+		return gpkgEvents(ctx, db, &in)
+	})
+	return in, err
 }
 
 // Incidents lists incidents with their events, ordered by id.
@@ -137,21 +141,28 @@ func (g *GeoPackage) Incidents(ctx context.Context, q IncidentQuery) ([]coverage
 	if !q.To.IsZero() {
 		lq.add("reported < ?", encodeTime(q.To))
 	}
-	list, err := gpkgIncidents.list(ctx, g.db, lq)
+	var list []coverage.Incident
+	err := gpkgRead(ctx, g.db, func(db gpkgDB) error {
+		var err error
+		if list, err = gpkgIncidents.list(ctx, db, lq); err != nil {
+			return err
+		}
+		for i := range list {
+			if err := gpkgEvents(ctx, db, &list[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	for i := range list {
-		if err := g.gpkgEvents(ctx, &list[i]); err != nil {
-			return nil, err
-		}
 	}
 	return list, nil
 }
 
 // DeleteIncident deletes an incident and its events.
 func (g *GeoPackage) DeleteIncident(ctx context.Context, id coverage.IncidentID) error {
-	return gpkgTx(ctx, g.db, func(tx *sql.Tx) error {
+	return gpkgTx(ctx, g.db, []string{"incidents", "incident_events"}, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM incident_events WHERE incident = ?", id); err != nil {
 			return fmt.Errorf("data: delete events of incident %q: %w", id, err)
 		}

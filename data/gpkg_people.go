@@ -102,7 +102,7 @@ func (g *GeoPackage) Workers(ctx context.Context) ([]coverage.Worker, error) {
 
 // DeleteWorker deletes one worker; the worker's track stays.
 func (g *GeoPackage) DeleteWorker(ctx context.Context, id coverage.WorkerID) error {
-	return gpkgWorkers.del(ctx, g.db, string(id))
+	return gpkgWorkers.remove(ctx, g.db, string(id))
 }
 
 // PutKeyPlaces upserts key places in one transaction.
@@ -122,7 +122,7 @@ func (g *GeoPackage) KeyPlaces(ctx context.Context, q BBoxQuery) ([]coverage.Key
 
 // DeleteKeyPlace deletes one key place.
 func (g *GeoPackage) DeleteKeyPlace(ctx context.Context, id coverage.KeyPlaceID) error {
-	return gpkgKeyPlaces.del(ctx, g.db, string(id))
+	return gpkgKeyPlaces.remove(ctx, g.db, string(id))
 }
 
 // PutToken stores a token.
@@ -137,5 +137,5 @@ func (g *GeoPackage) TokenByHash(ctx context.Context, hash string) (Token, error
 
 // DeleteToken deletes a token.
 func (g *GeoPackage) DeleteToken(ctx context.Context, id string) error {
-	return gpkgTokens.del(ctx, g.db, id)
+	return gpkgTokens.remove(ctx, g.db, id)
 }

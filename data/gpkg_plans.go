@@ -83,7 +83,7 @@ func (g *GeoPackage) PutPlan(ctx context.Context, p partition.Plan) error {
 		gr.Plan = p.ID
 		grids[i] = gr
 	}
-	return gpkgTx(ctx, g.db, func(tx *sql.Tx) error {
+	return gpkgTx(ctx, g.db, []string{"plans", "grids"}, func(tx *sql.Tx) error {
 		if err := gpkgPlans.putTx(ctx, tx, []partition.Plan{p}); err != nil {
 			return err
 		}
@@ -94,15 +94,19 @@ func (g *GeoPackage) PutPlan(ctx context.Context, p partition.Plan) error {
 	})
 }
 
-// Plan reads a plan with its grids ordered by id.
+// Plan reads a plan with its grids ordered by id, in one snapshot.
 func (g *GeoPackage) Plan(ctx context.Context, id partition.PlanID) (partition.Plan, error) {
-	p, err := gpkgPlans.get(ctx, g.db, string(id))
-	if err != nil {
-		return p, err
-	}
-	var q gpkgQuery
-	q.add("plan = ?", id)
-	p.Grids, err = gpkgGrids.list(ctx, g.db, q)
+	var p partition.Plan
+	err := gpkgRead(ctx, g.db, func(db gpkgDB) error {
+		var err error
+		if p, err = gpkgPlans.get(ctx, db, string(id)); err != nil {
+			return err
+		}
+		var q gpkgQuery
+		q.add("plan = ?", id)
+		p.Grids, err = gpkgGrids.list(ctx, db, q)
+		return err
+	})
 	return p, err
 }
 
@@ -113,7 +117,7 @@ func (g *GeoPackage) Plans(ctx context.Context) ([]partition.Plan, error) {
 
 // DeletePlan deletes a plan and its grids.
 func (g *GeoPackage) DeletePlan(ctx context.Context, id partition.PlanID) error {
-	return gpkgTx(ctx, g.db, func(tx *sql.Tx) error {
+	return gpkgTx(ctx, g.db, []string{"plans", "grids"}, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM grids WHERE plan = ?", id); err != nil {
 			return fmt.Errorf("data: delete grids of plan %q: %w", id, err)
 		}

@@ -99,7 +99,7 @@ func (g *GeoPackage) Areas(ctx context.Context) ([]partition.Area, error) {
 
 // DeleteArea deletes one area.
 func (g *GeoPackage) DeleteArea(ctx context.Context, id partition.AreaID) error {
-	return gpkgAreas.del(ctx, g.db, string(id))
+	return gpkgAreas.remove(ctx, g.db, string(id))
 }
 
 // PutBlocks upserts blocks in one transaction.
@@ -123,7 +123,7 @@ func (g *GeoPackage) Blocks(ctx context.Context, q BlockQuery) ([]partition.Bloc
 
 // DeleteBlock deletes one block.
 func (g *GeoPackage) DeleteBlock(ctx context.Context, id partition.BlockID) error {
-	return gpkgBlocks.del(ctx, g.db, string(id))
+	return gpkgBlocks.remove(ctx, g.db, string(id))
 }
 
 // PutBuildings upserts buildings in one transaction.
@@ -143,5 +143,5 @@ func (g *GeoPackage) Buildings(ctx context.Context, q BBoxQuery) ([]partition.Bu
 
 // DeleteBuilding deletes one building.
 func (g *GeoPackage) DeleteBuilding(ctx context.Context, id partition.BuildingID) error {
-	return gpkgBuildings.del(ctx, g.db, string(id))
+	return gpkgBuildings.remove(ctx, g.db, string(id))
 }

@@ -67,6 +67,8 @@ func TestGeoPackageLayout(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "layout.gpkg")
 	g := openGeoPackage(t, path)
+	time.Sleep(20 * time.Millisecond) // last_change has millisecond resolution
+	written := time.Now().UTC().Format("2006-01-02T15:04:05.000Z")
 	blocks := squareBlocks(5)
 	if err := g.PutBlocks(ctx, blocks); err != nil {
 		t.Fatal(err)
@@ -119,6 +121,15 @@ func TestGeoPackageLayout(t *testing.T) {
 	rows.Close()
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("gpkg_contents:\n got %v\nwant %v", got, want)
+	}
+	// last_change marks the layers written since, and only those.
+	var changedBlocks, changedAreas string
+	if err := db.QueryRow(`SELECT (SELECT last_change FROM gpkg_contents WHERE table_name = 'blocks'),
+		(SELECT last_change FROM gpkg_contents WHERE table_name = 'areas')`).Scan(&changedBlocks, &changedAreas); err != nil {
+		t.Fatal(err)
+	}
+	if changedBlocks < written || changedAreas >= written {
+		t.Fatalf("last_change of blocks %s and areas %s; blocks were written from %s on, areas never", changedBlocks, changedAreas, written)
 	}
 	var srs int
 	if err := db.QueryRow(`SELECT count(*) FROM gpkg_spatial_ref_sys WHERE srs_id IN (4326, 0, -1)`).Scan(&srs); err != nil || srs != 3 {

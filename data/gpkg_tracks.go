@@ -41,7 +41,7 @@ func (g *GeoPackage) PutTrackPoints(ctx context.Context, pts []coverage.TrackPoi
 		return 0, err
 	}
 	var added int64
-	err := gpkgTx(ctx, g.db, func(tx *sql.Tx) error {
+	err := gpkgTx(ctx, g.db, []string{"track_points"}, func(tx *sql.Tx) error {
 		var full *sql.Stmt
 		args := make([]any, 0, 11*gpkgTrackChunk)
 		for start := 0; start < len(pts); start += gpkgTrackChunk {
@@ -142,13 +142,16 @@ func (g *GeoPackage) TrackPoints(ctx context.Context, q TrackQuery) ([]coverage.
 // returns how many there were.
 func (g *GeoPackage) DeleteTrackPoints(ctx context.Context, q TrackQuery) (int, error) {
 	where, args := gpkgTrackWhere(q)
-	res, err := g.db.ExecContext(ctx, "DELETE FROM track_points"+where, args...)
-	if err != nil {
-		return 0, fmt.Errorf("data: delete track points: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("data: delete track points: %w", err)
-	}
-	return int(n), nil
+	var n int64
+	err := gpkgTx(ctx, g.db, []string{"track_points"}, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM track_points"+where, args...)
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		if err != nil {
+			return fmt.Errorf("data: delete track points: %w", err)
+		}
+		return nil
+	})
+	return int(n), err
 }
