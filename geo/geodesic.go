@@ -141,8 +141,9 @@ func Length(ls orb.LineString) float64 {
 // Distance returns the geodesic distance in metres between two points
 // (lon, lat in degrees) on the WGS-84 ellipsoid, by Vincenty's inverse
 // method (accurate to a fraction of a millimetre). For nearly antipodal
-// points, where that iteration does not converge, it falls back to the
-// Andoyer-Lambert approximation, within about 0.01% of the true distance.
+// points, where that iteration does not converge, it finds the shortest
+// path through an intermediate point instead (see viaMidpoint), which is
+// slower (a fraction of a millisecond) but as accurate.
 func Distance(a, b orb.Point) float64 {
 	if a == b {
 		return 0
@@ -150,7 +151,7 @@ func Distance(a, b orb.Point) float64 {
 	if d, ok := vincenty(a, b); ok {
 		return d
 	}
-	return andoyerLambert(a, b)
+	return viaMidpoint(a, b)
 }
 
 // vincenty is Vincenty's (1975) inverse formula; ok is false when the
@@ -197,26 +198,75 @@ func vincenty(a, b orb.Point) (float64, bool) {
 	return 0, false
 }
 
-// andoyerLambert is Lambert's first-order ellipsoidal correction of the
-// great-circle distance between the reduced latitudes.
-func andoyerLambert(a, b orb.Point) float64 {
-	b1 := math.Atan((1 - wgsF) * math.Tan(a[1]*rad))
-	b2 := math.Atan((1 - wgsF) * math.Tan(b[1]*rad))
-	dl := normLon(b[0]-a[0]) * rad
-	hav := math.Pow(math.Sin((b2-b1)/2), 2) + math.Cos(b1)*math.Cos(b2)*math.Pow(math.Sin(dl/2), 2)
-	sigma := 2 * math.Asin(math.Sqrt(math.Min(1, hav)))
-	P, Q := (b1+b2)/2, (b2-b1)/2
-	sinP, cosP := math.Sincos(P)
-	sinQ, cosQ := math.Sincos(Q)
-	var x, y float64
-	if c := math.Cos(sigma / 2); c > 1e-12 {
-		x = (sigma - math.Sin(sigma)) * sinP * sinP * cosQ * cosQ / (c * c)
+// viaMidpoint measures nearly antipodal points, where Vincenty's
+// iteration fails, as the shortest two-leg path a → m → b with m on the
+// great circle 90° from a. Every path from a to b (more than 90° away)
+// crosses that circle, so by the triangle inequality the minimum over m is
+// the geodesic distance, and each leg, a quarter of the globe, is within
+// Vincenty's reach. The minimum is bracketed by sampling the circle and
+// refined by golden-section search.
+func viaMidpoint(a, b orb.Point) float64 {
+	va := unitVector(a)
+	e1 := cross3(va, [3]float64{0, 0, 1})
+	if norm3(e1) < 1e-9 {
+		e1 = [3]float64{1, 0, 0} // a is a pole
 	}
-	if s := math.Sin(sigma / 2); s > 1e-12 {
-		y = (sigma + math.Sin(sigma)) * cosP * cosP * sinQ * sinQ / (s * s)
+	e1 = scale3(e1, 1/norm3(e1))
+	e2 := cross3(va, e1)
+	legs := func(theta float64) float64 {
+		s, c := math.Sincos(theta)
+		p := pointOf(add3(scale3(e1, c), scale3(e2, s)))
+		d1, ok1 := vincenty(a, p)
+		d2, ok2 := vincenty(p, b)
+		if !ok1 || !ok2 {
+			return math.Inf(1)
+		}
+		return d1 + d2
 	}
-	d := wgsA * (sigma - wgsF/2*(x+y))
-	// Close to the antipode x grows without bound; keep the result between
-	// the arc lengths of the central angle on the minor and major radii.
-	return math.Max(wgsB*sigma, math.Min(wgsA*sigma, d))
+	const samples = 72
+	step := 2 * math.Pi / samples
+	best, bestTheta := math.Inf(1), 0.0
+	for i := 0; i < samples; i++ {
+		if f := legs(float64(i) * step); f < best {
+			best, bestTheta = f, float64(i)*step
+		}
+	}
+	// Golden-section search on [best-step, best+step].
+	const invPhi = 0.6180339887498949
+	lo, hi := bestTheta-step, bestTheta+step
+	x1, x2 := hi-invPhi*(hi-lo), lo+invPhi*(hi-lo)
+	f1, f2 := legs(x1), legs(x2)
+	for hi-lo > 1e-12 {
+		if f1 < f2 {
+			hi, x2, f2 = x2, x1, f1
+			x1 = hi - invPhi*(hi-lo)
+			f1 = legs(x1)
+		} else {
+			lo, x1, f1 = x1, x2, f2
+			x2 = lo + invPhi*(hi-lo)
+			f2 = legs(x2)
+		}
+	}
+	return math.Min(best, math.Min(f1, f2))
+}
+
+func unitVector(p orb.Point) [3]float64 {
+	sinLat, cosLat := math.Sincos(p[1] * rad)
+	sinLon, cosLon := math.Sincos(p[0] * rad)
+	return [3]float64{cosLat * cosLon, cosLat * sinLon, sinLat}
+}
+
+// pointOf returns the lon, lat of the direction of v.
+func pointOf(v [3]float64) orb.Point {
+	return orb.Point{math.Atan2(v[1], v[0]) / rad, math.Atan2(v[2], math.Hypot(v[0], v[1])) / rad}
+}
+
+func add3(a, b [3]float64) [3]float64 { return [3]float64{a[0] + b[0], a[1] + b[1], a[2] + b[2]} }
+
+func scale3(a [3]float64, k float64) [3]float64 { return [3]float64{a[0] * k, a[1] * k, a[2] * k} }
+
+func norm3(a [3]float64) float64 { return math.Sqrt(a[0]*a[0] + a[1]*a[1] + a[2]*a[2]) }
+
+func cross3(a, b [3]float64) [3]float64 {
+	return [3]float64{a[1]*b[2] - a[2]*b[1], a[2]*b[0] - a[0]*b[2], a[0]*b[1] - a[1]*b[0]}
 }
