@@ -30,7 +30,6 @@ func pending(name, issue string) func(context.Context, []string, io.Writer, io.W
 var (
 	runDemo     = pending("demo", "issue 4: OSM blocks and the demo")
 	runCoverage = pending("coverage", "issue 5: patrol tracks")
-	runBench    = pending("bench", "issues 2, 3 and 5: benchmarks")
 )
 
 func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {
