@@ -36,6 +36,9 @@ var (
 	// ErrGroupBy means a statistics grouping is unknown, or is by
 	// community without a grid → community mapping.
 	ErrGroupBy = errors.New("coverage: bad statistics grouping")
+	// ErrHotspotQuery means an H3 resolution outside 0–15, or a period
+	// step without a start time.
+	ErrHotspotQuery = errors.New("coverage: bad hotspot query")
 	// ErrCategories means the configured categories are unusable: an
 	// empty or repeated code.
 	ErrCategories = errors.New("coverage: bad category list")

@@ -117,7 +117,7 @@ func Stats(incidents []Incident, q StatsQuery, now time.Time) ([]StatsRow, error
 	groups := make(map[string]*statsAcc)
 	for i := range incidents {
 		inc := &incidents[i]
-		if (!q.From.IsZero() && inc.Reported.Before(q.From)) || (!q.To.IsZero() && !inc.Reported.Before(q.To)) {
+		if !inPeriod(inc.Reported, q.From, q.To) {
 			continue
 		}
 		key := groupKey(inc, by, q.Parents)
