@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -191,6 +192,35 @@ func TestOpen(t *testing.T) {
 	s, err = data.Open(ctx, "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")
 	if err == nil || s != nil {
 		t.Fatalf("Open of an unreachable PostGIS: %v, %v; want a nil store and an error", s, err)
+	}
+}
+
+// TestGeoPackageConcurrentWriters has several goroutines write fixes at
+// once: SQLite serialises them (busy_timeout) and none is lost.
+func TestGeoPackageConcurrentWriters(t *testing.T) {
+	g := openGeoPackage(t, filepath.Join(t.TempDir(), "concurrent.gpkg"))
+	defer g.Close()
+	const writers, batches, size = 4, 10, 500
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*batches)
+	for w := range writers {
+		wg.Go(func() {
+			id := coverage.WorkerID(fmt.Sprintf("w%d", w))
+			for b := range batches {
+				if _, err := g.PutTrackPoints(context.Background(), benchFixes(id, b*size, size)); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	all, err := g.TrackPoints(context.Background(), data.TrackQuery{})
+	if err != nil || len(all) != writers*batches*size {
+		t.Fatalf("%d fixes stored (%v), want %d", len(all), err, writers*batches*size)
 	}
 }
 

@@ -109,7 +109,15 @@ func testTokens(e *env) {
 			t.Fatalf("token by hash %s: %+v, want %+v", want.Hash, got, want)
 		}
 	}
-	_, err := e.s.TokenByHash(e.ctx, "ffff")
+	// A token put again under its id is replaced, hash included.
+	tokens[0].Role, tokens[0].Hash = data.RolePlanner, "aa12"
+	must(t, "replace token t1", e.s.PutToken(e.ctx, tokens[0]))
+	if got, err := e.s.TokenByHash(e.ctx, "aa12"); err != nil || got != tokens[0] {
+		t.Fatalf("replaced token: %+v, %v; want %+v", got, err, tokens[0])
+	}
+	_, err := e.s.TokenByHash(e.ctx, "aa11")
+	mustNotFound(t, "hash of a replaced token", err)
+	_, err = e.s.TokenByHash(e.ctx, "ffff")
 	mustNotFound(t, "unknown hash", err)
 	must(t, "delete t2", e.s.DeleteToken(e.ctx, "t2"))
 	_, err = e.s.TokenByHash(e.ctx, "bb22")
