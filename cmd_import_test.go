@@ -206,6 +206,24 @@ func TestImportBlocksDBFromEnvironment(t *testing.T) {
 	}
 }
 
+func TestImportBlocksCancelled(t *testing.T) {
+	if _, err := os.Stat(providenceBlocks); err != nil {
+		t.Skipf("needs %s: %v", providenceBlocks, err)
+	}
+	db := filepath.Join(t.TempDir(), "w.gpkg")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out bytes.Buffer
+	err := run(ctx, []string{"import", "blocks", providenceBlocks, "--weight-field", "population", "--db", db}, &out, &out)
+	var ie *data.ImportError
+	if !errors.Is(err, context.Canceled) || !errors.As(err, &ie) || errors.Is(err, data.ErrInvalidJSON) {
+		t.Fatalf("error %v, want an ImportError wrapping context.Canceled (not invalid JSON)", err)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a cancelled import created the store %s (stat: %v)", db, err)
+	}
+}
+
 func TestImportBlocksMissingFile(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nope.geojson")
 	_, _, err := runCLI(t, "import", "blocks", missing, "--db", filepath.Join(t.TempDir(), "w.gpkg"))

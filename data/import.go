@@ -251,7 +251,7 @@ func (d *blockDecoder) jsonError(err error, start int64) error {
 		}
 		return &syntaxError{Offset: se.Offset + d.bom, Msg: se.Error()}
 	}
-	return fmt.Errorf("%w: %w", ErrInvalidJSON, err) // a read error of r
+	return err // reading r failed: the JSON is not at fault
 }
 
 // syntaxError is invalid JSON at a file offset.

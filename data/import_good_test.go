@@ -210,3 +210,21 @@ func BenchmarkDecodeBlocks(b *testing.B) {
 		}
 	}
 }
+
+func ExampleDecodeBlocks() {
+	src := `{"type":"FeatureCollection","features":[
+	  {"type":"Feature","properties":{"id":"b1","households":320,"ward":"3"},
+	   "geometry":{"type":"Polygon","coordinates":[[[117.55,34.86],[117.56,34.86],[117.56,34.87],[117.55,34.86]]]}},
+	  {"type":"Feature","properties":{"id":"b2","households":-4},
+	   "geometry":{"type":"Polygon","coordinates":[[[117.56,34.86],[117.57,34.86],[117.57,34.87],[117.56,34.86]]]}}]}`
+	_, err := DecodeBlocks(strings.NewReader(src), "blocks.geojson", BlockOptions{})
+	fmt.Println(err)
+	blocks, _ := DecodeBlocks(strings.NewReader(strings.Replace(src, "-4", "40", 1)), "blocks.geojson", BlockOptions{})
+	for _, b := range blocks {
+		fmt.Println(b.ID, b.Households, b.Attrs)
+	}
+	// Output:
+	// blocks.geojson: feature 1 (id "b2"): properties.households: data: bad weight: -4 is negative
+	// b1 320 map[ward:3]
+	// b2 40 map[]
+}
