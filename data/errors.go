@@ -49,8 +49,9 @@ var (
 // (its index from 0 in the features array, or -1 outside any feature) and
 // its id when known, the field (a dotted path such as
 // "properties.households" or "geometry.coordinates", or empty) and the
-// file offset at or just before the problem. Err is the reason; it wraps
-// one of the Err* sentinels above or of package geo.
+// file offset at or just before the problem. Err is the reason: it wraps
+// one of the Err* sentinels above or of package geo, or is the error
+// reading the input failed with.
 type ImportError struct {
 	File    string
 	Feature int
@@ -101,51 +102,3 @@ func (e *OSMError) Error() string { return e.File + ": " + e.Err.Error() }
 
 // Unwrap returns the reason.
 func (e *OSMError) Unwrap() error { return e.Err }
-
-// Errors wrapped by *ImportError when an input file is rejected.
-var (
-	ErrInvalidJSON          = errors.New("data: invalid JSON")
-	ErrNotFeatureCollection = errors.New("data: not a GeoJSON FeatureCollection")
-	ErrMissingID            = errors.New("data: missing id")
-	ErrDuplicateID          = errors.New("data: duplicate id")
-	ErrMissingWeight        = errors.New("data: missing weight")
-	ErrBadWeight            = errors.New("data: bad weight")
-	ErrBadProperty          = errors.New("data: bad property")
-	ErrBadGeometry          = errors.New("data: malformed geometry")
-)
-
-// ImportError rejects an input file and says where: the file, the feature
-// (its index from 0 in the features array, or -1 outside any feature) and
-// its id when known, the field (a dotted path such as
-// "properties.households" or "geometry.coordinates", or empty) and the
-// file offset at or just before the problem. Err is the reason: it wraps
-// one of the Err* sentinels above or of package geo, or is the error
-// reading the input failed with.
-type ImportError struct {
-	File    string
-	Feature int
-	ID      string
-	Field   string
-	Offset  int64
-	Err     error
-}
-
-// Error is one line: file, feature, id and field, then the reason.
-func (e *ImportError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Feature >= 0 {
-		fmt.Fprintf(&b, ": feature %d", e.Feature)
-		if e.ID != "" {
-			fmt.Fprintf(&b, " (id %q)", e.ID)
-		}
-	}
-	if e.Field != "" {
-		fmt.Fprintf(&b, ": %s", e.Field)
-	}
-	fmt.Fprintf(&b, ": %v", e.Err)
-	return b.String()
-}
-
-// Unwrap returns the reason.
-func (e *ImportError) Unwrap() error { return e.Err }
