@@ -9,9 +9,12 @@
 // Routes:
 //
 //	GET  /healthz                store check, no token
-//	GET  /api/v1/blocks          GeoJSON FeatureCollection; bbox, limit, after; next links
-//	GET  /api/v1/blocks/{id}     one block as a GeoJSON Feature
+//	GET  /api/v1/blocks          GeoJSON FeatureCollection; bbox, limit, after, crs; next links
+//	GET  /api/v1/blocks/{id}     one block as a GeoJSON Feature; crs
 //	POST /api/v1/blocks          upsert a FeatureCollection of blocks, all or none
+//
+// Coordinates are WGS-84 unless ?crs=gcj02 or ?crs=bd09 asks for the
+// systems of Chinese web basemaps (the bbox is then read in it too).
 //
 // Every /api/v1 route needs `Authorization: Bearer wg_…`. CreateToken
 // makes a token and the store keeps only the SHA-256 of its secret; the

@@ -43,7 +43,7 @@ type link struct {
 // blockFeature renders a block as a Feature: the attributes flat in the
 // properties (so GIS tools show them as columns) next to kind, name,
 // households, population and parent, which take precedence.
-func blockFeature(b partition.Block) feature {
+func blockFeature(b partition.Block, c crs) feature {
 	props := make(map[string]any, len(b.Attrs)+5)
 	for k, v := range b.Attrs {
 		props[k] = v
@@ -53,25 +53,29 @@ func blockFeature(b partition.Block) feature {
 	props["households"] = b.Households
 	props["population"] = b.Population
 	props["parent"] = string(b.Parent)
-	return feature{Type: "Feature", ID: string(b.ID), Geometry: outputGeometry(b.Geometry), Properties: props}
+	return feature{Type: "Feature", ID: string(b.ID), Geometry: outputGeometry(b.Geometry, c), Properties: props}
 }
 
-// outputGeometry orients and rounds mp for output: exterior rings
-// counter-clockwise and holes clockwise (RFC 7946 §3.1.6, by geo.Orient),
-// coordinates to 7 decimals. A single polygon is sent as a Polygon; none
-// as null.
-func outputGeometry(mp orb.MultiPolygon) *geojson.Geometry {
+// outputGeometry converts mp into c, rounds it to 7 decimals and orients
+// it (geo.Orient): exterior rings counter-clockwise and holes clockwise
+// (RFC 7946 §3.1.6). A single polygon is sent as a Polygon; none as null.
+func outputGeometry(mp orb.MultiPolygon, c crs) *geojson.Geometry {
 	if len(mp) == 0 {
 		return nil
 	}
-	out := geo.Orient(mp).(orb.MultiPolygon) // a copy: rounding below leaves mp alone
-	for _, poly := range out {
-		for _, ring := range poly {
+	out := make(orb.MultiPolygon, len(mp))
+	for i, poly := range mp {
+		out[i] = make(orb.Polygon, len(poly))
+		for j, ring := range poly {
+			r := make(orb.Ring, len(ring))
 			for k, p := range ring {
-				ring[k] = orb.Point{roundCoord(p[0]), roundCoord(p[1])}
+				p = c.fromWGS84(p)
+				r[k] = orb.Point{roundCoord(p[0]), roundCoord(p[1])}
 			}
+			out[i][j] = r
 		}
 	}
+	out = geo.Orient(out).(orb.MultiPolygon)
 	if len(out) == 1 {
 		return geojson.NewGeometry(out[0])
 	}

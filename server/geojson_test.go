@@ -21,18 +21,18 @@ func TestOutputGeometry(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			g := outputGeometry(tc.in)
+			g := outputGeometry(tc.in, crsWGS84)
 			if g.Type != tc.wantType {
 				t.Fatalf("type %s, want %s", g.Type, tc.wantType)
 			}
 			checkOrientation(t, tc.name, g.Geometry())
 		})
 	}
-	if g := outputGeometry(nil); g != nil {
+	if g := outputGeometry(nil, crsWGS84); g != nil {
 		t.Errorf("no polygons: %v, want null", g)
 	}
 	in := cw.Clone()
-	outputGeometry(orb.MultiPolygon{{in}})
+	outputGeometry(orb.MultiPolygon{{in}}, crsGCJ02)
 	if !in.Equal(cw) {
 		t.Error("outputGeometry changed its input")
 	}

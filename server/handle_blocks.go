@@ -13,7 +13,8 @@ import (
 
 // listBlocks answers GET /api/v1/blocks: a page of blocks ordered by id as
 // a FeatureCollection, filtered by bbox, with a next link (in the Link
-// header and in "links") while more blocks may follow.
+// header and in "links") while more blocks may follow. ?crs=gcj02|bd09
+// gives coordinates (and reads the bbox) for Chinese basemaps.
 func (s *Server) listBlocks(c echo.Context) error {
 	p, err := parseListParams(c.QueryParams())
 	if err != nil {
@@ -32,7 +33,7 @@ func (s *Server) listBlocks(c echo.Context) error {
 	}
 	fc := featureCollection{Type: "FeatureCollection", Features: make([]feature, len(blocks)), NumberReturned: len(blocks)}
 	for i, b := range blocks {
-		fc.Features[i] = blockFeature(b)
+		fc.Features[i] = blockFeature(b, p.CRS)
 	}
 	if more {
 		href := nextHref(c, string(blocks[len(blocks)-1].ID))
@@ -61,11 +62,15 @@ func (s *Server) getBlock(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	crs, err := parseFeatureParams(c.QueryParams())
+	if err != nil {
+		return err
+	}
 	b, err := s.store.Block(c.Request().Context(), partition.BlockID(id))
 	if err != nil {
 		return fmt.Errorf("server: block %q: %w", id, err)
 	}
-	return writeJSON(c, http.StatusOK, GeoJSONContentType, blockFeature(b))
+	return writeJSON(c, http.StatusOK, GeoJSONContentType, blockFeature(b, crs))
 }
 
 // pathParam returns a path parameter unescaped. Echo routes on the raw

@@ -22,56 +22,86 @@ const (
 
 // listParams are the query parameters of a collection route.
 type listParams struct {
-	BBox  *orb.Bound
+	BBox  *orb.Bound // in WGS-84, whatever CRS the client used
 	Limit int
 	After string
+	CRS   crs
 }
 
-// parseListParams reads bbox, limit and after; any other parameter is
-// refused, so that a misspelt filter is not silently ignored.
-func parseListParams(q url.Values) (listParams, error) {
-	p := listParams{Limit: DefaultLimit}
+// eachParam calls fn with every query parameter in name order. A name not
+// in allowed, or given twice, is refused, so that a misspelt filter is not
+// silently ignored.
+func eachParam(q url.Values, allowed []string, fn func(name, value string) error) error {
 	for _, name := range slices.Sorted(maps.Keys(q)) {
 		vals := q[name]
-		if len(vals) > 1 {
-			return p, &ParamError{Param: name, Value: strings.Join(vals, "&"), Reason: "give it once"}
+		switch {
+		case !slices.Contains(allowed, name):
+			return &ParamError{Param: name, Value: strings.Join(vals, "&"),
+				Reason: "unknown parameter; this route takes " + strings.Join(allowed, ", ")}
+		case len(vals) > 1:
+			return &ParamError{Param: name, Value: strings.Join(vals, "&"), Reason: "give it once"}
 		}
-		v := vals[0]
+		if err := fn(name, vals[0]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseListParams reads bbox, limit, after and crs. The bbox is given in
+// the crs asked for, and turned into WGS-84 for the store.
+func parseListParams(q url.Values) (listParams, error) {
+	p := listParams{Limit: DefaultLimit, CRS: crsWGS84}
+	var bbox string
+	err := eachParam(q, []string{"bbox", "limit", "after", "crs"}, func(name, v string) error {
 		var err error
 		switch name {
 		case "bbox":
-			var b orb.Bound
-			b, err = parseBBox(v)
-			p.BBox = &b
+			bbox = v
 		case "limit":
 			p.Limit, err = parseLimit(v)
 		case "after":
 			p.After = v
-		default:
-			return p, &ParamError{Param: name, Value: v, Reason: "unknown parameter; this route takes bbox, limit and after"}
+		case "crs":
+			p.CRS, err = parseCRS(v)
 		}
-		if err != nil {
-			return p, err
-		}
+		return err
+	})
+	if err != nil || bbox == "" {
+		return p, err
 	}
+	b, err := parseBBox(bbox)
+	if err != nil {
+		return p, err
+	}
+	b = p.CRS.boundToWGS84(b)
+	p.BBox = &b
 	return p, nil
+}
+
+// parseFeatureParams reads the query of a single-feature route: crs.
+func parseFeatureParams(q url.Values) (crs, error) {
+	c := crsWGS84
+	err := eachParam(q, []string{"crs"}, func(_, v string) error {
+		var err error
+		c, err = parseCRS(v)
+		return err
+	})
+	return c, err
 }
 
 // parseUpsertParams reads the query of a block upsert: weight, the
 // property every block must have (households when absent).
 func parseUpsertParams(q url.Values) (data.BlockOptions, error) {
 	var o data.BlockOptions
-	for _, name := range slices.Sorted(maps.Keys(q)) {
-		v := strings.Join(q[name], "&")
-		switch {
-		case name != "weight":
-			return o, &ParamError{Param: name, Value: v, Reason: "unknown parameter; this route takes weight"}
-		case len(q[name]) != 1 || v == "":
-			return o, &ParamError{Param: name, Value: v, Reason: "give one property name, such as households or population"}
+	err := eachParam(q, []string{"weight"}, func(name, v string) error {
+		if v == "" {
+			return &ParamError{Param: name, Value: v, Reason: "give a property name, such as households or population"}
 		}
 		o.WeightField = v
-	}
-	return o, nil
+		return nil
+	})
+	return o, err
 }
 
 // parseBBox reads minLon,minLat,maxLon,maxLat in WGS-84 degrees.

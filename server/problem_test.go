@@ -31,6 +31,7 @@ func TestBadQueryParameters(t *testing.T) {
 		{"limit too big", "limit=10001", "limit"},
 		{"limit not a number", "limit=ten", "limit"},
 		{"unknown parameter", "bboxx=0,0,1,1", "bboxx"},
+		{"unknown crs", "crs=epsg:3857", "crs"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
