@@ -107,7 +107,7 @@ func importBlocks(ctx context.Context, o importBlocksOptions, stdout, stderr io.
 		return err
 	}
 	bar := progress.New(stderr, filepath.Base(o.file), info.Size(), progress.Bytes)
-	blocks, err := data.DecodeBlocks(bar.Reader(f), o.file, o.blocks)
+	blocks, err := data.DecodeBlocks(bar.Reader(ctxReader{ctx, f}), o.file, o.blocks)
 	bar.Done()
 	if err != nil {
 		return err
@@ -122,6 +122,20 @@ func importBlocks(ctx context.Context, o importBlocksOptions, stdout, stderr io.
 		fmt.Fprintf(stdout, "imported %d blocks into %s\n", len(blocks), redactDSN(o.db))
 		return nil
 	})
+}
+
+// ctxReader stops reading once ctx is done, so that Ctrl-C ends a long
+// decode at once instead of after it.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // parseInterspersed parses flags that may come before, between or after
