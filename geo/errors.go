@@ -19,8 +19,13 @@ var (
 	// longitude [-180, 180] or latitude [-90, 90].
 	ErrBadCoordinate = errors.New("geo: bad coordinate")
 	// ErrSelfIntersection means a ring crosses or touches itself anywhere
-	// other than where its closing point meets its first.
+	// other than where its closing point meets its first, or two rings of
+	// one polygon cross or share a stretch of boundary.
 	ErrSelfIntersection = errors.New("geo: ring intersects itself")
+	// ErrHoleOutside means a hole is not inside its polygon's exterior ring.
+	ErrHoleOutside = errors.New("geo: hole is outside the exterior ring")
+	// ErrNestedHole means a hole lies inside another hole of the polygon.
+	ErrNestedHole = errors.New("geo: hole is inside another hole")
 )
 
 // InvalidError says where a polygon is invalid: the polygon's index in a

@@ -163,9 +163,16 @@ func (ix *Index[K]) Search(p orb.Point, iter func(id K) bool) {
 func (ix *Index[K]) Lookup(p orb.Point) (K, bool) {
 	var id K
 	found := false
-	ix.Search(p, func(k K) bool {
-		id, found = k, true
-		return false
+	if math.IsNaN(p[0]) || math.IsNaN(p[1]) {
+		return id, false
+	}
+	ix.tree.Search(p, p, func(_, _ [2]float64, i int32) bool {
+		part := &ix.parts[i]
+		if part.contains(p) {
+			id, found = part.id, true
+			return false
+		}
+		return true
 	})
 	return id, found
 }

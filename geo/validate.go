@@ -9,11 +9,14 @@ import (
 
 // Validate checks a Polygon or MultiPolygon in WGS-84 and returns nil or an
 // *InvalidError naming the polygon, ring and vertex, wrapping ErrNotPolygon,
-// ErrTooFewPoints, ErrBadCoordinate, ErrUnclosedRing or
-// ErrSelfIntersection. Repeated consecutive points are allowed (as in
-// PostGIS); a ring that crosses itself, or comes back to touch itself at a
-// vertex other than the closing one, is not. Checking a ring of n vertices
-// takes O(n log n) time for rings of well-spread segments.
+// ErrTooFewPoints, ErrBadCoordinate, ErrUnclosedRing, ErrSelfIntersection,
+// ErrHoleOutside or ErrNestedHole. Repeated consecutive points are allowed
+// (as in PostGIS); a ring that crosses itself, or comes back to touch
+// itself at a vertex other than the closing one, is not, nor are two rings
+// of one polygon that cross or share a stretch of boundary (they may touch
+// at a point). Whether the parts of a MultiPolygon overlap is not checked.
+// Checking rings of n vertices in all takes O(n log n) time for rings of
+// well-spread segments (segments are found through an R-tree).
 func Validate(g orb.Geometry) error {
 	switch g := g.(type) {
 	case orb.Polygon:
@@ -40,6 +43,9 @@ func validatePolygon(pi int, p orb.Polygon) error {
 		if v, reason := checkRing(r); reason != nil {
 			return &InvalidError{Polygon: pi, Ring: ri, Vertex: v, Reason: reason}
 		}
+	}
+	if ri, v, reason := checkRings(p); reason != nil {
+		return &InvalidError{Polygon: pi, Ring: ri, Vertex: v, Reason: reason}
 	}
 	return nil
 }
@@ -105,22 +111,24 @@ func selfIntersection(pts []orb.Point) (int, bool) {
 		lo, hi := segmentBounds(pts[i], pts[i+1])
 		tr.Insert(lo, hi, int32(i))
 	}
-	found, vertex := false, 0
-	for i := 0; i < m && !found; i++ {
+	// Of the segments in conflict with segment i take the first, so that
+	// the answer does not depend on the tree's layout.
+	first := -1
+	vertex := 0
+	for i := 0; i < m && first < 0; i++ {
 		lo, hi := segmentBounds(pts[i], pts[i+1])
 		tr.Search(lo, hi, func(_, _ [2]float64, j32 int32) bool {
 			j := int(j32)
-			if j <= i {
+			if j <= i || first >= 0 && j > first {
 				return true
 			}
 			if v, ok := segmentsConflict(pts, m, i, j); ok {
-				found, vertex = true, v
-				return false
+				first, vertex = j, v
 			}
 			return true
 		})
 	}
-	return vertex, found
+	return vertex, first >= 0
 }
 
 func segmentBounds(a, b orb.Point) (lo, hi [2]float64) {

@@ -55,6 +55,12 @@ var validateCases = []struct {
 	{"spike", orb.Polygon{{{0, 0}, {2, 0}, {2, 2}, {2, 3}, {2, 1}, {0, 2}, {0, 0}}}, ErrSelfIntersection, [3]int{0, 0, 4}},
 	{"collinear", orb.Polygon{{{0, 0}, {2, 0}, {1, 0}, {0, 0}}}, ErrSelfIntersection, [3]int{0, 0, 1}},
 	{"bad hole", orb.Polygon{square(0, 0, 4), {{1, 1}, {2, 1}, {1, 2}, {2, 2}, {1, 1}}}, ErrSelfIntersection, [3]int{0, 1, 3}},
+	{"hole crossing the shell", orb.Polygon{square(0, 0, 4), reversed(square(3, 1, 2))}, ErrSelfIntersection, [3]int{0, 1, 1}},
+	{"hole sharing an edge with the shell", orb.Polygon{square(0, 0, 4), reversed(square(0, 1, 1))}, ErrSelfIntersection, [3]int{0, 1, 0}},
+	{"hole touching the shell at a point", orb.Polygon{square(0, 0, 4), {{0, 2}, {1, 1}, {1, 3}, {0, 2}}}, nil, [3]int{}},
+	{"hole outside", orb.Polygon{square(0, 0, 4), reversed(square(5, 5, 1))}, ErrHoleOutside, [3]int{0, 1, 0}},
+	{"nested holes", orb.Polygon{square(0, 0, 8), reversed(square(1, 1, 6)), reversed(square(2, 2, 1))}, ErrNestedHole, [3]int{0, 2, 0}},
+	{"holes crossing each other", orb.Polygon{square(0, 0, 8), reversed(square(1, 1, 3)), reversed(square(2, 2, 3))}, ErrSelfIntersection, [3]int{0, 2, 0}},
 	{"second polygon bad", orb.MultiPolygon{{square(0, 0, 1)}, {{{5, 5}, {6, 5}, {6, 6}, {5, 6}}}}, ErrUnclosedRing, [3]int{1, 0, 3}},
 	{"big figure eight", orb.Polygon{figureEight(5000)}, ErrSelfIntersection, [3]int{0, 0, -2}},
 }
