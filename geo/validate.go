@@ -95,17 +95,30 @@ const bruteForceSegments = 48
 // selfIntersection reports whether a closed ring without repeated
 // consecutive points meets itself, and a vertex where it does.
 func selfIntersection(pts []orb.Point) (int, bool) {
+	if len(pts)-1 < bruteForceSegments {
+		return selfIntersectionPairs(pts)
+	}
+	return selfIntersectionTree(pts)
+}
+
+// selfIntersectionPairs compares every pair of segments.
+func selfIntersectionPairs(pts []orb.Point) (int, bool) {
 	m := len(pts) - 1 // segments; segment i runs from pts[i] to pts[i+1]
-	if m < bruteForceSegments {
-		for i := 0; i < m; i++ {
-			for j := i + 1; j < m; j++ {
-				if v, ok := segmentsConflict(pts, m, i, j); ok {
-					return v, true
-				}
+	for i := 0; i < m; i++ {
+		for j := i + 1; j < m; j++ {
+			if v, ok := segmentsConflict(pts, m, i, j); ok {
+				return v, true
 			}
 		}
-		return 0, false
 	}
+	return 0, false
+}
+
+// selfIntersectionTree compares each segment with those whose bounds meet
+// its own, found through an R-tree; it gives the same answer as
+// selfIntersectionPairs.
+func selfIntersectionTree(pts []orb.Point) (int, bool) {
+	m := len(pts) - 1
 	var tr rtree.RTreeG[int32]
 	for i := 0; i < m; i++ {
 		lo, hi := segmentBounds(pts[i], pts[i+1])
