@@ -80,6 +80,17 @@ func TestGeoPackageGDAL(t *testing.T) {
 			t.Errorf("GDAL did not read the times as datetimes:\n%s", out)
 		}
 	})
+	t.Run("validate_gpkg", func(t *testing.T) {
+		// GDAL's own GeoPackage validator, when its Python bindings are installed.
+		python := "python3"
+		if _, err := os.Stat("/usr/bin/python3"); err == nil {
+			python = "/usr/bin/python3"
+		}
+		if exec.Command(python, "-c", "import osgeo_utils.samples.validate_gpkg").Run() != nil {
+			t.Skip("validate_gpkg skipped: GDAL's Python bindings (python3-gdal) are not installed")
+		}
+		gdal(t, python, "-m", "osgeo_utils.samples.validate_gpkg", "--extra", "--warning-as-error", path)
+	})
 	t.Run("feature count", func(t *testing.T) {
 		out := gdal(t, "ogrinfo", "-ro", path, "blocks", "-so")
 		want := "Feature Count: " + strconv.Itoa(len(blocks))

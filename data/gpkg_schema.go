@@ -219,5 +219,13 @@ func gpkgCreate(ctx context.Context, db *sql.DB) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("data: create GeoPackage: %w", err)
 	}
+	if appID != gpkgApplicationID {
+		// Tools that read the file's header bytes (GDAL's validator, file
+		// type sniffers) must see "GPKG" at once, not after the first
+		// automatic checkpoint moves page 1 out of the write-ahead log.
+		if _, err := db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+			return fmt.Errorf("data: checkpoint new GeoPackage: %w", err)
+		}
+	}
 	return nil
 }

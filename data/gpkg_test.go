@@ -3,8 +3,10 @@ package data_test
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -250,6 +252,23 @@ func TestGeoPackageSurvivesKill(t *testing.T) {
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 		t.Fatalf("child did not die by SIGKILL: %v\n%s", err, out)
+	}
+	// The SQLite header (https://sqlite.org/fileformat.html) of the main
+	// file already says GeoPackage 1.3: user_version at offset 60,
+	// application_id at 68, both big-endian.
+	head := make([]byte, 72)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = io.ReadFull(f, head)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(head[68:72]) != "GPKG" || binary.BigEndian.Uint32(head[60:64]) != 10300 {
+		t.Fatalf("file header: application_id %q, user_version %d; want GPKG, 10300",
+			head[68:72], binary.BigEndian.Uint32(head[60:64]))
 	}
 	g := openGeoPackage(t, path)
 	defer g.Close()
