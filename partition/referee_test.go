@@ -19,7 +19,8 @@ var jsonMarshal = json.Marshal
 // TestCoverAgainstPostGIS checks the drawn plans against PostGIS: every
 // block in exactly one grid, every grid valid and equal to the union of
 // its blocks, no overlaps, the union of grids equal to the union of
-// blocks, basic grids single polygons, and the Polsby-Popper figures.
+// blocks, basic grids single polygons, and the Polsby-Popper and hull
+// ratio figures.
 func TestCoverAgainstPostGIS(t *testing.T) {
 	blocks := providence(t)
 	conn := pgtest.Conn(t)
@@ -71,12 +72,13 @@ func TestCoverAgainstPostGIS(t *testing.T) {
 			if multi != 0 {
 				t.Errorf("%d basic grids are not one polygon", multi)
 			}
-			var worstPP float64
+			var worstPP, worstHull float64
 			byID := map[string]partition.Grid{}
 			for _, g := range res.Grids {
 				byID[string(g.ID)] = g
 			}
-			rows, err := conn.Query(ctx, `SELECT id, 4*pi()*ST_Area(geom::geography)/power(ST_Perimeter(geom::geography), 2) FROM grids`)
+			rows, err := conn.Query(ctx, `SELECT id, 4*pi()*ST_Area(geom::geography)/power(ST_Perimeter(geom::geography), 2),
+				ST_Area(geom::geography)/ST_Area(ST_ConvexHull(geom)::geography) FROM grids`)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,18 +86,19 @@ func TestCoverAgainstPostGIS(t *testing.T) {
 			var sum float64
 			for rows.Next() {
 				var id string
-				var pp float64
-				if err := rows.Scan(&id, &pp); err != nil {
+				var pp, hull float64
+				if err := rows.Scan(&id, &pp, &hull); err != nil {
 					t.Fatal(err)
 				}
 				sum += pp
 				worstPP = math.Max(worstPP, math.Abs(pp-byID[id].PolsbyPopper))
+				worstHull = math.Max(worstHull, math.Abs(hull-byID[id].HullRatio))
 			}
 			if err := rows.Err(); err != nil {
 				t.Fatal(err)
 			}
-			if worstPP > 1e-3 {
-				t.Errorf("Polsby-Popper differs from PostGIS's by up to %.4f", worstPP)
+			if worstPP > 1e-3 || worstHull > 1e-3 {
+				t.Errorf("Polsby-Popper differs from PostGIS's by up to %.4f, hull ratio by %.4f", worstPP, worstHull)
 			}
 			if tc.opt.CountMode() && sum/float64(len(res.Grids)) < 0.407 {
 				t.Errorf("mean Polsby-Popper by PostGIS %.4f, below the ward plan's 0.407", sum/float64(len(res.Grids)))
