@@ -1,0 +1,164 @@
+package coverage
+
+import (
+	"encoding/json"
+	"errors"
+	"net/url"
+	"testing"
+	"time"
+)
+
+var testCategories = []Category{
+	{Code: "litter", Name: "Litter", Description: "Rubbish left in public", Keywords: []string{"rubbish", "垃圾"}, Group: "environment", Limit: 4 * time.Hour},
+	{Code: "dispute", Name: "Neighbour dispute", Group: "mediation"},
+}
+
+var beijing = time.FixedZone("CST", 8*3600)
+
+func testOpen311(t testing.TB) *Open311 {
+	t.Helper()
+	o, err := NewOpen311(testCategories, map[Level]string{LevelStreet: "Y street command centre"}, beijing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func TestNewOpen311Refused(t *testing.T) {
+	cases := map[string][]Category{
+		"no code":  {{Name: "x"}},
+		"no name":  {{Code: "x"}},
+		"repeated": {{Code: "x", Name: "X"}, {Code: "x", Name: "Y"}},
+	}
+	for name, cats := range cases {
+		t.Run(name, func(t *testing.T) {
+			if _, err := NewOpen311(cats, nil, nil); !errors.Is(err, ErrCategories) {
+				t.Errorf("err %v, want ErrCategories", err)
+			}
+		})
+	}
+}
+
+func TestServices(t *testing.T) {
+	b, err := json.Marshal(testOpen311(t).Services())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	want := []map[string]any{
+		{"service_code": "litter", "service_name": "Litter", "description": "Rubbish left in public", "metadata": false,
+			"type": "realtime", "keywords": "rubbish,垃圾", "group": "environment"},
+		{"service_code": "dispute", "service_name": "Neighbour dispute", "description": "", "metadata": false,
+			"type": "realtime", "keywords": "", "group": "mediation"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %s", b)
+	}
+	for i := range want {
+		for k, v := range want[i] {
+			if got[i][k] != v {
+				t.Errorf("service %d %s: got %v, want %v", i, k, got[i][k], v)
+			}
+		}
+	}
+	if limits := CategoryLimits(testCategories); len(limits) != 1 || limits["litter"] != 4*time.Hour {
+		t.Errorf("limits %v", limits)
+	}
+}
+
+func TestOpen311Status(t *testing.T) {
+	open := []IncidentStatus{StatusDiscovered, StatusReported, StatusAccepted, StatusHandling, StatusEscalated, StatusReturned}
+	closed := []IncidentStatus{StatusResolved, StatusClosed, StatusRejected, StatusDuplicate}
+	for _, s := range open {
+		if got := Open311Status(s); got != Open311Open {
+			t.Errorf("%s → %s, want open", s, got)
+		}
+	}
+	for _, s := range closed {
+		if got := Open311Status(s); got != Open311Closed {
+			t.Errorf("%s → %s, want closed", s, got)
+		}
+	}
+}
+
+func TestRequest(t *testing.T) {
+	o := testOpen311(t)
+	escalated := newIncident(t, "I1")
+	escalated.Description, escalated.MediaURL = "bags by the gate", "https://example.org/p.jpg"
+	applySteps(t, &escalated, step{StatusEscalated, workerA, nil})
+	if err := Transition(&escalated, StatusEscalated, community, t0.Add(2*time.Minute), "no budget in the community"); err != nil {
+		t.Fatal(err)
+	}
+	dup := newIncident(t, "I2")
+	applySteps(t, &dup, step{StatusDuplicate, leader, []TransitionOption{WithDuplicateOf("I1")}})
+	addressOnly, err := Create(Incident{ID: "I3", Category: "dispute", Address: "Gate 2", Flags: []string{FlagNoLocation}}, public, t0, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		inc  Incident
+		want map[string]any
+	}{
+		{"escalated to the street", escalated, map[string]any{"service_request_id": "I1", "status": "open",
+			"status_notes": "escalated, held at street level: no budget in the community", "service_name": "Litter",
+			"service_code": "litter", "description": "bags by the gate", "agency_responsible": "Y street command centre",
+			"requested_datetime": "2026-03-01T16:00:00+08:00", "updated_datetime": "2026-03-01T16:02:00+08:00",
+			"lat": inA[1], "long": inA[0], "media_url": "https://example.org/p.jpg"}},
+		{"duplicate", dup, map[string]any{"status": "closed", "status_notes": "duplicate, held at grid level, duplicate of I1",
+			"agency_responsible": "grid"}},
+		{"address only", addressOnly, map[string]any{"status": "open", "address": "Gate 2", "service_name": "Neighbour dispute",
+			"agency_responsible": "Y street command centre", "lat": nil, "long": nil}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b, err := json.Marshal(o.Request(c.inc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got map[string]any
+			if err := json.Unmarshal(b, &got); err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range c.want {
+				if got[k] != v {
+					t.Errorf("%s: got %v, want %v", k, got[k], v)
+				}
+			}
+		})
+	}
+}
+
+func TestRequestUTCOffset(t *testing.T) {
+	o, err := NewOpen311(testCategories, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Request(newIncident(t, "I1")).RequestedDatetime; got != "2026-03-01T08:00:00+00:00" {
+		t.Errorf("got %s", got)
+	}
+}
+
+// TestPostRoundTrip posts a form, creates the incident as the public and
+// serves it back.
+func TestPostRoundTrip(t *testing.T) {
+	o := testOpen311(t)
+	form := url.Values{"service_code": {"litter"}, "lat": {"34.805"}, "long": {"117.505"}, "description": {"bags"},
+		"email": {"someone@example.org"}}
+	draft, err := o.ParsePost(form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft.ID = "P1"
+	inc, err := Create(draft, public, t0, "", testIndex())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := o.Request(inc)
+	if inc.Grid != "G1" || r.Lat == nil || *r.Lat != 34.805 || *r.Long != 117.505 || r.Status != "open" || r.Description != "bags" {
+		t.Errorf("grid %s, request %+v", inc.Grid, r)
+	}
+}
