@@ -28,7 +28,6 @@ func pending(name, issue string) func(context.Context, []string, io.Writer, io.W
 }
 
 var (
-	runDemo     = pending("demo", "issue 4: OSM blocks and the demo")
 	runCoverage = pending("coverage", "issue 5: patrol tracks")
 )
 

@@ -30,10 +30,11 @@ func (res *OSMResult) blockFaces(d *osmData, lines []orb.LineString) []orb.Polyg
 	return inside
 }
 
-// cutLines returns the lines that bound blocks: the streets, the coastline
-// and the rings of an outline (the administrative boundary when there is
-// one, else the convex hull of the streets and buildings), and the test
-// for a face's interior point being inside the outline and on land.
+// cutLines returns the lines that bound blocks: the streets, the coastline,
+// the outlines of institutions (a campus is a block of its own) and the
+// rings of an outline (the administrative boundary when there is one, else
+// the convex hull of the streets and buildings), and the test for a face's
+// interior point being inside the outline and on land.
 func (res *OSMResult) cutLines(d *osmData, lines []orb.LineString) ([]orb.LineString, func(orb.Point) bool) {
 	res.Boundary, res.BoundaryName = chooseBoundary(d, lines)
 	outline := res.Boundary
@@ -56,14 +57,30 @@ func (res *OSMResult) cutLines(d *osmData, lines []orb.LineString) ([]orb.LineSt
 	}
 	coast := d.coastline()
 	all := append(append([]orb.LineString(nil), lines...), coast...)
-	for _, p := range outline {
-		for _, r := range p {
-			all = append(all, orb.LineString(r))
+	all = appendRings(all, outline)
+	d.eachArea(func(tags osm.Tags, g orb.Geometry) {
+		if _, _, inst, ok := coverKind(tags); ok && inst {
+			all = appendRings(all, g)
 		}
-	}
+	})
 	return all, func(pt orb.Point) bool {
 		return planar.MultiPolygonContains(outline, pt) && coast.land(pt)
 	}
+}
+
+// appendRings appends the rings of a Polygon or MultiPolygon as lines.
+func appendRings(lines []orb.LineString, g orb.Geometry) []orb.LineString {
+	switch g := g.(type) {
+	case orb.Polygon:
+		for _, r := range g {
+			lines = append(lines, orb.LineString(r))
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			lines = appendRings(lines, p)
+		}
+	}
+	return lines
 }
 
 // chooseBoundary picks, among the complete administrative boundary
@@ -221,8 +238,8 @@ func (res *OSMResult) blockIndex() *geo.Index[int] {
 	return idx
 }
 
-// finishBlock sets a block's kind when no area gave it one and its
-// population from its households.
+// finishBlock sets a block's kind when no area gave it one, its
+// population from its households, and the attribution.
 func finishBlock(b *partition.Block, householdSize float64) {
 	if b.Kind == "" {
 		b.Kind = "other"
@@ -231,4 +248,5 @@ func finishBlock(b *partition.Block, householdSize float64) {
 		}
 	}
 	b.Population = int(float64(b.Households)*householdSize + 0.5)
+	b.Attrs["attribution"] = OSMAttribution
 }
