@@ -156,6 +156,11 @@ func (d *blockDecoder) features() error {
 		start := d.offset()
 		var f rawFeature
 		if err := d.value(start, i, &f); err != nil {
+			var ie *ImportError
+			if errors.As(err, &ie) && ie.Field != "" {
+				// A member of the wrong type: the rest was decoded.
+				ie.ID, _, _ = f.id(d.opts)
+			}
 			return err
 		}
 		b, field, err := f.block(d.opts)

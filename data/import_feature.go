@@ -38,30 +38,35 @@ func (f *rawFeature) block(o BlockOptions) (partition.Block, string, error) {
 	if s, err := strconv.Unquote(string(f.Type)); err != nil || s != "Feature" {
 		return b, "type", fmt.Errorf("%w: feature type is %s, want \"Feature\"", ErrNotFeatureCollection, shown(f.Type))
 	}
-	props := f.Properties
-	idField := "properties." + o.IDField
-	idRaw, ok := props[o.IDField]
-	if !ok && o.IDField == "id" {
-		idRaw, idField = f.ID, "id"
-	}
-	id, err := scalar(idRaw)
-	switch {
-	case err != nil:
-		return b, idField, fmt.Errorf("%w: id %w", ErrBadProperty, err)
-	case id == "":
-		return b, "properties." + o.IDField, fmt.Errorf("%w: no %q property", ErrMissingID, o.IDField)
-	}
+	id, field, err := f.id(o)
 	b.ID = partition.BlockID(id)
-
-	if field, err := readProperties(&b, props, o); err != nil {
-		return b, "properties." + field, err
-	}
-	mp, field, err := decodeGeometry(f.Geometry)
 	if err != nil {
 		return b, field, err
 	}
-	b.Geometry = mp
-	return b, "", nil
+	if field, err := readProperties(&b, f.Properties, o); err != nil {
+		return b, "properties." + field, err
+	}
+	b.Geometry, field, err = decodeGeometry(f.Geometry)
+	return b, field, err
+}
+
+// id reads the block id from the id property, or from the feature's own
+// id when the id field is the default and the property is absent. On
+// error it names the field.
+func (f *rawFeature) id(o BlockOptions) (string, string, error) {
+	field := "properties." + o.IDField
+	raw, ok := f.Properties[o.IDField]
+	if !ok && o.IDField == "id" {
+		raw, field = f.ID, "id"
+	}
+	id, err := scalar(raw)
+	switch {
+	case err != nil:
+		return "", field, fmt.Errorf("%w: id %w", ErrBadProperty, err)
+	case id == "":
+		return "", "properties." + o.IDField, fmt.Errorf("%w: no %q property", ErrMissingID, o.IDField)
+	}
+	return id, "", nil
 }
 
 // readProperties fills the block's counts, kind, name, parent and

@@ -114,7 +114,7 @@ func badInputs() []badInput {
 		{"properties not an object", collection(`{"type":"Feature","properties":[1],"geometry":null}`),
 			ErrBadProperty, 0, "", "properties", "JSON array"},
 		{"geometry not an object", collection(`{"type":"Feature","properties":{"id":"g","households":1},"geometry":5}`),
-			ErrBadGeometry, 0, "", "geometry", "JSON number"},
+			ErrBadGeometry, 0, "g", "geometry", "JSON number"},
 	}
 }
 
