@@ -21,4 +21,20 @@
 // Cleaning: Clean drops, per worker in time order, fixes with a poor
 // accuracy, exact duplicates, fixes from the future, speed outliers and
 // jump outliers (spikes), and counts each reason in a CleanReport.
+//
+// Incidents: Create starts one at report time, looking up its grid through
+// a GridLocator (GridIndex over the grids of a plan) and keeping that grid
+// even when a later plan moves the boundary (CurrentGrid answers the grid
+// of today); a location in no grid is kept and flagged. Transition moves
+// it through the loop discovered → reported → accepted → handling →
+// resolved → closed, with escalated (one level up: grid → community →
+// street → city), returned (one level down), rejected and duplicate. The
+// tables in incident_state.go say which edges exist, which actor roles
+// may take each, and at which levels a role holds an incident; a refused
+// move is a *TransitionError (HTTP 409) and changes nothing, an accepted
+// one appends an IncidentEvent and never rewrites one. Stats reports per
+// grid, community, worker or in total; Hotspots bins incidents in H3 cells
+// as GeoJSON and GridLoads per 1,000 households. Open311 maps incidents
+// onto GeoReport v2 (services, requests, POST forms and query filters)
+// without touching HTTP or the store.
 package coverage

@@ -99,7 +99,10 @@ func Create(draft Incident, actor Actor, at time.Time, note string, locator Grid
 			inc.Flags = append(inc.Flags, FlagOutsideGrids)
 		}
 	}
-	inc.Events = []IncidentEvent{{Time: at, Actor: actor.String(), To: status, Level: inc.Level, Note: note}}
+	// Room for the usual path reported → accepted → handling → resolved →
+	// closed, so that transitions seldom reallocate.
+	inc.Events = make([]IncidentEvent, 1, 6)
+	inc.Events[0] = IncidentEvent{Time: at, Actor: actor.String(), To: status, Level: inc.Level, Note: note}
 	return inc, nil
 }
 

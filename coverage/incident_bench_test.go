@@ -1,0 +1,94 @@
+package coverage
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"wangge/partition"
+)
+
+// benchGrids is a 10 × 10 block of 1 km grids with 10 communities (one
+// per row), their workers and a point inside each.
+func benchGrids() (*GridIndex, []Actor, []orb.Point) {
+	var grids []partition.Grid
+	var workers []Actor
+	var points []orb.Point
+	for r := range 10 {
+		for c := range 10 {
+			id := partition.GridID(fmt.Sprintf("G%02d%02d", r, c))
+			x, y := 117.50+0.01*float64(c), 34.80+0.01*float64(r)
+			grids = append(grids, partition.Grid{ID: id, Parent: fmt.Sprintf("C%02d", r), Geometry: square(x, y, 0.01)})
+			workers = append(workers, Actor{Role: ActorWorker, Worker: WorkerID("W" + id[1:]), Grids: []partition.GridID{id}})
+			points = append(points, orb.Point{x + 0.003, y + 0.007})
+		}
+	}
+	return NewGridIndex(grids), workers, points
+}
+
+// BenchmarkCreateTransition creates 100,000 incidents (each located in its
+// grid) and takes each through accepted, handling, resolved and closed.
+func BenchmarkCreateTransition(b *testing.B) {
+	const n = 100_000
+	ix, workers, points := benchGrids()
+	ids := make([]IncidentID, n)
+	for i := range ids {
+		ids[i] = IncidentID(fmt.Sprintf("I%06d", i))
+	}
+	out := make([]Incident, n)
+	path := []IncidentStatus{StatusAccepted, StatusHandling, StatusResolved}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		for i := range n {
+			g := i % len(workers)
+			inc, err := Create(Incident{ID: ids[i], Category: "litter", Location: points[g]}, workers[g], t0, "", ix)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for k, to := range path {
+				if err := Transition(&inc, to, workers[g], t0.Add(time.Duration(k+1)*time.Minute), ""); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := Transition(&inc, StatusClosed, workers[g], t0.Add(time.Hour), "", WithFeedback(true, 5)); err != nil {
+				b.Fatal(err)
+			}
+			out[i] = inc
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "incidents/s")
+}
+
+// BenchmarkStats reports on 1,000,000 incidents by grid and by community.
+// They are the 2,000 of the study scenario spread over the 100 grids and
+// 100 workers of benchGrids and over a year of report times (events are
+// shared between copies, which Stats only reads).
+func BenchmarkStats(b *testing.B) {
+	const n = 1_000_000
+	ix, workers, _ := benchGrids()
+	base := studyScenario(b)
+	incidents := make([]Incident, n)
+	for i := range incidents {
+		inc := base[i%len(base)]
+		g := i % len(workers)
+		inc.Grid, inc.Reporter = workers[g].Grids[0], workers[g].Worker
+		inc.Reported = t0.Add(time.Duration(i) * 30 * time.Second)
+		incidents[i] = inc
+	}
+	limits := map[string]time.Duration{"litter": 5 * time.Minute}
+	for _, by := range []GroupBy{GroupGrid, GroupCommunity} {
+		b.Run(string(by), func(b *testing.B) {
+			q := StatsQuery{By: by, Parents: ix.Parents(), Limits: limits}
+			for range b.N {
+				rows, err := Stats(incidents, q, t0)
+				if err != nil || len(rows) == 0 {
+					b.Fatal(rows, err)
+				}
+			}
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/report")
+		})
+	}
+}
