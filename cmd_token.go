@@ -23,7 +23,7 @@ type tokenCreateOptions struct {
 
 func tokenUsage(w io.Writer) {
 	fmt.Fprintln(w, "usage: wangge token create --role admin|planner|leader|worker|viewer [--worker ID] [--grid ID] [--db …]")
-	fmt.Fprintln(w, "       wangge token revoke [--db …] ID")
+	fmt.Fprintln(w, "       wangge token revoke ID [--db …]")
 }
 
 // runToken is `wangge token create|revoke`.
@@ -94,20 +94,22 @@ func tokenRevoke(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	dbFlag(fs, &db)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wangge token revoke [--db …] ID")
+		fmt.Fprintln(stderr, "usage: wangge token revoke ID [--db …]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	ids, err := parseInterspersed(fs, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return nil
+	case err != nil:
 		return errUsage
 	}
-	if fs.NArg() != 1 {
+	if len(ids) != 1 {
+		fmt.Fprintf(stderr, "wangge token revoke: want one token ID, got %d\n", len(ids))
 		fs.Usage()
 		return errUsage
 	}
-	id := fs.Arg(0)
+	id := ids[0]
 	return withStore(ctx, db, func(store data.Store) error {
 		if err := store.DeleteToken(ctx, id); err != nil {
 			if errors.Is(err, data.ErrNotFound) {

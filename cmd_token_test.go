@@ -37,7 +37,8 @@ func TestTokenAndServeUsage(t *testing.T) {
 		{"create without role", []string{"token", "create"}, errUsage, "--role"},
 		{"create with a bad role", []string{"token", "create", "--role", "root"}, errUsage, `"root"`},
 		{"create with an argument", []string{"token", "create", "--role", "admin", "extra"}, errUsage, `unexpected argument "extra"`},
-		{"revoke without id", []string{"token", "revoke"}, errUsage, "token revoke"},
+		{"revoke without id", []string{"token", "revoke"}, errUsage, "want one token ID, got 0"},
+		{"revoke two ids", []string{"token", "revoke", "a", "--db", "x.gpkg", "b"}, errUsage, "got 2"},
 		{"revoke help", []string{"token", "revoke", "--help"}, nil, "-db"},
 		{"serve help", []string{"serve", "--help"}, nil, "WANGGE_ADDR"},
 		{"serve bad flag", []string{"serve", "--port", "80"}, errUsage, "-port"},
@@ -120,7 +121,7 @@ func tokenCreateUseRevoke(t *testing.T, db string) {
 	if err != nil || tok.Role != data.RolePlanner {
 		t.Fatalf("stored token %+v, %v", tok, err)
 	}
-	if _, stderr, err := runCLI(t, "token", "revoke", "--db", db, tok.ID); err != nil {
+	if _, stderr, err := runCLI(t, "token", "revoke", tok.ID, "--db", db); err != nil {
 		t.Fatalf("token revoke: %v (%s)", err, stderr)
 	}
 	if code := post(secret); code != http.StatusUnauthorized {
