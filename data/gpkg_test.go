@@ -315,3 +315,39 @@ func BenchmarkGeoPackageTrackInsert(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "points/s")
 }
+
+// BenchmarkGeoPackageBlocksBBox asks for the Providence blocks in boxes of
+// about 500 m × 500 m spread over the city, as a map tile would.
+func BenchmarkGeoPackageBlocksBBox(b *testing.B) {
+	blocks := storetest.ProvidenceBlocks(b)
+	g := openGeoPackage(b, filepath.Join(b.TempDir(), "bbox.gpkg"))
+	defer g.Close()
+	ctx := context.Background()
+	if err := g.PutBlocks(ctx, blocks); err != nil {
+		b.Fatal(err)
+	}
+	var all orb.Bound
+	for i, bl := range blocks {
+		if i == 0 {
+			all = bl.Geometry.Bound()
+		}
+		all = all.Union(bl.Geometry.Bound())
+	}
+	const side = 0.005 // degrees, about 400–550 m at 41.8° N
+	cols := int((all.Max[0] - all.Min[0]) / side)
+	rows := int((all.Max[1] - all.Min[1]) / side)
+	found := 0
+	b.ResetTimer()
+	for i := range b.N {
+		cell := (i * 7919) % (cols * rows) // a prime stride visits the cells in scattered order
+		x := all.Min[0] + side*float64(cell%cols)
+		y := all.Min[1] + side*float64(cell/cols)
+		box := orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + side, y + side}}
+		got, err := g.Blocks(ctx, data.BlockQuery{BBoxQuery: data.BBoxQuery{BBox: &box}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		found += len(got)
+	}
+	b.ReportMetric(float64(found)/float64(b.N), "blocks/query")
+}
