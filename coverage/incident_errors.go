@@ -57,10 +57,14 @@ type TransitionError struct {
 }
 
 // Error reads like "coverage: incident I1: reported → closed at grid level
-// by worker:W1: coverage: illegal transition".
+// by worker:W1: coverage: illegal transition", or for a refused creation
+// "coverage: incident I1: create as discovered by public: …".
 func (e *TransitionError) Error() string {
-	return fmt.Sprintf("coverage: incident %s: %s → %s at %s level by %s: %v",
-		e.Incident, e.From, e.To, e.Level, e.Actor, e.Err)
+	move := fmt.Sprintf("%s → %s at %s level", e.From, e.To, e.Level)
+	if e.From == "" {
+		move = "create as " + string(e.To)
+	}
+	return fmt.Sprintf("coverage: incident %s: %s by %s: %v", e.Incident, move, e.Actor, e.Err)
 }
 
 // Unwrap returns the sentinel (and cause).
