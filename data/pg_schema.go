@@ -224,7 +224,10 @@ func (s *PostGIS) createMonth(ctx context.Context, m int) error {
 			return nil
 		}
 		bounds := fmt.Sprintf("FROM ('%s') TO ('%s')", from.Format(time.RFC3339), to.Format(time.RFC3339))
+		// Nothing may enter the default partition between the move and
+		// the attach, which checks that it holds no row of the month.
 		ddl := []string{
+			"LOCK TABLE track_points_default IN ACCESS EXCLUSIVE MODE",
 			"CREATE TABLE " + name + " (LIKE track_points INCLUDING DEFAULTS INCLUDING CONSTRAINTS)",
 			fmt.Sprintf(`WITH moved AS (DELETE FROM track_points_default WHERE t >= '%s' AND t < '%s' RETURNING *)
 				INSERT INTO %s SELECT * FROM moved`, from.Format(time.RFC3339), to.Format(time.RFC3339), name),

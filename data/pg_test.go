@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -380,5 +381,48 @@ func TestPostGISChangesRelisten(t *testing.T) {
 	reader.Close()
 	if _, ok := <-changes; ok {
 		t.Error("changes still open after the store was closed")
+	}
+}
+
+// Several processes storing the same fixes at once, in months none of them
+// has a partition for yet, store each fix once and fail on none.
+func TestPostGISTrackConcurrentWriters(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	const writers, perMonth = 4, 50
+	var batch []coverage.TrackPoint
+	for m := time.January; m <= time.March; m++ {
+		for i := range perMonth {
+			batch = append(batch, coverage.TrackPoint{Worker: "w", Time: time.Date(2024, m, 1, 0, i, 0, 0, time.UTC),
+				Point: orb.Point{117.55, 34.86}})
+		}
+	}
+	stores := make([]*data.PostGIS, writers)
+	for i := range stores {
+		stores[i] = pgOpen(t, dsn)
+	}
+	added := make([]int, writers)
+	errs := make([]error, writers)
+	var wg sync.WaitGroup
+	for i, s := range stores {
+		wg.Go(func() { added[i], errs[i] = s.PutTrackPoints(ctx, batch) })
+	}
+	wg.Wait()
+	total := 0
+	for i := range stores {
+		if errs[i] != nil {
+			t.Errorf("writer %d: %v", i, errs[i])
+		}
+		total += added[i]
+	}
+	if total != len(batch) {
+		t.Errorf("the writers stored %d new fixes in all, want %d", total, len(batch))
+	}
+	got, err := stores[0].TrackPoints(ctx, data.TrackQuery{Worker: "w"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(batch) {
+		t.Errorf("%d fixes stored, want %d", len(got), len(batch))
 	}
 }

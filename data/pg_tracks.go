@@ -20,9 +20,10 @@ const (
 		n integer, worker text COLLATE "C", t timestamptz, lon double precision, lat double precision,
 		accuracy double precision, speed double precision, bearing double precision,
 		altitude double precision, battery double precision) ON COMMIT DROP`
-	// pgStageMerge inserts in key order, so that each worker's fixes go
-	// to neighbouring index entries, and the first of several fixes of a
-	// worker at one instant in the batch wins.
+	// pgStageMerge inserts in key order: each worker's fixes go to
+	// neighbouring index entries, concurrent batches that share fixes wait
+	// for each other in one order (no deadlock), and the first of several
+	// fixes of a worker at one instant in the batch wins.
 	pgStageMerge = `INSERT INTO track_points (worker, t, geom, accuracy, speed, bearing, altitude, battery)
 		SELECT worker, t, ST_SetSRID(ST_MakePoint(lon, lat), 4326), accuracy, speed, bearing, altitude, battery
 		FROM wangge_stage ORDER BY worker, t, n ON CONFLICT (worker, t) DO NOTHING`
