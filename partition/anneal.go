@@ -6,8 +6,9 @@ import "math"
 // single boundary-block moves: iters attempts, the temperature falling
 // geometrically from t0 to t1. A move must keep both grids inside their
 // windows (or, for a grid already outside, not push it further out) and
-// must not break the grid it leaves; a move that lowers Σ Polsby-Popper
-// by d is taken with probability exp(-d/T). The best plan met is kept.
+// must not break the grid it leaves; a move that lowers Σ shape (log
+// Polsby-Popper) by d is taken with probability exp(-d/T). The best plan
+// met is kept.
 func (e *engine) anneal(verts []int32, p0, p1 int32, iters int, t0, t1 float64) {
 	if len(verts) < 2 || p1-p0 < 2 {
 		return
@@ -15,7 +16,9 @@ func (e *engine) anneal(verts []int32, p0, p1 int32, iters int, t0, t1 float64) 
 	score := func() float64 {
 		var s float64
 		for p := p0; p < p1; p++ {
-			s += pp(e.parts[p].area, e.parts[p].perim)
+			if e.parts[p].n > 0 {
+				s += shape(e.parts[p].area, e.parts[p].perim)
+			}
 		}
 		return s
 	}
@@ -54,8 +57,8 @@ func (e *engine) anneal(verts []int32, p0, p1 int32, iters int, t0, t1 float64) 
 			}
 		}
 		av, pv := e.g.area[v], e.g.perim[v]
-		gain := pp(pa.area-av, pa.perim-pv+2*sA) + pp(pb.area+av, pb.perim+pv-2*sB) -
-			pp(pa.area, pa.perim) - pp(pb.area, pb.perim)
+		gain := shape(pa.area-av, pa.perim-pv+2*sA) + shape(pb.area+av, pb.perim+pv-2*sB) -
+			shape(pa.area, pa.perim) - shape(pb.area, pb.perim)
 		if gain < 0 && e.rng.Float64() >= math.Exp(gain/temp) {
 			continue
 		}

@@ -88,10 +88,11 @@ func Draw(ctx context.Context, blocks []Block, opt Options) (*Result, error) {
 		} else if len(pc.verts) > 2000 {
 			restarts = 3
 		}
-		p0, p1 := e.solve(pc.verts, pc.k, win, t, restarts)
-		members := e.members(pc.verts, p0, p1)
-		for _, m := range members {
-			drafts = append(drafts, draft{kind: Basic, parent: pc.parent, blocks: m})
+		p0, p1 := e.solve(pc.verts, pc.k, win, t, restarts, !opt.CountMode())
+		for _, m := range e.members(pc.verts, p0, p1) {
+			if len(m) > 0 {
+				drafts = append(drafts, draft{kind: Basic, parent: pc.parent, blocks: m})
+			}
 		}
 	}
 	res := finish(e, blocks, drafts, opt, per, target)

@@ -219,9 +219,11 @@ func (ed *Editor) Redraw(ctx context.Context, region []GridID) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			p0, p1 := e.solve(pc.verts, pc.k, win, (win.lo+win.hi)/2, 3)
+			p0, p1 := e.solve(pc.verts, pc.k, win, (win.lo+win.hi)/2, 3, false)
 			for _, m := range e.members(pc.verts, p0, p1) {
-				drafts = append(drafts, draft{kind: Basic, parent: pc.parent, blocks: m})
+				if len(m) > 0 {
+					drafts = append(drafts, draft{kind: Basic, parent: pc.parent, blocks: m})
+				}
 			}
 		}
 	}

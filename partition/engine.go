@@ -80,14 +80,24 @@ func (e *engine) sharedWith(v, p int32) float64 {
 }
 
 // split divides the connected set verts into k grids of weight window per
-// by recursive spanning-tree bisection and returns the new grid indices.
+// and returns the new grid indices.
 func (e *engine) split(verts []int32, k int, per window, target float64) []int32 {
-	if k <= 1 || len(verts) <= 1 {
+	var out []int32
+	for _, set := range e.carve(verts, k, per) {
 		p := e.newPart(per, target)
-		for _, v := range verts {
+		for _, v := range set {
 			e.assign(v, p)
 		}
-		return []int32{p}
+		out = append(out, p)
+	}
+	return out
+}
+
+// carve cuts the connected set verts into k connected sets for grids of
+// weight window per, by recursive spanning-tree bisection.
+func (e *engine) carve(verts []int32, k int, per window) [][]int32 {
+	if k <= 1 || len(verts) <= 1 {
+		return [][]int32{verts}
 	}
 	k1 := k / 2
 	k2 := k - k1
@@ -104,7 +114,7 @@ func (e *engine) split(verts []int32, k int, per window, target float64) []int32
 			b = append(b, v)
 		}
 	}
-	return append(e.split(a, k1, per, target), e.split(b, k2, per, target)...)
+	return append(e.carve(a, k1, per), e.carve(b, k2, per)...)
 }
 
 // pp is the Polsby-Popper score 4πA/P² of an area and perimeter.
@@ -113,6 +123,20 @@ func pp(area, perim float64) float64 {
 		return 0
 	}
 	return 4 * math.Pi * area / (perim * perim)
+}
+
+// shapeScale puts shape on the scale of Polsby-Popper itself near the
+// scores plans reach (d shape ≈ 0.7 d PP at PP 0.45), which the annealing
+// temperatures are set for.
+const shapeScale = 0.3
+
+// shape is the compactness term the search maximises, summed over grids:
+// the logarithm of Polsby-Popper, so the sum is the log of the geometric
+// mean. Compared with the plain sum it lifts the worst grids rather than
+// polishing the best (on Providence, k = 15: min PP 0.25–0.32 instead of
+// 0.14–0.23 at the same mean).
+func shape(area, perim float64) float64 {
+	return shapeScale * math.Log(math.Max(pp(area, perim), 1e-6))
 }
 
 // connectedWithout reports whether grid p stays connected when block v

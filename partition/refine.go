@@ -5,7 +5,7 @@ import "slices"
 // Weights of the local-search objective. A block move is judged by the
 // change of Σ over the two grids it touches of
 //
-//	outsideCost·outside/target + spreadCost·((w-target)/target)² - PP
+//	outsideCost·outside/target + spreadCost·((w-target)/target)² - shape
 //
 // where the spread term is on only while some grid is out of bounds: it
 // makes a full grid pass weight on towards a light one, so excess flows
@@ -22,7 +22,7 @@ func (e *engine) cost(p int32, w, area, perim float64, repair bool) float64 {
 	if t <= 0 {
 		t = 1
 	}
-	c := outsideCost*ps.win.outside(w)/t - pp(area, perim)
+	c := outsideCost*ps.win.outside(w)/t - shape(area, perim)
 	if repair {
 		d := (w - t) / t
 		c += spreadCost * d * d
@@ -31,11 +31,11 @@ func (e *engine) cost(p int32, w, area, perim float64, repair bool) float64 {
 }
 
 // outOfBounds returns the grids in [p0, p1) whose weight is outside their
-// window.
+// window (grids left empty by a regroup do not count).
 func (e *engine) outOfBounds(p0, p1 int32) []int32 {
 	var out []int32
 	for p := p0; p < p1; p++ {
-		if e.parts[p].win.outside(e.parts[p].w) > 0 {
+		if e.parts[p].n > 0 && e.parts[p].win.outside(e.parts[p].w) > 0 {
 			out = append(out, p)
 		}
 	}
@@ -124,54 +124,6 @@ func (e *engine) localSearch(verts []int32, p0, p1 int32, maxPasses int) int {
 		}
 	}
 	return moves
-}
-
-// recombine redraws pairs of neighbouring grids in [p0, p1) where one is
-// out of bounds: the pair is merged and cut again along a spanning tree,
-// kept when the total distance outside the bounds shrinks. It returns
-// whether anything changed.
-func (e *engine) recombine(verts []int32, p0, p1 int32) bool {
-	changed := false
-	members := e.members(verts, p0, p1)
-	for _, a := range e.outOfBounds(p0, p1) {
-		var nbs []int32
-		for _, v := range members[a-p0] {
-			for _, u := range e.g.adj[v] {
-				if q := e.part[u]; q >= p0 && q < p1 && q != a && !slices.Contains(nbs, q) {
-					nbs = append(nbs, q)
-				}
-			}
-		}
-		slices.Sort(nbs)
-		for _, b := range nbs {
-			pa, pb := &e.parts[a], &e.parts[b]
-			old := pa.win.outside(pa.w) + pb.win.outside(pb.w)
-			if old == 0 {
-				break
-			}
-			merged := append(slices.Clone(members[a-p0]), members[b-p0]...)
-			c := e.bisect(merged, 1, 1, pa.win, 16)
-			if c.side == nil || c.pen >= old-minGain {
-				continue
-			}
-			for _, v := range merged {
-				e.unassign(v)
-			}
-			members[a-p0], members[b-p0] = members[a-p0][:0], members[b-p0][:0]
-			for i, v := range merged {
-				if c.side[i] {
-					e.assign(v, a)
-					members[a-p0] = append(members[a-p0], v)
-				} else {
-					e.assign(v, b)
-					members[b-p0] = append(members[b-p0], v)
-				}
-			}
-			changed = true
-			break // a's neighbours have changed
-		}
-	}
-	return changed
 }
 
 // members lists the blocks of each grid in [p0, p1), in the order of verts.

@@ -3,19 +3,20 @@ package partition
 import "slices"
 
 // solve partitions the connected set verts into k grids of window per and
-// returns the range [p0, p1) of their indices. It draws restarts plans
+// returns the range [p0, p1) of their indices (flexible: the repair may
+// end with a grid more or fewer, some indices left empty). It draws restarts plans
 // (spanning-tree bisection, then repair by local moves and pair
 // recombination, then compactness by local moves and annealing) and keeps
 // the best:
-// least total weight outside the window, then highest Σ Polsby-Popper.
-func (e *engine) solve(verts []int32, k int, per window, target float64, restarts int) (int32, int32) {
+// least total weight outside the window, then highest Σ shape.
+func (e *engine) solve(verts []int32, k int, per window, target float64, restarts int, flexible bool) (int32, int32) {
 	p0 := int32(len(e.parts))
 	passes := 200
 	if len(verts) > 20000 {
 		passes = 12
 	}
 	var best []int32
-	bestOut, bestPP := 0.0, 0.0
+	bestOut, bestPP, bestK := 0.0, 0.0, k
 	for r := 0; r < restarts; r++ {
 		if r > 0 {
 			for _, v := range verts {
@@ -29,7 +30,7 @@ func (e *engine) solve(verts []int32, k int, per window, target float64, restart
 		for range 20 {
 			e.localSearch(active, p0, p1, passes)
 			bad := e.outOfBounds(p0, p1)
-			if len(bad) == 0 || !e.recombine(verts, p0, p1) {
+			if len(bad) == 0 || !e.regroup(verts, p0, &p1, flexible) {
 				break
 			}
 			active = e.around(verts, e.outOfBounds(p0, p1))
@@ -39,15 +40,18 @@ func (e *engine) solve(verts []int32, k int, per window, target float64, restart
 		var out, sum float64
 		for p := p0; p < p1; p++ {
 			ps := &e.parts[p]
+			if ps.n == 0 {
+				continue
+			}
 			out += ps.win.outside(ps.w)
-			sum += pp(ps.area, ps.perim)
+			sum += shape(ps.area, ps.perim)
 		}
 		if best == nil || out < bestOut || (out == bestOut && sum > bestPP) {
 			best = best[:0]
 			for _, v := range verts {
 				best = append(best, e.part[v]-p0)
 			}
-			bestOut, bestPP = out, sum
+			bestOut, bestPP, bestK = out, sum, int(p1-p0)
 		}
 	}
 	if restarts > 1 {
@@ -55,7 +59,7 @@ func (e *engine) solve(verts []int32, k int, per window, target float64, restart
 			e.part[v] = -1
 		}
 		e.parts = e.parts[:p0]
-		for range k {
+		for range bestK {
 			e.newPart(per, target)
 		}
 		for i, v := range verts {
