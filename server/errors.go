@@ -64,11 +64,16 @@ type RoleError struct {
 }
 
 func (e *RoleError) Error() string {
-	names := make([]string, len(e.Allowed))
-	for i, r := range e.Allowed {
+	return fmt.Sprintf("server: role %s may not call %s (allowed: %s)", e.Role, e.Route, roleList(e.Allowed))
+}
+
+// roleList names roles for a message: "admin, planner".
+func roleList(roles []data.Role) string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
 		names[i] = string(r)
 	}
-	return fmt.Sprintf("server: role %s may not call %s (allowed: %s)", e.Role, e.Route, strings.Join(names, ", "))
+	return strings.Join(names, ", ")
 }
 
 // Unwrap makes errors.Is(err, ErrForbidden) hold.

@@ -103,7 +103,7 @@ func problemFor(err error, req *http.Request) Problem {
 		return Problem{Status: http.StatusUnauthorized, Detail: ae.Reason}
 	case errors.As(err, &re):
 		return Problem{Status: http.StatusForbidden, Detail: fmt.Sprintf(
-			"a %s token may not call %s; ask an administrator for a token with one of the roles %v", re.Role, re.Route, re.Allowed)}
+			"a %s token may not call %s; ask an administrator for a token with one of the roles %s", re.Role, re.Route, roleList(re.Allowed))}
 	case errors.Is(err, ErrUnavailable):
 		return Problem{Status: http.StatusServiceUnavailable, Detail: "the store does not answer; " +
 			"the server log has the cause, try again when the database is back"}
@@ -131,18 +131,18 @@ func clientText(err error) string {
 // and HTTPErrors raised by handlers with a message for the client.
 func httpProblem(he *echo.HTTPError, req *http.Request) Problem {
 	p := Problem{Status: he.Code}
+	if p.Status < 400 || p.Status > 599 {
+		p.Status = http.StatusInternalServerError
+	}
 	switch {
-	case he.Code == http.StatusNotFound:
+	case p.Status == http.StatusNotFound:
 		p.Detail = fmt.Sprintf("there is no route %s %s; the API is under /api/v1", req.Method, req.URL.Path)
-	case he.Code == http.StatusMethodNotAllowed:
+	case p.Status == http.StatusMethodNotAllowed:
 		p.Detail = fmt.Sprintf("%s %s is not supported; the Allow header lists the methods that are", req.Method, req.URL.Path)
-	case he.Code >= http.StatusInternalServerError:
+	case p.Status >= http.StatusInternalServerError:
 		p.Detail = "the server failed to handle this request; quote the request id when you report it"
 	default:
 		p.Detail = fmt.Sprint(he.Message)
-	}
-	if p.Status < 400 || p.Status > 599 {
-		p.Status = http.StatusInternalServerError
 	}
 	return p
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -135,6 +136,36 @@ func TestRequestID(t *testing.T) {
 			seen[got] = true
 			if !containsAll(logs.String(), `"request_id":"`+got+`"`, `"path":"/healthz"`, `"status":200`, `"duration":`, `"method":"GET"`) {
 				t.Errorf("log lacks the request line of %s:\n%s", got, logs.String())
+			}
+		})
+	}
+}
+
+// TestProblemFor covers the mapping for errors the routes cannot easily be
+// made to return, such as a store refusing an item.
+func TestProblemFor(t *testing.T) {
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/blocks", nil)
+	refused := &data.ItemError{Kind: "block", Index: 3, ID: "b9", Err: fmt.Errorf("%w: empty geometry", data.ErrInvalid)}
+	cases := []struct {
+		name   string
+		err    error
+		status int
+		detail string
+	}{
+		{"store refuses an item", fmt.Errorf("server: store 4 blocks: %w", refused), http.StatusBadRequest, `block 3 (id "b9")`},
+		{"missing item", fmt.Errorf("x: %w", data.ErrNotFound), http.StatusNotFound, "/api/v1/blocks"},
+		{"store down", fmt.Errorf("%w: ping: refused", ErrUnavailable), http.StatusServiceUnavailable, "does not answer"},
+		{"body too large", fmt.Errorf("read: %w", &http.MaxBytesError{Limit: 5}), http.StatusRequestEntityTooLarge, "5 bytes"},
+		{"role", &RoleError{Role: data.RoleViewer, Allowed: []data.Role{data.RoleAdmin, data.RolePlanner}, Route: "POST /x"},
+			http.StatusForbidden, "admin, planner"},
+		{"echo 5xx hides its message", echo.NewHTTPError(http.StatusBadGateway, "upstream 10.0.0.7 down"), http.StatusBadGateway, "request id"},
+		{"echo code out of range", echo.NewHTTPError(299, "odd"), http.StatusInternalServerError, "request id"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := problemFor(tc.err, req)
+			if p.Status != tc.status || !strings.Contains(p.Detail, tc.detail) || strings.Contains(p.Detail, "10.0.0.7") {
+				t.Errorf("problemFor(%v) = %d %q, want %d and %q", tc.err, p.Status, p.Detail, tc.status, tc.detail)
 			}
 		})
 	}
