@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -201,8 +202,8 @@ func (res *OSMResult) collectRoads(d *osmData, classes map[string]bool) []orb.Li
 // the partition engine reads (id, kind, name, households, population) and
 // the attribution.
 func (r *OSMResult) BlocksGeoJSON() *geojson.FeatureCollection {
-	fc := geojson.NewFeatureCollection()
-	for _, b := range r.Blocks {
+	return attributed(len(r.Blocks), func(i int) *geojson.Feature {
+		b := r.Blocks[i]
 		f := geojson.NewFeature(b.Geometry)
 		f.Properties = geojson.Properties{
 			"id": string(b.ID), "kind": b.Kind, "name": b.Name,
@@ -216,22 +217,78 @@ func (r *OSMResult) BlocksGeoJSON() *geojson.FeatureCollection {
 		for _, k := range keys {
 			f.Properties[k] = b.Attrs[k]
 		}
-		fc.Append(f)
+		return f
+	})
+}
+
+// RoadsGeoJSON is the roads layer as a FeatureCollection of LineStrings.
+func (r *OSMResult) RoadsGeoJSON() *geojson.FeatureCollection {
+	return attributed(len(r.Roads), func(i int) *geojson.Feature {
+		rd := r.Roads[i]
+		f := geojson.NewFeature(rd.Line)
+		f.Properties = geojson.Properties{
+			"osm_id": int64(rd.ID), "highway": rd.Highway, "name": rd.Name, "cuts_blocks": rd.Cuts,
+		}
+		return f
+	})
+}
+
+// attributed is a FeatureCollection of n features, carrying the OSM
+// attribution as a foreign member.
+func attributed(n int, feature func(i int) *geojson.Feature) *geojson.FeatureCollection {
+	fc := geojson.NewFeatureCollection()
+	for i := 0; i < n; i++ {
+		fc.Append(feature(i))
 	}
 	fc.ExtraMembers = geojson.Properties{"attribution": OSMAttribution}
 	return fc
 }
 
-// RoadsGeoJSON is the roads layer as a FeatureCollection of LineStrings.
-func (r *OSMResult) RoadsGeoJSON() *geojson.FeatureCollection {
-	fc := geojson.NewFeatureCollection()
-	for _, rd := range r.Roads {
-		f := geojson.NewFeature(rd.Line)
-		f.Properties = geojson.Properties{
-			"osm_id": int64(rd.ID), "highway": rd.Highway, "name": rd.Name, "cuts_blocks": rd.Cuts,
-		}
-		fc.Append(f)
+// SaveOSM writes an import's blocks and buildings to s as one batch. Both
+// are checked before anything is written; when the buildings cannot be
+// written after the blocks were, the blocks are put back as they were
+// (new ones deleted, replaced ones restored), so a failed import leaves
+// the store as it found it.
+func SaveOSM(ctx context.Context, s Store, res *OSMResult) error {
+	if err := checkBatch("block", res.Blocks, func(b partition.Block) string { return string(b.ID) }, checkBlock); err != nil {
+		return err
 	}
-	fc.ExtraMembers = geojson.Properties{"attribution": OSMAttribution}
-	return fc
+	if err := checkBatch("building", res.Buildings, func(b partition.Building) string { return string(b.ID) }, checkBuilding); err != nil {
+		return err
+	}
+	existing, err := s.Blocks(ctx, BlockQuery{})
+	if err != nil {
+		return fmt.Errorf("data: read blocks before the import: %w", err)
+	}
+	byID := make(map[partition.BlockID]partition.Block, len(existing))
+	for _, b := range existing {
+		byID[b.ID] = b
+	}
+	if err := s.PutBlocks(ctx, res.Blocks); err != nil {
+		return err
+	}
+	err = s.PutBuildings(ctx, res.Buildings)
+	if err == nil {
+		return nil
+	}
+	// Undo the blocks, even when ctx was cancelled.
+	undo := context.WithoutCancel(ctx)
+	var restore []partition.Block
+	var errs []error
+	for _, b := range res.Blocks {
+		if old, ok := byID[b.ID]; ok {
+			restore = append(restore, old)
+		} else if derr := s.DeleteBlock(undo, b.ID); derr != nil {
+			errs = append(errs, derr)
+		}
+	}
+	if len(restore) > 0 {
+		if rerr := s.PutBlocks(undo, restore); rerr != nil {
+			errs = append(errs, rerr)
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w (and undoing the blocks failed: %w)", err, errors.Join(errs...))
+	}
+	return err
 }
