@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -50,21 +51,27 @@ func (t *pgTable[T]) put(ctx context.Context, s *PostGIS, items []T) error {
 }
 
 // putTx runs sql once per item in one round trip inside tx and names the
-// first item that fails.
+// first item that fails. Items are written in id order, so that batches
+// sharing items lock their rows in one order and cannot deadlock.
 func (t *pgTable[T]) putTx(ctx context.Context, tx pgx.Tx, sql string, items []T) error {
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(t.id(items[a]), t.id(items[b])) })
 	b := &pgx.Batch{}
-	for i, it := range items {
-		a, err := t.args(it)
+	for _, i := range order {
+		a, err := t.args(items[i])
 		if err != nil {
-			return &ItemError{Kind: t.kind, Index: i, ID: t.id(it), Err: err}
+			return &ItemError{Kind: t.kind, Index: i, ID: t.id(items[i]), Err: err}
 		}
 		b.Queue(sql, a...)
 	}
 	res := tx.SendBatch(ctx, b)
-	for i, it := range items {
+	for _, i := range order {
 		if _, err := res.Exec(); err != nil {
 			res.Close()
-			return &ItemError{Kind: t.kind, Index: i, ID: t.id(it), Err: err}
+			return &ItemError{Kind: t.kind, Index: i, ID: t.id(items[i]), Err: err}
 		}
 	}
 	return res.Close()
