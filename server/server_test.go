@@ -22,7 +22,7 @@ import (
 const providencePath = "../../shared/data/blocks/providence_blocks.geojson"
 
 // openGPKG opens a fresh GeoPackage store in the test's temp dir.
-func openGPKG(t *testing.T) *data.GeoPackage {
+func openGPKG(t testing.TB) *data.GeoPackage {
 	t.Helper()
 	st, err := data.OpenGeoPackage(context.Background(), filepath.Join(t.TempDir(), "test.gpkg"))
 	if err != nil {
@@ -33,7 +33,7 @@ func openGPKG(t *testing.T) *data.GeoPackage {
 }
 
 // openPostGIS opens a PostGIS store in a fresh schema, or skips.
-func openPostGIS(t *testing.T) *data.PostGIS {
+func openPostGIS(t testing.TB) *data.PostGIS {
 	t.Helper()
 	st, err := data.OpenPostGIS(context.Background(), pgtest.DSN(t))
 	if err != nil {
@@ -52,7 +52,7 @@ func forEachStore(t *testing.T, fn func(t *testing.T, st data.Store)) {
 }
 
 // testServer is a Server over st whose log goes to the returned buffer.
-func testServer(t *testing.T, st data.Store, opts Options) (*Server, *logBuffer) {
+func testServer(t testing.TB, st data.Store, opts Options) (*Server, *logBuffer) {
 	t.Helper()
 	logs := &logBuffer{}
 	opts.Store = st
@@ -65,7 +65,7 @@ func testServer(t *testing.T, st data.Store, opts Options) (*Server, *logBuffer)
 }
 
 // token creates a token of the given role in st and returns its secret.
-func token(t *testing.T, st data.Store, role data.Role) string {
+func token(t testing.TB, st data.Store, role data.Role) string {
 	t.Helper()
 	secret, _, err := CreateToken(context.Background(), st, role, "", "")
 	if err != nil {
@@ -75,7 +75,7 @@ func token(t *testing.T, st data.Store, role data.Role) string {
 }
 
 // request sends one request to h; secret may be empty, body may be nil.
-func request(t *testing.T, h http.Handler, method, target, secret string, body io.Reader) *httptest.ResponseRecorder {
+func request(t testing.TB, h http.Handler, method, target, secret string, body io.Reader) *httptest.ResponseRecorder {
 	t.Helper()
 	req := httptest.NewRequest(method, target, body)
 	if secret != "" {
@@ -92,7 +92,7 @@ func serve(h http.Handler, req *http.Request) *httptest.ResponseRecorder {
 }
 
 // wantStatus fails the test when rec does not have the status.
-func wantStatus(t *testing.T, rec *httptest.ResponseRecorder, status int) {
+func wantStatus(t testing.TB, rec *httptest.ResponseRecorder, status int) {
 	t.Helper()
 	if rec.Code != status {
 		t.Fatalf("status %d, want %d; body: %s", rec.Code, status, rec.Body.String())
@@ -101,7 +101,7 @@ func wantStatus(t *testing.T, rec *httptest.ResponseRecorder, status int) {
 
 // decodeProblem checks that rec is a problem document with the status and
 // returns it.
-func decodeProblem(t *testing.T, rec *httptest.ResponseRecorder, status int) Problem {
+func decodeProblem(t testing.TB, rec *httptest.ResponseRecorder, status int) Problem {
 	t.Helper()
 	wantStatus(t, rec, status)
 	if ct := rec.Header().Get("Content-Type"); ct != ProblemContentType {
@@ -121,7 +121,7 @@ func decodeProblem(t *testing.T, rec *httptest.ResponseRecorder, status int) Pro
 }
 
 // providence reads the real Providence blocks, or skips.
-func providence(t *testing.T) []byte {
+func providence(t testing.TB) []byte {
 	t.Helper()
 	b, err := os.ReadFile(providencePath)
 	if os.IsNotExist(err) {
@@ -135,7 +135,7 @@ func providence(t *testing.T) []byte {
 
 // loadProvidence posts the Providence blocks through the API as a planner
 // and returns the raw collection.
-func loadProvidence(t *testing.T, s *Server, st data.Store) []byte {
+func loadProvidence(t testing.TB, s *Server, st data.Store) []byte {
 	t.Helper()
 	raw := providence(t)
 	rec := request(t, s, http.MethodPost, "/api/v1/blocks?weight=population", token(t, st, data.RolePlanner), bytes.NewReader(raw))
