@@ -106,39 +106,43 @@ func summarizeEdit(ed *partition.Editor, grids []partition.Grid) partition.Repor
 	return partition.Summarize(grids, n, lo, hi)
 }
 
-func runPlanMove(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("partition move", flag.ContinueOnError)
+// editCommand is the body of move and redraw: flags (flags adds the
+// command's own), load, apply the edit, write and report.
+func editCommand(ctx context.Context, name string, args []string, stdout, stderr io.Writer,
+	flags func(*flag.FlagSet), apply func(context.Context, *partition.Editor) error) error {
+	fs := flag.NewFlagSet("partition "+name, flag.ContinueOnError)
 	var p planFlags
-	block := fs.String("block", "", "id of the block to move")
-	to := fs.String("to", "", "id of the grid to move it to")
-	if err := p.parse("move", fs, args, stderr, true); err != nil {
+	flags(fs)
+	if err := p.parse(name, fs, args, stderr, true); err != nil {
 		return helpOK(err)
 	}
 	ed, err := p.editor()
 	if err != nil {
 		return err
 	}
-	if err := ed.Move(partition.BlockID(*block), partition.GridID(*to)); err != nil {
+	if err := apply(ctx, ed); err != nil {
 		return err
 	}
 	return finishEdit(ed, &p, stdout)
 }
 
+func runPlanMove(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var block, to *string
+	return editCommand(ctx, "move", args, stdout, stderr, func(fs *flag.FlagSet) {
+		block = fs.String("block", "", "id of the block to move")
+		to = fs.String("to", "", "id of the grid to move it to")
+	}, func(_ context.Context, ed *partition.Editor) error {
+		return ed.Move(partition.BlockID(*block), partition.GridID(*to))
+	})
+}
+
 func runPlanRedraw(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("partition redraw", flag.ContinueOnError)
-	var p planFlags
-	region := fs.String("grids", "", "comma-separated ids of the grids to redraw")
-	if err := p.parse("redraw", fs, args, stderr, true); err != nil {
-		return helpOK(err)
-	}
-	ed, err := p.editor()
-	if err != nil {
-		return err
-	}
-	if err := ed.Redraw(ctx, ids(*region)); err != nil {
-		return err
-	}
-	return finishEdit(ed, &p, stdout)
+	var region *string
+	return editCommand(ctx, "redraw", args, stdout, stderr, func(fs *flag.FlagSet) {
+		region = fs.String("grids", "", "comma-separated ids of the grids to redraw")
+	}, func(ctx context.Context, ed *partition.Editor) error {
+		return ed.Redraw(ctx, ids(*region))
+	})
 }
 
 func runPlanValidate(_ context.Context, args []string, stdout, stderr io.Writer) error {
