@@ -24,9 +24,8 @@ import (
 // An Index is not safe for concurrent Insert; concurrent searches after the
 // last Insert are safe.
 type Index[K comparable] struct {
-	tree  rtree.RTreeG[int32]
-	parts []indexedPart[K]
-	n     int
+	tree rtree.RTreeG[*indexedPart[K]]
+	n    int
 }
 
 // indexedPart is one Polygon (a MultiPolygon adds one per member).
@@ -119,8 +118,7 @@ func (ix *Index[K]) insertPart(id K, p orb.Polygon, multi bool) {
 		part.edges = append(part.edges, b...)
 		part.bandStart[k+1] = int32(len(part.edges))
 	}
-	ix.tree.Insert(part.bound.Min, part.bound.Max, int32(len(ix.parts)))
-	ix.parts = append(ix.parts, part)
+	ix.tree.Insert(part.bound.Min, part.bound.Max, &part)
 }
 
 // band returns the band holding y, clamped to the existing bands.
@@ -149,8 +147,7 @@ func (ix *Index[K]) Search(p orb.Point, iter func(id K) bool) {
 	if math.IsNaN(p[0]) || math.IsNaN(p[1]) {
 		return
 	}
-	ix.tree.Search(p, p, func(_, _ [2]float64, i int32) bool {
-		part := &ix.parts[i]
+	ix.tree.Search(p, p, func(_, _ [2]float64, part *indexedPart[K]) bool {
 		if part.contains(p) {
 			return iter(part.id)
 		}
@@ -166,8 +163,7 @@ func (ix *Index[K]) Lookup(p orb.Point) (K, bool) {
 	if math.IsNaN(p[0]) || math.IsNaN(p[1]) {
 		return id, false
 	}
-	ix.tree.Search(p, p, func(_, _ [2]float64, i int32) bool {
-		part := &ix.parts[i]
+	ix.tree.Search(p, p, func(_, _ [2]float64, part *indexedPart[K]) bool {
 		if part.contains(p) {
 			id, found = part.id, true
 			return false
@@ -182,8 +178,7 @@ func (ix *Index[K]) Lookup(p orb.Point) (K, bool) {
 // once, until iter returns false.
 func (ix *Index[K]) Intersecting(b orb.Bound, iter func(id K) bool) {
 	var seen map[K]bool
-	ix.tree.Search(b.Min, b.Max, func(_, _ [2]float64, i int32) bool {
-		part := &ix.parts[i]
+	ix.tree.Search(b.Min, b.Max, func(_, _ [2]float64, part *indexedPart[K]) bool {
 		if part.multi && seen[part.id] {
 			return true
 		}
