@@ -136,3 +136,25 @@ func TestPolicyCoversEveryAPIRoute(t *testing.T) {
 		}
 	}
 }
+
+// FuzzBearerSecret checks that any Authorization header either fails with
+// an *AuthError or yields a secret of the one well-formed shape.
+func FuzzBearerSecret(f *testing.F) {
+	good := SecretPrefix + strings.Repeat("A", secretLen-len(SecretPrefix))
+	for _, s := range []string{"", "Bearer " + good, "bearer  " + good + " ", "Basic abc", "Bearer", "Bearer wg_",
+		"Bearer " + good + "=", "Bearer\t" + good, "Bearer " + strings.Repeat("\xff", secretLen)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, header string) {
+		secret, err := bearerSecret(header)
+		if err != nil {
+			if _, ok := err.(*AuthError); !ok {
+				t.Fatalf("error %T is not an *AuthError", err)
+			}
+			return
+		}
+		if len(secret) != secretLen || !strings.HasPrefix(secret, SecretPrefix) {
+			t.Fatalf("header %q gave the secret %q", header, secret)
+		}
+	})
+}
