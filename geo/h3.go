@@ -141,12 +141,18 @@ func CellsToMultiPolygon(cells []h3.Cell) orb.MultiPolygon {
 			holes = append(holes, r)
 		}
 	}
+	// A hole belongs to the smallest shell around it (a shell may sit
+	// inside another's hole).
 	for _, h := range holes {
+		best := -1
 		for i := range shells {
-			if ringContains(shells[i][0], h[0]) {
-				shells[i] = append(shells[i], h)
-				break
+			if ringContains(shells[i][0], h[0]) && (best < 0 ||
+				math.Abs(planarSignedArea(shells[i][0])) < math.Abs(planarSignedArea(shells[best][0]))) {
+				best = i
 			}
+		}
+		if best >= 0 {
+			shells[best] = append(shells[best], h)
 		}
 	}
 	return orb.MultiPolygon(shells)

@@ -115,6 +115,12 @@ func TestCellsToMultiPolygonMatchesPostGIS(t *testing.T) {
 	centre := Cell(providenceCentre, 10)
 	ring := slices.DeleteFunc(centre.GridDisk(4), func(c h3.Cell) bool { return c.GridDistance(centre) <= 1 })
 	far := Cell(orb.Point{-71.38, 41.80}, 10).GridDisk(2)
+	// Rings of cells at distances 1–3 and 5–7: an island, itself with a
+	// hole (the centre cell), inside the hole of the outer ring.
+	island := slices.DeleteFunc(centre.GridDisk(7), func(c h3.Cell) bool {
+		d := c.GridDistance(centre)
+		return d == 0 || d == 4
+	})
 	cases := []struct {
 		name         string
 		cells        []h3.Cell
@@ -124,6 +130,7 @@ func TestCellsToMultiPolygonMatchesPostGIS(t *testing.T) {
 		{"disk", centre.GridDisk(3), 1, 0},
 		{"ring with a hole", ring, 1, 1},
 		{"two groups", append(centre.GridDisk(2), far...), 2, 0},
+		{"island with a hole in a hole", island, 2, 2},
 		{"repeated cells", append(centre.GridDisk(1), centre.GridDisk(1)...), 1, 0},
 		{"cells of a block", Cells(orb.Polygon{circle(providenceCentre, 0.01, 40)}, 11), 1, 0},
 	}

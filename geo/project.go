@@ -11,8 +11,9 @@ import (
 // ellipsoid at the origin, with x metres east and y metres north of it.
 // Distances are true to one part in 10⁸ within 1 km of the origin and
 // one part in 10⁵ within 50 km, which suits buffers, simplification
-// tolerances and snapping in metres over a city. The zero value is the
-// projection around (0, 0).
+// tolerances and snapping in metres over a city; it is not meant for
+// points hundreds of kilometres away. The zero value is the projection
+// around (0, 0).
 type Projection struct {
 	origin         orb.Point
 	ox, oy, oz     float64 // origin in earth-centred coordinates, m
