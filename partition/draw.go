@@ -80,8 +80,14 @@ func Draw(ctx context.Context, blocks []Block, opt Options) (*Result, error) {
 		}
 		pc := &pieces[i]
 		win, t := per, target
-		if !opt.CountMode() {
-			t = pc.weight / float64(pc.k)
+		avg := pc.weight / float64(pc.k)
+		switch {
+		case !opt.CountMode():
+			t = avg
+		case per.outside(avg) > 0:
+			// The piece cannot meet the tolerance around the overall mean
+			// (allocate said so): balance its grids around their own mean.
+			win, t = window{avg * (1 - opt.Tolerance), avg * (1 + opt.Tolerance)}, avg
 		}
 		restarts := 6
 		if len(pc.verts) > 5000 {

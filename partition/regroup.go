@@ -80,7 +80,11 @@ func (e *engine) tryGroup(group []int32, members [][]int32, p0 int32, p1 *int32,
 	for _, k := range ks {
 		var best [][]int32
 		bestPen := old - minGain
-		for range 4 {
+		tries := 4
+		if len(union) < 400 {
+			tries = 16
+		}
+		for range tries {
 			sets := e.carve(union, k, per)
 			var pen float64
 			for _, s := range sets {

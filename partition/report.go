@@ -76,11 +76,12 @@ func Summarize(grids []Grid, nBlocks int, lo, hi float64) Report {
 // mode how far the worst one is beyond the tolerance.
 func toleranceNotes(res *Result, opt Options, per window) []string {
 	var out []string
-	worst, worstID := 0.0, GridID("")
+	worst, worstID, n := 0.0, GridID(""), 0
 	for _, g := range res.Grids {
 		if g.Kind != Basic || !slices.Contains(g.Flags, FlagOutOfBounds) {
 			continue
 		}
+		n++
 		if d := per.outside(g.Weight); d > worst {
 			worst, worstID = d, g.ID
 		}
@@ -88,7 +89,6 @@ func toleranceNotes(res *Result, opt Options, per window) []string {
 	if worstID == "" {
 		return nil
 	}
-	n := res.Report.Basic - res.Report.BasicInBounds
 	if opt.CountMode() {
 		mean := res.Report.Target
 		return append(out, fmt.Sprintf("tolerance ±%g%% not reached: %d grid(s) outside; worst %s is %.2f%% from the mean, %.2f points beyond the tolerance",
