@@ -47,10 +47,7 @@ func (s *Server) listBlocks(c echo.Context) error {
 // the same query with after replaced.
 func nextHref(c echo.Context, after string) string {
 	req := c.Request()
-	q := url.Values{}
-	for k, v := range req.URL.Query() {
-		q[k] = v
-	}
+	q := req.URL.Query() // a copy
 	q.Set("after", after)
 	u := url.URL{Scheme: c.Scheme(), Host: req.Host, Path: req.URL.Path, RawQuery: q.Encode()}
 	return u.String()
