@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 
+	"wangge/data/progress"
 	"wangge/partition"
 )
 
@@ -52,7 +53,10 @@ func runPartition(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	bar := progress.New(stderr, "partition", int64(2*len(blocks)), progress.Count)
+	opt.Progress = func(done, _ int) { bar.Set(int64(done)) }
 	res, err := partition.Draw(ctx, blocks, opt)
+	bar.Done()
 	if err != nil {
 		return err
 	}

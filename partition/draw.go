@@ -74,6 +74,15 @@ func Draw(ctx context.Context, blocks []Block, opt Options) (*Result, error) {
 		return nil, err
 	}
 	notes = append(notes, ns...)
+	report := func(int) {}
+	if opt.Progress != nil {
+		done, total := 0, 2*len(blocks)
+		report = func(n int) {
+			done += n
+			opt.Progress(done, total)
+		}
+	}
+	report(len(blocks) - len(basic))
 	for i := range pieces {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -101,11 +110,21 @@ func Draw(ctx context.Context, blocks []Block, opt Options) (*Result, error) {
 				drafts = append(drafts, draft{kind: Basic, parent: pc.parent, blocks: m})
 			}
 		}
+		report(len(pc.verts))
 	}
-	res := finish(e, blocks, drafts, opt, per, target)
+	report(len(basic) - sumLen(pieces))
+	res := finish(e, blocks, drafts, opt, per, target, report)
 	res.Report.Notes = append(notes, toleranceNotes(res, opt, per)...)
 	res.Report.Seconds = math.Round(time.Since(start).Seconds()*1000) / 1000
 	return res, nil
+}
+
+func sumLen(pieces []piece) int {
+	n := 0
+	for _, pc := range pieces {
+		n += len(pc.verts)
+	}
+	return n
 }
 
 type parentSet struct {
@@ -226,6 +245,11 @@ type Options struct {
 	Gap             float64  // blocks this many metres apart count as neighbours
 	Seed            uint64   // seed of the random generator
 	CodePrefix      string   // 12-digit district+street+community code, or empty
+
+	// Progress, when set, is told how far Draw is: done of total steps
+	// (a step is one block partitioned or one block's part of the output
+	// geometry), for a progress bar.
+	Progress func(done, total int) `json:"-"`
 }
 
 // CountMode reports whether the options ask for a number of grids rather

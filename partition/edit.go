@@ -227,7 +227,7 @@ func (ed *Editor) Redraw(ctx context.Context, region []GridID) error {
 			}
 		}
 	}
-	res := finish(e, ed.blocks, drafts, Options{}, win, 0)
+	res := finish(e, ed.blocks, drafts, Options{}, win, 0, nil)
 	slices.Sort(ids)
 	for i := range res.Grids {
 		g := &res.Grids[i]

@@ -12,8 +12,9 @@ import (
 )
 
 // finish turns drafts into grids: geometry (the dissolved blocks),
-// figures, flags, codes, in code order, and the report.
-func finish(e *engine, blocks []Block, drafts []draft, opt Options, per window, target float64) *Result {
+// figures, flags, codes, in code order, and the report. progress (may be
+// nil) is told the blocks of each grid done.
+func finish(e *engine, blocks []Block, drafts []draft, opt Options, per window, target float64, progress func(int)) *Result {
 	grids := make([]Grid, 0, len(drafts))
 	for _, d := range drafts {
 		gr := Grid{Kind: d.kind, Parent: d.parent, Flags: slices.Clone(d.flags)}
@@ -34,6 +35,9 @@ func finish(e *engine, blocks []Block, drafts []draft, opt Options, per window, 
 		}
 		measure(&gr)
 		grids = append(grids, gr)
+		if progress != nil {
+			progress(len(d.blocks))
+		}
 	}
 	Number(grids, opt.CodePrefix)
 	rep := Summarize(grids, len(blocks), per.lo, per.hi)

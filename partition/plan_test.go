@@ -227,3 +227,20 @@ func TestOddInputIsExplained(t *testing.T) {
 		})
 	}
 }
+
+func TestProgressReachesTotal(t *testing.T) {
+	blocks := mosaic(5, 4, hh(10))
+	var calls [][2]int
+	opt := partition.Options{Weight: "hh", Min: 20, Max: 50, Progress: func(done, total int) { calls = append(calls, [2]int{done, total}) }}
+	if _, err := partition.Draw(context.Background(), blocks, opt); err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) == 0 || calls[len(calls)-1] != [2]int{40, 40} {
+		t.Fatalf("progress calls %v, want to end at 40 of 40", calls)
+	}
+	for i := 1; i < len(calls); i++ {
+		if calls[i][0] < calls[i-1][0] {
+			t.Fatalf("progress went back: %v", calls)
+		}
+	}
+}

@@ -125,7 +125,7 @@ func PlanFromField(blocks []Block, field, weight string) ([]Grid, error) {
 	if len(drafts) == 0 {
 		return nil, fmt.Errorf("%w: no block has the field %q", ErrInput, field)
 	}
-	res := finish(e, blocks, drafts, Options{}, window{math.Inf(-1), math.Inf(1)}, 0)
+	res := finish(e, blocks, drafts, Options{}, window{math.Inf(-1), math.Inf(1)}, 0, nil)
 	for i := range res.Grids {
 		res.Grids[i].ID, res.Grids[i].Parent = GridID(res.Grids[i].Parent), ""
 	}
