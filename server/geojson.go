@@ -63,13 +63,16 @@ func outputGeometry(mp orb.MultiPolygon, c crs) *geojson.Geometry {
 	if len(mp) == 0 {
 		return nil
 	}
+	from, _ := c.conversions()
 	out := make(orb.MultiPolygon, len(mp))
 	for i, poly := range mp {
 		out[i] = make(orb.Polygon, len(poly))
 		for j, ring := range poly {
 			r := make(orb.Ring, len(ring))
 			for k, p := range ring {
-				p = c.fromWGS84(p)
+				if from != nil {
+					p = from(p)
+				}
 				r[k] = orb.Point{roundCoord(p[0]), roundCoord(p[1])}
 			}
 			out[i][j] = r
@@ -105,38 +108,29 @@ func parseCRS(v string) (crs, error) {
 	return "", &ParamError{Param: "crs", Value: v, Reason: "want wgs84 (the default), gcj02 (AMap, Tencent) or bd09 (Baidu)"}
 }
 
-// fromWGS84 converts a stored point into c.
-func (c crs) fromWGS84(p orb.Point) orb.Point {
+// conversions returns the functions that take a WGS-84 point into c and
+// back; both nil for WGS-84 itself.
+func (c crs) conversions() (from, to func(orb.Point) orb.Point) {
 	switch c {
 	case crsGCJ02:
-		return geo.WGS84ToGCJ02(p)
+		return geo.WGS84ToGCJ02, geo.GCJ02ToWGS84
 	case crsBD09:
-		return geo.WGS84ToBD09(p)
+		return geo.WGS84ToBD09, geo.BD09ToWGS84
 	}
-	return p
-}
-
-// toWGS84 converts a point given in c into WGS-84.
-func (c crs) toWGS84(p orb.Point) orb.Point {
-	switch c {
-	case crsGCJ02:
-		return geo.GCJ02ToWGS84(p)
-	case crsBD09:
-		return geo.BD09ToWGS84(p)
-	}
-	return p
+	return nil, nil
 }
 
 // boundToWGS84 converts a box given in c: the box around its converted
 // corners. The offset changes slowly across a map view, so that box
 // stands in for the image of the whole box.
 func (c crs) boundToWGS84(b orb.Bound) orb.Bound {
-	if c == crsWGS84 {
+	_, to := c.conversions()
+	if to == nil {
 		return b
 	}
-	out := orb.Bound{Min: c.toWGS84(b.Min), Max: c.toWGS84(b.Min)}
+	out := to(b.Min).Bound()
 	for _, p := range []orb.Point{b.Max, {b.Min[0], b.Max[1]}, {b.Max[0], b.Min[1]}} {
-		out = out.Extend(c.toWGS84(p))
+		out = out.Extend(to(p))
 	}
 	return out
 }
