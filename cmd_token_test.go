@@ -137,10 +137,11 @@ func TestServeCommand(t *testing.T) {
 	secret := createToken(t, "--role", "admin", "--db", db)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	t.Setenv(envAddr, "127.0.0.1:0") // the address comes from the environment
 	outR, outW := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, outW, io.Discard)
+		done <- run(ctx, []string{"serve", "--db", db}, outW, io.Discard)
 		outW.Close()
 	}()
 	line, err := bufio.NewReader(outR).ReadString('\n')
