@@ -169,12 +169,14 @@ func vincenty(a, b orb.Point) (float64, bool) {
 	for iter := 0; iter < 200; iter++ {
 		sinL, cosL := math.Sincos(lambda)
 		x := cosU2 * sinL
-		y := cosU1*sinU2 - sinU1*cosU2*cosL
+		// cosU1·sinU2 − sinU1·cosU2·cosλ, written to keep short lines exact.
+		sinHalf := math.Sin(lambda / 2)
+		y := math.Sin(u2-u1) + 2*sinU1*cosU2*sinHalf*sinHalf
 		sinSigma := math.Hypot(x, y)
-		if sinSigma == 0 {
-			return 0, true // coincident points
-		}
 		cosSigma := sinU1*sinU2 + cosU1*cosU2*cosL
+		if sinSigma == 0 {
+			return 0, cosSigma > 0 // coincident; antipodal points need the fallback
+		}
 		sigma := math.Atan2(sinSigma, cosSigma)
 		sinAlpha := cosU1 * cosU2 * sinL / sinSigma
 		cos2Alpha := 1 - sinAlpha*sinAlpha
@@ -188,7 +190,9 @@ func vincenty(a, b orb.Point) (float64, bool) {
 		if math.Abs(lambda) > math.Pi {
 			return 0, false
 		}
-		if math.Abs(lambda-prev) < 1e-12 {
+		// Converged relative to λ as well, or short lines (λ ~ 1e-10)
+		// would stop while λ is still off by a part in a thousand.
+		if math.Abs(lambda-prev) <= 1e-15+1e-13*math.Abs(lambda) {
 			u2sq := cos2Alpha * (wgsA*wgsA - wgsB*wgsB) / (wgsB * wgsB)
 			A := 1 + u2sq/16384*(4096+u2sq*(-768+u2sq*(320-175*u2sq)))
 			B := u2sq / 1024 * (256 + u2sq*(-128+u2sq*(74-47*u2sq)))

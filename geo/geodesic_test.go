@@ -88,6 +88,9 @@ func TestDistanceLengthMatchPostGIS(t *testing.T) {
 		{"nearly antipodal", orb.LineString{{0, 0.5}, {179.7, -0.4}}},
 		{"antipodal on the equator", orb.LineString{{0, 0}, {180, 0}}},
 		{"antipodal", orb.LineString{{10, 30}, {-170, -30}}},
+		{"pole to pole", orb.LineString{{0, 90}, {0, -90}}},
+		{"pole to equator", orb.LineString{{45, 90}, {0, 0}}},
+		{"a few millimetres", orb.LineString{{116.404, 39.915}, {116.40400002, 39.91500003}}},
 		{"long zigzag", orb.LineString{{0, 0}, {45, 45}, {90, 0}, {135, -45}, {179, 0}}},
 	}
 	conn := pgtest.Conn(t)

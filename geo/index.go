@@ -59,31 +59,34 @@ const (
 // NewIndex returns an empty index.
 func NewIndex[K comparable]() *Index[K] { return &Index[K]{} }
 
-// Len returns the number of geometries inserted.
+// Len returns the number of geometries inserted (those with an area to
+// search).
 func (ix *Index[K]) Len() int { return ix.n }
 
 // Insert adds a Polygon or MultiPolygon (an orb.Ring counts as a Polygon
 // of one ring) under id. Other geometries, which enclose no area, are not
 // added. Holes are respected; rings may wind either way.
 func (ix *Index[K]) Insert(id K, g orb.Geometry) {
+	added := false
 	switch g := g.(type) {
 	case orb.Polygon:
-		ix.insertPart(id, g, false)
+		added = ix.insertPart(id, g, false)
 	case orb.MultiPolygon:
 		for _, p := range g {
-			ix.insertPart(id, p, len(g) > 1)
+			added = ix.insertPart(id, p, len(g) > 1) || added
 		}
 	case orb.Ring:
-		ix.insertPart(id, orb.Polygon{g}, false)
-	default:
-		return
+		added = ix.insertPart(id, orb.Polygon{g}, false)
 	}
-	ix.n++
+	if added {
+		ix.n++
+	}
 }
 
-func (ix *Index[K]) insertPart(id K, p orb.Polygon, multi bool) {
+// insertPart indexes one polygon and reports whether it had any points.
+func (ix *Index[K]) insertPart(id K, p orb.Polygon, multi bool) bool {
 	if len(p) == 0 || len(p[0]) == 0 {
-		return
+		return false
 	}
 	part := indexedPart[K]{id: id, multi: multi, bound: p.Bound(), rings: p}
 	var edges []bandEdge
@@ -119,6 +122,7 @@ func (ix *Index[K]) insertPart(id K, p orb.Polygon, multi bool) {
 		part.bandStart[k+1] = int32(len(part.edges))
 	}
 	ix.tree.Insert(part.bound.Min, part.bound.Max, &part)
+	return true
 }
 
 // band returns the band holding y, clamped to the existing bands.
