@@ -17,7 +17,7 @@ import (
 var gpkgIncidents = &gpkgTable[coverage.Incident]{
 	name: "incidents", kind: "incident", key: "id",
 	cols: []string{"id", "category", "description", "address", "media_url", "status", "level",
-		"reporter", "grid", "reported", "updated", "satisfied", "score", "geom"},
+		"reporter", "grid", "reported", "updated", "satisfied", "score", "duplicate_of", "flags", "geom"},
 	id:    func(in coverage.Incident) string { return string(in.ID) },
 	check: checkIncident,
 	geom:  func(in coverage.Incident) orb.Geometry { return in.Location },
@@ -28,15 +28,16 @@ var gpkgIncidents = &gpkgTable[coverage.Incident]{
 		}
 		return []any{in.ID, in.Category, in.Description, in.Address, in.MediaURL, in.Status, in.Level,
 			in.Reporter, in.Grid, encodeTime(in.Reported), encodeTime(in.Updated), sat, in.Score,
-			gpkgPointBlob(in.Location)}, nil
+			in.DuplicateOf, encodeList(in.Flags), gpkgPointBlob(in.Location)}, nil
 	},
 	scan: func(s gpkgScanner) (coverage.Incident, error) {
 		var in coverage.Incident
 		var reported, updated sql.NullString
 		var sat sql.NullBool
+		var flags string
 		var blob []byte
 		if err := s.Scan(&in.ID, &in.Category, &in.Description, &in.Address, &in.MediaURL, &in.Status, &in.Level,
-			&in.Reporter, &in.Grid, &reported, &updated, &sat, &in.Score, &blob); err != nil {
+			&in.Reporter, &in.Grid, &reported, &updated, &sat, &in.Score, &in.DuplicateOf, &flags, &blob); err != nil {
 			return in, err
 		}
 		if sat.Valid {
@@ -47,6 +48,9 @@ var gpkgIncidents = &gpkgTable[coverage.Incident]{
 			return in, err
 		}
 		if in.Updated, err = decodeTime(updated); err != nil {
+			return in, err
+		}
+		if in.Flags, err = decodeList[string](flags); err != nil {
 			return in, err
 		}
 		in.Location, err = gpkgPoint(blob)

@@ -68,6 +68,10 @@ type gpkgLayer struct {
 	rtree   bool   // spatially indexed
 	cols    string // column definitions besides fid and geom
 	indexes []string
+	// added are column definitions that came after the table was first
+	// released; each needs a default so that gpkgCreate can add it to an
+	// older file with ALTER TABLE.
+	added []string
 }
 
 // gpkgLayers is the store's schema. Times are ISO 8601 text in UTC with
@@ -104,7 +108,8 @@ var gpkgLayers = []gpkgLayer{
 		cols: `id TEXT NOT NULL UNIQUE, category TEXT NOT NULL, description TEXT NOT NULL, address TEXT NOT NULL,
   media_url TEXT NOT NULL, status TEXT NOT NULL, level TEXT NOT NULL, reporter TEXT NOT NULL, grid TEXT NOT NULL,
   reported TEXT NOT NULL, updated TEXT, satisfied BOOLEAN, score INTEGER NOT NULL`,
-		indexes: []string{"incidents_reported ON incidents(reported)"}},
+		indexes: []string{"incidents_reported ON incidents(reported)"},
+		added:   []string{"duplicate_of TEXT NOT NULL DEFAULT ''", "flags TEXT NOT NULL DEFAULT '[]'"}},
 	{name: "incident_events",
 		cols: `incident TEXT NOT NULL REFERENCES incidents(id) ON DELETE CASCADE, seq INTEGER NOT NULL,
   time TEXT NOT NULL, actor TEXT NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL,
@@ -128,7 +133,8 @@ func (l gpkgLayer) ddl() string {
 	if l.geom != "" {
 		geom = "geom " + l.geom + ", "
 	}
-	fmt.Fprintf(&b, "CREATE TABLE IF NOT EXISTS %s (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, %s%s);\n", l.name, geom, l.cols)
+	cols := strings.Join(append([]string{l.cols}, l.added...), ", ")
+	fmt.Fprintf(&b, "CREATE TABLE IF NOT EXISTS %s (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, %s%s);\n", l.name, geom, cols)
 	for _, ix := range l.indexes {
 		fmt.Fprintf(&b, "CREATE INDEX IF NOT EXISTS %s;\n", ix)
 	}
@@ -178,6 +184,37 @@ BEGIN DELETE FROM {RT} WHERE id = OLD.fid; END;
 `)
 }
 
+// addColumns adds the layer's added columns that an older file lacks.
+func (l gpkgLayer) addColumns(ctx context.Context, tx *sql.Tx) error {
+	if len(l.added) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT name FROM pragma_table_info(?)", l.name)
+	if err != nil {
+		return fmt.Errorf("data: columns of %s: %w", l.name, err)
+	}
+	defer rows.Close()
+	have := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return fmt.Errorf("data: columns of %s: %w", l.name, err)
+		}
+		have[name] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("data: columns of %s: %w", l.name, err)
+	}
+	for _, def := range l.added {
+		if name, _, _ := strings.Cut(def, " "); !have[name] {
+			if _, err := tx.ExecContext(ctx, "ALTER TABLE "+l.name+" ADD COLUMN "+def); err != nil {
+				return fmt.Errorf("data: add column %s.%s: %w", l.name, name, err)
+			}
+		}
+	}
+	return nil
+}
+
 // gpkgCreate makes the file a GeoPackage holding the store's layers, or
 // checks that it already is one. It is idempotent: every statement creates
 // only what is missing, so a GeoPackage made by another tool gains the
@@ -215,6 +252,11 @@ func gpkgCreate(ctx context.Context, db *sql.DB) error {
 	}
 	if _, err := tx.ExecContext(ctx, ddl.String()); err != nil {
 		return fmt.Errorf("data: create GeoPackage tables: %w", err)
+	}
+	for _, l := range gpkgLayers {
+		if err := l.addColumns(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("data: create GeoPackage: %w", err)

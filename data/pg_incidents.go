@@ -12,22 +12,28 @@ import (
 var pgIncidents = &pgTable[coverage.Incident]{
 	name: "incidents", kind: "incident",
 	cols: []string{"id", "category", "description", "address", "media_url", "geom", "status",
-		"level", "reporter", "grid", "reported", "updated", "satisfied", "score"},
-	vals: []string{"$1", "$2", "$3", "$4", "$5", pgPointArg(6, 15), "$7", "$8", "$9", "$10", "$11", "$12", "$13", "$14"},
+		"level", "reporter", "grid", "reported", "updated", "satisfied", "score", "duplicate_of", "flags"},
+	vals: []string{"$1", "$2", "$3", "$4", "$5", pgPointArg(6, 15), "$7", "$8", "$9", "$10", "$11", "$12", "$13", "$14",
+		"$16", "$17::jsonb"},
 	sel: `SELECT id, category, description, address, media_url, ST_X(geom), ST_Y(geom), status,
-		level, reporter, grid, reported, updated, satisfied, score FROM incidents`,
+		level, reporter, grid, reported, updated, satisfied, score, duplicate_of, flags::text FROM incidents`,
 	id:    func(in coverage.Incident) string { return string(in.ID) },
 	check: checkIncident,
 	args: func(in coverage.Incident) ([]any, error) {
 		return []any{in.ID, in.Category, in.Description, in.Address, in.MediaURL, in.Location[0],
 			in.Status, in.Level, in.Reporter, in.Grid, pgTime(in.Reported), pgTime(in.Updated),
-			in.Satisfied, in.Score, in.Location[1]}, nil
+			in.Satisfied, in.Score, in.Location[1], in.DuplicateOf, encodeList(in.Flags)}, nil
 	},
 	scan: func(row pgx.Row) (coverage.Incident, error) {
 		var in coverage.Incident
+		var flags string
 		err := row.Scan(&in.ID, &in.Category, &in.Description, &in.Address, &in.MediaURL,
 			&in.Location[0], &in.Location[1], &in.Status, &in.Level, &in.Reporter, &in.Grid,
-			pgTimeDst{&in.Reported}, pgTimeDst{&in.Updated}, &in.Satisfied, &in.Score)
+			pgTimeDst{&in.Reported}, pgTimeDst{&in.Updated}, &in.Satisfied, &in.Score, &in.DuplicateOf, &flags)
+		if err != nil {
+			return in, err
+		}
+		in.Flags, err = decodeList[string](flags)
 		return in, err
 	},
 }

@@ -103,6 +103,11 @@ var pgSchema = []string{
 		updated timestamptz,
 		satisfied boolean,
 		score integer NOT NULL)`,
+	// Columns added after the table was first released: a database
+	// created before gains them here, with values that mean "none".
+	`ALTER TABLE incidents
+		ADD COLUMN IF NOT EXISTS duplicate_of text COLLATE "C" NOT NULL DEFAULT '',
+		ADD COLUMN IF NOT EXISTS flags jsonb NOT NULL DEFAULT '[]'::jsonb`,
 	`CREATE INDEX IF NOT EXISTS incidents_geom ON incidents USING gist (geom)`,
 	`CREATE INDEX IF NOT EXISTS incidents_grid ON incidents (grid, id)`,
 	`CREATE INDEX IF NOT EXISTS incidents_reported ON incidents (reported)`,

@@ -35,6 +35,9 @@ func sampleIncidents() []coverage.Incident {
 		if in.Status == coverage.StatusClosed {
 			in.Satisfied, in.Score, in.Updated = &yes, 5, in.Reported.Add(30*time.Minute)
 		}
+		if i%3 == 0 {
+			in.Flags = []string{coverage.FlagOutsideGrids}
+		}
 		out = append(out, in)
 	}
 	return out
@@ -49,8 +52,10 @@ func incidentCRUD(e *env) crud[coverage.Incident, coverage.IncidentID] {
 			return e.s.Incidents(ctx, data.IncidentQuery{})
 		},
 		change: func(in coverage.Incident) coverage.Incident {
+			in.Status, in.Level, in.DuplicateOf = coverage.StatusDuplicate, coverage.LevelCommunity, "i1"
+			in.Flags = []string{coverage.FlagOutsideGrids, coverage.FlagNoLocation}
 			no := false
-			in.Status, in.Level, in.Satisfied, in.Score = coverage.StatusClosed, coverage.LevelCommunity, &no, 2
+			in.Satisfied, in.Score = &no, 2
 			in.Updated = in.Reported.Add(time.Hour)
 			return in
 		},
@@ -130,5 +135,34 @@ func testIncidentEvents(e *env) {
 	must(t, "get new incident", err)
 	if len(got.Events) != 1 || got.Events[0].Actor != "someone else" {
 		t.Fatalf("a deleted incident's events came back: %+v", got.Events)
+	}
+}
+
+// testIncidentMarks round-trips the duplicate link and the flags through a
+// put, a reopen and an update that clears them.
+func testIncidentMarks(e *env) {
+	t := e.t
+	c := incidentCRUD(e)
+	in := sampleIncidents()[1]
+	in.Status, in.DuplicateOf = coverage.StatusDuplicate, "i0"
+	in.Flags = []string{coverage.FlagNoLocation, "zz_other", coverage.FlagOutsideGrids} // kept in this order
+	must(t, "put marked", e.s.PutIncidents(e.ctx, []coverage.Incident{in}))
+	e.cycle()
+	got, err := e.s.Incident(e.ctx, in.ID)
+	must(t, "get marked", err)
+	c.same(t, "marked incident after reopen", in, got)
+	listed, err := e.s.Incidents(e.ctx, data.IncidentQuery{Status: []coverage.IncidentStatus{coverage.StatusDuplicate}})
+	must(t, "list duplicates", err)
+	if len(listed) != 1 {
+		t.Fatalf("listed %d duplicates, want 1", len(listed))
+	}
+	c.same(t, "listed marked incident", in, listed[0])
+
+	in.Status, in.DuplicateOf, in.Flags = coverage.StatusReported, "", nil
+	must(t, "put cleared", e.s.PutIncidents(e.ctx, []coverage.Incident{in}))
+	got, err = e.s.Incident(e.ctx, in.ID)
+	must(t, "get cleared", err)
+	if got.DuplicateOf != "" || len(got.Flags) != 0 {
+		t.Fatalf("cleared marks came back: duplicate of %q, flags %v", got.DuplicateOf, got.Flags)
 	}
 }

@@ -70,6 +70,7 @@ func Run(t *testing.T, open func(t *testing.T) (s data.Store, reopen func() data
 		{"TrackIdempotent", testTrackIdempotent},
 		{"Incidents", testIncidents},
 		{"IncidentEvents", testIncidentEvents},
+		{"IncidentMarks", testIncidentMarks},
 		{"KeyPlaces", testKeyPlaces},
 		{"Tokens", testTokens},
 		{"AtomicBatch", testAtomicBatch},
