@@ -38,9 +38,10 @@ func halfTanAuthalic(latDeg float64) float64 {
 	return s / (1 + math.Sqrt(1-s*s))
 }
 
-// Area returns the area in square metres of a Polygon or MultiPolygon on the
-// WGS-84 ellipsoid (holes subtract; rings may wind either way; the result
-// is never negative). Other geometries have no area and give 0.
+// Area returns the area in square metres of a Polygon or MultiPolygon (or a
+// lone Ring) on the WGS-84 ellipsoid: holes subtract, rings may wind either
+// way, and the result is never negative. Other geometries have no area and
+// give 0.
 //
 // The rings are mapped to the authalic sphere, which preserves area, and
 // the area is the spherical excess of the great-circle polygon there. Edges
@@ -113,7 +114,7 @@ func normLon(d float64) float64 {
 }
 
 // Perimeter returns the total geodesic length in metres of every ring of a
-// Polygon or MultiPolygon; other geometries give 0.
+// Polygon or MultiPolygon (or a lone Ring); other geometries give 0.
 func Perimeter(g orb.Geometry) float64 {
 	var sum float64
 	switch g := g.(type) {

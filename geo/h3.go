@@ -8,15 +8,20 @@ import (
 	"github.com/uber/h3-go/v4"
 )
 
-// Cell returns the H3 cell of resolution res (0–15) holding p.
+// Cell returns the H3 cell of resolution res (0–15) holding p; for a
+// resolution out of range or a bad coordinate it returns 0, which is not a
+// valid cell.
 func Cell(p orb.Point, res int) h3.Cell {
 	return h3.LatLngToCell(h3.NewLatLng(p[1], p[0]), res)
 }
 
 // Cells returns the H3 cells of resolution res whose centres lie inside a
 // Polygon or MultiPolygon (holes respected), sorted and without repeats.
-// Other geometries give no cells.
+// Other geometries, and resolutions outside 0–15, give no cells.
 func Cells(g orb.Geometry, res int) []h3.Cell {
+	if res < 0 || res > h3.MaxResolution {
+		return nil
+	}
 	var out []h3.Cell
 	switch g := g.(type) {
 	case orb.Polygon:
@@ -64,8 +69,11 @@ func geoLoop(r orb.Ring) h3.GeoLoop {
 }
 
 // CellPolygon returns the outline of an H3 cell: one closed,
-// counter-clockwise ring.
+// counter-clockwise ring (nil for an invalid cell).
 func CellPolygon(c h3.Cell) orb.Polygon {
+	if !c.IsValid() {
+		return nil
+	}
 	b := h3.CellToBoundary(c)
 	r := make(orb.Ring, 0, len(b)+1)
 	for _, v := range b {
@@ -77,8 +85,8 @@ func CellPolygon(c h3.Cell) orb.Polygon {
 
 // CellsToMultiPolygon dissolves a set of H3 cells into their outline: one
 // polygon per connected group of cells, exterior rings counter-clockwise,
-// holes clockwise. Repeated cells are ignored; cells that cross the
-// antimeridian are not supported.
+// holes clockwise. Repeated and invalid cells are ignored; cells that
+// cross the antimeridian are not supported.
 //
 // Each cell contributes its boundary edges; an edge whose reverse belongs
 // to a neighbouring cell of the set is interior and cancels. What is left
@@ -94,7 +102,11 @@ func CellsToMultiPolygon(cells []h3.Cell) orb.MultiPolygon {
 			continue
 		}
 		seen[c] = true
-		ring := CellPolygon(c)[0]
+		outline := CellPolygon(c)
+		if outline == nil {
+			continue
+		}
+		ring := outline[0]
 		for i := 0; i+1 < len(ring); i++ {
 			a, b := keyOf(ring[i]), keyOf(ring[i+1])
 			pos[a], pos[b] = ring[i], ring[i+1]

@@ -64,6 +64,23 @@ func TestCellsMultiPolygon(t *testing.T) {
 	if Cells(orb.LineString{{0, 0}, {1, 1}}, res) != nil {
 		t.Errorf("Cells(line string) is not empty")
 	}
+	if Cells(a, 16) != nil || Cells(a, -1) != nil {
+		t.Errorf("Cells at a resolution out of range is not empty")
+	}
+}
+
+func TestInvalidCells(t *testing.T) {
+	if c := Cell(providenceCentre, 16); c.IsValid() {
+		t.Errorf("Cell at resolution 16 = %v, valid", c)
+	}
+	if p := CellPolygon(0); p != nil {
+		t.Errorf("CellPolygon(0) = %v, want nil", p)
+	}
+	one := Cell(providenceCentre, 9)
+	mp := CellsToMultiPolygon([]h3.Cell{0, one})
+	if len(mp) != 1 || len(mp[0]) != 1 || len(mp[0][0]) != 7 || relErr(Area(mp), Area(CellPolygon(one))) > 1e-9 {
+		t.Errorf("CellsToMultiPolygon with an invalid cell = %v", mp)
+	}
 }
 
 func TestCellPolygon(t *testing.T) {
