@@ -107,20 +107,24 @@ func (r *OSMResult) BlocksByKind() map[string]int {
 // ImportOSM derives street blocks, buildings and roads from an OSM extract
 // (PBF or OSM XML) read from r:
 //
-//   - blocks are the faces of the streets (highway ways of the cutting
-//     classes, see cutsBlocks), polygonised by geo.Polygonize; when the
-//     extract holds a complete administrative boundary around at least half
-//     of the street nodes (the one of lowest admin_level), its rings cut too
-//     and only faces inside it are kept; faces under MinBlockM2 merge into
-//     the neighbour they share the longest border with;
+//   - blocks are the faces, polygonised by geo.Polygonize, of the streets
+//     (highway ways of the cutting classes, see cutsBlocks), railways and
+//     rivers on the surface, the coastline and the outlines of institutions
+//     (a campus is a block of its own), within an outline: the complete
+//     administrative boundary (lowest admin_level) around at least half of
+//     the street nodes when the extract holds one, else the convex hull of
+//     the streets and buildings. Faces on the sea side of the coastline are
+//     dropped; faces under MinBlockM2 merge into the neighbour they share
+//     the longest border with (geo.MergeFaces);
 //   - buildings (ways and multipolygon relations with building=*) are
 //     assigned to the block holding an interior point of theirs, and their
 //     households estimated by buildingHouseholds (residential rule in
 //     isResidential); a block's households are its buildings' sum, its
 //     population households × HouseholdSize;
 //   - a block's kind and name are those of the area covering most of it
-//     (coverKinds; an institution covering at least 40% wins), else
-//     "residential" when it has households, else "other".
+//     (coverKinds; an institution covering at least 40% wins, any other
+//     area needs 25%), else "residential" when it has households, else
+//     "other".
 //
 // A file that is not OSM, is corrupt or truncated, or holds no streets
 // that enclose a block is rejected with an *OSMError; ways with missing

@@ -31,7 +31,7 @@ func (res *OSMResult) blockFaces(d *osmData, lines []orb.LineString) []orb.Polyg
 }
 
 // cutLines returns the lines that bound blocks: the streets, the coastline,
-// the outlines of institutions (a campus is a block of its own) and the
+// railways and rivers (isBarrier), the outlines of institutions (a campus is a block of its own) and the
 // rings of an outline (the administrative boundary when there is one, else
 // the convex hull of the streets and buildings), and the test for a face's
 // interior point being inside the outline and on land.
@@ -58,6 +58,12 @@ func (res *OSMResult) cutLines(d *osmData, lines []orb.LineString) ([]orb.LineSt
 	coast := d.coastline()
 	all := append(append([]orb.LineString(nil), lines...), coast...)
 	all = appendRings(all, outline)
+	for _, w := range d.ways {
+		if isBarrier(w.Tags) {
+			runs, _ := d.wayLines(w)
+			all = append(all, runs...)
+		}
+	}
 	d.eachArea(func(tags osm.Tags, g orb.Geometry) {
 		if _, _, inst, ok := coverKind(tags); ok && inst {
 			all = appendRings(all, g)

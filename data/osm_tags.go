@@ -30,6 +30,19 @@ func cutsBlocks(tags osm.Tags, classes map[string]bool) bool {
 	return t == "" || t == "no"
 }
 
+// isBarrier reports whether a way is a railway or a river or canal on the
+// surface: like streets, they bound blocks and grids follow them.
+func isBarrier(tags osm.Tags) bool {
+	switch {
+	case tags.Find("tunnel") != "" && tags.Find("tunnel") != "no", tags.Find("area") == "yes":
+		return false
+	case tags.Find("railway") == "rail", tags.Find("railway") == "light_rail", tags.Find("railway") == "narrow_gauge":
+		return true
+	}
+	w := tags.Find("waterway")
+	return w == "river" || w == "canal"
+}
+
 // coverKinds maps the tags of areas that give a block its kind, in order
 // of precedence: institutions first (a block holding a school campus is a
 // school block, whatever landuse surrounds it), then land use.

@@ -118,6 +118,18 @@ func TestImportOSMSynthetic(t *testing.T) {
 			blocks: 21, area: geo.Area(inner),
 		},
 		{
+			// The river at u = 1.5 halves the five pieces of the middle
+			// column; the railway in a tunnel at v = 1.5 cuts nothing.
+			name: "a river cuts blocks, a railway tunnel does not",
+			build: func(x *xmlExtract) {
+				x.streets("residential")
+				x.boundary()
+				x.way([]float64{1.5, -0.5, 1.5, 3.5}, "waterway", "river")
+				x.way([]float64{-0.5, 1.5, 3.5, 1.5}, "railway", "rail", "tunnel", "yes")
+			},
+			blocks: 30, area: geo.Area(inner),
+		},
+		{
 			// A 0.0005° × 0.0005° residential building with 4 levels: about
 			// 2,230 m² × 4 / 90 m² = 99 dwellings (hand arithmetic below).
 			name: "a building in the centre block, a way missing nodes",
