@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"wangge/geo"
 	"wangge/partition"
@@ -27,10 +26,18 @@ type featureCollection struct {
 
 // feature is one GeoJSON Feature.
 type feature struct {
-	Type       string            `json:"type"`
-	ID         string            `json:"id"`
-	Geometry   *geojson.Geometry `json:"geometry"`
-	Properties map[string]any    `json:"properties"`
+	Type       string         `json:"type"`
+	ID         string         `json:"id"`
+	Geometry   *geometry      `json:"geometry"`
+	Properties map[string]any `json:"properties"`
+}
+
+// geometry is a GeoJSON Polygon or MultiPolygon. encoding/json writes the
+// orb coordinates ([2]float64 points) as nested arrays directly, with no
+// json.Marshaler in between whose output it would scan a second time.
+type geometry struct {
+	Type        string `json:"type"`
+	Coordinates any    `json:"coordinates"`
 }
 
 // link is a web link (RFC 8288) in a response body.
@@ -59,7 +66,7 @@ func blockFeature(b partition.Block, c crs) feature {
 // outputGeometry converts mp into c, rounds it to 7 decimals and orients
 // it (geo.Orient): exterior rings counter-clockwise and holes clockwise
 // (RFC 7946 §3.1.6). A single polygon is sent as a Polygon; none as null.
-func outputGeometry(mp orb.MultiPolygon, c crs) *geojson.Geometry {
+func outputGeometry(mp orb.MultiPolygon, c crs) *geometry {
 	if len(mp) == 0 {
 		return nil
 	}
@@ -80,9 +87,9 @@ func outputGeometry(mp orb.MultiPolygon, c crs) *geojson.Geometry {
 	}
 	out = geo.Orient(out).(orb.MultiPolygon)
 	if len(out) == 1 {
-		return geojson.NewGeometry(out[0])
+		return &geometry{Type: "Polygon", Coordinates: out[0]}
 	}
-	return geojson.NewGeometry(out)
+	return &geometry{Type: "MultiPolygon", Coordinates: out}
 }
 
 func roundCoord(v float64) float64 { return math.Round(v*coordScale) / coordScale }

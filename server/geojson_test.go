@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -33,7 +34,15 @@ func TestOutputGeometry(t *testing.T) {
 			if g.Type != tc.wantType {
 				t.Fatalf("type %s, want %s", g.Type, tc.wantType)
 			}
-			checkOrientation(t, tc.name, g.Geometry())
+			raw, err := json.Marshal(g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := geojson.UnmarshalGeometry(raw) // orb's reader as referee
+			if err != nil {
+				t.Fatalf("%s: %v", raw, err)
+			}
+			checkOrientation(t, tc.name, back.Geometry())
 		})
 	}
 	if g := outputGeometry(nil, crsWGS84); g != nil {
