@@ -2,8 +2,10 @@ package geo
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -271,5 +273,39 @@ func BenchmarkLookupProvidence(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "points/s")
 	if found == 0 {
 		b.Fatal("no point found a block")
+	}
+}
+
+// TestIndexConcurrentSearch runs lookups from several goroutines at once
+// (run with -race): each must see what a lone caller sees.
+func TestIndexConcurrentSearch(t *testing.T) {
+	blocks := loadBlocks(t)
+	ix := blockIndex(blocks)
+	pts := randomPoints(blocksBound(blocks), 2000, 9)
+	want := make([]string, len(pts))
+	for i, p := range pts {
+		want[i], _ = ix.Lookup(p)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, p := range pts {
+				got, _ := ix.Lookup(p)
+				n := 0
+				ix.Intersecting(orb.Bound{Min: p, Max: p}, func(string) bool { n++; return true })
+				if got != want[i] || (got != "" && n == 0) {
+					errs <- fmt.Sprintf("%v: Lookup %q, alone %q; Intersecting found %d", p, got, want[i], n)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
