@@ -66,11 +66,6 @@ func runPartition(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := writeFile(*out, func(w io.Writer) error { return partition.WriteGrids(w, res.Grids) }); err != nil {
 		return err
 	}
-	if *report != "" {
-		if err := writeFile(*report, func(w io.Writer) error { return writeJSON(w, res.Report) }); err != nil {
-			return err
-		}
-	}
 	printReport(stdout, "plan", res.Report)
 	if *compare != "" {
 		human, err := partition.PlanFromField(blocks, *compare, opt.Weight)
@@ -78,10 +73,16 @@ func runPartition(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return err
 		}
 		h := partition.Summarize(human, len(blocks), res.Report.Min, res.Report.Max)
+		res.Report.Compare = &h
 		printReport(stdout, "plan by "+*compare, h)
-		fmt.Fprintf(stdout, "engine vs %s: max deviation %.2f%% vs %.2f%%, mean Polsby-Popper %.3f vs %.3f, mean hull ratio %.3f vs %.3f\n",
+		fmt.Fprintf(stdout, "engine vs %s: max deviation %.2f%% vs %.2f%%, mean Polsby-Popper %.3f vs %.3f (min %.3f vs %.3f), mean hull ratio %.3f vs %.3f\n",
 			*compare, res.Report.MaxDeviationPct, h.MaxDeviationPct, res.Report.MeanPolsbyPopper, h.MeanPolsbyPopper,
-			res.Report.MeanHullRatio, h.MeanHullRatio)
+			res.Report.MinPolsbyPopper, h.MinPolsbyPopper, res.Report.MeanHullRatio, h.MeanHullRatio)
+	}
+	if *report != "" {
+		if err := writeFile(*report, func(w io.Writer) error { return writeJSON(w, res.Report) }); err != nil {
+			return err
+		}
 	}
 	return nil
 }

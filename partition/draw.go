@@ -51,6 +51,7 @@ func Draw(ctx context.Context, blocks []Block, opt Options) (*Result, error) {
 		return nil, err
 	}
 	e := newEngine(buildGraph(blocks, opt.Gap), w, opt.Seed)
+	e.done = ctx.Done()
 	var notes []string
 	drafts, basic := dedicatedDrafts(e, blocks, opt)
 	if len(drafts) > 0 {
@@ -98,11 +99,9 @@ func Draw(ctx context.Context, blocks []Block, opt Options) (*Result, error) {
 			// (allocate said so): balance its grids around their own mean.
 			win, t = window{avg * (1 - opt.Tolerance), avg * (1 + opt.Tolerance)}, avg
 		}
-		restarts := 6
+		restarts := 3
 		if len(pc.verts) > 5000 {
 			restarts = 1
-		} else if len(pc.verts) > 2000 {
-			restarts = 3
 		}
 		p0, p1 := e.solve(pc.verts, pc.k, win, t, restarts, !opt.CountMode())
 		for _, m := range e.members(pc.verts, p0, p1) {
@@ -111,6 +110,9 @@ func Draw(ctx context.Context, blocks []Block, opt Options) (*Result, error) {
 			}
 		}
 		report(len(pc.verts))
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	report(len(basic) - sumLen(pieces))
 	res := finish(e, blocks, drafts, opt, per, target, report)

@@ -198,6 +198,8 @@ func (ed *Editor) Redraw(ctx context.Context, region []GridID) error {
 	win := ed.window()
 	keep := slices.DeleteFunc(slices.Clone(ed.grids), func(g Grid) bool { return slices.Contains(ids, g.ID) })
 	e := ed.e
+	e.done = ctx.Done()
+	defer func() { e.done = nil }()
 	e.parts = e.parts[:0]
 	for v := range e.part {
 		e.part[v] = -1

@@ -244,3 +244,12 @@ func TestProgressReachesTotal(t *testing.T) {
 		}
 	}
 }
+
+func TestCancelledDrawStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := partition.Draw(ctx, mosaic(10, 10, hh(10)), partition.Options{Weight: "hh", Min: 20, Max: 60})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("error %v, want context.Canceled", err)
+	}
+}

@@ -79,7 +79,7 @@ func (e *engine) localSearch(verts []int32, p0, p1 int32, maxPasses int) int {
 	moves := 0
 	var buf []nb
 	order := slices.Clone(verts)
-	for pass := 0; pass < maxPasses; pass++ {
+	for pass := 0; pass < maxPasses && !e.stopped(); pass++ {
 		repair := len(e.outOfBounds(p0, p1)) > 0
 		e.rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		made := 0
@@ -169,6 +169,9 @@ func (e *engine) anneal(verts []int32, p0, p1 int32, iters int, t0, t1 float64) 
 	cool := math.Pow(t1/t0, 1/float64(iters))
 	temp := t0
 	for it := 0; it < iters; it++ {
+		if it&0xffff == 0 && e.stopped() {
+			break
+		}
 		temp *= cool
 		v := verts[e.rng.IntN(len(verts))]
 		a := e.part[v]

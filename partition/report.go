@@ -26,6 +26,9 @@ type Report struct {
 	UnassignedBlocks int      `json:"unassigned_blocks"`
 	Seconds          float64  `json:"seconds"`
 	Notes            []string `json:"notes,omitempty"`
+	// Compare holds the same figures for an existing plan on the same
+	// blocks (wangge partition --compare FIELD).
+	Compare *Report `json:"compare,omitempty"`
 }
 
 // Summarize computes the report figures of grids drawn from nBlocks

@@ -104,14 +104,14 @@ func (e *engine) components(verts []int32) [][]int32 {
 	return out
 }
 
-// annealSteps is the annealing budget for n blocks: 400 attempted moves a
-// block up to 5,000 blocks (a city's census blocks), 40 a block beyond,
-// so that the whole stays near linear in n.
+// annealSteps is the annealing budget for n blocks: 1,500 attempted
+// moves a block on a city's census blocks (up to 3,000), then 40 a block
+// more, so that large inputs stay near linear in n.
 func annealSteps(n int) int {
-	if n <= 5000 {
-		return 400 * n
+	if n <= 3000 {
+		return 1500 * n
 	}
-	return 2000000 + 40*(n-5000)
+	return 4500000 + 40*(n-3000)
 }
 
 // around returns the blocks of verts in the grids bad or next to them:
