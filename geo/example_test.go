@@ -1,6 +1,7 @@
 package geo_test
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/paulmach/orb"
@@ -69,4 +70,28 @@ func ExampleIndex() {
 	// [0.5 0.5] south true
 	// [0.5 1] north true
 	// [3 3]  false
+}
+
+// A bow tie crosses itself; the error says where, and wraps the reason
+// for errors.Is. (PostGIS's ST_IsValid agrees that it is invalid.)
+func ExampleValidate() {
+	bowTie := orb.Polygon{{{0, 0}, {2, 0}, {0, 2}, {2, 2}, {0, 0}}}
+	err := geo.Validate(bowTie)
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, geo.ErrSelfIntersection))
+	var ie *geo.InvalidError
+	if errors.As(err, &ie) {
+		fmt.Println("vertex", ie.Vertex, bowTie[ie.Ring][ie.Vertex])
+	}
+	// Output:
+	// geo: ring intersects itself (polygon 0, ring 0, vertex 3)
+	// true
+	// vertex 3 [2 2]
+}
+
+// A clockwise exterior ring is rewound counter-clockwise, as RFC 7946 asks.
+func ExampleOrient() {
+	clockwise := orb.Polygon{{{0, 0}, {0, 1}, {1, 1}, {1, 0}, {0, 0}}}
+	fmt.Println(geo.Orient(clockwise))
+	// Output: [[[0 0] [1 0] [1 1] [0 1] [0 0]]]
 }
