@@ -1,0 +1,284 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"wangge/coverage"
+	"wangge/data"
+	"wangge/data/pgtest"
+)
+
+// The real track files of shared/data/MANIFEST.md. The GeoLife sample is
+// for tests and benchmarks only: it is read in place, never copied.
+const (
+	gpxDir      = "../shared/data/tracks/gpx"
+	skmobSample = "../shared/data/tracks/skmob_geolife_sample.txt.gz"
+	skmobPoints = 217653 // MANIFEST.md
+)
+
+// trackStores names a fresh store of each kind for a test.
+var trackStores = []struct {
+	name string
+	dsn  func(t testing.TB) string
+}{
+	{"GeoPackage", func(t testing.TB) string { return filepath.Join(t.TempDir(), "tracks.gpkg") }},
+	{"PostGIS", pgtest.DSN},
+}
+
+// needFile skips the test when a shared data file is missing.
+func needFile(t testing.TB, path string) {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("%s is missing: %v", path, err)
+	}
+}
+
+// withTestStore opens the store at dsn for fn and closes it.
+func withTestStore(t testing.TB, dsn string, fn func(data.Store)) {
+	t.Helper()
+	if err := withStore(context.Background(), dsn, func(s data.Store) error { fn(s); return nil }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// storedFixes counts the fixes stored for worker.
+func storedFixes(t testing.TB, dsn string, worker coverage.WorkerID) int {
+	t.Helper()
+	var n int
+	withTestStore(t, dsn, func(s data.Store) {
+		pts, err := s.TrackPoints(context.Background(), data.TrackQuery{Worker: worker})
+		if err != nil {
+			t.Fatalf("read stored fixes: %v", err)
+		}
+		n = len(pts)
+	})
+	return n
+}
+
+// importFiles runs the import of files into dsn and returns the reports.
+func importFiles(t testing.TB, dsn string, o importTracksOptions) ([]trackFileReport, error) {
+	t.Helper()
+	var reports []trackFileReport
+	var err error
+	withTestStore(t, dsn, func(s data.Store) {
+		reports, err = importTrackFiles(context.Background(), s, o, io.Discard)
+	})
+	return reports, err
+}
+
+func gpxFiles(t testing.TB) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(gpxDir, "*.gpx"))
+	if len(files) == 0 {
+		t.Skipf("no GPX files in %s", gpxDir)
+	}
+	return files
+}
+
+func TestImportTracksGPX(t *testing.T) {
+	files := gpxFiles(t)
+	for _, st := range trackStores {
+		t.Run(st.name, func(t *testing.T) {
+			dsn := st.dsn(t)
+			stdout, _, err := runCLI(t, append([]string{"import", "tracks", "--worker", "w1", "--db", dsn}, files...)...)
+			if err != nil {
+				t.Fatalf("import: %v", err)
+			}
+			for _, f := range files {
+				if !strings.Contains(stdout, f) {
+					t.Errorf("report does not name %s:\n%s", f, stdout)
+				}
+			}
+			kept := 0
+			for _, f := range files {
+				kept += keptByLibrary(t, f, "w1")
+			}
+			if got := storedFixes(t, dsn, "w1"); got != kept {
+				t.Fatalf("stored %d fixes, the cleaned files keep %d", got, kept)
+			}
+
+			o := importTracksOptions{files: files, db: dsn, worker: "w1", format: "auto"}
+			again, err := importFiles(t, dsn, o)
+			if err != nil {
+				t.Fatalf("import again: %v", err)
+			}
+			for _, r := range again {
+				if r.New != 0 {
+					t.Errorf("import again of %s: %d new fixes, want 0", r.File, r.New)
+				}
+			}
+			if got := storedFixes(t, dsn, "w1"); got != kept {
+				t.Fatalf("after importing again %d fixes stored, want %d", got, kept)
+			}
+		})
+	}
+}
+
+// keptByLibrary decodes and cleans a GPX file with the coverage library
+// and returns how many fixes it keeps.
+func keptByLibrary(t testing.TB, file string, worker coverage.WorkerID) int {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pts, err := coverage.DecodeGPX(f, coverage.DecodeOptions{Source: file, Worker: worker})
+	if err != nil {
+		t.Fatalf("decode %s: %v", file, err)
+	}
+	_, rep := coverage.Clean(pts, coverage.CleanOptions{Now: time.Now()})
+	return rep.Kept
+}
+
+func TestImportTracksBadFile(t *testing.T) {
+	files := gpxFiles(t)
+	whole, err := os.ReadFile(files[len(files)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(t.TempDir(), "truncated.gpx")
+	if err := os.WriteFile(bad, whole[:len(whole)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range trackStores {
+		t.Run(st.name, func(t *testing.T) {
+			dsn := st.dsn(t)
+			o := importTracksOptions{files: []string{files[0], bad}, db: dsn, worker: "w1", format: "auto"}
+			reports, err := importFiles(t, dsn, o)
+			var de *coverage.DecodeError
+			if !errors.As(err, &de) || !errors.Is(err, coverage.ErrSyntax) || de.Source != bad {
+				t.Fatalf("error %v, want a GPX syntax error in %s", err, bad)
+			}
+			if !strings.Contains(err.Error(), bad) {
+				t.Errorf("error %q does not name the file", err)
+			}
+			if len(reports) != 1 {
+				t.Fatalf("%d files reported as stored, want the good one only", len(reports))
+			}
+			if got, want := storedFixes(t, dsn, "w1"), keptByLibrary(t, files[0], "w1"); got != want {
+				t.Fatalf("stored %d fixes, want the %d of %s and none of the bad file", got, want, files[0])
+			}
+		})
+	}
+}
+
+func TestImportTracksErrors(t *testing.T) {
+	files := gpxFiles(t)
+	db := filepath.Join(t.TempDir(), "e.gpkg")
+	tests := []struct {
+		name string
+		args []string
+		want error
+	}{
+		{"GPX without --worker", []string{files[0]}, errNoWorker},
+		{"unknown extension", []string{"fixes.xyz", "--worker", "w"}, errTrackFormat},
+		{"bad --format", []string{files[0], "--format", "kml"}, errUsage},
+		{"bad --csv-epoch", []string{files[0], "--csv-epoch", "days"}, errUsage},
+		{"no file", nil, errUsage},
+		{"missing file", []string{"no-such.gpx", "--worker", "w"}, os.ErrNotExist},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := runCLI(t, append([]string{"import", "tracks", "--db", db}, tt.args...)...)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("error %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestTrackFormat(t *testing.T) {
+	tests := []struct {
+		file, flag, want string
+	}{
+		{"a.gpx", "auto", "gpx"},
+		{"A.GPX.GZ", "auto", "gpx"},
+		{"20081023025304.plt", "auto", "plt"},
+		{"sample.txt.gz", "auto", "csv"},
+		{"fixes.csv", "auto", "csv"},
+		{"day.geojson", "auto", "geojson"},
+		{"day.json.gz", "auto", "geojson"},
+		{"export.dat", "csv", "csv"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			got, err := trackFormat(tt.file, tt.flag)
+			if err != nil || got != tt.want {
+				t.Fatalf("trackFormat(%q, %q) = %q, %v; want %q", tt.file, tt.flag, got, err, tt.want)
+			}
+		})
+	}
+}
+
+// skmobArgs map the sample's columns lat,lng,datetime,uid.
+var skmobArgs = []string{"--csv-lon", "lng", "--csv-time", "datetime", "--csv-worker", "uid"}
+
+// skmobOptions are the parsed skmobArgs.
+func skmobOptions(dsn string) importTracksOptions {
+	return importTracksOptions{files: []string{skmobSample}, db: dsn, format: "auto",
+		csv:   coverage.CSVMapping{Lat: "lat", Lon: "lng", Time: "datetime", Worker: "uid", Separator: ','},
+		clean: coverage.CleanOptions{Now: time.Now()}}
+}
+
+// TestImportSkmob ingests the 217,653 GeoLife points end to end through
+// the command line into both stores.
+func TestImportSkmob(t *testing.T) {
+	needFile(t, skmobSample)
+	for _, st := range trackStores {
+		t.Run(st.name, func(t *testing.T) {
+			dsn := st.dsn(t)
+			if _, _, err := runCLI(t, append([]string{"import", "tracks", skmobSample, "--db", dsn}, skmobArgs...)...); err != nil {
+				t.Fatalf("import: %v", err)
+			}
+			reports, err := importFiles(t, dsn, skmobOptions(dsn))
+			if err != nil {
+				t.Fatalf("import again: %v", err)
+			}
+			r := reports[0]
+			if r.Clean.Input != skmobPoints {
+				t.Fatalf("read %d points, MANIFEST.md says %d", r.Clean.Input, skmobPoints)
+			}
+			if r.New != 0 {
+				t.Errorf("import again stored %d new points, want 0", r.New)
+			}
+			if got := storedFixes(t, dsn, ""); got != r.Clean.Kept {
+				t.Fatalf("stored %d points, cleaning kept %d", got, r.Clean.Kept)
+			}
+		})
+	}
+}
+
+// BenchmarkImportSkmob imports the GeoLife sample into a fresh store per
+// iteration: points/s counts every point read, over decode, clean and
+// store; store-points/s counts the kept points over the batch write alone.
+func BenchmarkImportSkmob(b *testing.B) {
+	needFile(b, skmobSample)
+	for _, st := range trackStores {
+		b.Run(st.name, func(b *testing.B) {
+			var read, kept int
+			var total, store time.Duration
+			for b.Loop() {
+				b.StopTimer()
+				dsn := st.dsn(b)
+				b.StartTimer()
+				reports, err := importFiles(b, dsn, skmobOptions(dsn))
+				if err != nil {
+					b.Fatal(err)
+				}
+				r := reports[0]
+				read, kept = read+r.Clean.Input, kept+r.New
+				total, store = total+r.Read+r.Store, store+r.Store
+			}
+			b.ReportMetric(float64(read)/total.Seconds(), "points/s")
+			b.ReportMetric(float64(kept)/store.Seconds(), "store-points/s")
+		})
+	}
+}
