@@ -30,6 +30,7 @@ type FeatureError struct {
 	Err     error
 }
 
+// Error names the file, feature and field, then the problem.
 func (e *FeatureError) Error() string {
 	where := fmt.Sprintf("feature %d", e.Feature)
 	if e.File != "" {
@@ -41,4 +42,5 @@ func (e *FeatureError) Error() string {
 	return where + ": " + e.Err.Error()
 }
 
+// Unwrap returns the underlying problem.
 func (e *FeatureError) Unwrap() error { return e.Err }

@@ -23,6 +23,7 @@ type Problem struct {
 	Detail string `json:"detail"`
 }
 
+// String renders the problem as one line: grid, rule, detail.
 func (p Problem) String() string {
 	if p.Grid == "" {
 		return p.Rule + ": " + p.Detail
