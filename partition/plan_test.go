@@ -253,3 +253,24 @@ func TestCancelledDrawStops(t *testing.T) {
 		t.Errorf("error %v, want context.Canceled", err)
 	}
 }
+
+func TestGridsStayInsideTheirParent(t *testing.T) {
+	blocks := providence(t)
+	ward := map[partition.BlockID]string{}
+	for _, b := range blocks {
+		ward[b.ID] = b.Attrs["ward"]
+	}
+	opt := boundsOpt
+	opt.Within = "ward"
+	res := draw(t, blocks, opt)
+	for _, g := range res.Grids {
+		for _, b := range g.Blocks {
+			if ward[b] != g.Parent {
+				t.Fatalf("grid %s (parent %q) holds block %s of ward %q", g.ID, g.Parent, b, ward[b])
+			}
+		}
+		if len(g.Geometry) != 1 {
+			t.Errorf("grid %s is %d polygons", g.ID, len(g.Geometry))
+		}
+	}
+}
