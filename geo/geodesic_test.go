@@ -202,3 +202,34 @@ func BenchmarkDistance(b *testing.B) {
 		})
 	}
 }
+
+// TestAreaLargePolygonsMatchPostGIS backs the claim on Area's accuracy
+// beyond city blocks: long edges map to slightly bent curves on the
+// authalic sphere, so the error grows with edge length.
+func TestAreaLargePolygonsMatchPostGIS(t *testing.T) {
+	cases := []struct {
+		name string
+		p    orb.Polygon
+		tol  float64
+	}{
+		{"district, 10 km edges", orb.Polygon{square(116, 39, 0.1)}, 1e-6},
+		{"city region, 100 km edges", orb.Polygon{square(116, 39, 1)}, 1e-6},
+		{"round, with a hole", orb.Polygon{circle(orb.Point{116.4, 39.9}, 0.2, 200), reversed(circle(orb.Point{116.4, 39.9}, 0.05, 50))}, 1e-6},
+		{"province, 1000 km edges", orb.Polygon{square(100, 20, 10)}, 1e-5},
+		{"continent, 3000 km edges", orb.Polygon{square(0, 0, 30)}, 5e-4},
+	}
+	conn := pgtest.Conn(t)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var want float64
+			err := conn.QueryRow(context.Background(), "SELECT ST_Area(ST_GeogFromText($1))",
+				"SRID=4326;"+wkt.MarshalString(tc.p)).Scan(&want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e := relErr(Area(tc.p), want); e > tc.tol {
+				t.Errorf("Area %.0f m², PostGIS %.0f (rel %.2g > %.0g)", Area(tc.p), want, e, tc.tol)
+			}
+		})
+	}
+}
