@@ -68,13 +68,14 @@ func readOSM(ctx context.Context, r io.Reader, file string) (*osmData, error) {
 }
 
 // sniffOSM says whether the input looks like OSM PBF ("pbf": a big-endian
-// length, then a BlobHeader naming OSMHeader) or OSM XML ("xml": "<" after
-// an optional byte order mark and white space), or neither ("").
+// length, then a BlobHeader of type OSMHeader with a plausible data size)
+// or OSM XML ("xml": "<" after an optional byte order mark and white
+// space), or neither ("").
 func sniffOSM(br *bufio.Reader) string {
 	if head, err := br.Peek(4); err == nil {
 		n := binary.BigEndian.Uint32(head)
 		if n > 0 && n < 64<<10 {
-			if blob, err := br.Peek(4 + int(n)); err == nil && bytes.Contains(blob[4:], []byte("OSMHeader")) {
+			if blob, err := br.Peek(4 + int(n)); err == nil && osmHeaderBlob(blob[4:]) {
 				return "pbf"
 			}
 		}
@@ -86,6 +87,46 @@ func sniffOSM(br *bufio.Reader) string {
 		return "xml"
 	}
 	return ""
+}
+
+// maxBlobSize is the largest blob the PBF format allows (32 MiB).
+const maxBlobSize = 32 << 20
+
+// osmHeaderBlob reports whether b is a protobuf BlobHeader whose type
+// (field 1) is "OSMHeader" and whose datasize (field 3) is in (0, 32 MiB].
+func osmHeaderBlob(b []byte) bool {
+	var typ string
+	var size uint64
+	for len(b) > 0 {
+		key, n := binary.Uvarint(b)
+		if n <= 0 {
+			return false
+		}
+		b = b[n:]
+		switch key & 7 {
+		case 0: // varint
+			v, n := binary.Uvarint(b)
+			if n <= 0 {
+				return false
+			}
+			if key>>3 == 3 {
+				size = v
+			}
+			b = b[n:]
+		case 2: // length-delimited
+			l, n := binary.Uvarint(b)
+			if n <= 0 || l > uint64(len(b)-n) {
+				return false
+			}
+			if key>>3 == 1 {
+				typ = string(b[n : n+int(l)])
+			}
+			b = b[n+int(l):]
+		default:
+			return false
+		}
+	}
+	return typ == "OSMHeader" && size > 0 && size <= maxBlobSize
 }
 
 // wayLines returns a way's geometry as runs of consecutive nodes that are
