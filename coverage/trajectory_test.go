@@ -49,7 +49,7 @@ func walkStayWalk(t *testing.T) []TrackPoint {
 		secs = append(secs, float64(100+i*30))
 	}
 	xy = append(xy, [2]float64{100, 0})
-	secs = append(secs, 730) // last fix of the stop, 630 s after its first
+	secs = append(secs, 730)   // last fix of the stop
 	for i := 1; i <= 10; i++ { // 740..830 s, x 115..250
 		xy = append(xy, [2]float64{100 + float64(i*15), 0})
 		secs = append(secs, 730+float64(i*10))
