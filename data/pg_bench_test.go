@@ -63,8 +63,9 @@ func pgReadGeoLife(tb testing.TB, file string) []coverage.TrackPoint {
 // so that every fix is new.
 func BenchmarkPostGISTrackInsert(b *testing.B) {
 	const batch = 10_000
+	dsn := pgtest.DSN(b) // skips first when there is no server
 	src := pgReadGeoLife(b, pgGeoLifeFile)
-	s := pgOpen(b, pgtest.DSN(b))
+	s := pgOpen(b, dsn)
 	ctx := context.Background()
 	buf := make([]coverage.TrackPoint, batch)
 	// Make the monthly partitions outside the timing: store one fix of
