@@ -95,7 +95,7 @@ func CellPolygon(c h3.Cell) orb.Polygon {
 func CellsToMultiPolygon(cells []h3.Cell) orb.MultiPolygon {
 	type edge struct{ from, to vertexKey }
 	edges := make(map[edge]bool)
-	pos := make(map[vertexKey]orb.Point)
+	pos := make(vertexPool)
 	seen := make(map[h3.Cell]bool, len(cells))
 	for _, c := range cells {
 		if seen[c] {
@@ -108,8 +108,7 @@ func CellsToMultiPolygon(cells []h3.Cell) orb.MultiPolygon {
 		}
 		ring := outline[0]
 		for i := 0; i+1 < len(ring); i++ {
-			a, b := keyOf(ring[i]), keyOf(ring[i+1])
-			pos[a], pos[b] = ring[i], ring[i+1]
+			a, b := pos.key(ring[i]), pos.key(ring[i+1])
 			if edges[edge{b, a}] {
 				delete(edges, edge{b, a}) // shared with a neighbour: interior
 				continue
@@ -170,13 +169,34 @@ func CellsToMultiPolygon(cells []h3.Cell) orb.MultiPolygon {
 	return orb.MultiPolygon(shells)
 }
 
-// vertexKey identifies a cell vertex: coordinates rounded to 1e-9 degree
-// (0.1 mm), since neighbouring cells compute their shared vertices
-// separately and may disagree in the last bits.
+// vertexKey identifies a cell vertex by its coordinates on a 1e-9 degree
+// (0.1 mm) grid.
 type vertexKey struct{ x, y int64 }
 
-func keyOf(p orb.Point) vertexKey {
-	return vertexKey{int64(math.Round(p[0] * 1e9)), int64(math.Round(p[1] * 1e9))}
+// vertexPool gives each cell vertex one key. Neighbouring cells compute
+// their shared vertices separately and may disagree in the last bits, which
+// can put the two copies on either side of a grid line; so a vertex within
+// vertexTol of one already seen in the surrounding grid squares takes that
+// one's key. Distinct H3 vertices are over 1e-6 degree apart.
+type vertexPool map[vertexKey]orb.Point
+
+const vertexTol = 1e-10
+
+func (vp vertexPool) key(p orb.Point) vertexKey {
+	k := vertexKey{int64(math.Round(p[0] * 1e9)), int64(math.Round(p[1] * 1e9))}
+	if _, ok := vp[k]; ok {
+		return k
+	}
+	for dx := int64(-1); dx <= 1; dx++ {
+		for dy := int64(-1); dy <= 1; dy++ {
+			n := vertexKey{k.x + dx, k.y + dy}
+			if q, ok := vp[n]; ok && math.Abs(q[0]-p[0]) < vertexTol && math.Abs(q[1]-p[1]) < vertexTol {
+				return n
+			}
+		}
+	}
+	vp[k] = p
+	return k
 }
 
 func (k vertexKey) less(o vertexKey) bool {

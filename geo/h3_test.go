@@ -205,3 +205,36 @@ func TestCellsToMultiPolygonMatchesPostGIS(t *testing.T) {
 		})
 	}
 }
+
+// TestVertexPool puts two copies of a vertex on either side of a grid
+// line, as neighbouring cells can compute them: they must get one key.
+func TestVertexPool(t *testing.T) {
+	vp := make(vertexPool)
+	a := orb.Point{-71.4000000015, 41.8000000015} // rounds up on both axes
+	b := orb.Point{a[0] + 1e-15, a[1] - 1e-15}    // rounds down on y
+	c := orb.Point{a[0] + 2e-6, a[1]}             // another vertex
+	ka, kb, kc := vp.key(a), vp.key(b), vp.key(c)
+	if ka != kb {
+		t.Errorf("copies of one vertex got keys %v and %v", ka, kb)
+	}
+	if kc == ka {
+		t.Errorf("distinct vertices share key %v", ka)
+	}
+}
+
+// TestCellsToMultiPolygonLarge dissolves thousands of cells: one polygon,
+// no holes, and the area of the cells together.
+func TestCellsToMultiPolygonLarge(t *testing.T) {
+	cells := Cell(providenceCentre, 12).GridDisk(60)
+	mp := CellsToMultiPolygon(cells)
+	if len(mp) != 1 || len(mp[0]) != 1 {
+		t.Fatalf("%d cells dissolve into %d parts, %d rings in the first", len(cells), len(mp), len(mp[0]))
+	}
+	var sum float64
+	for _, c := range cells {
+		sum += Area(CellPolygon(c))
+	}
+	if e := relErr(Area(mp), sum); e > 1e-9 {
+		t.Errorf("dissolved area %.1f m², cells %.1f m²", Area(mp), sum)
+	}
+}
