@@ -14,7 +14,8 @@ import (
 )
 
 // runPartition is `wangge partition`: blocks in, grids and a report out.
-// `wangge partition move|lock|redraw|validate|diff` edit and check plans.
+// `wangge partition move|redraw|merge|split|validate|diff` edit and check
+// plans.
 func runPartition(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		for _, c := range planCommands() {
@@ -32,7 +33,7 @@ func runPartition(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	compare := fs.String("compare", "", "block field holding an existing plan to compare with (e.g. ward)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wangge partition --blocks F.geojson --weight FIELD (--min N --max N | --count K --tolerance T) [flags] --out grids.geojson")
-		fmt.Fprintln(stderr, "       wangge partition move|redraw|validate|diff … (plan editing; --help on each)")
+		fmt.Fprintln(stderr, "       wangge partition move|redraw|merge|split|validate|diff … (plan editing; --help on each)")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -103,6 +103,14 @@ func TestPartitionCommand(t *testing.T) {
 	if err != nil || !strings.HasPrefix(diff, "1 blocks moved") {
 		t.Errorf("diff: %v\n%s (validate said %s)", err, diff, out)
 	}
+	split := filepath.Join(dir, "split.geojson")
+	if _, stderr, err := runCmd(t, "partition", "split", "--blocks", blocks, "--plan", grids, "--weight", "households",
+		"--min", "150", "--max", "500", "--grid", other, "--k", "2", "--out", split); err != nil {
+		t.Fatalf("split: %v\n%s", err, stderr)
+	}
+	if diff, _, err := runCmd(t, "partition", "diff", grids, split); err != nil || !strings.Contains(diff, "grids added [") || strings.Contains(diff, "added []") {
+		t.Errorf("diff after split: %v\n%s", err, diff)
+	}
 }
 
 func TestPartitionCommandErrors(t *testing.T) {

@@ -20,6 +20,8 @@ func planCommands() []command {
 	return []command{
 		{"move", "move a block to another grid", runPlanMove},
 		{"redraw", "redraw a region (a set of grids), keeping locked grids and the rest", runPlanRedraw},
+		{"merge", "merge one grid into another", runPlanMerge},
+		{"split", "split a grid into k grids", runPlanSplit},
 		{"validate", "list every rule a plan breaks, per grid", runPlanValidate},
 		{"diff", "blocks moved, grids changed and metric deltas between two plans", runPlanDiff},
 	}
@@ -142,6 +144,27 @@ func runPlanRedraw(ctx context.Context, args []string, stdout, stderr io.Writer)
 		region = fs.String("grids", "", "comma-separated ids of the grids to redraw")
 	}, func(ctx context.Context, ed *partition.Editor) error {
 		return ed.Redraw(ctx, ids(*region))
+	})
+}
+
+func runPlanMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var into, from *string
+	return editCommand(ctx, "merge", args, stdout, stderr, func(fs *flag.FlagSet) {
+		into = fs.String("into", "", "id of the grid that stays")
+		from = fs.String("grid", "", "id of the grid merged into it")
+	}, func(_ context.Context, ed *partition.Editor) error {
+		return ed.Merge(partition.GridID(*into), partition.GridID(*from))
+	})
+}
+
+func runPlanSplit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var grid *string
+	var k *int
+	return editCommand(ctx, "split", args, stdout, stderr, func(fs *flag.FlagSet) {
+		grid = fs.String("grid", "", "id of the grid to split")
+		k = fs.Int("k", 2, "number of grids to split it into")
+	}, func(ctx context.Context, ed *partition.Editor) error {
+		return ed.Split(ctx, partition.GridID(*grid), *k)
 	})
 }
 

@@ -180,6 +180,68 @@ func (ed *Editor) flags(g Grid, win window) []string {
 // outside the region as they are (with their ids). The new grids take the
 // region's old ids in code order.
 func (ed *Editor) Redraw(ctx context.Context, region []GridID) error {
+	return ed.redraw(ctx, region, 0, ed.window())
+}
+
+// Split redraws grid id as k grids: the first keeps the id, the others
+// get new ones.
+func (ed *Editor) Split(ctx context.Context, id GridID, k int) error {
+	i, err := ed.grid(id)
+	if err != nil {
+		return err
+	}
+	g := ed.grids[i]
+	switch {
+	case g.Locked:
+		return fmt.Errorf("%w: %s", ErrLocked, id)
+	case g.Kind != Basic:
+		return fmt.Errorf("%w: %s is a dedicated grid", ErrInfeasible, id)
+	case k < 1 || k > len(g.Blocks):
+		return fmt.Errorf("%w: cannot split the %d blocks of %s into %d grids", ErrInfeasible, len(g.Blocks), id, k)
+	}
+	// Aim each part at an equal share: ±Tolerance in count mode, ±10%
+	// (inside the bounds where possible) in bounds mode.
+	avg, t := g.Weight/float64(k), 0.1
+	if ed.opt.CountMode() {
+		t = ed.opt.Tolerance
+	}
+	win := window{avg * (1 - t), avg * (1 + t)}
+	if b := ed.window(); !ed.opt.CountMode() && max(win.lo, b.lo) <= min(win.hi, b.hi) {
+		win = window{max(win.lo, b.lo), min(win.hi, b.hi)}
+	}
+	return ed.redraw(ctx, []GridID{id}, k, win)
+}
+
+// Merge puts the blocks of grid b into grid a (which keeps its id) and
+// drops b. Neither may be locked; Validate tells whether the result keeps
+// the rules.
+func (ed *Editor) Merge(a, b GridID) error {
+	ai, err := ed.grid(a)
+	if err != nil {
+		return err
+	}
+	bi, err := ed.grid(b)
+	if err != nil {
+		return err
+	}
+	if ai == bi {
+		return nil
+	}
+	for _, i := range []int{ai, bi} {
+		if ed.grids[i].Locked {
+			return fmt.Errorf("%w: %s", ErrLocked, ed.grids[i].ID)
+		}
+	}
+	ed.grids[ai].Blocks = append(ed.grids[ai].Blocks, ed.grids[bi].Blocks...)
+	ed.refresh(ai)
+	ed.grids = slices.Delete(ed.grids, bi, bi+1)
+	return nil
+}
+
+// redraw re-partitions the unlocked basic grids of region: into as many
+// grids per parent as the region had there, or into want grids when want
+// is positive (a region within one parent), each of weight window win.
+func (ed *Editor) redraw(ctx context.Context, region []GridID, want int, win window) error {
 	var ids []GridID
 	var verts []int32
 	for _, id := range region {
@@ -195,7 +257,6 @@ func (ed *Editor) Redraw(ctx context.Context, region []GridID) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	win := ed.window()
 	keep := slices.DeleteFunc(slices.Clone(ed.grids), func(g Grid) bool { return slices.Contains(ids, g.ID) })
 	e := ed.e
 	e.done = ctx.Done()
@@ -210,6 +271,9 @@ func (ed *Editor) Redraw(ctx context.Context, region []GridID) error {
 			i, _ := ed.grid(id)
 			return ed.grids[i].Parent != par.name
 		}))
+		if want > 0 {
+			k = want
+		}
 		pieces := []piece{}
 		for _, c := range e.components(par.verts) {
 			pieces = append(pieces, piece{parent: par.name, verts: c, weight: e.weightOf(c)})
@@ -231,25 +295,24 @@ func (ed *Editor) Redraw(ctx context.Context, region []GridID) error {
 	}
 	res := finish(e, ed.blocks, drafts, Options{}, win, 0, nil)
 	slices.Sort(ids)
+	for len(ids) < len(res.Grids) {
+		ids = append(ids, ed.freshID(ids))
+	}
 	for i := range res.Grids {
-		g := &res.Grids[i]
-		if i < len(ids) {
-			g.ID = ids[i]
-		} else {
-			g.ID = ed.freshID(i - len(ids))
-		}
+		res.Grids[i].ID = ids[i]
 	}
 	ed.grids = append(keep, res.Grids...)
 	slices.SortFunc(ed.grids, func(a, b Grid) int { return cmp.Compare(a.ID, b.ID) })
 	return nil
 }
 
-// freshID returns an id no grid has, for a redraw that makes more grids
-// than it replaced (a region in more pieces than grids).
-func (ed *Editor) freshID(n int) GridID {
-	for seq := len(ed.grids) + 1 + n; ; seq++ {
+// freshID returns an id that no grid of the plan and none of taken has,
+// for a redraw that makes more grids than it replaced (a split, or a
+// region in more pieces than grids).
+func (ed *Editor) freshID(taken []GridID) GridID {
+	for seq := len(ed.grids) + 1; ; seq++ {
 		id := code(ed.opt.CodePrefix, seq)
-		if _, err := ed.grid(id); err != nil {
+		if _, err := ed.grid(id); err != nil && !slices.Contains(taken, id) {
 			return id
 		}
 	}

@@ -161,3 +161,43 @@ func TestDiff(t *testing.T) {
 		t.Errorf("changed %v, added %v, removed %v", d.Changed, d.Added, d.Removed)
 	}
 }
+
+func TestMergeAndSplit(t *testing.T) {
+	t.Run("merge", func(t *testing.T) {
+		ed, _ := stripPlan(t)
+		if err := ed.Merge("A", "B"); err != nil {
+			t.Fatal(err)
+		}
+		gs := ed.Grids()
+		if len(gs) != 1 || gs[0].ID != "A" || len(gs[0].Blocks) != 4 || gs[0].Weight != 40 || len(gs[0].Geometry) != 1 {
+			t.Errorf("merged plan %+v", gs)
+		}
+	})
+	t.Run("merge locked", func(t *testing.T) {
+		ed, _ := stripPlan(t)
+		if err := ed.Lock(true, "B"); err != nil {
+			t.Fatal(err)
+		}
+		if err := ed.Merge("A", "B"); !errors.Is(err, partition.ErrLocked) {
+			t.Errorf("error %v, want ErrLocked", err)
+		}
+	})
+	t.Run("split", func(t *testing.T) {
+		blocks := mosaic(4, 1, hh(10))
+		one := []partition.Grid{{ID: "A", Kind: partition.Basic, Blocks: []partition.BlockID{"b0_0", "b1_0", "b2_0", "b3_0"}}}
+		ed, err := partition.NewEditor(blocks, one, partition.Options{Weight: "hh", Min: 10, Max: 30})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ed.Split(context.Background(), "A", 2); err != nil {
+			t.Fatal(err)
+		}
+		gs := ed.Grids()
+		if len(gs) != 2 || gs[0].ID != "A" || gs[1].ID != "G002" || gs[0].Weight != 20 || gs[1].Weight != 20 {
+			t.Errorf("split plan %v", gs)
+		}
+		if err := ed.Split(context.Background(), "A", 3); !errors.Is(err, partition.ErrInfeasible) {
+			t.Errorf("splitting 2 blocks into 3: error %v, want ErrInfeasible", err)
+		}
+	})
+}
