@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -213,13 +212,10 @@ func (r *OSMResult) BlocksGeoJSON() *geojson.FeatureCollection {
 			"id": string(b.ID), "kind": b.Kind, "name": b.Name,
 			"households": b.Households, "population": b.Population,
 		}
-		keys := make([]string, 0, len(b.Attrs))
-		for k := range b.Attrs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			f.Properties[k] = b.Attrs[k]
+		for k, v := range b.Attrs {
+			if _, ok := f.Properties[k]; !ok {
+				f.Properties[k] = v
+			}
 		}
 		return f
 	})
