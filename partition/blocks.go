@@ -130,11 +130,40 @@ func propText(v any) string {
 	return string(b)
 }
 
+// Attr returns the value of a block property by name: Attrs first, then
+// the fields an import fills (households, population, kind, name,
+// parent), so that --weight, --dedicated and --within work the same on
+// blocks read from GeoJSON and blocks loaded from a store.
+func (b Block) Attr(field string) (string, bool) {
+	if v, ok := b.Attrs[field]; ok {
+		return v, true
+	}
+	switch field {
+	case "households":
+		return strconv.Itoa(b.Households), true
+	case "population":
+		return strconv.Itoa(b.Population), true
+	case "kind":
+		return b.Kind, b.Kind != ""
+	case "name":
+		return b.Name, b.Name != ""
+	case "parent":
+		return string(b.Parent), b.Parent != ""
+	}
+	return "", false
+}
+
+// attr is Attr without the presence flag ("" when absent).
+func (b Block) attr(field string) string {
+	v, _ := b.Attr(field)
+	return v
+}
+
 // weights reads the weight field of every block as a non-negative number.
 func weights(blocks []Block, field string) ([]float64, error) {
 	w := make([]float64, len(blocks))
 	for i, b := range blocks {
-		s, ok := b.Attrs[field]
+		s, ok := b.Attr(field)
 		if !ok {
 			return nil, fmt.Errorf("%w: block %s: no weight field %q", ErrInput, b.ID, field)
 		}

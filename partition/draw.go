@@ -142,7 +142,7 @@ func groupByParent(blocks []Block, basic []int32, within string) []parentSet {
 	for _, v := range basic {
 		name := ""
 		if within != "" {
-			name = blocks[v].Attrs[within]
+			name = blocks[v].attr(within)
 		}
 		i, ok := idx[name]
 		if !ok {

@@ -109,3 +109,17 @@ func FuzzReadGrids(f *testing.F) {
 		}
 	})
 }
+
+func TestAttrFallsBackOnFields(t *testing.T) {
+	b := partition.Block{Households: 12, Kind: "school", Parent: "c1", Attrs: map[string]string{"ward": "3", "kind": "market"}}
+	for _, tc := range []struct{ field, want string }{
+		{"ward", "3"}, {"kind", "market"}, {"households", "12"}, {"population", "0"}, {"parent", "c1"}, {"name", ""},
+	} {
+		if got, _ := b.Attr(tc.field); got != tc.want {
+			t.Errorf("Attr(%q) = %q, want %q", tc.field, got, tc.want)
+		}
+	}
+	if _, ok := b.Attr("tract"); ok {
+		t.Error("Attr found an absent field")
+	}
+}

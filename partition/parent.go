@@ -127,13 +127,13 @@ func dedicatedDrafts(e *engine, blocks []Block, opt Options) ([]draft, []int32) 
 	}
 	key := func(v int32) string {
 		b := blocks[v]
-		return b.Attrs[opt.DedicatedField] + "\x00" + b.Name + "\x00" + b.Attrs[opt.Within]
+		return b.attr(opt.DedicatedField) + "\x00" + b.Name + "\x00" + b.attr(opt.Within)
 	}
 	dsu := make([]int32, len(blocks))
 	isDed := make([]bool, len(blocks))
 	for i, b := range blocks {
 		dsu[i] = int32(i)
-		isDed[i] = slices.Contains(opt.DedicatedValues, b.Attrs[opt.DedicatedField])
+		isDed[i] = slices.Contains(opt.DedicatedValues, b.attr(opt.DedicatedField))
 		if !isDed[i] {
 			basic = append(basic, int32(i))
 		}
@@ -161,7 +161,7 @@ func dedicatedDrafts(e *engine, blocks []Block, opt Options) ([]draft, []int32) 
 		if !ok {
 			i = len(drafts)
 			root[r] = i
-			drafts = append(drafts, draft{kind: Dedicated, parent: blocks[v].Attrs[opt.Within]})
+			drafts = append(drafts, draft{kind: Dedicated, parent: blocks[v].attr(opt.Within)})
 		}
 		drafts[i].blocks = append(drafts[i].blocks, int32(v))
 	}

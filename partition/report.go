@@ -113,7 +113,7 @@ func PlanFromField(blocks []Block, field, weight string) ([]Grid, error) {
 	idx := map[string]int{}
 	var drafts []draft
 	for i, b := range blocks {
-		v, ok := b.Attrs[field]
+		v, ok := b.Attr(field)
 		if !ok {
 			continue
 		}

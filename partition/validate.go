@@ -48,7 +48,7 @@ func (ed *Editor) Validate() []Problem {
 	}
 	for i, b := range ed.blocks {
 		if !dedicated[b.ID] {
-			parentTotal[b.Attrs[ed.opt.Within]] += ed.e.w0[i]
+			parentTotal[b.attr(ed.opt.Within)] += ed.e.w0[i]
 		}
 	}
 	for _, g := range ed.grids {
@@ -67,7 +67,7 @@ func (ed *Editor) Validate() []Problem {
 		if ed.opt.Within != "" {
 			var parents []string
 			for _, v := range vs {
-				if p := ed.blocks[v].Attrs[ed.opt.Within]; !slices.Contains(parents, p) {
+				if p := ed.blocks[v].attr(ed.opt.Within); !slices.Contains(parents, p) {
 					parents = append(parents, p)
 				}
 			}
