@@ -112,9 +112,11 @@ func chooseBoundary(d *osmData, lines []orb.LineString) (orb.MultiPolygon, strin
 			continue
 		}
 		mp = geo.Orient(mp).(orb.MultiPolygon)
+		idx := geo.NewIndex[int]()
+		idx.Insert(0, mp)
 		in := 0
 		for _, p := range pts {
-			if planar.MultiPolygonContains(mp, p) {
+			if _, ok := idx.Lookup(p); ok {
 				in++
 			}
 		}
@@ -215,6 +217,8 @@ func (d *osmData) eachArea(f func(osm.Tags, orb.Geometry)) {
 // fall inside it, or an interior point when none does.
 func samplePoints(mp orb.MultiPolygon) []orb.Point {
 	b := mp.Bound()
+	idx := geo.NewIndex[int]()
+	idx.Insert(0, mp)
 	var pts []orb.Point
 	for i := 0; i < samplesPerSide; i++ {
 		for j := 0; j < samplesPerSide; j++ {
@@ -222,7 +226,7 @@ func samplePoints(mp orb.MultiPolygon) []orb.Point {
 				b.Min[0] + (float64(i)+0.5)/samplesPerSide*(b.Max[0]-b.Min[0]),
 				b.Min[1] + (float64(j)+0.5)/samplesPerSide*(b.Max[1]-b.Min[1]),
 			}
-			if planar.MultiPolygonContains(mp, p) {
+			if _, ok := idx.Lookup(p); ok {
 				pts = append(pts, p)
 			}
 		}

@@ -99,3 +99,21 @@ func toSet(xs []string) map[string]bool {
 	}
 	return m
 }
+
+// BenchmarkPolygonizeMonaco polygonises the lines Monaco's blocks are cut
+// from (streets, coastline, institutions and outline).
+func BenchmarkPolygonizeMonaco(b *testing.B) {
+	d := readMonaco(b)
+	res := &OSMResult{}
+	lines, _ := res.cutLines(d, res.collectRoads(d, toSet(DefaultCuttingHighways)))
+	segments := 0
+	for _, l := range lines {
+		segments += len(l) - 1
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		geo.Polygonize(lines)
+	}
+	b.ReportMetric(float64(segments)*float64(b.N)/b.Elapsed().Seconds(), "segments/s")
+}
