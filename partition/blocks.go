@@ -10,10 +10,13 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"wangge/geo"
 )
 
-// ReadBlocks decodes a GeoJSON FeatureCollection of Polygon or MultiPolygon
-// blocks. idField names the property holding the block id ("id" when
+// ReadBlocks decodes a GeoJSON FeatureCollection of valid Polygon or
+// MultiPolygon blocks (geo.Validate: closed rings of 4 points or more,
+// longitudes and latitudes, no self-intersection). idField names the property holding the block id ("id" when
 // empty). Every property is kept in Block.Attrs as text; "households",
 // "population", "kind" and "name" also fill the fields of that name.
 // name is used in error messages (the file name).
@@ -85,34 +88,13 @@ func decodeBlock(f *geojson.Feature, idField string) (Block, *FeatureError) {
 	default:
 		return b, &FeatureError{Field: "geometry", Err: fmt.Errorf("%T is not a Polygon or MultiPolygon", f.Geometry)}
 	}
-	if err := checkPolygons(b.Geometry); err != nil {
+	if len(b.Geometry) == 0 {
+		return b, &FeatureError{Field: "geometry", Err: errors.New("empty geometry")}
+	}
+	if err := geo.Validate(b.Geometry); err != nil {
 		return b, &FeatureError{Field: "geometry", Err: err}
 	}
 	return b, nil
-}
-
-// checkPolygons rejects what no later step can use: empty polygons, rings
-// of fewer than four points and coordinates that are not finite degrees.
-func checkPolygons(mp orb.MultiPolygon) error {
-	if len(mp) == 0 {
-		return errors.New("empty geometry")
-	}
-	for _, p := range mp {
-		if len(p) == 0 {
-			return errors.New("polygon without rings")
-		}
-		for _, r := range p {
-			if len(r) < 4 {
-				return fmt.Errorf("ring of %d points", len(r))
-			}
-			for _, pt := range r {
-				if math.IsNaN(pt[0]) || math.IsNaN(pt[1]) || math.Abs(pt[0]) > 180 || math.Abs(pt[1]) > 90 {
-					return fmt.Errorf("coordinate %v is not a longitude, latitude", pt)
-				}
-			}
-		}
-	}
-	return nil
 }
 
 // propText renders a GeoJSON property value as text: strings as they are,

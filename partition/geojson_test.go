@@ -38,7 +38,9 @@ func TestReadBlocksNamesTheBadFeature(t *testing.T) {
 		{"bad count", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"x","households":-2},` + square + `}]}`,
 			`f.geojson: feature 0, households: "-2" is not a count`},
 		{"short ring", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"x"},"geometry":{"type":"Polygon","coordinates":[[[1,2],[3,4],[1,2]]]}}]}`,
-			"f.geojson: feature 0, geometry: ring of 3 points"},
+			"f.geojson: feature 0, geometry: geo:"},
+		{"bow tie", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"x"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}}]}`,
+			"f.geojson: feature 0, geometry: geo:"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
