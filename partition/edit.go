@@ -171,6 +171,8 @@ func (ed *Editor) flags(g Grid, win window) []string {
 	}
 	if !ed.e.connected(vs) {
 		out = append(out, FlagDisconnected)
+	} else if len(g.Geometry) > 1 {
+		out = append(out, FlagMultipart)
 	}
 	return out
 }

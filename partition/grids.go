@@ -29,6 +29,8 @@ func finish(e *engine, blocks []Block, drafts []draft, opt Options, per window, 
 		gr.Geometry = geo.Dissolve(parts)
 		if !e.connected(d.blocks) {
 			gr.Flags = append(gr.Flags, FlagDisconnected)
+		} else if len(gr.Geometry) > 1 {
+			gr.Flags = append(gr.Flags, FlagMultipart)
 		}
 		if d.kind == Basic && len(d.flags) == 0 && per.outside(gr.Weight) > 0 {
 			gr.Flags = append(gr.Flags, FlagOutOfBounds)

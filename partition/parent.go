@@ -13,6 +13,9 @@ const (
 	FlagUndersize     = "undersize"      // a whole parent lighter than --min
 	FlagDisconnected  = "disconnected"   // blocks that do not all touch
 	FlagOutOfBounds   = "out_of_bounds"  // weight outside [min, max] or the tolerance
+	// FlagMultipart marks a connected grid whose geometry is still several
+	// polygons: blocks joined across a --gap, or a block in several parts.
+	FlagMultipart = "multipart"
 )
 
 // label names a parent in messages.

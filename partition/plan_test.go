@@ -192,7 +192,7 @@ func TestOddInputIsExplained(t *testing.T) {
 		}), partition.Options{Weight: "hh", Min: 150, Max: 250}, nil, "block b1_1 alone weighs 900 hh, above --max 250", partition.FlagOversizeBlock},
 		{"island", islands, partition.Options{Weight: "hh", Min: 150, Max: 350}, nil,
 			"island of 1 block(s) [b5_0] weighing 100 hh has no neighbour within --gap 0 m", partition.FlagDisconnected},
-		{"island joined by --gap", islands, partition.Options{Weight: "hh", Min: 150, Max: 350, Gap: 120}, nil, "", ""},
+		{"island joined by --gap", islands, partition.Options{Weight: "hh", Min: 150, Max: 350, Gap: 120}, nil, "", partition.FlagMultipart},
 		{"tolerance unreachable", mosaic(3, 1, func(i, j int) map[string]string {
 			return map[string]string{"hh": strconv.Itoa([]int{100, 100, 130}[i])}
 		}), partition.Options{Weight: "hh", Count: 2, Tolerance: 0.05}, nil,
