@@ -30,31 +30,12 @@ type Index[K comparable] struct {
 
 // indexedPart is one Polygon (a MultiPolygon adds one per member).
 type indexedPart[K comparable] struct {
-	id       K
-	multi    bool // one of several parts of a MultiPolygon
-	bound    orb.Bound
-	bandLo   float64 // y of the bottom of band 0
-	bandInvH float64 // bands per degree of y
-	nbands   int
-	// edges holds each band's edges in turn: band k's are
-	// edges[bandStart[k]:bandStart[k+1]].
-	edges     []bandEdge
-	bandStart []int32
-	rings     []orb.Ring // kept for Intersecting
+	bandedRings
+	id    K
+	multi bool // one of several parts of a MultiPolygon
+	bound orb.Bound
+	rings []orb.Ring // kept for Intersecting
 }
-
-// bandEdge is an edge with its lower end first (so that two polygons
-// sharing an edge compute identical crossings) and its inverse slope.
-type bandEdge struct {
-	x0, y0, y1, dxdy float64
-}
-
-// edgesPerBand is the number of edges a band holds on average; bands are
-// made until that is reached, up to maxBands.
-const (
-	edgesPerBand = 4
-	maxBands     = 1024
-)
 
 // NewIndex returns an empty index.
 func NewIndex[K comparable]() *Index[K] { return &Index[K]{} }
@@ -89,59 +70,9 @@ func (ix *Index[K]) insertPart(id K, p orb.Polygon, multi bool) bool {
 		return false
 	}
 	part := indexedPart[K]{id: id, multi: multi, bound: p.Bound(), rings: p}
-	var edges []bandEdge
-	for _, r := range p {
-		for i := range r {
-			a, b := r[i], r[(i+1)%len(r)]
-			if a[1] == b[1] {
-				continue // horizontal edges never count as crossings
-			}
-			if a[1] > b[1] {
-				a, b = b, a
-			}
-			edges = append(edges, bandEdge{x0: a[0], y0: a[1], y1: b[1], dxdy: (b[0] - a[0]) / (b[1] - a[1])})
-		}
-	}
-	nb := min(max(len(edges)/edgesPerBand, 1), maxBands)
-	h := part.bound.Max[1] - part.bound.Min[1]
-	part.bandLo = part.bound.Min[1]
-	if h > 0 {
-		part.bandInvH = float64(nb) / h
-	}
-	part.nbands = nb
-	bands := make([][]bandEdge, nb)
-	for _, e := range edges {
-		lo, hi := part.band(e.y0), part.band(e.y1)
-		for k := lo; k <= hi; k++ {
-			bands[k] = append(bands[k], e)
-		}
-	}
-	part.bandStart = make([]int32, nb+1)
-	for k, b := range bands {
-		part.edges = append(part.edges, b...)
-		part.bandStart[k+1] = int32(len(part.edges))
-	}
+	part.bandedRings = newBandedRings(p, part.bound)
 	ix.tree.Insert(part.bound.Min, part.bound.Max, &part)
 	return true
-}
-
-// band returns the band holding y, clamped to the existing bands.
-func (part *indexedPart[K]) band(y float64) int {
-	k := int((y - part.bandLo) * part.bandInvH)
-	return min(max(k, 0), part.nbands-1)
-}
-
-// contains is the crossing-number test described on Index.
-func (part *indexedPart[K]) contains(p orb.Point) bool {
-	x, y := p[0], p[1]
-	in := false
-	k := part.band(y)
-	for _, e := range part.edges[part.bandStart[k]:part.bandStart[k+1]] {
-		if e.y0 <= y && y < e.y1 && x < e.x0+(y-e.y0)*e.dxdy {
-			in = !in
-		}
-	}
-	return in
 }
 
 // Search calls iter with the id of every polygon containing p, until iter

@@ -50,21 +50,60 @@ func checkRings(p orb.Polygon) (ring, vertex int, err error) {
 	if ring >= 0 {
 		return ring, vertex, ErrSelfIntersection
 	}
+	return checkHoles(p, &tr)
+}
+
+// checkHoles checks, once no rings cross, that each hole lies inside the
+// exterior ring and outside the other holes, by testing one vertex of it
+// that is not on the exterior ring. The exterior ring gets banded edges and
+// the holes an R-tree of bounds, so the checks take O(n log n) time. tr
+// holds the segments of all rings.
+func checkHoles(p orb.Polygon, tr *rtree.RTreeG[ringSegment]) (ring, vertex int, err error) {
+	shellBound := p[0].Bound()
+	shell := newBandedRings(orb.Polygon{p[0]}, shellBound)
+	var holes rtree.RTreeG[int32]
 	for hi := 1; hi < len(p); hi++ {
-		v, ok := offBoundaryVertex(p[hi], p[0])
-		if !ok {
-			continue // every vertex lies on the shell: nothing decides
+		b := p[hi].Bound()
+		holes.Insert(b.Min, b.Max, int32(hi))
+	}
+	for hi := 1; hi < len(p); hi++ {
+		v := -1
+		for i, pt := range p[hi] {
+			if !onShell(p, tr, pt) {
+				v = i
+				break
+			}
 		}
-		if !ringContains(p[0], p[hi][v]) {
+		if v < 0 {
+			continue // every vertex lies on the exterior ring: nothing decides
+		}
+		pt := p[hi][v]
+		if !shellBound.Contains(pt) || !shell.contains(pt) {
 			return hi, v, ErrHoleOutside
 		}
-		for hj := 1; hj < len(p); hj++ {
-			if hj != hi && p[hj].Bound().Contains(p[hi][v]) && ringContains(p[hj], p[hi][v]) && !onRing(p[hj], p[hi][v]) {
-				return hi, v, ErrNestedHole
-			}
+		nested := false
+		holes.Search(pt, pt, func(_, _ [2]float64, hj int32) bool {
+			o := p[hj]
+			nested = int(hj) != hi && ringContains(o, pt) && !onRing(o, pt)
+			return !nested
+		})
+		if nested {
+			return hi, v, ErrNestedHole
 		}
 	}
 	return -1, -1, nil
+}
+
+// onShell reports whether pt lies on a segment of the exterior ring of p.
+func onShell(p orb.Polygon, tr *rtree.RTreeG[ringSegment], pt orb.Point) bool {
+	on := false
+	tr.Search(pt, pt, func(_, _ [2]float64, s ringSegment) bool {
+		if s.r == 0 && onSegment(p[0][s.i], p[0][s.i+1], pt) {
+			on = true
+		}
+		return !on
+	})
+	return on
 }
 
 // segmentsCrossOrOverlap reports whether segments a-b and c-d cross at a
@@ -86,16 +125,6 @@ func segmentsCrossOrOverlap(a, b, c, d orb.Point) bool {
 	lo := math.Max(math.Min(a[axis], b[axis]), math.Min(c[axis], d[axis]))
 	hi := math.Min(math.Max(a[axis], b[axis]), math.Max(c[axis], d[axis]))
 	return hi > lo
-}
-
-// offBoundaryVertex returns a vertex of r that is not on ring s.
-func offBoundaryVertex(r, s orb.Ring) (int, bool) {
-	for i, v := range r {
-		if !onRing(s, v) {
-			return i, true
-		}
-	}
-	return 0, false
 }
 
 // onRing reports whether p lies on an edge of r.

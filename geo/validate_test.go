@@ -62,6 +62,7 @@ var validateCases = []struct {
 	{"nested holes", orb.Polygon{square(0, 0, 8), reversed(square(1, 1, 6)), reversed(square(2, 2, 1))}, ErrNestedHole, [3]int{0, 2, 0}},
 	{"holes crossing each other", orb.Polygon{square(0, 0, 8), reversed(square(1, 1, 3)), reversed(square(2, 2, 3))}, ErrSelfIntersection, [3]int{0, 2, 0}},
 	{"second polygon bad", orb.MultiPolygon{{square(0, 0, 1)}, {{{5, 5}, {6, 5}, {6, 6}, {5, 6}}}}, ErrUnclosedRing, [3]int{1, 0, 3}},
+	{"2,500 holes", manyHoles(50), nil, [3]int{}},
 	{"big figure eight", orb.Polygon{figureEight(5000)}, ErrSelfIntersection, [3]int{0, 0, -2}},
 }
 
@@ -76,6 +77,18 @@ func figureEight(n int) orb.Ring {
 	// Nudge the start off the crossing so it is a proper crossing.
 	r[0] = orb.Point{0, 1e-9}
 	return append(r, r[0])
+}
+
+// manyHoles is a square of n×n cells of 0.1°, each with a square hole.
+func manyHoles(n int) orb.Polygon {
+	const cell = 0.1
+	p := orb.Polygon{square(0, 0, float64(n)*cell)}
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			p = append(p, reversed(square((float64(i)+0.25)*cell, (float64(j)+0.25)*cell, cell/2)))
+		}
+	}
+	return p
 }
 
 func TestValidate(t *testing.T) {
@@ -141,12 +154,22 @@ func TestProvidenceBlocksValid(t *testing.T) {
 	}
 }
 
-func BenchmarkValidateBigRing(b *testing.B) {
-	ring := orb.Polygon{circle(orb.Point{0, 0}, 1, 100000)}
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := Validate(ring); err != nil {
-			b.Fatal(err)
-		}
+func BenchmarkValidate(b *testing.B) {
+	cases := []struct {
+		name string
+		p    orb.Polygon
+	}{
+		{"ring of 100,000 vertices", orb.Polygon{circle(orb.Point{0, 0}, 1, 100000)}},
+		{"10,000 holes", manyHoles(100)},
+	}
+	for _, tc := range cases {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := Validate(tc.p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
