@@ -42,6 +42,11 @@ func (p *planFlags) parse(name string, fs *flag.FlagSet, args []string, stderr i
 		fs.StringVar(&p.out, "out", "", "output grids GeoJSON file (required)")
 	}
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: wangge partition %s --blocks F.geojson --plan grids.geojson --weight FIELD (--min N --max N | --count K --tolerance T) …\n", name)
+		fmt.Fprintln(stderr, "(give the options the plan was drawn with)")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
