@@ -201,3 +201,20 @@ func TestMergeAndSplit(t *testing.T) {
 		}
 	})
 }
+
+func TestValidateAllowsTheExceptions(t *testing.T) {
+	blocks := mosaic(3, 1, func(i, j int) map[string]string {
+		return map[string]string{"hh": []string{"0.1", "0.2", "900"}[i], "community": []string{"west", "west", "east"}[i]}
+	})
+	grids := []partition.Grid{
+		{ID: "W", Kind: partition.Basic, Parent: "west", Blocks: []partition.BlockID{"b0_0", "b1_0"}},
+		{ID: "E", Kind: partition.Basic, Parent: "east", Blocks: []partition.BlockID{"b2_0"}},
+	}
+	ed, err := partition.NewEditor(blocks, grids, partition.Options{Weight: "hh", Min: 100, Max: 500, Within: "community"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := ed.Validate(); len(p) != 0 {
+		t.Errorf("a whole parent below --min and a single block above --max are allowed, got %v", p)
+	}
+}

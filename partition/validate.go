@@ -2,6 +2,7 @@ package partition
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 )
@@ -58,8 +59,8 @@ func (ed *Editor) Validate() []Problem {
 		}
 		if g.Kind == Basic && win.outside(g.Weight) > 0 {
 			oversize := len(vs) == 1 && g.Weight > win.hi
-			wholeParent := ed.opt.Within != "" && g.Weight < win.lo && g.Weight == parentTotal[g.Parent] ||
-				ed.opt.Within == "" && g.Weight < win.lo && g.Weight == parentTotal[""]
+			total := parentTotal[g.Parent]
+			wholeParent := g.Weight < win.lo && math.Abs(g.Weight-total) <= 1e-9*math.Max(1, total)
 			if !oversize && !wholeParent {
 				out = append(out, Problem{g.ID, RuleOutOfBounds, fmt.Sprintf("weight %g outside [%g, %g]", g.Weight, win.lo, win.hi)})
 			}
