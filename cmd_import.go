@@ -20,6 +20,7 @@ func importKinds() []command {
 		{"blocks", "GeoJSON blocks (Polygon/MultiPolygon) with an id and a weight field", runImportBlocks},
 		{"osm", "OpenStreetMap extract (PBF or XML): street blocks, households, buildings, roads", runImportOSM},
 		{"tracks", "GPS tracks (GPX, GeoLife PLT, CSV, GeoJSON; .gz too), cleaned, one batch per file", runImportTracks},
+		{"incidents", "incidents from CSV or GeoJSON Points, located in the published plan's grids", runImportIncidents},
 	}
 }
 

@@ -161,18 +161,11 @@ func readTrackFile(ctx context.Context, file string, o importTracksOptions, stde
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(file)
+	r, done, err := openInput(ctx, file, stderr)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	bar := progress.New(stderr, filepath.Base(file), info.Size(), progress.Bytes)
-	defer bar.Done()
-	var r io.Reader = bar.Reader(ctxReader{ctx, f})
+	defer done()
 	if strings.HasSuffix(strings.ToLower(file), ".gz") {
 		zr, err := gzip.NewReader(r)
 		if err != nil {
@@ -204,6 +197,22 @@ func readTrackFile(ctx context.Context, file string, o importTracksOptions, stde
 		}
 	}
 	return pts, nil
+}
+
+// openInput opens file for reading through a progress bar of its bytes,
+// stopping once ctx is done; done closes the file and ends the bar.
+func openInput(ctx context.Context, file string, stderr io.Writer) (r io.Reader, done func(), err error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	bar := progress.New(stderr, filepath.Base(file), info.Size(), progress.Bytes)
+	return bar.Reader(ctxReader{ctx, f}), func() { bar.Done(); f.Close() }, nil
 }
 
 // trackFormat is the format of file: the given one, or by extension (a

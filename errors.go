@@ -10,4 +10,6 @@ var (
 	// errTrackFormat means the format of a track file cannot be told from
 	// its name.
 	errTrackFormat = errors.New("unknown track format")
+	// errIncidentFormat means an incident file is neither .csv nor .geojson.
+	errIncidentFormat = errors.New("unknown incident file format")
 )

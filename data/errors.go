@@ -43,9 +43,14 @@ var (
 	ErrBadWeight            = errors.New("data: bad weight")
 	ErrBadProperty          = errors.New("data: bad property")
 	ErrBadGeometry          = errors.New("data: malformed geometry")
+	ErrInvalidCSV           = errors.New("data: invalid CSV")
+	ErrMissingColumn        = errors.New("data: missing column")
+	ErrMissingValue         = errors.New("data: missing value")
+	ErrBadValue             = errors.New("data: bad value")
 )
 
-// ImportError rejects an input file and says where: the file, the feature
+// ImportError rejects an input file and says where: the file, the line of
+// a CSV file (from 1, the header being line 1; 0 for GeoJSON), the feature
 // (its index from 0 in the features array, or -1 outside any feature) and
 // its id when known, the field (a dotted path such as
 // "properties.households" or "geometry.coordinates", or empty) and the
@@ -54,6 +59,7 @@ var (
 // reading the input failed with.
 type ImportError struct {
 	File    string
+	Line    int
 	Feature int
 	ID      string
 	Field   string
@@ -65,6 +71,9 @@ type ImportError struct {
 func (e *ImportError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ": line %d", e.Line)
+	}
 	if e.Feature >= 0 {
 		fmt.Fprintf(&b, ": feature %d", e.Feature)
 		if e.ID != "" {
