@@ -78,3 +78,48 @@ func roleList(roles []data.Role) string {
 
 // Unwrap makes errors.Is(err, ErrForbidden) hold.
 func (e *RoleError) Unwrap() error { return ErrForbidden }
+
+// ScopeError reports a token whose role may call a route but whose scope
+// does not cover the resource: a worker's token and another worker's track,
+// a leader's token and a grid that is not the leader's.
+type ScopeError struct {
+	TokenID string
+	Reason  string // what the token may not reach and why, for the client
+}
+
+func (e *ScopeError) Error() string { return "server: token " + e.TokenID + ": " + e.Reason }
+
+// Unwrap makes errors.Is(err, ErrForbidden) hold.
+func (e *ScopeError) Unwrap() error { return ErrForbidden }
+
+// BodyError reports a request body that cannot be used: Field names where
+// in it (a JSON path such as "points[3].lat", or empty for the body as a
+// whole) and Reason what is wrong and what is expected. Nothing of such a
+// body is stored.
+type BodyError struct {
+	Field  string
+	Reason string
+}
+
+func (e *BodyError) Error() string {
+	if e.Field == "" {
+		return "server: request body: " + e.Reason
+	}
+	return "server: request body: " + e.Field + ": " + e.Reason
+}
+
+// Unwrap makes errors.Is(err, ErrInvalid) hold.
+func (e *BodyError) Unwrap() error { return ErrInvalid }
+
+// DeviceError reports a position from a device id that no worker carries.
+// It wraps data.ErrNotFound: the ingest routes answer 404 as Traccar does.
+type DeviceError struct {
+	Device string
+}
+
+func (e *DeviceError) Error() string {
+	return fmt.Sprintf("server: device %q is not registered to any worker", e.Device)
+}
+
+// Unwrap makes errors.Is(err, data.ErrNotFound) hold.
+func (e *DeviceError) Unwrap() error { return data.ErrNotFound }

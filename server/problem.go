@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -84,6 +85,9 @@ func problemFor(err error, req *http.Request) Problem {
 		ae  *AuthError
 		re  *RoleError
 		he  *echo.HTTPError
+		se  *ScopeError
+		be  *BodyError
+		de  *DeviceError
 	)
 	switch {
 	case errors.As(err, &mbe):
@@ -104,6 +108,15 @@ func problemFor(err error, req *http.Request) Problem {
 	case errors.As(err, &re):
 		return Problem{Status: http.StatusForbidden, Detail: fmt.Sprintf(
 			"a %s token may not call %s; ask an administrator for a token with one of the roles %s", re.Role, re.Route, roleList(re.Allowed))}
+	case errors.As(err, &se):
+		return Problem{Status: http.StatusForbidden, Detail: se.Reason}
+	case errors.As(err, &be):
+		return Problem{Status: http.StatusBadRequest, Detail: strings.TrimPrefix(be.Error(), "server: ") +
+			"; fix it and send the request again (nothing was stored)"}
+	case errors.As(err, &de):
+		return Problem{Status: http.StatusNotFound, Detail: fmt.Sprintf(
+			"device %q is not registered to any worker; an administrator or grid leader links it "+
+				"with POST /api/v1/workers (device_id)", de.Device)}
 	case errors.Is(err, ErrUnavailable):
 		return Problem{Status: http.StatusServiceUnavailable, Detail: "the store does not answer; " +
 			"the server log has the cause, try again when the database is back"}

@@ -19,8 +19,9 @@ type route struct {
 	roles   []data.Role
 }
 
-// policy is the access table of the API: every route under APIPrefix is
-// listed here with the roles that may call it, and nowhere else. Reads are
+// policy is the access table of the API: every route under APIPrefix but
+// the device routes (deviceRoutes) is listed here with the roles that may
+// call it, and nowhere else. Reads are
 // open to every role; writes to the territory need a planner or an admin.
 // Routes where a worker writes its own tracks and incidents go here too,
 // with the ownership check in their handler.
@@ -31,6 +32,12 @@ func (s *Server) policy() []route {
 		{http.MethodGet, "/blocks", s.listBlocks, anyone},
 		{http.MethodPost, "/blocks", s.putBlocks, planners},
 		{http.MethodGet, "/blocks/:id", s.getBlock, anyone},
+		// Workers and their tracks are personal data: admins, leaders (their
+		// grid) and workers (themselves); the scope check is in the handler.
+		{http.MethodGet, "/workers", s.listWorkers, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
+		{http.MethodPost, "/workers", s.putWorkers, []data.Role{data.RoleAdmin, data.RoleLeader}},
+		{http.MethodGet, "/workers/:id", s.getWorker, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
+		{http.MethodPost, "/tracks", s.postTracks, []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader, data.RoleWorker}},
 	}
 }
 
@@ -38,6 +45,12 @@ func (s *Server) policy() []route {
 // authentication and authorisation.
 func (s *Server) routes() {
 	s.echo.GET("/healthz", s.health)
+	m := newMetrics()
+	s.echo.Use(m.observe)
+	s.echo.GET("/metrics", s.serveMetrics(m))
+	for _, r := range s.deviceRoutes() {
+		s.echo.Add(r.method, APIPrefix+r.path, r.handler)
+	}
 	api := s.echo.Group(APIPrefix, s.authenticate)
 	for _, r := range s.policy() {
 		api.Add(r.method, r.path, r.handler, authorize(r.method+" "+APIPrefix+r.path, r.roles))

@@ -1,0 +1,173 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"wangge/coverage"
+	"wangge/data"
+)
+
+// deviceRequest builds a request as a phone app sends it.
+func deviceRequest(method, target, contentType, body string, header map[string]string) *http.Request {
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	return req
+}
+
+// TestIngestDevices sends each protocol end to end into the store and
+// checks the stored values, unit conversions included: OsmAnd speed is in
+// knots (10 kn = 10·1852/3600 m/s), Traccar's JSON speed in m/s and its
+// battery a fraction, OwnTracks vel in km/h (18 km/h = 5 m/s).
+func TestIngestDevices(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st data.Store) {
+		f := newIngestFixture(t, st)
+		t0 := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC) // 1714521600
+		tests := []struct {
+			name   string
+			req    *http.Request
+			worker coverage.WorkerID
+			want   coverage.TrackPoint
+			body   string // exact answer, when the protocol fixes it
+		}{
+			{"osmand query, GET", deviceRequest(http.MethodGet, "/api/v1/ingest/osmand?id="+liDevice+
+				"&lat=39.9087&lon=116.3975&timestamp=1714521600&speed=10&bearing=270&altitude=44.5&accuracy=12&batt=77", "", "", nil),
+				"li", coverage.TrackPoint{Time: t0, Point: [2]float64{116.3975, 39.9087},
+					Speed: 10 * 1852.0 / 3600, Bearing: 270, Altitude: 44.5, Accuracy: 12, Battery: 77}, ""},
+			{"osmand form, POST, location and milliseconds", deviceRequest(http.MethodPost, "/api/v1/ingest/osmand",
+				"application/x-www-form-urlencoded", "deviceid="+liDevice+"&location=39.9090,116.3980&timestamp=1714521630000&speed=2", nil),
+				"li", coverage.TrackPoint{Time: t0.Add(30 * time.Second), Point: [2]float64{116.3980, 39.9090},
+					Speed: 2 * 1852.0 / 3600}, ""},
+			{"osmand JSON, Traccar Client 8", deviceRequest(http.MethodPost, "/api/v1/ingest/osmand", "application/json",
+				`{"device_id":"`+liDevice+`","location":{"timestamp":"2024-05-01T08:01:00.000+08:00",
+				"coords":{"latitude":39.9093,"longitude":116.3985,"accuracy":6.5,"speed":1.25,"heading":-1,"altitude":40},
+				"is_moving":true,"battery":{"level":0.85,"is_charging":false}}}`, nil),
+				"li", coverage.TrackPoint{Time: t0.Add(time.Minute), Point: [2]float64{116.3985, 39.9093},
+					Accuracy: 6.5, Speed: 1.25, Altitude: 40, Battery: 85}, ""},
+			{"owntracks location", deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks", "application/json",
+				`{"_type":"location","tid":"pw","lat":39.9101,"lon":116.4002,"tst":1714521600,"acc":10,"vel":18,"cog":45,"alt":50,"batt":64,"conn":"m"}`,
+				map[string]string{"X-Limit-U": "wang", "X-Limit-D": "pixel7"}),
+				"wang", coverage.TrackPoint{Time: t0, Point: [2]float64{116.4002, 39.9101},
+					Accuracy: 10, Speed: 5, Bearing: 45, Altitude: 50, Battery: 64}, "[]\n"},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				rec := serve(f.s, tc.req)
+				wantStatus(t, rec, http.StatusOK)
+				if tc.body != "" && rec.Body.String() != tc.body {
+					t.Errorf("answer %q, want %q", rec.Body.String(), tc.body)
+				}
+				var got *coverage.TrackPoint
+				for _, p := range f.stored(t, tc.worker) {
+					if p.Time.Equal(tc.want.Time) {
+						got = &p
+					}
+				}
+				if got == nil {
+					t.Fatalf("no fix of %s at %v stored", tc.worker, tc.want.Time)
+				}
+				near(t, "lon", got.Point[0], tc.want.Point[0])
+				near(t, "lat", got.Point[1], tc.want.Point[1])
+				near(t, "speed m/s", got.Speed, tc.want.Speed)
+				near(t, "bearing", got.Bearing, tc.want.Bearing)
+				near(t, "altitude", got.Altitude, tc.want.Altitude)
+				near(t, "accuracy", got.Accuracy, tc.want.Accuracy)
+				near(t, "battery", got.Battery, tc.want.Battery)
+			})
+		}
+		t.Run("re-sent fix is not new", func(t *testing.T) {
+			before := len(f.stored(t, "li"))
+			rec := serve(f.s, deviceRequest(http.MethodGet, "/api/v1/ingest/osmand?id="+liDevice+
+				"&lat=39.9087&lon=116.3975&timestamp=1714521600&speed=10", "", "", nil))
+			wantStatus(t, rec, http.StatusOK)
+			if got := decodeIngest(t, rec.Body.Bytes()); got.New != 0 || got.Kept != 1 {
+				t.Fatalf("answer %+v, want kept 1, new 0", got)
+			}
+			if n := len(f.stored(t, "li")); n != before {
+				t.Fatalf("%d fixes after the re-send, want %d", n, before)
+			}
+		})
+	})
+}
+
+func TestIngestDeviceRefusals(t *testing.T) {
+	f := newIngestFixture(t, openGPKG(t))
+	wangWork, _, err := CreateToken(context.Background(), f.st, data.RoleWorker, "wang", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fix := "&lat=39.9087&lon=116.3975&timestamp=1714521600"
+	osmand := func(query string) *http.Request {
+		return deviceRequest(http.MethodGet, "/api/v1/ingest/osmand?"+query, "", "", nil)
+	}
+	owntracks := `{"_type":"location","lat":39.91,"lon":116.4,"tst":1714521600}`
+	tests := []struct {
+		name   string
+		req    *http.Request
+		status int
+		detail string
+	}{
+		{"osmand unknown device", osmand("id=123456" + fix), http.StatusNotFound, `device "123456" is not registered`},
+		{"osmand JSON unknown device", deviceRequest(http.MethodPost, "/api/v1/ingest/osmand", "application/json",
+			`{"device_id":"999","location":{"timestamp":1714521600,"coords":{"latitude":39.9,"longitude":116.4}}}`, nil),
+			http.StatusNotFound, `device "999"`},
+		{"owntracks unknown user", deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks", "application/json", owntracks,
+			map[string]string{"X-Limit-U": "zhao", "X-Limit-D": "phone"}), http.StatusNotFound, `device "zhao/phone"`},
+		{"owntracks without any device", deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks", "application/json", owntracks, nil),
+			http.StatusBadRequest, "X-Limit-U"},
+		{"osmand latitude out of range", osmand("id=" + liDevice + "&lat=95&lon=116.4&timestamp=1714521600"),
+			http.StatusBadRequest, "lat"},
+		{"osmand JSON second location bad", deviceRequest(http.MethodPost, "/api/v1/ingest/osmand", "application/json",
+			`{"device_id":"`+liDevice+`","locations":[{"timestamp":1714521600,"coords":{"latitude":39.9,"longitude":116.4}},
+			{"timestamp":1714521610,"coords":{"longitude":116.4}}]}`, nil),
+			http.StatusBadRequest, "locations[1].coords.latitude"},
+		{"owntracks without tst", deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks", "application/json",
+			`{"_type":"location","lat":39.91,"lon":116.4}`, map[string]string{"X-Limit-U": "wang", "X-Limit-D": "pixel7"}),
+			http.StatusBadRequest, "tst"},
+		{"another worker's token", osmand("id=" + liDevice + fix + "&token=" + wangWork), http.StatusForbidden, "belongs to worker li"},
+		{"unknown token", osmand("id=" + liDevice + fix + "&token=wg_" + strings.Repeat("A", secretLen-3)),
+			http.StatusUnauthorized, "unknown or was revoked"},
+	}
+	basic := deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks", "application/json", owntracks,
+		map[string]string{"X-Limit-U": "wang", "X-Limit-D": "pixel7"})
+	basic.SetBasicAuth("wang", f.liWork)
+	tests = append(tests, struct {
+		name   string
+		req    *http.Request
+		status int
+		detail string
+	}{"owntracks Basic auth with another worker's token", basic, http.StatusForbidden, "belongs to worker wang"})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := decodeProblem(t, serve(f.s, tc.req), tc.status)
+			if !strings.Contains(p.Detail, tc.detail) {
+				t.Errorf("detail %q does not name %q", p.Detail, tc.detail)
+			}
+			for _, w := range []coverage.WorkerID{"li", "wang"} {
+				if n := len(f.stored(t, w)); n != 0 {
+					t.Fatalf("%d fixes of %s stored after a refused request", n, w)
+				}
+			}
+		})
+	}
+	t.Run("own token and ignored message", func(t *testing.T) {
+		rec := serve(f.s, osmand("id="+liDevice+fix+"&token="+url.QueryEscape(f.liWork)))
+		wantStatus(t, rec, http.StatusOK)
+		rec = serve(f.s, deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks", "application/json",
+			`{"_type":"transition","event":"enter","desc":"home","tst":1714521600}`, nil))
+		wantStatus(t, rec, http.StatusOK)
+		if rec.Body.String() != "[]\n" || len(f.stored(t, "li")) != 1 || len(f.stored(t, "wang")) != 0 {
+			t.Fatalf("answer %q; stored li %d, wang %d; want [] and 1, 0", rec.Body.String(), len(f.stored(t, "li")), len(f.stored(t, "wang")))
+		}
+	})
+}

@@ -1,0 +1,100 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"wangge/coverage"
+	"wangge/data"
+	"wangge/partition"
+)
+
+// listedWorkers calls GET /api/v1/workers and returns the ids.
+func listedWorkers(t *testing.T, s *Server, secret string) []coverage.WorkerID {
+	t.Helper()
+	rec := request(t, s, http.MethodGet, "/api/v1/workers", secret, nil)
+	wantStatus(t, rec, http.StatusOK)
+	var l workerList
+	if err := json.Unmarshal(rec.Body.Bytes(), &l); err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]coverage.WorkerID, len(l.Workers))
+	for i, w := range l.Workers {
+		ids[i] = w.ID
+	}
+	return ids
+}
+
+func TestWorkersScope(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st data.Store) {
+		f := newIngestFixture(t, st) // li in g1 with a phone, wang in g2
+		leader1, _, err := CreateToken(context.Background(), st, data.RoleLeader, "", "g1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run("read back", func(t *testing.T) {
+			rec := request(t, f.s, http.MethodGet, "/api/v1/workers/li", f.admin, nil)
+			wantStatus(t, rec, http.StatusOK)
+			var w workerJSON
+			if err := json.Unmarshal(rec.Body.Bytes(), &w); err != nil {
+				t.Fatal(err)
+			}
+			if w.Name != "Li" || w.Role != coverage.RoleFullTime || w.DeviceID != liDevice || !slices.Equal(w.Grids, []partition.GridID{"g1"}) {
+				t.Fatalf("worker li read back as %+v", w)
+			}
+		})
+		lists := []struct {
+			name, secret string
+			want         []coverage.WorkerID
+		}{
+			{"admin sees all", f.admin, []coverage.WorkerID{"li", "wang"}},
+			{"leader sees own grid", leader1, []coverage.WorkerID{"li"}},
+			{"worker sees itself", f.liWork, []coverage.WorkerID{"li"}},
+		}
+		for _, tc := range lists {
+			t.Run(tc.name, func(t *testing.T) {
+				if got := listedWorkers(t, f.s, tc.secret); !slices.Equal(got, tc.want) {
+					t.Fatalf("listed %v, want %v", got, tc.want)
+				}
+			})
+		}
+		refusals := []struct {
+			name, method, target, secret, body string
+			status                             int
+		}{
+			{"worker reads another", http.MethodGet, "/api/v1/workers/wang", f.liWork, "", http.StatusForbidden},
+			{"leader reads another grid's worker", http.MethodGet, "/api/v1/workers/wang", leader1, "", http.StatusForbidden},
+			{"planner reads workers", http.MethodGet, "/api/v1/workers", token(t, st, data.RolePlanner), "", http.StatusForbidden},
+			{"viewer reads a worker", http.MethodGet, "/api/v1/workers/li", token(t, st, data.RoleViewer), "", http.StatusForbidden},
+			{"worker writes", http.MethodPost, "/api/v1/workers", f.liWork, `{"id":"li","role":"leader"}`, http.StatusForbidden},
+			{"leader writes into another grid", http.MethodPost, "/api/v1/workers", leader1,
+				`[{"id":"zhao","role":"volunteer","grids":["g1"]},{"id":"qian","role":"volunteer","grids":["g2"]}]`, http.StatusForbidden},
+			{"unknown worker", http.MethodGet, "/api/v1/workers/zhao", f.admin, "", http.StatusNotFound},
+			{"bad role", http.MethodPost, "/api/v1/workers", f.admin, `[{"id":"zhao","role":"boss"}]`, http.StatusBadRequest},
+			{"no id", http.MethodPost, "/api/v1/workers", f.admin, `{"role":"volunteer"}`, http.StatusBadRequest},
+			{"not JSON", http.MethodPost, "/api/v1/workers", f.admin, `{"id":`, http.StatusBadRequest},
+		}
+		for _, tc := range refusals {
+			t.Run(tc.name, func(t *testing.T) {
+				decodeProblem(t, request(t, f.s, tc.method, tc.target, tc.secret, strings.NewReader(tc.body)), tc.status)
+			})
+		}
+		t.Run("refused batches store nothing", func(t *testing.T) {
+			if got := listedWorkers(t, f.s, f.admin); !slices.Equal(got, []coverage.WorkerID{"li", "wang"}) {
+				t.Fatalf("workers after refusals: %v", got)
+			}
+		})
+		t.Run("leader writes into own grid", func(t *testing.T) {
+			rec := request(t, f.s, http.MethodPost, "/api/v1/workers", leader1,
+				strings.NewReader(`{"id":"zhao","name":"Zhao","role":"building-head","grids":["g1"]}`))
+			wantStatus(t, rec, http.StatusOK)
+			if got := listedWorkers(t, f.s, leader1); !slices.Equal(got, []coverage.WorkerID{"li", "zhao"}) {
+				t.Fatalf("leader lists %v after the write", got)
+			}
+		})
+	})
+}
