@@ -63,7 +63,7 @@ func Mosaic(n int, seed uint64) []Block {
 		}
 	}
 	blocks := make([]Block, 0, n)
-	institution := 0
+	institution, instKind, instName := 0, "", "" // blocks left in the current institution's run
 	for r := 0; r < rows && len(blocks) < n; r++ {
 		for c := 0; c < cols && len(blocks) < n; c++ {
 			// Counter-clockwise: bottom-left, bottom-right, top-right, top-left.
@@ -85,9 +85,10 @@ func Mosaic(n int, seed uint64) []Block {
 			if institution > 0 || rng.IntN(500) == 0 {
 				if institution == 0 {
 					institution = 1 + rng.IntN(3)
+					instKind = [2]string{"school", "hospital"}[rng.IntN(2)]
+					instName = fmt.Sprintf("%s %d", instKind, r*cols+c)
 				}
-				b.Kind = [2]string{"school", "hospital"}[(r+c)%2]
-				b.Name = fmt.Sprintf("institution %d", r*cols+c-(3-institution))
+				b.Kind, b.Name = instKind, instName
 				institution--
 			}
 			b.Attrs = map[string]string{"id": string(b.ID), "households": strconv.Itoa(hh), "kind": b.Kind}

@@ -49,6 +49,15 @@ func TestMosaicTilesWithoutGapsOrOverlaps(t *testing.T) {
 	if median := hh[len(hh)/2]; median < 10 || median > 25 {
 		t.Errorf("median households %d, want about 20 with 10%% empty", median)
 	}
+	names := map[string]int{}
+	for _, b := range blocks {
+		if b.Name != "" {
+			names[b.Name]++
+		}
+	}
+	if len(names) == 0 || len(names) == institutions {
+		t.Errorf("%d institution blocks under %d names: want some institutions of several blocks", institutions, len(names))
+	}
 	if zero < 150 || zero > 250 || institutions == 0 {
 		t.Errorf("%d empty blocks (want about 200), %d institution blocks", zero, institutions)
 	}
