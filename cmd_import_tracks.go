@@ -32,6 +32,17 @@ type importTracksOptions struct {
 var trackFormats = []string{"gpx", "plt", "csv", "geojson"}
 
 func runImportTracks(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseImportTracks(args, stderr)
+	if err != nil {
+		return helpIsNoError(err)
+	}
+	return importTracks(ctx, o, stdout, stderr)
+}
+
+// parseImportTracks parses the command line of `wangge import tracks`. It
+// returns flag.ErrHelp for --help and errUsage for anything it cannot
+// understand, having said why on stderr.
+func parseImportTracks(args []string, stderr io.Writer) (importTracksOptions, error) {
 	var o importTracksOptions
 	var worker, sep, epoch string
 	fs := flag.NewFlagSet("import tracks", flag.ContinueOnError)
@@ -59,24 +70,24 @@ func runImportTracks(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
-		return helpIsNoError(usageErr(err))
+		return o, usageErr(err)
 	}
 	if len(files) == 0 {
 		fmt.Fprintln(stderr, "wangge import tracks: want at least one FILE")
 		fs.Usage()
-		return errUsage
+		return o, errUsage
 	}
 	o.files, o.worker = files, coverage.WorkerID(worker)
 	if err := o.parseCSV(sep, epoch); err != nil {
 		fmt.Fprintf(stderr, "wangge import tracks: %v\n", err)
-		return errUsage
+		return o, errUsage
 	}
 	if o.format != "auto" && !slices.Contains(trackFormats, o.format) {
 		fmt.Fprintf(stderr, "wangge import tracks: --format %q: want auto, %s\n", o.format, strings.Join(trackFormats, ", "))
-		return errUsage
+		return o, errUsage
 	}
 	o.clean.Now = time.Now()
-	return importTracks(ctx, o, stdout, stderr)
+	return o, nil
 }
 
 // parseCSV reads the separator and epoch flags into the CSV mapping.

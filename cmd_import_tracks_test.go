@@ -104,8 +104,7 @@ func TestImportTracksGPX(t *testing.T) {
 				t.Fatalf("stored %d fixes, the cleaned files keep %d", got, kept)
 			}
 
-			o := importTracksOptions{files: files, db: dsn, worker: "w1", format: "auto"}
-			again, err := importFiles(t, dsn, o)
+			again, err := importFiles(t, dsn, parsedTracks(t, append([]string{"--worker", "w1", "--db", dsn}, files...)))
 			if err != nil {
 				t.Fatalf("import again: %v", err)
 			}
@@ -151,8 +150,7 @@ func TestImportTracksBadFile(t *testing.T) {
 	for _, st := range trackStores {
 		t.Run(st.name, func(t *testing.T) {
 			dsn := st.dsn(t)
-			o := importTracksOptions{files: []string{files[0], bad}, db: dsn, worker: "w1", format: "auto"}
-			reports, err := importFiles(t, dsn, o)
+			reports, err := importFiles(t, dsn, parsedTracks(t, []string{"--worker", "w1", "--db", dsn, files[0], bad}))
 			var de *coverage.DecodeError
 			if !errors.As(err, &de) || !errors.Is(err, coverage.ErrSyntax) || de.Source != bad {
 				t.Fatalf("error %v, want a GPX syntax error in %s", err, bad)
@@ -218,14 +216,83 @@ func TestTrackFormat(t *testing.T) {
 	}
 }
 
+// dataLines counts the lines of a file after its first skip lines.
+func dataLines(t *testing.T, file string, skip int) int {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Count(strings.TrimRight(string(b), "\r\n"), "\n") + 1 - skip
+}
+
+// TestImportTracksFormats imports GeoLife PLT files and a semicolon CSV
+// with its own column names: every data line is read (the referee is the
+// line count of the files) and what cleaning keeps is stored.
+func TestImportTracksFormats(t *testing.T) {
+	plt, _ := filepath.Glob("../shared/data/tracks/geolife_plt/010/Trajectory/*.plt")
+	mpd := "../shared/data/tracks/mpd_geolife_small.csv"
+	needFile(t, mpd)
+	if len(plt) == 0 {
+		t.Skip("no GeoLife PLT files of user 010 in ../shared/data/tracks/geolife_plt")
+	}
+	tests := []struct {
+		name  string
+		files []string
+		args  []string
+		skip  int // header lines per file
+	}{
+		{"plt", plt, []string{"--worker", "010"}, 6},
+		{"csv mapping", []string{mpd}, []string{"--csv-sep", ";", "--csv-lat", "Y", "--csv-lon", "X", "--csv-time", "t", "--csv-worker", "tracker"}, 1},
+	}
+	for _, st := range trackStores {
+		for _, tt := range tests {
+			t.Run(st.name+"/"+tt.name, func(t *testing.T) {
+				dsn := st.dsn(t)
+				args := append(append([]string{"import", "tracks", "--db", dsn}, tt.args...), tt.files...)
+				if _, _, err := runCLI(t, args...); err != nil {
+					t.Fatalf("import: %v", err)
+				}
+				reports, err := importFiles(t, dsn, parsedTracks(t, args[2:]))
+				if err != nil {
+					t.Fatalf("import again: %v", err)
+				}
+				read, kept, lines := 0, 0, 0
+				for i, r := range reports {
+					read, kept = read+r.Clean.Input, kept+r.Clean.Kept
+					lines += dataLines(t, tt.files[i], tt.skip)
+					if r.New != 0 {
+						t.Errorf("import again of %s: %d new", r.File, r.New)
+					}
+				}
+				if read != lines {
+					t.Errorf("read %d fixes, the files have %d data lines", read, lines)
+				}
+				if got := storedFixes(t, dsn, ""); got != kept {
+					t.Fatalf("stored %d fixes, cleaning kept %d", got, kept)
+				}
+			})
+		}
+	}
+}
+
 // skmobArgs map the sample's columns lat,lng,datetime,uid.
 var skmobArgs = []string{"--csv-lon", "lng", "--csv-time", "datetime", "--csv-worker", "uid"}
 
-// skmobOptions are the parsed skmobArgs.
-func skmobOptions(dsn string) importTracksOptions {
-	return importTracksOptions{files: []string{skmobSample}, db: dsn, format: "auto",
-		csv:   coverage.CSVMapping{Lat: "lat", Lon: "lng", Time: "datetime", Worker: "uid", Separator: ','},
-		clean: coverage.CleanOptions{Now: time.Now()}}
+// parsedTracks parses the arguments of `wangge import tracks`.
+func parsedTracks(t testing.TB, args []string) importTracksOptions {
+	t.Helper()
+	o, err := parseImportTracks(args, io.Discard)
+	if err != nil {
+		t.Fatalf("parse %q: %v", args, err)
+	}
+	return o
+}
+
+// skmobOptions imports the GeoLife sample into dsn.
+func skmobOptions(t testing.TB, dsn string) importTracksOptions {
+	t.Helper()
+	return parsedTracks(t, append([]string{skmobSample, "--db", dsn}, skmobArgs...))
 }
 
 // TestImportSkmob ingests the 217,653 GeoLife points end to end through
@@ -238,7 +305,7 @@ func TestImportSkmob(t *testing.T) {
 			if _, _, err := runCLI(t, append([]string{"import", "tracks", skmobSample, "--db", dsn}, skmobArgs...)...); err != nil {
 				t.Fatalf("import: %v", err)
 			}
-			reports, err := importFiles(t, dsn, skmobOptions(dsn))
+			reports, err := importFiles(t, dsn, skmobOptions(t, dsn))
 			if err != nil {
 				t.Fatalf("import again: %v", err)
 			}
@@ -269,7 +336,7 @@ func BenchmarkImportSkmob(b *testing.B) {
 				b.StopTimer()
 				dsn := st.dsn(b)
 				b.StartTimer()
-				reports, err := importFiles(b, dsn, skmobOptions(dsn))
+				reports, err := importFiles(b, dsn, skmobOptions(b, dsn))
 				if err != nil {
 					b.Fatal(err)
 				}
