@@ -37,6 +37,7 @@ func (s *Server) policy() []route {
 		{http.MethodGet, "/workers", s.listWorkers, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
 		{http.MethodPost, "/workers", s.putWorkers, []data.Role{data.RoleAdmin, data.RoleLeader}},
 		{http.MethodGet, "/workers/:id", s.getWorker, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
+		{http.MethodGet, "/workers/:id/trajectory", s.getTrajectory, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
 		{http.MethodPost, "/tracks", s.postTracks, []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader, data.RoleWorker}},
 	}
 }

@@ -1,0 +1,155 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+	_ "time/tzdata" // ?tz= must work on hosts without a zone database
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb/geojson"
+
+	"wangge/coverage"
+	"wangge/data"
+	"wangge/partition"
+)
+
+// DefaultZone is the time zone of ?date= when ?tz= is absent: China
+// Standard Time, the one zone of the country the grids are in.
+const DefaultZone = "Asia/Shanghai"
+
+// trajectoryAnswer is the body of GET /api/v1/workers/{id}/trajectory.
+type trajectoryAnswer struct {
+	Date    string                     `json:"date"`
+	Zone    string                     `json:"tz"`
+	Plan    partition.PlanID           `json:"plan,omitempty"` // the published plan the grids come from
+	Grids   []partition.GridID         `json:"grids"`          // the worker's grids found in it
+	Report  coverage.TrajectoryReport  `json:"report"`
+	GeoJSON *geojson.FeatureCollection `json:"geojson"`
+}
+
+// getTrajectory answers GET /api/v1/workers/{id}/trajectory?date=&tz=:
+// the worker's day analysed by coverage.Trajectory (trips, stops, distance,
+// signal gaps, time inside and outside the worker's grids of the published
+// plan) and the same as GeoJSON for a map (simplified line, stops, gaps).
+// A worker reads only its own day, a leader only those of its grid's
+// workers. stop_radius (m) and stop_minutes tune the stop rule.
+func (s *Server) getTrajectory(c echo.Context) error {
+	w, err := s.scopedWorker(c)
+	if err != nil {
+		return err
+	}
+	q, err := parseTrajectoryParams(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	from := time.Date(q.day.Year(), q.day.Month(), q.day.Day(), 0, 0, 0, 0, q.zone)
+	pts, err := s.store.TrackPoints(ctx, data.TrackQuery{Worker: w.ID, From: from, To: from.AddDate(0, 0, 1)})
+	if err != nil {
+		return fmt.Errorf("server: track of %s: %w", w.ID, err)
+	}
+	plan, grids, err := s.workerGrids(ctx, w)
+	if err != nil {
+		return err
+	}
+	ans := trajectoryAnswer{Date: q.day.Format(time.DateOnly), Zone: q.zone.String(), Plan: plan.ID, Grids: []partition.GridID{}}
+	for _, g := range grids {
+		q.opts.Grids = append(q.opts.Grids, g.Geometry)
+		ans.Grids = append(ans.Grids, g.ID)
+	}
+	ans.Report = coverage.Trajectory(pts, q.opts)
+	ans.Report.Worker = w.ID
+	ans.GeoJSON = ans.Report.GeoJSON()
+	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, ans)
+}
+
+// trajectoryParams are the query of the trajectory route.
+type trajectoryParams struct {
+	day  time.Time
+	zone *time.Location
+	opts coverage.TrajectoryOptions
+}
+
+func parseTrajectoryParams(q url.Values) (trajectoryParams, error) {
+	p := trajectoryParams{}
+	var date string
+	zone := DefaultZone
+	err := eachParam(q, []string{"date", "tz", "stop_radius", "stop_minutes"}, func(name, v string) error {
+		switch name {
+		case "date":
+			date = v
+		case "tz":
+			zone = v
+		case "stop_radius":
+			r, err := strconv.ParseFloat(v, 64)
+			if err != nil || !(r > 0 && r <= 1000) {
+				return &ParamError{Param: name, Value: v, Reason: "want metres, more than 0 and at most 1000"}
+			}
+			p.opts.StopRadius = r
+		case "stop_minutes":
+			m, err := strconv.ParseFloat(v, 64)
+			if err != nil || !(m > 0 && m <= 24*60) {
+				return &ParamError{Param: name, Value: v, Reason: "want minutes, more than 0 and at most a day"}
+			}
+			p.opts.StopMinDuration = time.Duration(m * float64(time.Minute))
+		}
+		return nil
+	})
+	if err != nil {
+		return p, err
+	}
+	if p.zone, err = time.LoadLocation(zone); err != nil || zone == "" || zone == "Local" {
+		return p, &ParamError{Param: "tz", Value: zone, Reason: "want an IANA time zone such as Asia/Shanghai or UTC"}
+	}
+	if date == "" {
+		return p, &ParamError{Param: "date", Value: date, Reason: "give the day as YYYY-MM-DD"}
+	}
+	if p.day, err = time.ParseInLocation(time.DateOnly, date, p.zone); err != nil {
+		return p, &ParamError{Param: "date", Value: date, Reason: "want a day as YYYY-MM-DD"}
+	}
+	return p, nil
+}
+
+// publishedPlan returns the plan in force: the published plan published
+// last. ok is false when no plan is published.
+func (s *Server) publishedPlan(ctx context.Context) (partition.Plan, bool, error) {
+	plans, err := s.store.Plans(ctx)
+	if err != nil {
+		return partition.Plan{}, false, fmt.Errorf("server: list plans: %w", err)
+	}
+	var best *partition.Plan
+	for i, p := range plans {
+		if p.Status == partition.PlanPublished && (best == nil || p.Published.After(best.Published)) {
+			best = &plans[i]
+		}
+	}
+	if best == nil {
+		return partition.Plan{}, false, nil
+	}
+	p, err := s.store.Plan(ctx, best.ID)
+	if err != nil {
+		return p, false, fmt.Errorf("server: plan %s: %w", best.ID, err)
+	}
+	return p, true, nil
+}
+
+// workerGrids returns the grids of w in the published plan (none when no
+// plan is published, or the plan has none of w's grids).
+func (s *Server) workerGrids(ctx context.Context, w coverage.Worker) (partition.Plan, []partition.Grid, error) {
+	plan, ok, err := s.publishedPlan(ctx)
+	if err != nil || !ok {
+		return plan, nil, err
+	}
+	var out []partition.Grid
+	for _, g := range plan.Grids {
+		if slices.Contains(w.Grids, g.ID) {
+			out = append(out, g)
+		}
+	}
+	return plan, out, nil
+}
