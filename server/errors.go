@@ -18,6 +18,8 @@ var (
 	ErrUnauthenticated = errors.New("server: not authenticated")
 	// ErrForbidden marks a token whose role may not do this (403).
 	ErrForbidden = errors.New("server: forbidden")
+	// ErrConflict marks a request the resource's state refuses (409).
+	ErrConflict = errors.New("server: conflict")
 	// ErrUnavailable marks a store that does not answer (503).
 	ErrUnavailable = errors.New("server: store unavailable")
 	// ErrOptions marks Options that New cannot work with.
@@ -123,3 +125,14 @@ func (e *DeviceError) Error() string {
 
 // Unwrap makes errors.Is(err, data.ErrNotFound) hold.
 func (e *DeviceError) Unwrap() error { return data.ErrNotFound }
+
+// ConflictError reports a request that the current state of a resource
+// does not allow, such as deleting the plan in force (409).
+type ConflictError struct {
+	Reason string // what stands in the way and what to do first
+}
+
+func (e *ConflictError) Error() string { return "server: conflict: " + e.Reason }
+
+// Unwrap makes errors.Is(err, ErrConflict) hold.
+func (e *ConflictError) Unwrap() error { return ErrConflict }

@@ -11,7 +11,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"wangge/coverage"
 	"wangge/data"
+	"wangge/partition"
 )
 
 // ProblemContentType is the media type of error responses (RFC 9457).
@@ -88,6 +90,9 @@ func problemFor(err error, req *http.Request) Problem {
 		se  *ScopeError
 		be  *BodyError
 		de  *DeviceError
+		ce  *ConflictError
+		te  *coverage.TransitionError
+		fe  *coverage.FieldError
 	)
 	switch {
 	case errors.As(err, &mbe):
@@ -117,6 +122,19 @@ func problemFor(err error, req *http.Request) Problem {
 		return Problem{Status: http.StatusNotFound, Detail: fmt.Sprintf(
 			"device %q is not registered to any worker; an administrator or grid leader links it "+
 				"with POST /api/v1/workers (device_id)", de.Device)}
+	case errors.As(err, &ce):
+		return Problem{Status: http.StatusConflict, Detail: ce.Reason}
+	case errors.As(err, &te) && errors.Is(err, coverage.ErrNotPermitted):
+		return Problem{Status: http.StatusForbidden, Detail: strings.TrimPrefix(te.Error(), "coverage: ") +
+			"; the incident's level and grid decide who holds it"}
+	case errors.As(err, &te):
+		return Problem{Status: http.StatusConflict, Detail: strings.TrimPrefix(te.Error(), "coverage: ") +
+			"; read the incident again for its status and level"}
+	case errors.As(err, &fe):
+		return Problem{Status: http.StatusBadRequest, Detail: strings.TrimPrefix(fe.Error(), "coverage: ")}
+	case errors.Is(err, partition.ErrOptions), errors.Is(err, partition.ErrInfeasible), errors.Is(err, partition.ErrInput),
+		errors.Is(err, coverage.ErrGroupBy), errors.Is(err, coverage.ErrHotspotQuery):
+		return Problem{Status: http.StatusBadRequest, Detail: err.Error()}
 	case errors.Is(err, ErrUnavailable):
 		return Problem{Status: http.StatusServiceUnavailable, Detail: "the store does not answer; " +
 			"the server log has the cause, try again when the database is back"}

@@ -28,10 +28,28 @@ type route struct {
 func (s *Server) policy() []route {
 	anyone := []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader, data.RoleWorker, data.RoleViewer}
 	planners := []data.Role{data.RoleAdmin, data.RolePlanner}
+	incidentStaff := []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}
 	return []route{
 		{http.MethodGet, "/blocks", s.listBlocks, anyone},
 		{http.MethodPost, "/blocks", s.putBlocks, planners},
 		{http.MethodGet, "/blocks/:id", s.getBlock, anyone},
+		// Plans: drawn, published and deleted by planners; every change is
+		// audit-logged (handle_plans_publish.go).
+		{http.MethodGet, "/plans", s.listPlans, anyone},
+		{http.MethodPost, "/plans", s.createPlan, planners},
+		{http.MethodGet, "/plans/:id", s.getPlan, anyone},
+		{http.MethodGet, "/plans/:id/grids", s.planGrids, anyone},
+		{http.MethodPost, "/plans/:id/publish", s.publishPlan, planners},
+		{http.MethodDelete, "/plans/:id", s.deletePlan, planners},
+		// Incidents: reported and moved by the grid staff (a worker in its
+		// own name; who holds an incident is checked by coverage.Transition).
+		{http.MethodGet, "/incidents", s.listIncidents, anyone},
+		{http.MethodPost, "/incidents", s.createIncident, incidentStaff},
+		{http.MethodGet, "/incidents/hotspots", s.hotspots, anyone},
+		{http.MethodGet, "/incidents/:id", s.getIncident, anyone},
+		{http.MethodPost, "/incidents/:id/transitions", s.transitionIncident, incidentStaff},
+		{http.MethodGet, "/stats/incidents", s.incidentStats, anyone},
+		{http.MethodGet, "/stats/loads", s.gridLoads, anyone},
 		// Workers and their tracks are personal data: admins, leaders (their
 		// grid) and workers (themselves); the scope check is in the handler.
 		{http.MethodGet, "/workers", s.listWorkers, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
@@ -39,6 +57,7 @@ func (s *Server) policy() []route {
 		{http.MethodGet, "/workers/:id", s.getWorker, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
 		{http.MethodGet, "/workers/:id/trajectory", s.getTrajectory, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
 		{http.MethodPost, "/tracks", s.postTracks, []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader, data.RoleWorker}},
+		{http.MethodGet, "/grids/:id/coverage", s.getCoverage, []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader}},
 	}
 }
 
@@ -46,6 +65,7 @@ func (s *Server) policy() []route {
 // authentication and authorisation.
 func (s *Server) routes() {
 	s.echo.GET("/healthz", s.health)
+	s.open311Routes()
 	m := newMetrics()
 	s.echo.Use(m.observe)
 	s.echo.GET("/metrics", s.serveMetrics(m))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"wangge/coverage"
 	"wangge/data"
 )
 
@@ -36,6 +37,14 @@ type Options struct {
 	// ShutdownTimeout bounds how long Serve waits for in-flight requests
 	// once its context is cancelled; DefaultShutdownTimeout when zero.
 	ShutdownTimeout time.Duration
+	// Categories are the kinds of incident, served as Open311 services;
+	// DefaultCategories when empty.
+	Categories []coverage.Category
+	// Agencies name who holds each incident level in Open311's
+	// agency_responsible (the level's name when absent).
+	Agencies map[coverage.Level]string
+	// Zone is the time zone of Open311 datetimes and dates; UTC when nil.
+	Zone *time.Location
 }
 
 // validate fills the defaults in and rejects what cannot work.
@@ -64,6 +73,9 @@ func (o *Options) validate() error {
 	case o.ShutdownTimeout < 0:
 		return fmt.Errorf("%w: shutdown timeout %s is negative", ErrOptions, o.ShutdownTimeout)
 	}
+	if len(o.Categories) == 0 {
+		o.Categories = DefaultCategories()
+	}
 	return nil
 }
 
@@ -77,6 +89,7 @@ type Server struct {
 	addr            string
 	shutdownTimeout time.Duration
 	ln              net.Listener
+	desk            *desk
 }
 
 // New builds a Server from opts; it does not listen yet.
@@ -84,7 +97,12 @@ func New(opts Options) (*Server, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
+	d, err := newDesk(opts.Categories, opts.Agencies, opts.Zone)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
+		desk:            d,
 		store:           opts.Store,
 		log:             opts.Logger,
 		echo:            echo.New(),

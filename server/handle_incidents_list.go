@@ -1,0 +1,173 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+
+	"wangge/coverage"
+	"wangge/data"
+	"wangge/partition"
+)
+
+// incidentStatuses are the statuses a status filter may name.
+var incidentStatuses = []coverage.IncidentStatus{
+	coverage.StatusDiscovered, coverage.StatusReported, coverage.StatusAccepted, coverage.StatusHandling,
+	coverage.StatusResolved, coverage.StatusClosed, coverage.StatusEscalated, coverage.StatusReturned,
+	coverage.StatusRejected, coverage.StatusDuplicate,
+}
+
+// parseIncidentQuery reads the filters of GET /api/v1/incidents: bbox,
+// limit, after and crs as for blocks, from and to (RFC 3339, on the
+// report time, from inclusive, to exclusive), status (a comma list) and
+// grid (the grid at report time).
+func parseIncidentQuery(q url.Values) (data.IncidentQuery, listParams, error) {
+	var iq data.IncidentQuery
+	base := url.Values{}
+	err := eachParam(q, []string{"bbox", "limit", "after", "crs", "from", "to", "status", "grid"}, func(name, v string) error {
+		var err error
+		switch name {
+		case "from":
+			iq.From, err = parseTime(name, v)
+		case "to":
+			iq.To, err = parseTime(name, v)
+		case "status":
+			iq.Status, err = parseStatuses(v)
+		case "grid":
+			iq.Grid = partition.GridID(v)
+		default:
+			base.Set(name, v)
+		}
+		return err
+	})
+	if err != nil {
+		return iq, listParams{}, err
+	}
+	if !iq.From.IsZero() && !iq.To.IsZero() && !iq.To.After(iq.From) {
+		return iq, listParams{}, &ParamError{Param: "to", Value: q.Get("to"), Reason: "must be later than from"}
+	}
+	p, err := parseListParams(base)
+	iq.BBoxQuery = data.BBoxQuery{BBox: p.BBox, After: p.After, Limit: p.Limit + 1}
+	return iq, p, err
+}
+
+// parseTime reads an RFC 3339 time.
+func parseTime(name, v string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return t, &ParamError{Param: name, Value: v, Reason: "want an RFC 3339 time such as 2026-11-29T08:00:00+08:00"}
+	}
+	return t, nil
+}
+
+// parseStatuses reads a comma list of incident statuses.
+func parseStatuses(v string) ([]coverage.IncidentStatus, error) {
+	var out []coverage.IncidentStatus
+	for _, s := range strings.Split(v, ",") {
+		st := coverage.IncidentStatus(strings.TrimSpace(s))
+		if !slices.Contains(incidentStatuses, st) {
+			names := make([]string, len(incidentStatuses))
+			for i, x := range incidentStatuses {
+				names[i] = string(x)
+			}
+			return nil, &ParamError{Param: "status", Value: v, Reason: fmt.Sprintf("%q is not a status; use %s", st, strings.Join(names, ", "))}
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// listIncidents answers GET /api/v1/incidents: a page of incidents ordered
+// by id (ids start with the report time, so that is report order) as a
+// FeatureCollection, with a next link while more may follow. Events are
+// left out; GET /api/v1/incidents/{id} has them.
+func (s *Server) listIncidents(c echo.Context) error {
+	iq, p, err := parseIncidentQuery(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	incs, err := s.store.Incidents(ctx, iq)
+	if err != nil {
+		return fmt.Errorf("server: list incidents: %w", err)
+	}
+	pi, err := s.inForce(ctx)
+	if err != nil {
+		return err
+	}
+	more := len(incs) > p.Limit
+	if more {
+		incs = incs[:p.Limit]
+	}
+	fc := featureCollection{Type: "FeatureCollection", Features: make([]feature, len(incs)), NumberReturned: len(incs)}
+	for i, inc := range incs {
+		fc.Features[i] = incidentFeature(inc, pi, p.CRS, false)
+	}
+	if more {
+		href := nextHref(c, string(incs[len(incs)-1].ID))
+		fc.Links = []link{{Rel: "next", Href: href, Type: GeoJSONContentType}}
+		c.Response().Header().Add("Link", fmt.Sprintf(`<%s>; rel="next"; type="%s"`, href, GeoJSONContentType))
+	}
+	return writeJSON(c, http.StatusOK, GeoJSONContentType, fc)
+}
+
+// eventJSON is one event of an incident as the API sends it.
+type eventJSON struct {
+	Time  time.Time               `json:"time"`
+	Actor string                  `json:"actor"`
+	From  coverage.IncidentStatus `json:"from,omitempty"`
+	To    coverage.IncidentStatus `json:"to"`
+	Level coverage.Level          `json:"level"`
+	Note  string                  `json:"note,omitempty"`
+}
+
+// incidentFeature renders an incident as a Point Feature (null geometry
+// when reported by address only). grid is the grid at report time and
+// current_grid the one of the plan in force; events are included when
+// asked for.
+func incidentFeature(inc coverage.Incident, pi *planIndex, c crs, events bool) feature {
+	flags := inc.Flags
+	if flags == nil {
+		flags = []string{}
+	}
+	props := map[string]any{
+		"category": inc.Category, "description": inc.Description, "address": inc.Address, "status": inc.Status,
+		"level": inc.Level, "reporter": inc.Reporter, "grid": inc.Grid, "current_grid": currentGrid(inc, pi),
+		"reported": inc.Reported, "updated": inc.Updated, "flags": flags,
+	}
+	if inc.MediaURL != "" {
+		props["media_url"] = inc.MediaURL
+	}
+	if inc.Satisfied != nil {
+		props["satisfied"], props["score"] = *inc.Satisfied, inc.Score
+	}
+	if inc.DuplicateOf != "" {
+		props["duplicate_of"] = inc.DuplicateOf
+	}
+	if events {
+		ev := make([]eventJSON, len(inc.Events))
+		for i, e := range inc.Events {
+			ev[i] = eventJSON{Time: e.Time, Actor: e.Actor, From: e.From, To: e.To, Level: e.Level, Note: e.Note}
+		}
+		props["events"] = ev
+	}
+	f := feature{Type: "Feature", ID: string(inc.ID), Properties: props}
+	if !slices.Contains(inc.Flags, coverage.FlagNoLocation) {
+		f.Geometry = pointGeometry(inc.Location, c)
+	}
+	return f
+}
+
+// pointGeometry converts p into c and rounds it to 7 decimals.
+func pointGeometry(p orb.Point, c crs) *geometry {
+	if from, _ := c.conversions(); from != nil {
+		p = from(p)
+	}
+	return &geometry{Type: "Point", Coordinates: orb.Point{roundCoord(p[0]), roundCoord(p[1])}}
+}

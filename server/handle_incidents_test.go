@@ -1,0 +1,198 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"wangge/coverage"
+	"wangge/data"
+	"wangge/partition"
+)
+
+// incidentWorld is a store with generated blocks, a published plan drawn
+// through the API and the tokens of the incident tests.
+type incidentWorld struct {
+	s       *Server
+	st      data.Store
+	blocks  map[partition.BlockID]partition.Block
+	grids   []partition.Grid // of the published plan
+	planner string
+	viewer  string
+	admin   string
+}
+
+// newIncidentWorld draws and publishes a bounds-mode plan over 120
+// generated blocks.
+func newIncidentWorld(t *testing.T, st data.Store) *incidentWorld {
+	t.Helper()
+	s, _ := testServer(t, st, Options{})
+	w := &incidentWorld{s: s, st: st, blocks: map[partition.BlockID]partition.Block{},
+		planner: token(t, st, data.RolePlanner), viewer: token(t, st, data.RoleViewer), admin: token(t, st, data.RoleAdmin)}
+	for _, b := range putMosaic(t, st, 120) {
+		w.blocks[b.ID] = b
+	}
+	a := postPlan(t, s, w.planner, `{"weight":"households","min":150,"max":500,"seed":2}`)
+	wantStatus(t, request(t, s, http.MethodPost, "/api/v1/plans/"+string(a.Plan.ID)+"/publish", w.planner, nil), http.StatusOK)
+	p, err := st.Plan(context.Background(), a.Plan.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Grids) < 3 {
+		t.Fatalf("plan has %d grids, the tests need 3", len(p.Grids))
+	}
+	w.grids = p.Grids
+	return w
+}
+
+// inside returns a point inside the first block of grid i: the centroid
+// of that block, which lies inside the convex-ish cells of the mosaic.
+func (w *incidentWorld) inside(t *testing.T, i int) orb.Point {
+	t.Helper()
+	b := w.blocks[w.grids[i].Blocks[0]]
+	c, _ := planar.CentroidArea(b.Geometry)
+	if !planar.MultiPolygonContains(b.Geometry, c) {
+		t.Fatalf("centroid of block %s is outside it", b.ID)
+	}
+	return c
+}
+
+// workerToken makes a worker token for worker id serving grid g.
+func workerToken(t *testing.T, st data.Store, role data.Role, id coverage.WorkerID, g partition.GridID) string {
+	t.Helper()
+	secret, _, err := CreateToken(context.Background(), st, role, id, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+// incidentDoc is an incident Feature as a client reads it.
+type incidentDoc struct {
+	ID       string `json:"id"`
+	Geometry *struct {
+		Coordinates []float64 `json:"coordinates"`
+	} `json:"geometry"`
+	Properties struct {
+		Status      coverage.IncidentStatus `json:"status"`
+		Level       coverage.Level          `json:"level"`
+		Grid        partition.GridID        `json:"grid"`
+		CurrentGrid partition.GridID        `json:"current_grid"`
+		Reporter    coverage.WorkerID       `json:"reporter"`
+		Flags       []string                `json:"flags"`
+		Events      []eventJSON             `json:"events"`
+		Score       int                     `json:"score"`
+	} `json:"properties"`
+}
+
+// send posts a JSON body and decodes an incident answer with the status.
+func send(t *testing.T, s *Server, target, secret, body string, status int) incidentDoc {
+	t.Helper()
+	rec := request(t, s, http.MethodPost, target, secret, strings.NewReader(body))
+	var d incidentDoc
+	if status >= 400 {
+		decodeProblem(t, rec, status)
+		return d
+	}
+	wantStatus(t, rec, status)
+	if err := json.Unmarshal(rec.Body.Bytes(), &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func report(t *testing.T, w *incidentWorld, secret string, p orb.Point, extra string) incidentDoc {
+	t.Helper()
+	body := fmt.Sprintf(`{"category":"environment","description":"bins overflowing","location":[%v,%v]%s}`, p[0], p[1], extra)
+	return send(t, w.s, "/api/v1/incidents", secret, body, http.StatusCreated)
+}
+
+// TestIncidentLoopThroughAPI walks an incident through the loop in both
+// stores: located in the grid whose block list holds the point, refused
+// moves answered 409 (illegal) and 403 (not the holder), and the event log
+// growing by one per accepted move with earlier events unchanged.
+func TestIncidentLoopThroughAPI(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st data.Store) {
+		w := newIncidentWorld(t, st)
+		g0, g1 := w.grids[0].ID, w.grids[1].ID
+		w1 := workerToken(t, st, data.RoleWorker, "W1", g0)
+		w2 := workerToken(t, st, data.RoleWorker, "W2", g1)
+
+		inc := report(t, w, w1, w.inside(t, 0), `,"note":"seen on patrol"`)
+		if inc.Properties.Grid != g0 || inc.Properties.CurrentGrid != g0 || inc.Properties.Level != coverage.LevelGrid ||
+			inc.Properties.Reporter != "W1" || len(inc.Properties.Events) != 1 {
+			t.Fatalf("new incident %+v, want grid %s at grid level by W1", inc.Properties, g0)
+		}
+		send(t, w.s, "/api/v1/incidents", w1, `{"category":"environment","location":[0,0],"reporter":"W2"}`, http.StatusForbidden)
+		send(t, w.s, "/api/v1/incidents", w.viewer, `{"category":"environment","location":[0,0]}`, http.StatusForbidden)
+		send(t, w.s, "/api/v1/incidents", w1, `{"category":"graffiti","location":[0,0]}`, http.StatusBadRequest)
+
+		move := "/api/v1/incidents/" + inc.ID + "/transitions"
+		events := inc.Properties.Events
+		steps := []struct {
+			name, secret, body string
+			status             int
+		}{
+			{"other grid's worker may not accept", w2, `{"to":"accepted"}`, http.StatusForbidden},
+			{"accept", w1, `{"to":"accepted","note":"on my way"}`, http.StatusOK},
+			{"accepted cannot close", w1, `{"to":"closed","satisfied":true,"score":5}`, http.StatusConflict},
+			{"handle", w1, `{"to":"handling"}`, http.StatusOK},
+			{"resolve", w1, `{"to":"resolved","note":"bins emptied"}`, http.StatusOK},
+			{"resolved cannot be reported", w1, `{"to":"reported"}`, http.StatusConflict},
+			{"close needs feedback", w1, `{"to":"closed"}`, http.StatusConflict},
+			{"close", w1, `{"to":"closed","satisfied":true,"score":5}`, http.StatusOK},
+			{"closed is final", w.admin, `{"to":"handling"}`, http.StatusConflict},
+		}
+		for _, step := range steps {
+			t.Run(step.name, func(t *testing.T) {
+				got := send(t, w.s, move, step.secret, step.body, step.status)
+				var stored incidentDoc
+				getJSON(t, w.s, "/api/v1/incidents/"+inc.ID, w.viewer, &stored)
+				want := len(events)
+				if step.status == http.StatusOK {
+					want++
+					if !reflect.DeepEqual(got.Properties.Events, stored.Properties.Events) {
+						t.Fatalf("answer and stored events differ")
+					}
+				}
+				if len(stored.Properties.Events) != want || !reflect.DeepEqual(stored.Properties.Events[:len(events)], events) {
+					t.Fatalf("events %+v, want the %d earlier ones and %d in all", stored.Properties.Events, len(events), want)
+				}
+				events = stored.Properties.Events
+			})
+		}
+		var final incidentDoc
+		getJSON(t, w.s, "/api/v1/incidents/"+inc.ID, w.viewer, &final)
+		if final.Properties.Status != coverage.StatusClosed || final.Properties.Score != 5 || events[len(events)-1].Actor != "worker:W1" {
+			t.Fatalf("final %+v", final.Properties)
+		}
+		p := decodeProblem(t, request(t, w.s, http.MethodPost, move, w1, strings.NewReader(`{"to":"handling"}`)), http.StatusConflict)
+		if !strings.Contains(p.Detail, "illegal transition") {
+			t.Fatalf("409 detail %q does not give the reason", p.Detail)
+		}
+	})
+}
+
+// TestIncidentOutsideGrids checks that a location in no grid is kept,
+// flagged and held at street level, and that an address alone is flagged
+// no_location with a null geometry.
+func TestIncidentOutsideGrids(t *testing.T) {
+	st := openGPKG(t)
+	w := newIncidentWorld(t, st)
+	leader := workerToken(t, st, data.RoleLeader, "L1", w.grids[0].ID)
+	out := report(t, w, leader, orb.Point{10, 10}, "")
+	if out.Properties.Grid != "" || out.Properties.Level != coverage.LevelStreet || !reflect.DeepEqual(out.Properties.Flags, []string{coverage.FlagOutsideGrids}) {
+		t.Fatalf("outside incident %+v", out.Properties)
+	}
+	addr := send(t, w.s, "/api/v1/incidents", w.admin, `{"category":"care","address":"3 Elm Lane","reporter":"W9"}`, http.StatusCreated)
+	if addr.Geometry != nil || addr.Properties.Reporter != "W9" || !reflect.DeepEqual(addr.Properties.Flags, []string{coverage.FlagNoLocation}) {
+		t.Fatalf("address-only incident %+v", addr)
+	}
+}

@@ -1,0 +1,236 @@
+package server
+
+import (
+	"cmp"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"wangge/coverage"
+	"wangge/data"
+)
+
+// Open311Prefix is where the GeoReport v2 endpoints live.
+const Open311Prefix = "/open311/v2"
+
+// open311Window is GeoReport v2's default window of GET requests: the
+// last 90 days when the client gives no start_date.
+const open311Window = 90 * 24 * time.Hour
+
+// open311Routes registers GeoReport v2 over the incidents, in JSON and
+// XML. No token is needed; an api_key that is a worker's, leader's or
+// admin's token makes the request in that name, otherwise the public
+// reports.
+func (s *Server) open311Routes() {
+	g := s.echo.Group(Open311Prefix, s.open311Errors)
+	for _, f := range []string{"json", "xml"} {
+		g.GET("/services."+f, s.open311Services)
+		g.GET("/requests."+f, s.open311Requests)
+		g.POST("/requests."+f, s.open311Post)
+	}
+	g.GET("/requests/:file", s.open311Request)
+}
+
+// open311Format is the format a path asks for by its extension, and the
+// path's last segment without it.
+func open311Format(last string) (name, format string) {
+	if name, ok := strings.CutSuffix(last, ".xml"); ok {
+		return name, "xml"
+	}
+	return strings.TrimSuffix(last, ".json"), "json"
+}
+
+// open311Write sends v as JSON, or as XML under the root element given.
+func open311Write(c echo.Context, status int, root string, v any) error {
+	_, format := open311Format(c.Request().URL.Path)
+	if format == "json" {
+		return writeJSON(c, status, echo.MIMEApplicationJSONCharsetUTF8, v)
+	}
+	b, err := xml.Marshal(struct {
+		XMLName xml.Name
+		Items   any
+	}{XMLName: xml.Name{Local: root}, Items: v})
+	if err != nil {
+		return fmt.Errorf("server: encode open311 xml: %w", err)
+	}
+	return c.Blob(status, echo.MIMETextXMLCharsetUTF8, append([]byte(xml.Header), b...))
+}
+
+// open311Errors answers failures the way Open311 clients expect: a list
+// of {code, description} with the status the problem mapping decides.
+func (s *Server) open311Errors(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		if err == nil || c.Response().Committed {
+			return err
+		}
+		p := problemFor(err, c.Request())
+		if p.Status >= http.StatusInternalServerError {
+			s.logger(c).Error("open311 request failed", "status", p.Status, "err", err)
+		}
+		var fe *coverage.FieldError
+		if errors.As(err, &fe) {
+			p.Detail = fe.Error()
+		}
+		return open311Write(c, p.Status, "errors", coverage.Open311Errors(p.Status, errors.New(p.Detail)))
+	}
+}
+
+// open311Services answers GET services.json: the configured categories.
+func (s *Server) open311Services(c echo.Context) error {
+	return open311Write(c, http.StatusOK, "services", s.desk.open311.Services())
+}
+
+// open311Post answers POST requests.json (form fields of GeoReport v2):
+// the incident is created like POST /api/v1/incidents, by the public
+// unless api_key is a token that acts on incidents.
+func (s *Server) open311Post(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return &BodyError{Reason: "the body must be form fields (application/x-www-form-urlencoded): " + err.Error()}
+	}
+	d, err := s.desk.open311.ParsePost(form)
+	if err != nil {
+		return err
+	}
+	actor := coverage.Actor{Role: coverage.ActorPublic}
+	if key := form.Get("api_key"); key != "" {
+		if actor, err = s.apiKeyActor(c, key); err != nil {
+			return err
+		}
+	}
+	inc, _, err := s.file(c, d, actor, "open311")
+	if err != nil {
+		return err
+	}
+	type created struct {
+		XMLName          struct{} `json:"-" xml:"request"`
+		ServiceRequestID string   `json:"service_request_id" xml:"service_request_id"`
+		ServiceNotice    string   `json:"service_notice" xml:"service_notice"`
+	}
+	notice := fmt.Sprintf("received; held at %s level", inc.Level)
+	return open311Write(c, http.StatusOK, "service_requests", []created{{ServiceRequestID: string(inc.ID), ServiceNotice: notice}})
+}
+
+// apiKeyActor authenticates an Open311 api_key, which is an API token
+// secret: an unknown key is refused (403, as GeoReport v2 says), a token
+// that does not act on incidents reports as the public.
+func (s *Server) apiKeyActor(c echo.Context, key string) (coverage.Actor, error) {
+	public := coverage.Actor{Role: coverage.ActorPublic}
+	if _, err := bearerSecret("Bearer " + key); err != nil {
+		return public, &ScopeError{Reason: "api_key is not a valid key"}
+	}
+	tok, err := s.store.TokenByHash(c.Request().Context(), hashSecret(key))
+	switch {
+	case errors.Is(err, data.ErrNotFound):
+		return public, &ScopeError{Reason: "api_key is unknown or was revoked"}
+	case err != nil:
+		return public, fmt.Errorf("server: look up api_key: %w", err)
+	case tok.Role != data.RoleAdmin && tok.Role != data.RoleWorker && tok.Role != data.RoleLeader:
+		return public, nil
+	}
+	c.Set(tokenKey, tok)
+	return s.actor(c)
+}
+
+// open311Requests answers GET requests.json: incidents filtered by
+// service_request_id, service_code, status (open, closed), start_date and
+// end_date; without start_date the last 90 days (GeoReport v2's default).
+// Newest first, as GeoReport v2 lists them.
+func (s *Server) open311Requests(c echo.Context) error {
+	f, err := s.desk.open311.ParseFilter(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	incs, err := s.open311Find(c, &f)
+	if err != nil {
+		return err
+	}
+	out := []coverage.Open311Request{}
+	for i := len(incs) - 1; i >= 0; i-- {
+		if f.Match(incs[i]) {
+			out = append(out, s.desk.open311.Request(incs[i]))
+		}
+	}
+	return open311Write(c, http.StatusOK, "service_requests", out)
+}
+
+// open311Find reads the incidents a filter may match: those it names by
+// id, else those reported in its window, which is the 90 days before its
+// end (or now) when it has no start.
+func (s *Server) open311Find(c echo.Context, f *coverage.Open311Filter) ([]coverage.Incident, error) {
+	ctx := c.Request().Context()
+	if len(f.IDs) > 0 {
+		var out []coverage.Incident
+		for _, id := range f.IDs {
+			inc, err := s.store.Incident(ctx, id)
+			switch {
+			case err == nil:
+				out = append(out, inc)
+			case !errors.Is(err, data.ErrNotFound):
+				return nil, fmt.Errorf("server: service request %q: %w", id, err)
+			}
+		}
+		slices.SortFunc(out, func(a, b coverage.Incident) int { return cmp.Compare(a.ID, b.ID) })
+		return out, nil
+	}
+	if f.From.IsZero() {
+		end := f.To
+		if end.IsZero() {
+			end = time.Now()
+		}
+		f.From = end.Add(-open311Window)
+	}
+	iq := data.IncidentQuery{From: f.From}
+	if !f.To.IsZero() {
+		iq.To = f.To.Add(time.Nanosecond) // the filter's end is inclusive, the store's exclusive
+	}
+	incs, err := s.store.Incidents(ctx, iq)
+	if err != nil {
+		return nil, fmt.Errorf("server: list incidents: %w", err)
+	}
+	return incs, nil
+}
+
+// open311Request answers GET requests/{id}.json: a list of one request,
+// as GeoReport v2 shapes it.
+func (s *Server) open311Request(c echo.Context) error {
+	file, err := pathParam(c, "file")
+	if err != nil {
+		return err
+	}
+	id, _ := open311Format(file)
+	inc, err := s.store.Incident(c.Request().Context(), coverage.IncidentID(id))
+	if err != nil {
+		return fmt.Errorf("server: service request %q: %w", id, err)
+	}
+	return open311Write(c, http.StatusOK, "service_requests", []coverage.Open311Request{s.desk.open311.Request(inc)})
+}
+
+// DefaultCategories are the incident categories served when Options gives
+// none: the kinds grid workers report most in Chinese community grid
+// governance, each with the time within which it should be settled.
+func DefaultCategories() []coverage.Category {
+	const day = 24 * time.Hour
+	return []coverage.Category{
+		{Code: "environment", Name: "环境卫生 Environment and sanitation", Group: "environment",
+			Description: "litter, overflowing bins, blocked drains, pests", Keywords: []string{"litter", "garbage", "drain"}, Limit: 2 * day},
+		{Code: "safety", Name: "安全隐患 Public safety hazard", Group: "safety",
+			Description: "fire exits blocked, exposed wiring, gas smell, falling objects", Keywords: []string{"fire", "gas", "wiring"}, Limit: day},
+		{Code: "dispute", Name: "邻里纠纷 Neighbour dispute", Group: "people",
+			Description: "noise, leaks between flats, parking quarrels for mediation", Keywords: []string{"noise", "mediation"}, Limit: 3 * day},
+		{Code: "facility", Name: "道路设施损坏 Road or facility damage", Group: "environment",
+			Description: "potholes, broken street lights, damaged railings or manhole covers", Keywords: []string{"pothole", "street light", "manhole"}, Limit: 3 * day},
+		{Code: "construction", Name: "违章搭建 Illegal construction", Group: "order",
+			Description: "unauthorised extensions, rooftop structures, occupied public space", Keywords: []string{"extension", "rooftop"}, Limit: 7 * day},
+		{Code: "care", Name: "困难群体帮扶 Help for elderly or vulnerable households", Group: "people",
+			Description: "elderly living alone, disabled or hardship households needing a visit or help", Keywords: []string{"elderly", "disabled", "hardship"}, Limit: 2 * day},
+		{Code: "other", Name: "其他 Other", Group: "other", Description: "anything else for the grid to look at"},
+	}
+}

@@ -1,0 +1,249 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"wangge/data"
+	"wangge/partition"
+)
+
+// planRequest is the body of POST /api/v1/plans: the parameters of
+// `wangge partition`, with the flag names in snake case.
+type planRequest struct {
+	Name       string  `json:"name"`
+	Weight     string  `json:"weight"`
+	Min        float64 `json:"min"`
+	Max        float64 `json:"max"`
+	Count      int     `json:"count"`
+	Tolerance  float64 `json:"tolerance"`
+	Dedicated  string  `json:"dedicated"` // FIELD=V1,V2,…
+	Within     string  `json:"within"`
+	Gap        float64 `json:"gap"`
+	Seed       uint64  `json:"seed"`
+	CodePrefix string  `json:"code_prefix"`
+}
+
+// options turns the request into validated partition options.
+func (r planRequest) options() (partition.Options, error) {
+	o := partition.Options{Weight: r.Weight, Min: r.Min, Max: r.Max, Count: r.Count, Tolerance: r.Tolerance,
+		Within: r.Within, Gap: r.Gap, Seed: r.Seed, CodePrefix: r.CodePrefix}
+	if r.Dedicated != "" {
+		var err error
+		if o.DedicatedField, o.DedicatedValues, err = partition.ParseDedicated(r.Dedicated); err != nil {
+			return o, err
+		}
+	}
+	return o, o.Validate()
+}
+
+// planSummary describes a stored plan without its grids.
+type planSummary struct {
+	ID        partition.PlanID     `json:"id"`
+	Name      string               `json:"name"`
+	Status    partition.PlanStatus `json:"status"`
+	Params    map[string]string    `json:"params"`
+	Created   time.Time            `json:"created"`
+	Published time.Time            `json:"published,omitzero"`
+	Grids     int                  `json:"grids,omitempty"`
+	Links     []link               `json:"links"`
+}
+
+func summarize(p partition.Plan) planSummary {
+	self := APIPrefix + "/plans/" + string(p.ID)
+	return planSummary{ID: p.ID, Name: p.Name, Status: p.Status, Params: p.Params, Created: p.Created,
+		Published: p.Published, Grids: len(p.Grids), Links: []link{
+			{Rel: "self", Href: self, Type: echo.MIMEApplicationJSON},
+			{Rel: "grids", Href: self + "/grids", Type: GeoJSONContentType}}}
+}
+
+// planResponse is a plan's summary with the figures of its grids.
+type planResponse struct {
+	Plan   planSummary      `json:"plan"`
+	Report partition.Report `json:"report"`
+}
+
+// createPlan answers POST /api/v1/plans: it draws a plan over every stored
+// block with the parameters of the body and stores it as a draft. The
+// response holds the report of the drawing, with the engine's notes on odd
+// input; a request no plan can meet is a 400 naming why.
+func (s *Server) createPlan(c echo.Context) error {
+	var req planRequest
+	if err := decodeBody(c.Request().Body, &req); err != nil {
+		return err
+	}
+	opt, err := req.options()
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	blocks, err := s.store.Blocks(ctx, data.BlockQuery{})
+	if err != nil {
+		return fmt.Errorf("server: read blocks: %w", err)
+	}
+	if len(blocks) == 0 {
+		return &BodyError{Field: "weight", Reason: "the store holds no blocks; load them first (POST /api/v1/blocks or `wangge import blocks`)"}
+	}
+	start := time.Now()
+	res, err := partition.Draw(ctx, engineBlocks(blocks), opt)
+	if err != nil {
+		return err
+	}
+	res.Report.Seconds = time.Since(start).Seconds()
+	created := time.Now().UTC().Truncate(time.Second)
+	name := req.Name
+	if name == "" {
+		name = "plan of " + created.Format(time.DateOnly)
+	}
+	plan := res.Plan(partition.PlanID(newID("plan", created)), name, opt, created)
+	if err := s.store.PutPlan(ctx, plan); err != nil {
+		return fmt.Errorf("server: store plan: %w", err)
+	}
+	s.auditPlan(c, plan.ID, "create", "grids", len(plan.Grids), "params", plan.Params)
+	c.Response().Header().Set(echo.HeaderLocation, APIPrefix+"/plans/"+string(plan.ID))
+	return writeJSON(c, http.StatusCreated, echo.MIMEApplicationJSON, planResponse{Plan: summarize(plan), Report: res.Report})
+}
+
+// engineBlocks gives the engine what it reads: every property as text in
+// Attrs, including the ones the store keeps as fields (households,
+// population, kind, name, parent), so --weight, --dedicated and --within
+// may name any of them.
+func engineBlocks(blocks []partition.Block) []partition.Block {
+	out := make([]partition.Block, len(blocks))
+	for i, b := range blocks {
+		attrs := make(map[string]string, len(b.Attrs)+5)
+		for k, v := range b.Attrs {
+			attrs[k] = v
+		}
+		attrs["households"] = fmt.Sprint(b.Households)
+		attrs["population"] = fmt.Sprint(b.Population)
+		for k, v := range map[string]string{"kind": b.Kind, "name": b.Name, "parent": string(b.Parent)} {
+			if v != "" {
+				attrs[k] = v
+			}
+		}
+		b.Attrs = attrs
+		out[i] = b
+	}
+	return out
+}
+
+// listPlans answers GET /api/v1/plans: every plan in creation order,
+// without grids.
+func (s *Server) listPlans(c echo.Context) error {
+	if err := noQuery(c); err != nil {
+		return err
+	}
+	plans, err := s.store.Plans(c.Request().Context())
+	if err != nil {
+		return fmt.Errorf("server: list plans: %w", err)
+	}
+	out := struct {
+		Plans []planSummary `json:"plans"`
+	}{Plans: make([]planSummary, len(plans))}
+	for i, p := range plans {
+		out.Plans[i] = summarize(p)
+	}
+	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, out)
+}
+
+// loadPlan reads the plan named by the path.
+func (s *Server) loadPlan(c echo.Context) (partition.Plan, error) {
+	id, err := pathParam(c, "id")
+	if err != nil {
+		return partition.Plan{}, err
+	}
+	p, err := s.store.Plan(c.Request().Context(), partition.PlanID(id))
+	if err != nil {
+		return p, fmt.Errorf("server: plan %q: %w", id, err)
+	}
+	return p, nil
+}
+
+// getPlan answers GET /api/v1/plans/{id}: the summary and the figures of
+// its grids, measured again from the stored grids (the drawing time and
+// the engine's notes are only in the answer of the POST that drew it).
+func (s *Server) getPlan(c echo.Context) error {
+	if err := noQuery(c); err != nil {
+		return err
+	}
+	p, err := s.loadPlan(c)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, planResponse{Plan: summarize(p), Report: planReport(p)})
+}
+
+// planReport computes the report of a stored plan: the bounds come from
+// its parameters (the mean basic weight ± tolerance in count mode), the
+// block count from its grids.
+func planReport(p partition.Plan) partition.Report {
+	var lo, hi, sum float64
+	nBlocks, nBasic := 0, 0
+	for _, g := range p.Grids {
+		nBlocks += len(g.Blocks)
+		if g.Kind == partition.Basic {
+			sum += g.Weight
+			nBasic++
+		}
+	}
+	if opt, err := partition.OptionsFromParams(p.Params); err == nil {
+		lo, hi = opt.Min, opt.Max
+		if opt.CountMode() && nBasic > 0 {
+			mean := sum / float64(nBasic)
+			lo, hi = mean*(1-opt.Tolerance), mean*(1+opt.Tolerance)
+		}
+	}
+	return partition.Summarize(p.Grids, nBlocks, lo, hi)
+}
+
+// newID makes a sortable unique id: prefix, the UTC time to the second and
+// 6 random hex digits, e.g. "plan-20261129T121500Z-3fa9c1".
+func newID(prefix string, at time.Time) string {
+	var b [3]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return prefix + "-" + at.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+// noQuery refuses query parameters on a route that takes none, so that a
+// misspelt filter is not silently ignored.
+func noQuery(c echo.Context) error {
+	q := c.QueryParams()
+	if names := slices.Sorted(maps.Keys(q)); len(names) > 0 {
+		return &ParamError{Param: names[0], Value: strings.Join(q[names[0]], "&"), Reason: "this route takes no query parameters"}
+	}
+	return nil
+}
+
+// decodeBody reads one JSON object into v, refusing unknown fields and
+// trailing data, and names the field at fault.
+func decodeBody(r io.Reader, v any) error {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("more than one JSON value")
+	}
+	var te *json.UnmarshalTypeError
+	var mbe *http.MaxBytesError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &mbe):
+		return err
+	case errors.As(err, &te):
+		return &BodyError{Field: te.Field, Reason: fmt.Sprintf("want a %s, got a JSON %s", te.Type, te.Value)}
+	}
+	return &BodyError{Reason: "the body is not the JSON object this route takes: " + err.Error()}
+}

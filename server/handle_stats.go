@@ -1,0 +1,183 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"wangge/coverage"
+	"wangge/data"
+	"wangge/partition"
+)
+
+// window is a report period [From, To) read from the query; zero bounds
+// are open.
+type window struct{ From, To time.Time }
+
+// parseWindow reads from and to, and calls extra for the route's other
+// parameters (allowed lists them).
+func parseWindow(q url.Values, allowed []string, extra func(name, v string) error) (window, error) {
+	var w window
+	err := eachParam(q, append([]string{"from", "to"}, allowed...), func(name, v string) error {
+		var err error
+		switch name {
+		case "from":
+			w.From, err = parseTime(name, v)
+		case "to":
+			w.To, err = parseTime(name, v)
+		default:
+			err = extra(name, v)
+		}
+		return err
+	})
+	if err == nil && !w.From.IsZero() && !w.To.IsZero() && !w.To.After(w.From) {
+		err = &ParamError{Param: "to", Value: q.Get("to"), Reason: "must be later than from"}
+	}
+	return w, err
+}
+
+// incidentsIn reads every incident reported in the window.
+func (s *Server) incidentsIn(ctx context.Context, w window) ([]coverage.Incident, error) {
+	incs, err := s.store.Incidents(ctx, data.IncidentQuery{From: w.From, To: w.To})
+	if err != nil {
+		return nil, fmt.Errorf("server: read incidents: %w", err)
+	}
+	return incs, nil
+}
+
+// incidentsAndPlan reads the incidents of the window and the index of the
+// plan in force (nil when none is published).
+func (s *Server) incidentsAndPlan(ctx context.Context, w window) ([]coverage.Incident, *planIndex, error) {
+	incs, err := s.incidentsIn(ctx, w)
+	if err != nil {
+		return nil, nil, err
+	}
+	pi, err := s.inForce(ctx)
+	return incs, pi, err
+}
+
+// statsResponse is the answer of GET /api/v1/stats/incidents.
+type statsResponse struct {
+	By   coverage.GroupBy    `json:"by"`
+	From time.Time           `json:"from,omitzero"`
+	To   time.Time           `json:"to,omitzero"`
+	Plan partition.PlanID    `json:"plan,omitempty"` // whose grids give the communities
+	Rows []coverage.StatsRow `json:"rows"`
+}
+
+// incidentStats answers GET /api/v1/stats/incidents?by=grid|community|
+// worker|none&from&to: counts by status and level, local settlement,
+// escalations, times to accept and resolve, overdue incidents against the
+// categories' limits and satisfaction (coverage.Stats). Communities are the
+// parents of the grids of the plan in force.
+func (s *Server) incidentStats(c echo.Context) error {
+	by := coverage.GroupNone
+	w, err := parseWindow(c.QueryParams(), []string{"by"}, func(name, v string) error {
+		var err error
+		if by, err = coverage.ParseGroupBy(v); err != nil {
+			return &ParamError{Param: name, Value: v, Reason: "want grid, community, worker or none"}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	incs, pi, err := s.incidentsAndPlan(c.Request().Context(), w)
+	if err != nil {
+		return err
+	}
+	q := coverage.StatsQuery{By: by, From: w.From, To: w.To, Limits: s.desk.limits}
+	out := statsResponse{By: by, From: w.From, To: w.To}
+	if pi != nil {
+		q.Parents, out.Plan = pi.grids.Parents(), pi.id
+	}
+	if out.Rows, err = coverage.Stats(incs, q, time.Now()); err != nil {
+		return err
+	}
+	if out.Rows == nil {
+		out.Rows = []coverage.StatsRow{}
+	}
+	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, out)
+}
+
+// hotspots answers GET /api/v1/incidents/hotspots?res=&from&to&step:
+// incidents per H3 cell (resolution res, 9 by default: cells of about
+// 0.1 km²) and, with step (a Go duration such as 24h), per period from
+// from, as a FeatureCollection.
+func (s *Server) hotspots(c echo.Context) error {
+	q := coverage.HotspotQuery{Resolution: 9}
+	w, err := parseWindow(c.QueryParams(), []string{"res", "step"}, func(name, v string) error {
+		switch name {
+		case "res":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 15 {
+				return &ParamError{Param: name, Value: v, Reason: "want an H3 resolution from 0 to 15"}
+			}
+			q.Resolution = n
+		case "step":
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return &ParamError{Param: name, Value: v, Reason: "want a positive duration such as 24h or 168h"}
+			}
+			q.Step = d
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if q.Step > 0 && w.From.IsZero() {
+		return &ParamError{Param: "step", Value: c.QueryParam("step"), Reason: "periods are counted from from: give from too"}
+	}
+	q.From, q.To = w.From, w.To
+	incs, err := s.incidentsIn(c.Request().Context(), w)
+	if err != nil {
+		return err
+	}
+	fc, err := coverage.Hotspots(incs, q)
+	if err != nil {
+		return err
+	}
+	b, err := fc.MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("server: encode hotspots: %w", err)
+	}
+	return c.Blob(http.StatusOK, GeoJSONContentType, append(b, '\n'))
+}
+
+// loadsResponse is the answer of GET /api/v1/stats/loads.
+type loadsResponse struct {
+	Plan  partition.PlanID    `json:"plan,omitempty"`
+	From  time.Time           `json:"from,omitzero"`
+	To    time.Time           `json:"to,omitzero"`
+	Grids []coverage.GridLoad `json:"grids"`
+}
+
+// gridLoads answers GET /api/v1/stats/loads?from&to: incidents per grid of
+// the plan in force (by the grid at report time) per 1,000 households of
+// the grid's blocks, the workload signal for redrawing grids.
+func (s *Server) gridLoads(c echo.Context) error {
+	w, err := parseWindow(c.QueryParams(), nil, nil)
+	if err != nil {
+		return err
+	}
+	incs, pi, err := s.incidentsAndPlan(c.Request().Context(), w)
+	if err != nil {
+		return err
+	}
+	out := loadsResponse{From: w.From, To: w.To}
+	var hh map[partition.GridID]int
+	if pi != nil {
+		out.Plan, hh = pi.id, pi.households
+	}
+	out.Grids = coverage.GridLoads(incs, hh, w.From, w.To)
+	if out.Grids == nil {
+		out.Grids = []coverage.GridLoad{}
+	}
+	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, out)
+}
