@@ -165,6 +165,7 @@ func vincenty(a, b orb.Point) (float64, bool) {
 	u2 := math.Atan((1 - wgsF) * math.Tan(b[1]*rad))
 	sinU1, cosU1 := math.Sincos(u1)
 	sinU2, cosU2 := math.Sincos(u2)
+	sinDU := math.Sin(u2 - u1)
 
 	lambda := L
 	for iter := 0; iter < 200; iter++ {
@@ -172,7 +173,7 @@ func vincenty(a, b orb.Point) (float64, bool) {
 		x := cosU2 * sinL
 		// cosU1·sinU2 − sinU1·cosU2·cosλ, written to keep short lines exact.
 		sinHalf := math.Sin(lambda / 2)
-		y := math.Sin(u2-u1) + 2*sinU1*cosU2*sinHalf*sinHalf
+		y := sinDU + 2*sinU1*cosU2*sinHalf*sinHalf
 		sinSigma := math.Hypot(x, y)
 		cosSigma := sinU1*sinU2 + cosU1*cosU2*cosL
 		if sinSigma == 0 {
@@ -191,9 +192,10 @@ func vincenty(a, b orb.Point) (float64, bool) {
 		if math.Abs(lambda) > math.Pi {
 			return 0, false
 		}
-		// Converged relative to λ as well, or short lines (λ ~ 1e-10)
-		// would stop while λ is still off by a part in a thousand.
-		if math.Abs(lambda-prev) <= 1e-15+1e-13*math.Abs(lambda) {
+		// Converged to 1e-12 and, for short lines (λ ~ 1e-10), to a part
+		// in 1e9 of λ, or they would stop while λ is still off by a part
+		// in a thousand.
+		if math.Abs(lambda-prev) <= math.Min(1e-12, 1e-9*math.Abs(lambda)) {
 			u2sq := cos2Alpha * (wgsA*wgsA - wgsB*wgsB) / (wgsB * wgsB)
 			A := 1 + u2sq/16384*(4096+u2sq*(-768+u2sq*(320-175*u2sq)))
 			B := u2sq / 1024 * (256 + u2sq*(-128+u2sq*(74-47*u2sq)))
