@@ -20,6 +20,12 @@ type engine struct {
 	stamp []int32         // scratch: BFS visit marks
 	epoch int32
 	parts []partState
+
+	// Scratch of bisect, kept between calls: edges of the current set,
+	// the radix sort's second buffer and its digit counts.
+	edges       []edge
+	sortScratch []edge
+	radixCount  *[1 << 16]int
 }
 
 // partState is the running state of one grid under construction.
@@ -33,7 +39,7 @@ type partState struct {
 func newEngine(g *graph, w []float64, seed uint64) *engine {
 	n := len(w)
 	e := &engine{g: g, w: slices.Clone(w), w0: w, glued: map[int32][]int32{}, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		part: make([]int32, n), loc: make([]int32, n), stamp: make([]int32, n)}
+		part: make([]int32, n), loc: make([]int32, n), stamp: make([]int32, n), radixCount: new([1 << 16]int)}
 	for i := range n {
 		e.part[i], e.loc[i] = -1, -1
 	}

@@ -84,7 +84,7 @@ func (e *engine) bisect(verts []int32, k1, k2 int, per window, tries int) cut {
 			e.loc[v] = -1
 		}
 	}()
-	var edges []edge
+	edges := e.edges[:0]
 	for i, v := range verts {
 		for _, u := range e.g.adj[v] {
 			if j := e.loc[u]; j > int32(i) {
@@ -92,7 +92,6 @@ func (e *engine) bisect(verts []int32, k1, k2 int, per window, tries int) cut {
 			}
 		}
 	}
-	var tmp []edge
 	best := cut{pen: math.Inf(1)}
 	dsu := make([]int32, n)
 	tadj := make([][]int32, n)
@@ -103,7 +102,7 @@ func (e *engine) bisect(verts []int32, k1, k2 int, per window, tries int) cut {
 		for i := range edges {
 			edges[i].r = e.rng.Uint32()
 		}
-		tmp = radixSort(edges, tmp)
+		e.sortScratch = radixSort(edges, e.sortScratch, e.radixCount)
 		for i := range dsu {
 			dsu[i] = int32(i)
 			tadj[i] = tadj[i][:0]
@@ -178,6 +177,7 @@ func (e *engine) bisect(verts []int32, k1, k2 int, per window, tries int) cut {
 			break
 		}
 	}
+	e.edges = edges[:0] // keep the grown buffer for the next call
 	return best
 }
 
@@ -210,8 +210,8 @@ type edge struct {
 
 // radixSort sorts edges by rank, large sets in two 16-bit passes (linear
 // time, which keeps each bisection linear), and returns the scratch
-// buffer for reuse.
-func radixSort(edges, tmp []edge) []edge {
+// buffer for reuse; count is scratch for the digit counts.
+func radixSort(edges, tmp []edge, count *[1 << 16]int) []edge {
 	if len(edges) < 1<<12 {
 		slices.SortFunc(edges, func(a, b edge) int { return cmp.Compare(a.r, b.r) })
 		return tmp
@@ -222,7 +222,7 @@ func radixSort(edges, tmp []edge) []edge {
 	tmp = tmp[:len(edges)]
 	src, dst := edges, tmp
 	for shift := uint(0); shift < 32; shift += 16 {
-		var count [1 << 16]int
+		clear(count[:])
 		for _, e := range src {
 			count[(e.r>>shift)&0xffff]++
 		}
