@@ -117,6 +117,11 @@ func Draw(ctx context.Context, blocks []Block, opt Options) (*Result, error) {
 	report(len(basic) - sumLen(pieces))
 	res := finish(e, blocks, drafts, opt, per, target, report)
 	res.Report.Notes = append(notes, toleranceNotes(res, opt, per)...)
+	if opt.CodePrefix != "" && len(res.Grids) > 999 {
+		res.Report.Notes = append(res.Report.Notes, fmt.Sprintf(
+			"%d grids do not fit the 3-digit sequence of a 15-digit code: codes past %s999 are longer; draw one community at a time",
+			len(res.Grids), opt.CodePrefix))
+	}
 	res.Report.Seconds = math.Round(time.Since(start).Seconds()*1000) / 1000
 	return res, nil
 }
