@@ -103,8 +103,8 @@ func parseTrajectoryParams(q url.Values) (trajectoryParams, error) {
 	if err != nil {
 		return p, err
 	}
-	if p.zone, err = time.LoadLocation(zone); err != nil || zone == "" || zone == "Local" {
-		return p, &ParamError{Param: "tz", Value: zone, Reason: "want an IANA time zone such as Asia/Shanghai or UTC"}
+	if p.zone, err = parseZone(zone); err != nil {
+		return p, err
 	}
 	if date == "" {
 		return p, &ParamError{Param: "date", Value: date, Reason: "give the day as YYYY-MM-DD"}
@@ -113,6 +113,16 @@ func parseTrajectoryParams(q url.Values) (trajectoryParams, error) {
 		return p, &ParamError{Param: "date", Value: date, Reason: "want a day as YYYY-MM-DD"}
 	}
 	return p, nil
+}
+
+// parseZone reads ?tz=: an IANA zone name. "Local" is refused, since the
+// server's zone is no business of the client's.
+func parseZone(v string) (*time.Location, error) {
+	loc, err := time.LoadLocation(v)
+	if err != nil || v == "" || v == "Local" {
+		return nil, &ParamError{Param: "tz", Value: v, Reason: "want an IANA time zone such as Asia/Shanghai or UTC"}
+	}
+	return loc, nil
 }
 
 // publishedPlan returns the plan in force: the published plan published

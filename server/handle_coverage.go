@@ -1,0 +1,207 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+	orbgeo "github.com/paulmach/orb/geo"
+	"github.com/paulmach/orb/geojson"
+
+	"wangge/coverage"
+	"wangge/data"
+	"wangge/partition"
+)
+
+// Limits of the coverage route, so that one request stays a district
+// report: H3 resolutions 8 (0.74 km² cells) to 13 (44 m²), buffers up to
+// 500 m, windows up to 92 days (a quarter), one week by default.
+const (
+	minCoverageRes   = 8
+	maxCoverageRes   = 13
+	maxCoverageBuf   = 500.0
+	maxCoverageSpan  = 92 * 24 * time.Hour
+	defaultCovWindow = 7 * 24 * time.Hour
+	// trackMargin widens the grid's box when reading fixes, so that the
+	// segments of a walk that enters or leaves the grid are interpolated
+	// from the fixes just outside it: coverage.DefaultMaxInterpGap (2 min)
+	// at up to 4 m/s.
+	trackMargin = 500.0
+)
+
+// coverageAnswer is a GeoJSON FeatureCollection of the grid's gaps (the
+// uncovered cells dissolved into polygons) with the figures beside the
+// features, as a foreign member (RFC 7946 §6.1).
+type coverageAnswer struct {
+	Type     string         `json:"type"`
+	Features []feature      `json:"features"`
+	Report   coverageFigure `json:"report"`
+}
+
+// coverageFigure is the report of coverage.Coverage for one grid.
+type coverageFigure struct {
+	Grid   partition.GridID         `json:"grid"`
+	Plan   partition.PlanID         `json:"plan"`
+	Res    int                      `json:"res"`
+	Buffer float64                  `json:"buffer_m"`
+	From   time.Time                `json:"from"`
+	To     time.Time                `json:"to"`
+	Fixes  int                      `json:"fixes"`
+	Days   int                      `json:"days"`
+	Cover  coverage.GridCoverage    `json:"coverage"`
+	Blocks []coverage.BlockCoverage `json:"blocks"`
+}
+
+// getCoverage answers GET /api/v1/grids/{id}/coverage?from=&to=&res=&buffer=
+// for a grid of the published plan: which H3 cells of it the tracks of
+// every worker came within the buffer of in [from, to)
+// (coverage.Coverage), the covered share of the grid and of each of its
+// blocks, and the gaps as GeoJSON. A leader may ask only for its own grid.
+func (s *Server) getCoverage(c echo.Context) error {
+	id, err := pathParam(c, "id")
+	if err != nil {
+		return err
+	}
+	tok, _ := TokenFrom(c)
+	if tok.Role == data.RoleLeader && tok.Grid != partition.GridID(id) {
+		return &ScopeError{TokenID: tok.ID, Reason: scopeReason(tok, "grid "+id)}
+	}
+	opts, crs, err := parseCoverageParams(c.QueryParams(), time.Now())
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	plan, ok, err := s.publishedPlan(ctx)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(plan.Grids, func(g partition.Grid) bool { return string(g.ID) == id })
+	if !ok || i < 0 {
+		return fmt.Errorf("server: grid %q is in no published plan: %w", id, data.ErrNotFound)
+	}
+	grid := plan.Grids[i]
+	box := grid.Geometry.Bound()
+	blocks, err := s.store.Blocks(ctx, data.BlockQuery{BBoxQuery: data.BBoxQuery{BBox: &box}})
+	if err != nil {
+		return fmt.Errorf("server: blocks of grid %s: %w", id, err)
+	}
+	blocks = slices.DeleteFunc(blocks, func(b partition.Block) bool { return !slices.Contains(grid.Blocks, b.ID) })
+	wide := orbgeo.BoundPad(box, trackMargin+opts.Buffer)
+	pts, err := s.store.TrackPoints(ctx, data.TrackQuery{From: opts.From, To: opts.To, BBox: &wide})
+	if err != nil {
+		return fmt.Errorf("server: fixes near grid %s: %w", id, err)
+	}
+	rep, err := coverage.Coverage([]partition.Grid{grid}, blocks, pts, opts)
+	if err != nil {
+		return &ParamError{Param: "res", Value: strconv.Itoa(opts.Res), Reason: err.Error()}
+	}
+	ans := coverageAnswer{Type: "FeatureCollection", Features: []feature{}, Report: coverageFigure{
+		Grid: grid.ID, Plan: plan.ID, Res: rep.Res, Buffer: rep.Buffer, From: opts.From, To: opts.To,
+		Fixes: rep.Fixes, Days: rep.Days, Blocks: rep.Blocks}}
+	if ans.Report.Blocks == nil {
+		ans.Report.Blocks = []coverage.BlockCoverage{}
+	}
+	if len(rep.Grids) == 1 {
+		ans.Report.Cover = rep.Grids[0]
+	}
+	for _, f := range rep.GapsGeoJSON().Features {
+		ans.Features = append(ans.Features, gapFeature(f, crs))
+	}
+	return writeJSON(c, http.StatusOK, GeoJSONContentType, ans)
+}
+
+// gapFeature renders a gap Feature of coverage.CoverageReport.GapsGeoJSON
+// as the API renders polygons: in the crs asked for, 7 decimals, exterior
+// rings counter-clockwise.
+func gapFeature(f *geojson.Feature, c crs) feature {
+	var mp orb.MultiPolygon
+	switch g := f.Geometry.(type) {
+	case orb.MultiPolygon:
+		mp = g
+	case orb.Polygon:
+		mp = orb.MultiPolygon{g}
+	}
+	return feature{Type: "Feature", ID: fmt.Sprint(f.Properties["grid"]), Geometry: outputGeometry(mp, c), Properties: f.Properties}
+}
+
+// parseCoverageParams reads from, to (RFC 3339, or a day YYYY-MM-DD in
+// tz, default Asia/Shanghai), res, buffer, tz and crs. The window is the
+// week before now unless given.
+func parseCoverageParams(q url.Values, now time.Time) (coverage.CoverageOptions, crs, error) {
+	o := coverage.CoverageOptions{Res: coverage.DefaultRes, Buffer: coverage.DefaultBuffer}
+	out := crsWGS84
+	zone := DefaultZone
+	var from, to string
+	err := eachParam(q, []string{"from", "to", "res", "buffer", "tz", "crs"}, func(name, v string) error {
+		var err error
+		switch name {
+		case "from":
+			from = v
+		case "to":
+			to = v
+		case "tz":
+			zone = v
+		case "crs":
+			out, err = parseCRS(v)
+		case "res":
+			n, perr := strconv.Atoi(v)
+			if perr != nil || n < minCoverageRes || n > maxCoverageRes {
+				return &ParamError{Param: name, Value: v, Reason: fmt.Sprintf("want an H3 resolution from %d to %d (default %d)", minCoverageRes, maxCoverageRes, coverage.DefaultRes)}
+			}
+			o.Res = n
+		case "buffer":
+			b, perr := strconv.ParseFloat(v, 64)
+			if perr != nil || !(b > 0 && b <= maxCoverageBuf) {
+				return &ParamError{Param: name, Value: v, Reason: fmt.Sprintf("want metres, more than 0 and at most %v (default %v)", maxCoverageBuf, coverage.DefaultBuffer)}
+			}
+			o.Buffer = b
+		}
+		return err
+	})
+	if err != nil {
+		return o, out, err
+	}
+	loc, err := parseZone(zone)
+	if err != nil {
+		return o, out, err
+	}
+	o.Zone = loc
+	o.To, o.From = now, now.Add(-defaultCovWindow)
+	if to != "" {
+		if o.To, err = parseInstant("to", to, loc); err != nil {
+			return o, out, err
+		}
+		if from == "" {
+			o.From = o.To.Add(-defaultCovWindow)
+		}
+	}
+	if from != "" {
+		if o.From, err = parseInstant("from", from, loc); err != nil {
+			return o, out, err
+		}
+	}
+	switch {
+	case !o.From.Before(o.To):
+		return o, out, &ParamError{Param: "from", Value: from, Reason: "the window must start before it ends (to)"}
+	case o.To.Sub(o.From) > maxCoverageSpan:
+		return o, out, &ParamError{Param: "from", Value: from, Reason: "the window may span at most 92 days"}
+	}
+	return o, out, nil
+}
+
+// parseInstant reads an RFC 3339 time, or a day YYYY-MM-DD meaning its
+// midnight in loc.
+func parseInstant(name, v string, loc *time.Location) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, nil
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, v, loc); err == nil {
+		return t, nil
+	}
+	return time.Time{}, &ParamError{Param: name, Value: v, Reason: "want an RFC 3339 time or a day YYYY-MM-DD"}
+}
