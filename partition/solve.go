@@ -4,11 +4,10 @@ import "slices"
 
 // solve partitions the connected set verts into k grids of window per and
 // returns the range [p0, p1) of their indices (flexible: the repair may
-// end with a grid more or fewer, some indices left empty). It draws restarts plans
-// (spanning-tree bisection, then repair by local moves and pair
-// recombination, then compactness by local moves and annealing) and keeps
-// the best:
-// least total weight outside the window, then highest Σ shape.
+// end with a grid more or fewer, some indices left empty). It draws
+// restarts plans — spanning-tree bisection, repair by local moves and
+// regrouping, then shape by local moves and annealing — and keeps the
+// best: least total weight outside the window, then highest Σ shape.
 func (e *engine) solve(verts []int32, k int, per window, target float64, restarts int, flexible bool) (int32, int32) {
 	p0 := int32(len(e.parts))
 	passes := 200
@@ -16,7 +15,7 @@ func (e *engine) solve(verts []int32, k int, per window, target float64, restart
 		passes = 12
 	}
 	var best []int32
-	bestOut, bestPP, bestK := 0.0, 0.0, k
+	bestOut, bestShape, bestK := 0.0, 0.0, k
 	for r := 0; r < restarts; r++ {
 		if r > 0 {
 			for _, v := range verts {
@@ -29,8 +28,7 @@ func (e *engine) solve(verts []int32, k int, per window, target float64, restart
 		active := verts
 		for range 20 {
 			e.localSearch(active, p0, p1, passes)
-			bad := e.outOfBounds(p0, p1)
-			if len(bad) == 0 || !e.regroup(verts, p0, &p1, flexible) {
+			if len(e.outOfBounds(p0, p1)) == 0 || !e.regroup(verts, p0, &p1, flexible) {
 				break
 			}
 			active = e.around(verts, e.outOfBounds(p0, p1))
@@ -46,12 +44,12 @@ func (e *engine) solve(verts []int32, k int, per window, target float64, restart
 			out += ps.win.outside(ps.w)
 			sum += shape(ps.area, ps.perim)
 		}
-		if best == nil || out < bestOut || (out == bestOut && sum > bestPP) {
+		if best == nil || out < bestOut || (out == bestOut && sum > bestShape) {
 			best = best[:0]
 			for _, v := range verts {
 				best = append(best, e.part[v]-p0)
 			}
-			bestOut, bestPP, bestK = out, sum, int(p1-p0)
+			bestOut, bestShape, bestK = out, sum, int(p1-p0)
 		}
 	}
 	if restarts > 1 {
