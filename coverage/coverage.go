@@ -123,21 +123,16 @@ type coverer struct {
 	blocks []areaCells
 	plane  plane
 
-	// per cell
-	x, y      []float64
-	lastRun   []int32 // run (contiguous fixes of one worker) of the last touch; -1 never
-	lastTouch []int64 // unix seconds of the last touch in that run
-	last      []int64 // unix seconds of the latest visit; 0 never
-	passes    []int32
-	days      []uint64 // dayWords bits per cell: day d since firstDay
-
+	// cell centres in the plane, and the indexes over them
+	x, y    []float64
 	buckets bucketGrid
+	near    nearGrid
 
 	firstDay time.Time // midnight in Zone of the first day of the heat
 	dayCount int       // calendar days from firstDay to the end of the window
 	dayWords int
 
-	fixes, segments, runs int
+	v visits // merged over the shards of the walk
 }
 
 // areaCells is a grid or block with the numbers of its cells.
@@ -167,12 +162,6 @@ func newCoverer(grids []partition.Grid, blocks []partition.Block, o CoverageOpti
 	}
 	n := len(cv.cells)
 	cv.x, cv.y = make([]float64, n), make([]float64, n)
-	cv.lastRun = make([]int32, n)
-	for i := range cv.lastRun {
-		cv.lastRun[i] = -1
-	}
-	cv.lastTouch, cv.last = make([]int64, n), make([]int64, n)
-	cv.passes = make([]int32, n)
 	if err := cv.placeCells(); err != nil {
 		return nil, err
 	}
@@ -217,6 +206,7 @@ func (cv *coverer) placeCells() error {
 		}
 	}
 	cv.buckets = newBucketGrid(cv.x, cv.y, cv.o.Buffer)
+	cv.near = newNearGrid(cv.x, cv.y, cv.o.Buffer)
 	return nil
 }
 
@@ -257,7 +247,6 @@ func (cv *coverer) prepareDays(tracks []TrackPoint) error {
 	}
 	cv.dayCount = n
 	cv.dayWords = (n + 63) / 64
-	cv.days = make([]uint64, len(cv.cells)*cv.dayWords)
 	return nil
 }
 

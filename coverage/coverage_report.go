@@ -68,18 +68,18 @@ type CellHeat struct {
 // report assembles the figures from the visit state.
 func (cv *coverer) report() *CoverageReport {
 	r := &CoverageReport{Res: cv.o.Res, Buffer: cv.o.Buffer, From: cv.o.From, To: cv.o.To,
-		Fixes: cv.fixes, Segments: cv.segments, Runs: cv.runs, Days: cv.dayCount, Cells: len(cv.cells)}
+		Fixes: cv.v.fixes, Segments: cv.v.segments, Runs: cv.v.runs, Days: cv.dayCount, Cells: len(cv.cells)}
 	for k, c := range cv.cells {
-		if cv.last[k] == 0 {
+		if cv.v.last[k] == 0 {
 			continue
 		}
 		r.Covered++
 		days := 0
-		for _, w := range cv.days[k*cv.dayWords : (k+1)*cv.dayWords] {
+		for _, w := range cv.v.days[k*cv.dayWords : (k+1)*cv.dayWords] {
 			days += bits.OnesCount64(w)
 		}
 		r.Heat = append(r.Heat, CellHeat{Cell: c, H3: c.String(), Days: days,
-			Passes: int(cv.passes[k]), LastVisited: cv.visited(int32(k))})
+			Passes: int(cv.v.passes[k]), LastVisited: cv.visited(int32(k))})
 	}
 	r.Share = share(r.Covered, r.Cells)
 	for _, a := range cv.grids {
@@ -102,12 +102,12 @@ func (cv *coverer) report() *CoverageReport {
 func (cv *coverer) tally(cells []int32) (covered int, last time.Time, gaps []h3.Cell) {
 	var latest int64
 	for _, k := range cells {
-		if cv.last[k] == 0 {
+		if cv.v.last[k] == 0 {
 			gaps = append(gaps, cv.cells[k])
 			continue
 		}
 		covered++
-		latest = max(latest, cv.last[k])
+		latest = max(latest, cv.v.last[k])
 	}
 	if latest != 0 {
 		last = time.Unix(latest, 0).In(cv.o.Zone)
@@ -115,7 +115,7 @@ func (cv *coverer) tally(cells []int32) (covered int, last time.Time, gaps []h3.
 	return covered, last, gaps
 }
 
-func (cv *coverer) visited(k int32) time.Time { return time.Unix(cv.last[k], 0).In(cv.o.Zone) }
+func (cv *coverer) visited(k int32) time.Time { return time.Unix(cv.v.last[k], 0).In(cv.o.Zone) }
 
 func share(covered, cells int) float64 {
 	if cells == 0 {

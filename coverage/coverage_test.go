@@ -263,3 +263,14 @@ func TestCoverageTooWide(t *testing.T) {
 		t.Errorf("err = %v, want ErrOption", err)
 	}
 }
+
+// segDist2 is the referee's squared distance from (cx, cy) to the segment a–b.
+func segDist2(ax, ay, bx, by, cx, cy float64) float64 {
+	dx, dy := bx-ax, by-ay
+	t := 0.0
+	if l2 := dx*dx + dy*dy; l2 > 0 {
+		t = min(max(((cx-ax)*dx+(cy-ay)*dy)/l2, 0), 1)
+	}
+	ex, ey := ax+t*dx-cx, ay+t*dy-cy
+	return ex*ex + ey*ey
+}
