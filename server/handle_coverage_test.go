@@ -76,8 +76,8 @@ type coverageBody struct {
 		Properties map[string]any `json:"properties"`
 	} `json:"features"`
 	Report struct {
-		Grid     string  `json:"grid"`
-		Fixes    int     `json:"fixes"`
+		Grid     string `json:"grid"`
+		Fixes    int    `json:"fixes"`
 		Coverage struct {
 			Cells   int     `json:"cells"`
 			Covered int     `json:"covered"`

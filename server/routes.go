@@ -58,6 +58,8 @@ func (s *Server) policy() []route {
 		{http.MethodGet, "/workers/:id/trajectory", s.getTrajectory, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
 		{http.MethodPost, "/tracks", s.postTracks, []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader, data.RoleWorker}},
 		{http.MethodGet, "/grids/:id/coverage", s.getCoverage, []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader}},
+		{http.MethodPost, "/keyplaces", s.putKeyPlaces, []data.Role{data.RoleAdmin, data.RoleLeader}},
+		{http.MethodGet, "/visits/overdue", s.getOverdue, []data.Role{data.RoleAdmin, data.RoleLeader}},
 	}
 }
 

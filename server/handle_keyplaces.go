@@ -1,0 +1,135 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+
+	"wangge/coverage"
+	"wangge/data"
+	"wangge/partition"
+)
+
+// Key places are the homes of key households (elderly living alone, the
+// disabled, …): sensitive personal information under PIPL. The API keeps
+// no names, only a category, a location, a grid and a visit interval;
+// only admins and the leaders of the place's grid write or read them, and
+// every read and write is audit-logged (auditKeyPlaces).
+
+// keyPlaceJSON is a key place as the API reads and writes it.
+type keyPlaceJSON struct {
+	ID            coverage.KeyPlaceID `json:"id"`
+	Category      string              `json:"category"`
+	Lon           *float64            `json:"lon"`
+	Lat           *float64            `json:"lat"`
+	Grid          partition.GridID    `json:"grid"`
+	VisitInterval float64             `json:"visit_interval_days"`
+	LastVisited   *time.Time          `json:"last_visited,omitempty"`
+}
+
+// toKeyPlaceJSON renders a stored key place.
+func toKeyPlaceJSON(k coverage.KeyPlace) keyPlaceJSON {
+	lon, lat := k.Location[0], k.Location[1]
+	out := keyPlaceJSON{ID: k.ID, Category: k.Category, Lon: &lon, Lat: &lat, Grid: k.Grid,
+		VisitInterval: k.VisitInterval.Hours() / 24}
+	if !k.LastVisited.IsZero() {
+		t := k.LastVisited.UTC()
+		out.LastVisited = &t
+	}
+	return out
+}
+
+// keyPlace checks the i-th place of a body and converts it.
+func (k keyPlaceJSON) keyPlace(i int) (coverage.KeyPlace, error) {
+	bad := func(field, reason string) (coverage.KeyPlace, error) {
+		return coverage.KeyPlace{}, &BodyError{Field: fmt.Sprintf("[%d].%s", i, field), Reason: reason}
+	}
+	switch {
+	case k.ID == "":
+		return bad("id", "missing: every key place needs an id (no names: an opaque code)")
+	case k.Category == "":
+		return bad("category", "missing: say what kind of household, such as elderly-alone")
+	case k.Grid == "":
+		return bad("grid", "missing: the grid whose leader visits the place")
+	case k.Lon == nil || !(math.Abs(*k.Lon) <= 180):
+		return bad("lon", "want a longitude from -180 to 180 (WGS-84)")
+	case k.Lat == nil || !(math.Abs(*k.Lat) <= 90):
+		return bad("lat", "want a latitude from -90 to 90 (WGS-84)")
+	case !(k.VisitInterval > 0 && k.VisitInterval <= 366):
+		return bad("visit_interval_days", "want days between visits, more than 0 and at most 366")
+	}
+	p := coverage.KeyPlace{ID: k.ID, Category: k.Category, Location: orb.Point{*k.Lon, *k.Lat}, Grid: k.Grid,
+		VisitInterval: time.Duration(k.VisitInterval * 24 * float64(time.Hour))}
+	if k.LastVisited != nil {
+		p.LastVisited = k.LastVisited.UTC()
+	}
+	return p, nil
+}
+
+// putKeyPlaces answers POST /api/v1/keyplaces: a JSON array of key places
+// is inserted or replaced, all or none. A leader writes only places of its
+// own grid.
+func (s *Server) putKeyPlaces(c echo.Context) error {
+	raw, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return fmt.Errorf("server: read body: %w", err)
+	}
+	var in []keyPlaceJSON
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return &BodyError{Field: jsonWhere(err), Reason: "want a JSON array of key places: " + err.Error()}
+	}
+	if len(in) == 0 {
+		return &BodyError{Reason: "the array holds no key place"}
+	}
+	tok, _ := TokenFrom(c)
+	places := make([]coverage.KeyPlace, len(in))
+	ids := make([]coverage.KeyPlaceID, len(in))
+	for i, k := range in {
+		p, err := k.keyPlace(i)
+		if err != nil {
+			return err
+		}
+		if !canSeeGrid(tok, p.Grid) {
+			return &ScopeError{TokenID: tok.ID, Reason: scopeReason(tok, fmt.Sprintf("key place %s ([%d])", p.ID, i))}
+		}
+		places[i], ids[i] = p, p.ID
+	}
+	if err := s.store.PutKeyPlaces(c.Request().Context(), places); err != nil {
+		return fmt.Errorf("server: store %d key places: %w", len(places), err)
+	}
+	s.auditKeyPlaces(c, "key places written", ids)
+	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, upsertResult{Upserted: len(places)})
+}
+
+// canSeeGrid reports whether tok reaches the key places of grid: an admin
+// every grid, a leader its own.
+func canSeeGrid(tok data.Token, grid partition.GridID) bool {
+	switch tok.Role {
+	case data.RoleAdmin:
+		return true
+	case data.RoleLeader:
+		return tok.Grid != "" && tok.Grid == grid
+	}
+	return false
+}
+
+// auditKeyPlaces logs who read or wrote which key places: the token (its
+// id and role, never the secret), the request and the place ids.
+func (s *Server) auditKeyPlaces(c echo.Context, msg string, ids []coverage.KeyPlaceID) {
+	tok, _ := TokenFrom(c)
+	s.logger(c).LogAttrs(c.Request().Context(), slog.LevelInfo, msg,
+		slog.Bool("audit", true),
+		slog.String("token", tok.ID),
+		slog.String("role", string(tok.Role)),
+		slog.String("token_grid", string(tok.Grid)),
+		slog.String("path", c.Request().URL.Path),
+		slog.Int("count", len(ids)),
+		slog.Any("places", ids))
+}

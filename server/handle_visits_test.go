@@ -1,0 +1,164 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"wangge/data"
+	"wangge/partition"
+)
+
+// leaderToken makes a leader token of grid and returns its secret and id.
+func leaderToken(t *testing.T, st data.Store, grid partition.GridID) (string, string) {
+	t.Helper()
+	secret, tok, err := CreateToken(context.Background(), st, data.RoleLeader, "", grid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret, tok.ID
+}
+
+// overdueIDs reads GET /api/v1/visits/overdue as grid → place ids in order.
+func overdueIDs(t *testing.T, s *Server, secret, query string) (map[string][]string, overdueAnswer) {
+	t.Helper()
+	rec := request(t, s, http.MethodGet, "/api/v1/visits/overdue"+query, secret, nil)
+	wantStatus(t, rec, http.StatusOK)
+	var a overdueAnswer
+	if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, g := range a.Grids {
+		for _, p := range g.Places {
+			out[string(g.Grid)] = append(out[string(g.Grid)], string(p.ID))
+		}
+	}
+	return out, a
+}
+
+// auditLines returns the audit records of the log with the given message.
+func auditLines(t *testing.T, logs *logBuffer, msg string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(logs.String()))
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("log line %q: %v", sc.Text(), err)
+		}
+		if m["msg"] == msg && m["audit"] == true {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestOverdueVisits(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st data.Store) {
+		f := newIngestFixture(t, st)
+		now := time.Now().UTC()
+		ago := func(days float64) string {
+			return now.Add(-time.Duration(days * 24 * float64(time.Hour))).Format(time.RFC3339)
+		}
+		body := fmt.Sprintf(`[
+			{"id":"k1","category":"elderly-alone","lon":116.3975,"lat":39.9087,"grid":"g1","visit_interval_days":7,"last_visited":%q},
+			{"id":"k2","category":"disabled","lon":116.3980,"lat":39.9090,"grid":"g1","visit_interval_days":14},
+			{"id":"k3","category":"left-behind-child","lon":116.3985,"lat":39.9093,"grid":"g1","visit_interval_days":30,"last_visited":%q},
+			{"id":"k4","category":"elderly-alone","lon":116.4100,"lat":39.9200,"grid":"g2","visit_interval_days":7}]`, ago(10), ago(2))
+		wantStatus(t, request(t, f.s, http.MethodPost, "/api/v1/keyplaces", f.admin, strings.NewReader(body)), http.StatusOK)
+		leader1, leader1ID := leaderToken(t, st, "g1")
+
+		t.Run("admin sees every grid", func(t *testing.T) {
+			got, a := overdueIDs(t, f.s, f.admin, "")
+			want := map[string][]string{"g1": {"k2", "k1"}, "g2": {"k4"}}
+			if fmt.Sprint(got) != fmt.Sprint(want) || a.Count != 3 {
+				t.Fatalf("overdue %v (count %d), want %v: never visited first, k3 visited in time", got, a.Count, want)
+			}
+			k1 := a.Grids[0].Places[1]
+			if k1.OverdueDays == nil || math.Abs(*k1.OverdueDays-3) > 0.01 || k1.NeverVisited || !a.Grids[0].Places[0].NeverVisited {
+				t.Fatalf("k1 %+v: want 3 days overdue (visited 10 days ago, every 7 days)", k1)
+			}
+		})
+		t.Run("leader sees own grid, logged", func(t *testing.T) {
+			got, _ := overdueIDs(t, f.s, leader1, "")
+			if fmt.Sprint(got) != fmt.Sprint(map[string][]string{"g1": {"k2", "k1"}}) {
+				t.Fatalf("leader of g1 sees %v", got)
+			}
+			var found bool
+			for _, m := range auditLines(t, f.logs, "key places read") {
+				places, _ := m["places"].([]any)
+				if m["token"] == leader1ID && fmt.Sprint(places) == "[k2 k1]" && m["count"] == 2.0 {
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("no audit record of the leader's read naming k2 and k1 in:\n%s", f.logs.String())
+			}
+		})
+		t.Run("admin filters by grid", func(t *testing.T) {
+			if got, _ := overdueIDs(t, f.s, f.admin, "?grid=g2"); fmt.Sprint(got) != "map[g2:[k4]]" {
+				t.Fatalf("admin ?grid=g2 sees %v", got)
+			}
+		})
+	})
+}
+
+func TestKeyPlaceRefusals(t *testing.T) {
+	st := openGPKG(t)
+	f := newIngestFixture(t, st)
+	leader1, _ := leaderToken(t, st, "g1")
+	noGrid, _ := leaderToken(t, st, "")
+	place := func(id, grid, lat string) string {
+		return `{"id":"` + id + `","category":"elderly-alone","lon":116.39,"lat":` + lat + `,"grid":"` + grid + `","visit_interval_days":7}`
+	}
+	tests := []struct {
+		name, method, target, secret, body string
+		status                             int
+		detail                             string
+	}{
+		{"leader reads another grid", http.MethodGet, "/api/v1/visits/overdue?grid=g2", leader1, "", http.StatusForbidden, "grid g1"},
+		{"leader without grid", http.MethodGet, "/api/v1/visits/overdue", noGrid, "", http.StatusForbidden, "no grid"},
+		{"planner", http.MethodGet, "/api/v1/visits/overdue", token(t, st, data.RolePlanner), "", http.StatusForbidden, "planner"},
+		{"worker", http.MethodGet, "/api/v1/visits/overdue", f.liWork, "", http.StatusForbidden, "worker"},
+		{"viewer", http.MethodGet, "/api/v1/visits/overdue", token(t, st, data.RoleViewer), "", http.StatusForbidden, "viewer"},
+		{"leader writes into another grid", http.MethodPost, "/api/v1/keyplaces", leader1,
+			"[" + place("k1", "g1", "39.9") + "," + place("k9", "g2", "39.9") + "]", http.StatusForbidden, "k9"},
+		{"bad latitude", http.MethodPost, "/api/v1/keyplaces", f.admin,
+			"[" + place("k1", "g1", "39.9") + "," + place("k2", "g1", "99") + "]", http.StatusBadRequest, "[1].lat"},
+		{"no interval", http.MethodPost, "/api/v1/keyplaces", f.admin,
+			`[{"id":"k1","category":"x","lon":116.39,"lat":39.9,"grid":"g1"}]`, http.StatusBadRequest, "visit_interval_days"},
+		{"not an array", http.MethodPost, "/api/v1/keyplaces", f.admin, place("k1", "g1", "39.9"), http.StatusBadRequest, "array"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := decodeProblem(t, request(t, f.s, tc.method, tc.target, tc.secret, strings.NewReader(tc.body)), tc.status)
+			if !strings.Contains(p.Detail, tc.detail) {
+				t.Errorf("detail %q does not name %q", p.Detail, tc.detail)
+			}
+		})
+	}
+	t.Run("refused writes store nothing", func(t *testing.T) {
+		places, err := st.KeyPlaces(context.Background(), data.BBoxQuery{})
+		if err != nil || len(places) != 0 {
+			t.Fatalf("key places after refusals: %v, %v", places, err)
+		}
+	})
+	t.Run("leader writes into own grid", func(t *testing.T) {
+		wantStatus(t, request(t, f.s, http.MethodPost, "/api/v1/keyplaces", leader1, strings.NewReader("["+place("k1", "g1", "39.9")+"]")), http.StatusOK)
+		places, err := st.KeyPlaces(context.Background(), data.BBoxQuery{})
+		if err != nil || len(places) != 1 || places[0].VisitInterval != 7*24*time.Hour || !slices.Contains([]partition.GridID{"g1"}, places[0].Grid) {
+			t.Fatalf("stored %+v, %v", places, err)
+		}
+		if n := len(auditLines(t, f.logs, "key places written")); n != 1 {
+			t.Fatalf("%d audit records of writes, want 1", n)
+		}
+	})
+}
