@@ -3,6 +3,7 @@ package coverage
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"time"
 
 	"github.com/uber/h3-go/v4"
@@ -109,7 +110,7 @@ func Coverage(grids []partition.Grid, blocks []partition.Block, tracks []TrackPo
 	if err := cv.prepareDays(tracks); err != nil {
 		return nil, err
 	}
-	cv.add(tracks)
+	cv.add(tracks, runtime.GOMAXPROCS(0))
 	return cv.report(), nil
 }
 

@@ -2,7 +2,9 @@ package coverage
 
 import (
 	"errors"
+	"fmt"
 	"math"
+	"reflect"
 	"testing"
 	"time"
 
@@ -273,4 +275,42 @@ func segDist2(ax, ay, bx, by, cx, cy float64) float64 {
 	}
 	ex, ey := ax+t*dx-cx, ay+t*dy-cy
 	return ex*ex + ey*ey
+}
+
+// The shards of the walk merge into the report one walk would give.
+func TestCoverageShards(t *testing.T) {
+	grid, blocks := squareGrid(t, "g1", 600)
+	var pts []TrackPoint
+	for i, w := range []WorkerID{"a", "b", "c", "d", "e"} {
+		y := float64(i*50 - 100)
+		pts = append(pts, walkVia(t, w, day0.Add(time.Duration(i)*time.Hour), [2]float64{-280, y}, [2]float64{280, y}, [2]float64{0, 0})...)
+	}
+	pts = append(pts, walkVia(t, "a", day0.AddDate(0, 0, 1), [2]float64{0, -280}, [2]float64{0, 280})...)
+	report := func(n int) *CoverageReport {
+		t.Helper()
+		o, err := CoverageOptions{}.withDefaults()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cv, err := newCoverer([]partition.Grid{grid}, blocks, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cv.prepareDays(pts); err != nil {
+			t.Fatal(err)
+		}
+		cv.add(pts, n)
+		return cv.report()
+	}
+	one := report(1)
+	for _, n := range []int{2, 3, 8} {
+		t.Run(fmt.Sprintf("%d shards", n), func(t *testing.T) {
+			if got := report(n); !reflect.DeepEqual(got, one) {
+				t.Errorf("%d shards: %d covered, %d runs; one walk: %d covered, %d runs", n, got.Covered, got.Runs, one.Covered, one.Runs)
+			}
+		})
+	}
+	if one.Runs != 6 || one.Days != 2 {
+		t.Errorf("runs %d, days %d; want 6, 2", one.Runs, one.Days)
+	}
 }

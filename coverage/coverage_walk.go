@@ -2,7 +2,6 @@ package coverage
 
 import (
 	"math"
-	"runtime"
 	"sync"
 	"time"
 )
@@ -42,10 +41,10 @@ func (v *visits) merge(o *visits) {
 	v.runs += o.runs
 }
 
-// add walks the tracks, split into one shard per processor at changes of
-// worker (a worker's run is never split), and merges the shards.
-func (cv *coverer) add(tracks []TrackPoint) {
-	shards := shardBounds(tracks, runtime.GOMAXPROCS(0))
+// add walks the tracks, split into n shards walked in parallel, cut at
+// changes of worker (a worker's run is never split), and merges them.
+func (cv *coverer) add(tracks []TrackPoint, n int) {
+	shards := shardBounds(tracks, n)
 	parts := make([]visits, len(shards)-1)
 	var wg sync.WaitGroup
 	for s := range parts {
