@@ -64,7 +64,7 @@ func droppedByReason(r coverage.CleanReport) map[string]int {
 type trackBatch struct {
 	Type   string            `json:"type"` // set only when the body is GeoJSON
 	Worker string            `json:"worker"`
-	Points []json.RawMessage `json:"points"`
+	Points []batchPoint `json:"points"`
 }
 
 // batchPoint is one fix of a batch: time in RFC 3339, lon and lat in
@@ -118,7 +118,7 @@ func (s *Server) postTracks(c echo.Context) error {
 func decodeTracks(raw []byte, worker coverage.WorkerID) ([]coverage.TrackPoint, error) {
 	var b trackBatch
 	if err := json.Unmarshal(raw, &b); err != nil {
-		return nil, &BodyError{Field: jsonWhere(err), Reason: err.Error()}
+		return nil, batchJSONError(raw, err)
 	}
 	if b.Type == "FeatureCollection" || b.Type == "Feature" {
 		pts, err := coverage.DecodeGeoJSON(bytes.NewReader(raw), coverage.DecodeOptions{Source: "body", Worker: worker})
@@ -146,11 +146,7 @@ func decodeTracks(raw []byte, worker coverage.WorkerID) ([]coverage.TrackPoint, 
 		return nil, &BodyError{Field: "points", Reason: "missing or empty: send at least one fix"}
 	}
 	pts := make([]coverage.TrackPoint, len(b.Points))
-	for i, rawPoint := range b.Points {
-		var p batchPoint
-		if err := json.Unmarshal(rawPoint, &p); err != nil {
-			return nil, &BodyError{Field: fmt.Sprintf("points[%d]", i), Reason: err.Error()}
-		}
+	for i, p := range b.Points {
 		tp, err := p.trackPoint(i, coverage.WorkerID(b.Worker))
 		if err != nil {
 			return nil, err
@@ -158,6 +154,24 @@ func decodeTracks(raw []byte, worker coverage.WorkerID) ([]coverage.TrackPoint, 
 		pts[i] = tp
 	}
 	return pts, nil
+}
+
+// batchJSONError locates a JSON error of a batch body: the point that
+// cannot be decoded when it is one (found in a second, slower pass, so that
+// good batches are scanned once), else the position encoding/json gives.
+func batchJSONError(raw []byte, err error) error {
+	var loose struct {
+		Points []json.RawMessage `json:"points"`
+	}
+	if json.Unmarshal(raw, &loose) == nil {
+		for i, rp := range loose.Points {
+			var p batchPoint
+			if perr := json.Unmarshal(rp, &p); perr != nil {
+				return &BodyError{Field: fmt.Sprintf("points[%d]", i), Reason: perr.Error()}
+			}
+		}
+	}
+	return &BodyError{Field: jsonWhere(err), Reason: err.Error()}
 }
 
 // decodeError locates a decoding failure of package coverage in the body

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"net/http"
 	"strings"
@@ -30,7 +31,7 @@ const (
 	wangDevice = "wang/pixel7"
 )
 
-func newIngestFixture(t *testing.T, st data.Store) ingestFixture {
+func newIngestFixture(t testing.TB, st data.Store) ingestFixture {
 	t.Helper()
 	s, logs := testServer(t, st, Options{})
 	f := ingestFixture{s: s, st: st, logs: logs, admin: token(t, st, data.RoleAdmin)}
@@ -177,4 +178,37 @@ func TestPostTracksGeoJSON(t *testing.T) {
 	if len(pts) != 3 || pts[2].Point[0] != 116.3985 || !pts[1].Time.Equal(time.Date(2024, 5, 1, 0, 0, 30, 0, time.UTC)) {
 		t.Fatalf("stored %+v", pts)
 	}
+}
+
+// FuzzDecodeTracks checks that any body either decodes into fixes that
+// each have a worker, a time and a position in range, or is refused with a
+// *BodyError that names where.
+func FuzzDecodeTracks(f *testing.F) {
+	for _, seed := range []string{
+		`{"worker":"li","points":[{"time":"2024-05-01T08:00:00+08:00","lon":116.39,"lat":39.9,"accuracy":8,"speed":1.4}]}`,
+		`{"worker":"li","points":[{"time":"2024-05-01T08:00:00Z","lon":116.39,"lat":91}]}`,
+		`{"worker":"li","points":[{"time":"yesterday","lon":1,"lat":2}]}`,
+		`{"worker":"li","points":[[1,2]]}`,
+		`{"points":[{"time":"2024-05-01T08:00:00Z","lon":1,"lat":2}]}`,
+		`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"time":"2024-05-01T00:00:00Z","worker":"wang"},"geometry":{"type":"Point","coordinates":[116.4,39.9]}}]}`,
+		`{"type":"Feature","properties":{"times":["2024-05-01T00:00:00Z","2024-05-01T00:00:30Z"]},"geometry":{"type":"LineString","coordinates":[[116.4,39.9],[116.41,39.91]]}}`,
+		`{"type":"Polygon"}`, `[]`, `{`, ``,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		pts, err := decodeTracks(body, "")
+		if err != nil {
+			var be *BodyError
+			if !errors.As(err, &be) || be.Reason == "" {
+				t.Fatalf("error %v (%T) is not a *BodyError with a reason", err, err)
+			}
+			return
+		}
+		for i, p := range pts {
+			if p.Worker == "" || p.Time.IsZero() || !(math.Abs(p.Point[0]) <= 180) || !(math.Abs(p.Point[1]) <= 90) {
+				t.Fatalf("fix %d decoded as %+v", i, p)
+			}
+		}
+	})
 }

@@ -1,0 +1,75 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"wangge/data"
+)
+
+// BenchmarkIngestHTTP posts batches of fixes to POST /api/v1/tracks over a
+// loopback HTTP connection, as a phone gateway or `curl` would, into each
+// store: JSON decoding, cleaning, the atomic store write and the answer.
+// Every batch is new (later times), so every fix is written. It reports
+// fixes per second.
+func BenchmarkIngestHTTP(b *testing.B) {
+	const batch = 5000
+	stores := []struct {
+		name string
+		open func(testing.TB) data.Store
+	}{
+		{"gpkg", func(tb testing.TB) data.Store { return openGPKG(tb) }},
+		{"postgis", func(tb testing.TB) data.Store { return openPostGIS(tb) }},
+	}
+	for _, sc := range stores {
+		b.Run(fmt.Sprintf("%s/batch=%d", sc.name, batch), func(b *testing.B) {
+			f := newIngestFixture(b, sc.open(b))
+			srv := httptest.NewServer(f.s)
+			defer srv.Close()
+			t0 := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+			n := 0
+			body := func() []byte {
+				pts := make([]map[string]any, batch)
+				for i := range pts {
+					// Up and down a street at 1.4 m/s, one fix a second.
+					x := n % 7200
+					x = min(x, 7200-x)
+					pts[i] = map[string]any{"time": t0.Add(time.Duration(n) * time.Second).Format(time.RFC3339),
+						"lon": walkLon + float64(x)*1.4/stepM*dLon, "lat": walkLat, "accuracy": 8, "speed": 1.4}
+					n++
+				}
+				raw, err := json.Marshal(map[string]any{"worker": "li", "points": pts})
+				if err != nil {
+					b.Fatal(err)
+				}
+				return raw
+			}
+			for b.Loop() {
+				b.StopTimer()
+				raw := body()
+				b.StartTimer()
+				req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/tracks", bytes.NewReader(raw))
+				if err != nil {
+					b.Fatal(err)
+				}
+				req.Header.Set("Authorization", "Bearer "+f.liWork)
+				res, err := srv.Client().Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var r ingestResult
+				err = json.NewDecoder(res.Body).Decode(&r)
+				res.Body.Close()
+				if err != nil || res.StatusCode != http.StatusOK || r.New != batch {
+					b.Fatalf("status %d, answer %+v, %v; want %d new", res.StatusCode, r, err, batch)
+				}
+			}
+			b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "fixes/s")
+		})
+	}
+}
