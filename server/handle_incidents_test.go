@@ -1,12 +1,17 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"reflect"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -14,6 +19,7 @@ import (
 
 	"wangge/coverage"
 	"wangge/data"
+	"wangge/geo"
 	"wangge/partition"
 )
 
@@ -195,4 +201,112 @@ func TestIncidentOutsideGrids(t *testing.T) {
 	if addr.Geometry != nil || addr.Properties.Reporter != "W9" || !reflect.DeepEqual(addr.Properties.Flags, []string{coverage.FlagNoLocation}) {
 		t.Fatalf("address-only incident %+v", addr)
 	}
+}
+
+// TestIncidentCrsAndConcurrentMoves reports a location given in GCJ-02
+// (as AMap phones send it) and checks it is stored in WGS-84 in the right
+// grid; then eight concurrent accepts of one incident: exactly one is
+// taken, the others are 409, and the log holds one accept event.
+func TestIncidentCrsAndConcurrentMoves(t *testing.T) {
+	st := openGPKG(t)
+	w := newIncidentWorld(t, st)
+	p := w.inside(t, 2)
+	g := geo.WGS84ToGCJ02(p)
+	worker := workerToken(t, st, data.RoleWorker, "W3", w.grids[2].ID)
+	inc := send(t, w.s, "/api/v1/incidents?crs=gcj02", worker,
+		fmt.Sprintf(`{"category":"safety","location":[%v,%v]}`, g[0], g[1]), http.StatusCreated)
+	stored, err := st.Incident(context.Background(), coverage.IncidentID(inc.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := geo.Distance(stored.Location, p); d > 0.5 || stored.Grid != w.grids[2].ID {
+		t.Fatalf("stored at %v (%.2f m from %v) in grid %s, want grid %s", stored.Location, d, p, stored.Grid, w.grids[2].ID)
+	}
+	if c := inc.Geometry.Coordinates; geo.Distance(orb.Point{c[0], c[1]}, g) > 0.5 {
+		t.Fatalf("answer in gcj02 %v, want %v", c, g)
+	}
+
+	codes := make([]int, 8)
+	var wg sync.WaitGroup
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec := request(t, w.s, http.MethodPost, "/api/v1/incidents/"+inc.ID+"/transitions", worker, bytes.NewBufferString(`{"to":"accepted"}`))
+			codes[i] = rec.Code
+		}()
+	}
+	wg.Wait()
+	slices.Sort(codes)
+	if codes[0] != http.StatusOK || codes[1] != http.StatusConflict || codes[7] != http.StatusConflict {
+		t.Fatalf("concurrent accepts answered %v, want one 200 and 409s", codes)
+	}
+	stored, err = st.Incident(context.Background(), coverage.IncidentID(inc.ID))
+	if err != nil || len(stored.Events) != 2 {
+		t.Fatalf("events after concurrent accepts: %+v, %v", stored.Events, err)
+	}
+}
+
+// FuzzIncidentQuery checks that any query of GET /api/v1/incidents either
+// fails with a *ParamError or gives a usable filter: known statuses, a
+// window that ends after it starts, a page size in range.
+func FuzzIncidentQuery(f *testing.F) {
+	for _, s := range []string{"", "status=reported,closed", "status=lost", "from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z",
+		"from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "grid=G001&limit=5&after=inc-1", "bbox=1,2,3,4&crs=gcj02",
+		"status=,", "from=yesterday", "colour=red", "limit=0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		iq, p, err := parseIncidentQuery(q)
+		if err != nil {
+			var pe *ParamError
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %T is not a *ParamError: %v", err, err)
+			}
+			return
+		}
+		for _, s := range iq.Status {
+			if !slices.Contains(incidentStatuses, s) {
+				t.Fatalf("accepted status %q", s)
+			}
+		}
+		if !iq.From.IsZero() && !iq.To.IsZero() && !iq.To.After(iq.From) {
+			t.Fatalf("accepted the window %v – %v", iq.From, iq.To)
+		}
+		if p.Limit < 1 || p.Limit > MaxLimit || iq.Limit != p.Limit+1 {
+			t.Fatalf("limit %d, store limit %d", p.Limit, iq.Limit)
+		}
+	})
+}
+
+// FuzzPlanRequest checks that any body of POST /api/v1/plans either fails
+// with a *BodyError or partition.ErrOptions, or gives options that
+// validate.
+func FuzzPlanRequest(f *testing.F) {
+	for _, s := range []string{`{"weight":"households","min":150,"max":500}`, `{"weight":"population","count":15,"tolerance":0.02,"seed":7}`,
+		`{"weight":"households"}`, `{"count":"two"}`, `[]`, `{}{}`, `{"dedicated":"kind=school,hospital","weight":"h","count":2,"tolerance":0.1}`,
+		`{"dedicated":"kind","weight":"h","count":2,"tolerance":0.1}`, `{"min":-1,"max":1,"weight":"h"}`, ``} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		var req planRequest
+		if err := decodeBody(strings.NewReader(body), &req); err != nil {
+			var be *BodyError
+			if !errors.As(err, &be) {
+				t.Fatalf("decode error %T is not a *BodyError: %v", err, err)
+			}
+			return
+		}
+		opt, err := req.options()
+		if err != nil {
+			return
+		}
+		if err := opt.Validate(); err != nil {
+			t.Fatalf("options %+v do not validate: %v", opt, err)
+		}
+	})
 }
