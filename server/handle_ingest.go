@@ -62,8 +62,8 @@ func droppedByReason(r coverage.CleanReport) map[string]int {
 
 // trackBatch is the batch JSON of POST /api/v1/tracks.
 type trackBatch struct {
-	Type   string            `json:"type"` // set only when the body is GeoJSON
-	Worker string            `json:"worker"`
+	Type   string       `json:"type"` // set only when the body is GeoJSON
+	Worker string       `json:"worker"`
 	Points []batchPoint `json:"points"`
 }
 
