@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 
 	"wangge/coverage"
 	"wangge/data"
@@ -176,5 +178,61 @@ func TestIncidentStatsRoutes(t *testing.T) {
 	}
 	for _, bad := range []string{"res=16", "step=1d", "step=24h"} {
 		decodeProblem(t, request(t, w.s, http.MethodGet, "/api/v1/incidents/hotspots?"+bad, w.viewer, nil), http.StatusBadRequest)
+	}
+}
+
+// TestStatsByCommunity draws a plan --within the blocks' parent (two
+// halves of the mosaic), checks that no grid crosses a parent and that
+// each grid carries it, and counts incidents per community from the grid
+// of each report.
+func TestStatsByCommunity(t *testing.T) {
+	st := openGPKG(t)
+	blocks := partition.Mosaic(120, 3)
+	parent := map[partition.BlockID]partition.AreaID{}
+	for i := range blocks {
+		c, _ := planar.CentroidArea(blocks[i].Geometry)
+		blocks[i].Parent = "east"
+		if c[0] < blocks[0].Geometry.Bound().Min[0]+0.004 {
+			blocks[i].Parent = "west"
+		}
+		parent[blocks[i].ID] = blocks[i].Parent
+	}
+	if err := st.PutBlocks(t.Context(), blocks); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := testServer(t, st, Options{})
+	planner := token(t, st, data.RolePlanner)
+	a := postPlan(t, s, planner, `{"weight":"households","min":150,"max":500,"within":"parent","seed":4}`)
+	wantStatus(t, request(t, s, http.MethodPost, "/api/v1/plans/"+string(a.Plan.ID)+"/publish", planner, nil), http.StatusOK)
+	p, err := st.Plan(t.Context(), a.Plan.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{}
+	admin := token(t, st, data.RoleAdmin)
+	w := &incidentWorld{s: s, st: st, grids: p.Grids, blocks: map[partition.BlockID]partition.Block{}}
+	for _, b := range blocks {
+		w.blocks[b.ID] = b
+	}
+	for i, g := range p.Grids {
+		for _, b := range g.Blocks {
+			if parent[b] != partition.AreaID(g.Parent) {
+				t.Fatalf("grid %s (parent %q) holds block %s of %q", g.ID, g.Parent, b, parent[b])
+			}
+		}
+		report(t, w, admin, w.inside(t, i), "")
+		want[g.Parent]++
+	}
+	if len(want) != 2 {
+		t.Fatalf("grids fall in parents %v, want west and east", want)
+	}
+	var stats statsDoc
+	getJSON(t, s, "/api/v1/stats/incidents?by=community", admin, &stats)
+	got := map[string]int{}
+	for _, r := range stats.Rows {
+		got[r.Key] = r.Incidents
+	}
+	if !maps.Equal(got, want) {
+		t.Fatalf("incidents by community %v, want %v", got, want)
 	}
 }
