@@ -2,12 +2,15 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,14 +31,39 @@ type ingestResult struct {
 	Dropped  map[string]int `json:"dropped"`
 }
 
+// anchorWindow is how far back ingest looks for a worker's last stored
+// fix: beyond it, a fix could have come from anywhere a worker may travel.
+const anchorWindow = 10 * time.Minute
+
 // ingest cleans pts (coverage.Clean, with the request time as Now, so that
 // fixes from a phone clock that runs ahead are dropped) and stores what is
 // kept in one atomic PutTrackPoints call.
+//
+// Each worker's last stored fix before the batch (within anchorWindow)
+// goes in front of the batch as the anchor of the speed and spike checks,
+// and is taken out again after cleaning: the phone apps send one fix a
+// request, and a batch of one has no neighbour to be checked against.
 func (s *Server) ingest(c echo.Context, pts []coverage.TrackPoint, now time.Time) (ingestResult, error) {
-	kept, rep := coverage.Clean(pts, coverage.CleanOptions{Now: now})
+	ctx := c.Request().Context()
+	anchors, err := s.anchors(ctx, pts)
+	if err != nil {
+		return ingestResult{}, err
+	}
+	kept, rep := coverage.Clean(append(anchors, pts...), coverage.CleanOptions{Now: now})
+	type key struct {
+		w coverage.WorkerID
+		t int64
+	}
+	isAnchor := make(map[key]bool, len(anchors))
+	for _, a := range anchors {
+		isAnchor[key{a.Worker, a.Time.UnixNano()}] = true
+	}
+	kept = slices.DeleteFunc(kept, func(p coverage.TrackPoint) bool { return isAnchor[key{p.Worker, p.Time.UnixNano()}] })
+	rep.Input -= len(anchors)
+	rep.Kept = len(kept)
 	res := ingestResult{Received: rep.Input, Kept: rep.Kept, Dropped: droppedByReason(rep)}
 	if len(kept) > 0 {
-		n, err := s.store.PutTrackPoints(c.Request().Context(), kept)
+		n, err := s.store.PutTrackPoints(ctx, kept)
 		if err != nil {
 			return res, fmt.Errorf("server: store %d fixes: %w", len(kept), err)
 		}
@@ -43,6 +71,34 @@ func (s *Server) ingest(c echo.Context, pts []coverage.TrackPoint, now time.Time
 	}
 	s.logger(c).Info("fixes ingested", "received", res.Received, "kept", res.Kept, "new", res.New, "token", tokenID(c))
 	return res, nil
+}
+
+// anchors returns, for each worker of pts, its last stored fix in the
+// anchorWindow before its first fix in pts, when there is one that
+// cleaning keeps (accuracy within coverage.DefaultMaxAccuracy), so that
+// it is always kept as the first fix of its worker.
+func (s *Server) anchors(ctx context.Context, pts []coverage.TrackPoint) ([]coverage.TrackPoint, error) {
+	first := map[coverage.WorkerID]time.Time{}
+	for _, p := range pts {
+		if t, ok := first[p.Worker]; !ok || p.Time.Before(t) {
+			first[p.Worker] = p.Time
+		}
+	}
+	var out []coverage.TrackPoint
+	for _, w := range slices.Sorted(maps.Keys(first)) {
+		t := first[w]
+		prev, err := s.store.TrackPoints(ctx, data.TrackQuery{Worker: w, From: t.Add(-anchorWindow), To: t})
+		if err != nil {
+			return nil, fmt.Errorf("server: last fixes of %s: %w", w, err)
+		}
+		for i := len(prev) - 1; i >= 0; i-- {
+			if prev[i].Accuracy <= coverage.DefaultMaxAccuracy {
+				out = append(out, prev[i])
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 // droppedByReason turns the counts of a CleanReport into a map keyed by

@@ -85,6 +85,27 @@ func TestIngestDevices(t *testing.T) {
 				near(t, "battery", got.Battery, tc.want.Battery)
 			})
 		}
+		t.Run("one fix checked against the stored one", func(t *testing.T) {
+			// li's last stored fix is at 08:01:00 CST near Tiananmen; 10 s
+			// later a fix 5 km east would mean 500 m/s.
+			before := len(f.stored(t, "li"))
+			rec := serve(f.s, deviceRequest(http.MethodGet, "/api/v1/ingest/osmand?id="+liDevice+
+				"&lat=39.9093&lon=116.4570&timestamp=1714521670", "", "", nil))
+			wantStatus(t, rec, http.StatusOK)
+			got := decodeIngest(t, rec.Body.Bytes())
+			if got.Received != 1 || got.Kept != 0 || got.New != 0 || got.Dropped["speed"] != 1 {
+				t.Fatalf("answer %+v, want the fix dropped for speed", got)
+			}
+			rec = serve(f.s, deviceRequest(http.MethodGet, "/api/v1/ingest/osmand?id="+liDevice+
+				"&lat=39.9094&lon=116.3986&timestamp=1714521680", "", "", nil))
+			wantStatus(t, rec, http.StatusOK)
+			if got := decodeIngest(t, rec.Body.Bytes()); got.Kept != 1 || got.New != 1 || len(got.Dropped) != 0 {
+				t.Fatalf("answer %+v, want the next plausible fix kept", got)
+			}
+			if n := len(f.stored(t, "li")); n != before+1 {
+				t.Fatalf("%d fixes stored, want %d", n, before+1)
+			}
+		})
 		t.Run("re-sent fix is not new", func(t *testing.T) {
 			before := len(f.stored(t, "li"))
 			rec := serve(f.s, deviceRequest(http.MethodGet, "/api/v1/ingest/osmand?id="+liDevice+
