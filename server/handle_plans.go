@@ -93,7 +93,7 @@ func (s *Server) createPlan(c echo.Context) error {
 		return fmt.Errorf("server: read blocks: %w", err)
 	}
 	if len(blocks) == 0 {
-		return &BodyError{Field: "weight", Reason: "the store holds no blocks; load them first (POST /api/v1/blocks or `wangge import blocks`)"}
+		return &ConflictError{Reason: "the store holds no blocks to draw grids from; load them first (POST /api/v1/blocks or `wangge import blocks`)"}
 	}
 	start := time.Now()
 	res, err := partition.Draw(ctx, engineBlocks(blocks), opt)

@@ -94,6 +94,7 @@ func TestPlansProvidence(t *testing.T) {
 			if !slices.Equal(keys, gridsFile) {
 				t.Fatalf("grid %v properties %v, want %v", f.ID, keys, gridsFile)
 			}
+			checkOrientation(t, f.ID, f.Geometry)
 			if f.Properties["kind"] != "basic" || f.Geometry.GeoJSONType() != "Polygon" {
 				t.Errorf("grid %v: kind %v, geometry %s", f.ID, f.Properties["kind"], f.Geometry.GeoJSONType())
 			}
@@ -209,6 +210,13 @@ func TestCreatePlanRefused(t *testing.T) {
 				t.Fatalf("detail %q does not mention %q", p.Detail, tc.want)
 			}
 		})
+	}
+	empty := openGPKG(t)
+	es, _ := testServer(t, empty, Options{})
+	p := decodeProblem(t, request(t, es, http.MethodPost, "/api/v1/plans", token(t, empty, data.RolePlanner),
+		bytes.NewBufferString(`{"weight":"households","count":2,"tolerance":0.1}`)), http.StatusConflict)
+	if !strings.Contains(p.Detail, "no blocks") {
+		t.Fatalf("detail %q does not say the store has no blocks", p.Detail)
 	}
 	plans, err := st.Plans(context.Background())
 	if err != nil || len(plans) != 0 {
