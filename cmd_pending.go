@@ -27,9 +27,7 @@ func pending(name, issue string) func(context.Context, []string, io.Writer, io.W
 	}
 }
 
-var (
-	runCoverage = pending("coverage", "issue 5: patrol tracks")
-)
+var ()
 
 func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("version", flag.ContinueOnError)

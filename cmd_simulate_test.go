@@ -1,0 +1,92 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb/geojson"
+
+	"wangge/coverage"
+)
+
+// The GPX and GeoJSON outputs of one seed hold the same fixes (to the 7
+// decimals both keep), and both say they are synthetic.
+func TestSimulateCommand(t *testing.T) {
+	dir := t.TempDir()
+	roads, grids := patrolFiles(t, dir)
+	files := map[string]string{"gpx": filepath.Join(dir, "day.gpx"), "geojson": filepath.Join(dir, "day.geojson")}
+	for _, out := range files {
+		stdout, stderr, err := runCmd(t, "simulate", "--roads", roads, "--grids", grids, "--grid", "ne",
+			"--workers", "3", "--seed", "5", "--day", "2024-05-06", "--hours", "1", "--out", out)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, stderr)
+		}
+		if !strings.Contains(stdout, "synthetic fixes of 3 workers") {
+			t.Errorf("stdout %q", stdout)
+		}
+	}
+	raw, err := os.ReadFile(files["gpx"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), "synthetic") {
+		t.Error("GPX does not say it is synthetic")
+	}
+	f, err := os.Open(files["gpx"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fromGPX, err := coverage.DecodeGPX(f, coverage.DecodeOptions{Source: files["gpx"], Worker: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := os.Open(files["geojson"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	fromGeoJSON, err := coverage.DecodeGeoJSON(g, coverage.DecodeOptions{Source: files["geojson"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fromGPX) == 0 || len(fromGPX) != len(fromGeoJSON) {
+		t.Fatalf("GPX %d fixes, GeoJSON %d", len(fromGPX), len(fromGeoJSON))
+	}
+	workers := map[coverage.WorkerID]bool{}
+	for i, p := range fromGeoJSON {
+		q := fromGPX[i]
+		if p.Point != q.Point || !p.Time.Equal(q.Time) {
+			t.Fatalf("fix %d: GeoJSON %v %v, GPX %v %v", i, p.Point, p.Time, q.Point, q.Time)
+		}
+		if !strings.HasPrefix(string(p.Worker), coverage.SyntheticPrefix+"5-") {
+			t.Fatalf("fix %d: worker %q", i, p.Worker)
+		}
+		workers[p.Worker] = true
+	}
+	if len(workers) != 3 {
+		t.Errorf("workers %v, want 3", workers)
+	}
+	var fc geojson.FeatureCollection
+	readJSONFile(t, files["geojson"], &fc)
+	if fc.ExtraMembers["synthetic"] != true {
+		t.Errorf("collection members %v, want synthetic: true", fc.ExtraMembers)
+	}
+}
+
+func TestSimulateCommandErrors(t *testing.T) {
+	dir := t.TempDir()
+	roads, grids := patrolFiles(t, dir)
+	out := filepath.Join(dir, "day.gpx")
+	checkCmdErrors(t, []cmdErrorCase{
+		{"no roads", []string{"simulate", "--out", out}, true, "--roads"},
+		{"grid without grids", []string{"simulate", "--roads", roads, "--grid", "sw", "--out", out}, true, "--grids"},
+		{"unknown format", []string{"simulate", "--roads", roads, "--out", filepath.Join(dir, "day.kml")}, true, "--format"},
+		{"bad day", []string{"simulate", "--roads", roads, "--day", "6/5/2024", "--out", out}, true, "--day"},
+		{"unknown grid", []string{"simulate", "--roads", roads, "--grids", grids, "--grid", "zz", "--out", out}, false, `no grid "zz"`},
+		{"roads are not lines", []string{"simulate", "--roads", grids, "--out", out}, false, "feature 0"},
+		{"missing roads", []string{"simulate", "--roads", filepath.Join(dir, "none.geojson"), "--out", out}, false, "none.geojson"},
+	})
+}
