@@ -1,12 +1,14 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -234,5 +236,36 @@ func TestStatsByCommunity(t *testing.T) {
 	}
 	if !maps.Equal(got, want) {
 		t.Fatalf("incidents by community %v, want %v", got, want)
+	}
+}
+
+// BenchmarkReportIncident times POST /api/v1/incidents in the GeoPackage
+// store with a published plan: authentication, the worker's grids, the
+// grid lookup in the cached index, the durable write and the answer.
+func BenchmarkReportIncident(b *testing.B) {
+	st := openGPKG(b)
+	s, _ := testServer(b, st, Options{})
+	blocks := partition.Mosaic(1000, 3)
+	if err := st.PutBlocks(b.Context(), blocks); err != nil {
+		b.Fatal(err)
+	}
+	planner := token(b, st, data.RolePlanner)
+	rec := request(b, s, http.MethodPost, "/api/v1/plans", planner, strings.NewReader(`{"weight":"households","min":150,"max":500}`))
+	var a planAnswer
+	if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil || rec.Code != http.StatusCreated {
+		b.Fatalf("draw: %d %s", rec.Code, rec.Body)
+	}
+	request(b, s, http.MethodPost, "/api/v1/plans/"+string(a.Plan.ID)+"/publish", planner, nil)
+	secret, _, err := CreateToken(b.Context(), st, data.RoleWorker, "W1", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, _ := planar.CentroidArea(blocks[500].Geometry)
+	body := fmt.Sprintf(`{"category":"environment","location":[%v,%v]}`, c[0], c[1])
+	for b.Loop() {
+		rec := request(b, s, http.MethodPost, "/api/v1/incidents", secret, strings.NewReader(body))
+		if rec.Code != http.StatusCreated {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
 	}
 }
