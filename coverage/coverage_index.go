@@ -38,11 +38,7 @@ func newBucketGrid(x, y []float64, size float64) bucketGrid {
 	if len(x) == 0 {
 		return g
 	}
-	minX, minY, maxX, maxY := x[0], y[0], x[0], y[0]
-	for i := range x {
-		minX, maxX = min(minX, x[i]), max(maxX, x[i])
-		minY, maxY = min(minY, y[i]), max(maxY, y[i])
-	}
+	minX, minY, maxX, maxY := extent(x, y)
 	g.minX, g.minY = minX, minY
 	for (maxX-minX)/size*(maxY-minY)/size > maxBuckets {
 		size *= 2
@@ -109,11 +105,7 @@ func newNearGrid(x, y []float64, buffer float64) nearGrid {
 	if len(x) == 0 {
 		return g
 	}
-	minX, minY, maxX, maxY := x[0], y[0], x[0], y[0]
-	for i := range x {
-		minX, maxX = min(minX, x[i]), max(maxX, x[i])
-		minY, maxY = min(minY, y[i]), max(maxY, y[i])
-	}
+	minX, minY, maxX, maxY := extent(x, y)
 	for {
 		r := buffer + g.reach + g.size*math.Sqrt2/2
 		g.minX, g.minY = minX-r, minY-r
@@ -167,4 +159,14 @@ func (g *nearGrid) near(x, y float64) []int32 {
 	}
 	b := int(fy)*g.nx + int(fx)
 	return g.items[g.start[b]:g.start[b+1]]
+}
+
+// extent returns the bounds of the points (x[i], y[i]); there is at least one.
+func extent(x, y []float64) (minX, minY, maxX, maxY float64) {
+	minX, minY, maxX, maxY = x[0], y[0], x[0], y[0]
+	for i := range x {
+		minX, maxX = min(minX, x[i]), max(maxX, x[i])
+		minY, maxY = min(minY, y[i]), max(maxY, y[i])
+	}
+	return minX, minY, maxX, maxY
 }

@@ -2,7 +2,7 @@ package coverage
 
 import (
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -23,16 +23,7 @@ type roadGraph struct {
 // midpoint lies inside area when area is not empty, and then only the
 // largest connected part, so that a walker can reach every node.
 func newRoadGraph(roads []orb.LineString, area orb.MultiPolygon) roadGraph {
-	var b orb.Bound
-	first := true
-	for _, r := range roads {
-		for _, p := range r {
-			if first {
-				b, first = orb.Bound{Min: p, Max: p}, false
-			}
-			b = b.Extend(p)
-		}
-	}
+	b := orb.MultiLineString(roads).Bound()
 	if len(area) > 0 {
 		b = area.Bound()
 	}
@@ -113,21 +104,10 @@ func (g *roadGraph) keepLargestPart() {
 		for _, m := range ns {
 			adj[renum[i]] = append(adj[renum[i]], renum[m])
 		}
-		sort.Ints(adj[renum[i]])
-		adj[renum[i]] = dedupeInts(adj[renum[i]])
+		slices.Sort(adj[renum[i]])
+		adj[renum[i]] = slices.Compact(adj[renum[i]])
 	}
 	g.nodes, g.adj = nodes, adj
-}
-
-func dedupeInts(s []int) []int {
-	k := 0
-	for i, v := range s {
-		if i == 0 || v != s[k-1] {
-			s[k] = v
-			k++
-		}
-	}
-	return s[:k]
 }
 
 // nearBuildings lists, for each node, the buildings (plane coordinates)
