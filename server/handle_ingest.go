@@ -86,19 +86,33 @@ func (s *Server) anchors(ctx context.Context, pts []coverage.TrackPoint) ([]cove
 	}
 	var out []coverage.TrackPoint
 	for _, w := range slices.Sorted(maps.Keys(first)) {
-		t := first[w]
-		prev, err := s.store.TrackPoints(ctx, data.TrackQuery{Worker: w, From: t.Add(-anchorWindow), To: t})
+		a, ok, err := s.anchor(ctx, w, first[w])
 		if err != nil {
-			return nil, fmt.Errorf("server: last fixes of %s: %w", w, err)
+			return nil, err
 		}
-		for i := len(prev) - 1; i >= 0; i-- {
-			if prev[i].Accuracy <= coverage.DefaultMaxAccuracy {
-				out = append(out, prev[i])
-				break
-			}
+		if ok {
+			out = append(out, a)
 		}
 	}
 	return out, nil
+}
+
+// anchor finds the last usable fix of w before t. It reads the last
+// minute first (a dozen fixes at the apps' usual 5 s) and the whole
+// anchorWindow only when that minute holds none.
+func (s *Server) anchor(ctx context.Context, w coverage.WorkerID, t time.Time) (coverage.TrackPoint, bool, error) {
+	for _, back := range []time.Duration{time.Minute, anchorWindow} {
+		prev, err := s.store.TrackPoints(ctx, data.TrackQuery{Worker: w, From: t.Add(-back), To: t})
+		if err != nil {
+			return coverage.TrackPoint{}, false, fmt.Errorf("server: last fixes of %s: %w", w, err)
+		}
+		for i := len(prev) - 1; i >= 0; i-- {
+			if prev[i].Accuracy <= coverage.DefaultMaxAccuracy {
+				return prev[i], true, nil
+			}
+		}
+	}
+	return coverage.TrackPoint{}, false, nil
 }
 
 // droppedByReason turns the counts of a CleanReport into a map keyed by

@@ -73,3 +73,30 @@ func BenchmarkIngestHTTP(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkIngestOsmAnd sends one fix a request to the OsmAnd route over
+// loopback HTTP, as Traccar Client does, into the GeoPackage store: device
+// lookup, the anchor read, cleaning and a one-row transaction per fix.
+func BenchmarkIngestOsmAnd(b *testing.B) {
+	f := newIngestFixture(b, openGPKG(b))
+	srv := httptest.NewServer(f.s)
+	defer srv.Close()
+	t0 := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC).Unix()
+	n := int64(0)
+	for b.Loop() {
+		x := n % 7200
+		x = min(x, 7200-x)
+		target := fmt.Sprintf("%s/api/v1/ingest/osmand?id=%s&lat=%.7f&lon=%.7f&timestamp=%d&speed=2.7&accuracy=8",
+			srv.URL, liDevice, walkLat, walkLon+float64(x)*1.4/stepM*dLon, t0+n)
+		n++
+		res, err := srv.Client().Get(target)
+		if err != nil {
+			b.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			b.Fatalf("status %d", res.StatusCode)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "fixes/s")
+}
