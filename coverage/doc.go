@@ -22,6 +22,31 @@
 // accuracy, exact duplicates, fixes from the future, speed outliers and
 // jump outliers (spikes), and counts each reason in a CleanReport.
 //
+// Trajectories: Trajectory analyses one worker's fixes (a day, say):
+// stops by the stay-point rule (every fix of a stop within StopRadius of
+// its first, lasting at least StopMinDuration), trips between them, signal
+// gaps, moving, stopped and gap time, time inside the worker's own grids,
+// the geodesic distance (as PostGIS ST_Length on geography) and a
+// Douglas-Peucker display line in metres; GeoJSON draws it on a map.
+//
+// Coverage: Coverage marks the H3 cells (resolution 11 by default) whose
+// centres lie within a buffer (25 m) of the fixes and of the straight
+// segments between fixes at most MaxInterpGap apart, and reports the
+// covered share per grid and block, the gaps (uncovered cells dissolved
+// into polygons), a visit heat (distinct days and passes per cell) and
+// last visits. A bucketed index of cell centres in a local plane answers
+// each fix, and the walk runs in parallel shards: about ten million fixes
+// per CPU-second (BenchmarkCoverage30Days100Workers).
+//
+// Visits: Visits moves a key place's LastVisited to the end of the latest
+// stop within a radius of it; Overdue lists, per grid, the places never
+// visited or past their visit interval.
+//
+// Simulation: Simulate makes synthetic patrol days (random walks on a road
+// network inside a grid, walking speeds, stops at buildings, GPS noise,
+// drift and signal gaps), deterministic per seed, with worker ids starting
+// with SyntheticPrefix so that they are never taken for real patrols.
+//
 // Incidents: Create starts one at report time, looking up its grid through
 // a GridLocator (GridIndex over the grids of a plan) and keeping that grid
 // even when a later plan moves the boundary (CurrentGrid answers the grid
