@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
 
 	"wangge/coverage"
 	"wangge/data"
@@ -108,11 +109,18 @@ func (s *Server) incidentStats(c echo.Context) error {
 // hotspots answers GET /api/v1/incidents/hotspots?res=&from&to&step:
 // incidents per H3 cell (resolution res, 9 by default: cells of about
 // 0.1 km²) and, with step (a Go duration such as 24h), per period from
-// from, as a FeatureCollection.
+// from, as a FeatureCollection: the cell (and the period's start) as the
+// feature id, outlines counter-clockwise at 7 decimals, ?crs=gcj02|bd09
+// for Chinese basemaps.
 func (s *Server) hotspots(c echo.Context) error {
 	q := coverage.HotspotQuery{Resolution: 9}
-	w, err := parseWindow(c.QueryParams(), []string{"res", "step"}, func(name, v string) error {
+	out := crsWGS84
+	w, err := parseWindow(c.QueryParams(), []string{"res", "step", "crs"}, func(name, v string) error {
 		switch name {
+		case "crs":
+			var err error
+			out, err = parseCRS(v)
+			return err
 		case "res":
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 || n > 15 {
@@ -143,11 +151,18 @@ func (s *Server) hotspots(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	b, err := fc.MarshalJSON()
-	if err != nil {
-		return fmt.Errorf("server: encode hotspots: %w", err)
+	res := featureCollection{Type: "FeatureCollection", Features: make([]feature, len(fc.Features)), NumberReturned: len(fc.Features)}
+	for i, f := range fc.Features {
+		id, _ := f.Properties["cell"].(string)
+		if start, ok := f.Properties["start"].(string); ok {
+			id += "/" + start // one feature per cell and period
+		}
+		res.Features[i] = feature{Type: "Feature", ID: id, Properties: f.Properties}
+		if poly, ok := f.Geometry.(orb.Polygon); ok {
+			res.Features[i].Geometry = outputGeometry(orb.MultiPolygon{poly}, out)
+		}
 	}
-	return c.Blob(http.StatusOK, GeoJSONContentType, append(b, '\n'))
+	return writeJSON(c, http.StatusOK, GeoJSONContentType, res)
 }
 
 // loadsResponse is the answer of GET /api/v1/stats/loads.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 
 	"wangge/coverage"
@@ -178,7 +179,29 @@ func TestIncidentStatsRoutes(t *testing.T) {
 	if hot.Type != "FeatureCollection" || sum != 6 || len(hot.Features) < 3 {
 		t.Fatalf("hotspots count %d incidents in %d cells, want 6 in at least 3 (two grids and the outside one)", sum, len(hot.Features))
 	}
-	for _, bad := range []string{"res=16", "step=1d", "step=24h"} {
+	raw := request(t, w.s, http.MethodGet, "/api/v1/incidents/hotspots?res=10", w.viewer, nil)
+	cells, err := geojson.UnmarshalFeatureCollection(raw.Body.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range cells.Features {
+		checkOrientation(t, f.ID, f.Geometry)
+		for _, p := range vertices(f.Geometry) {
+			if p != (orb.Point{roundCoord(p[0]), roundCoord(p[1])}) {
+				t.Fatalf("cell %v vertex %v has more than 7 decimals", f.ID, p)
+			}
+		}
+	}
+	from := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+	getJSON(t, w.s, "/api/v1/incidents/hotspots?res=10&step=24h&from="+from, w.viewer, &hot)
+	periods := 0
+	for _, f := range hot.Features {
+		periods += f.Properties.Count
+	}
+	if periods != 6 {
+		t.Fatalf("hotspots per day count %d incidents, want 6", periods)
+	}
+	for _, bad := range []string{"res=16", "step=1d", "step=24h", "crs=utm"} {
 		decodeProblem(t, request(t, w.s, http.MethodGet, "/api/v1/incidents/hotspots?"+bad, w.viewer, nil), http.StatusBadRequest)
 	}
 }
