@@ -2,14 +2,17 @@ package coverage
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkt"
 	"github.com/uber/h3-go/v4"
 
+	"wangge/data/pgtest"
 	"wangge/geo"
 	"wangge/partition"
 )
@@ -82,7 +85,8 @@ func (r refereeTrack) distance(c h3.Cell) float64 {
 // fixes, two users, Oct 2008 – Mar 2009) over the 12 busiest H3 res-7
 // cells of central Beijing as grids, and checks it by brute force: sampled
 // covered cells lie within the buffer of the track, sampled uncovered
-// cells farther, gaps are disjoint from covered cells, shares in [0, 1].
+// cells farther, gaps are disjoint from covered cells, shares in [0, 1];
+// and by PostGIS: the gap polygons are valid and have the area we say.
 func TestCoverageSkmob(t *testing.T) {
 	if testing.Short() {
 		t.Skip("decodes 217,653 points")
@@ -133,6 +137,22 @@ func TestCoverageSkmob(t *testing.T) {
 		for _, b := range r.Blocks {
 			if b.Share < 0 || b.Share > 1 || (b.Covered > 0) == b.LastVisited.IsZero() {
 				t.Errorf("block %+v", b)
+			}
+		}
+	})
+	t.Run("gaps are valid with their area, by PostGIS", func(t *testing.T) {
+		conn := pgtest.Conn(t)
+		for _, g := range r.Grids[:4] {
+			var valid bool
+			var area float64
+			err := conn.QueryRow(context.Background(),
+				"SELECT ST_IsValid(g), ST_Area(g::geography) FROM (SELECT ST_GeomFromText($1, 4326) AS g) s",
+				wkt.MarshalString(g.Gaps)).Scan(&valid, &area)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !valid || math.Abs(area-g.GapArea) > 1e-4*area {
+				t.Errorf("grid %s gaps: valid %v, PostGIS area %.1f m², ours %.1f m²", g.ID, valid, area, g.GapArea)
 			}
 		}
 	})
