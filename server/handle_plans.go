@@ -208,12 +208,14 @@ func planReport(p partition.Plan) partition.Report {
 	return partition.Summarize(p.Grids, nBlocks, lo, hi)
 }
 
-// newID makes a sortable unique id: prefix, the UTC time to the second and
-// 6 random hex digits, e.g. "plan-20261129T121500Z-3fa9c1".
+// newID makes a sortable unique id: prefix, the UTC time to the
+// millisecond and 10 random hex digits (2^40 values, so ids made in the same
+// millisecond do not collide in practice), e.g.
+// "inc-20261129T121500.123Z-3fa9c1d2e4".
 func newID(prefix string, at time.Time) string {
-	var b [3]byte
+	var b [5]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return prefix + "-" + at.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+	return prefix + "-" + at.UTC().Format("20060102T150405.000Z") + "-" + hex.EncodeToString(b[:])
 }
 
 // noQuery refuses query parameters on a route that takes none, so that a
