@@ -34,18 +34,6 @@ type keyPlaceJSON struct {
 	LastVisited   *time.Time          `json:"last_visited,omitempty"`
 }
 
-// toKeyPlaceJSON renders a stored key place.
-func toKeyPlaceJSON(k coverage.KeyPlace) keyPlaceJSON {
-	lon, lat := k.Location[0], k.Location[1]
-	out := keyPlaceJSON{ID: k.ID, Category: k.Category, Lon: &lon, Lat: &lat, Grid: k.Grid,
-		VisitInterval: k.VisitInterval.Hours() / 24}
-	if !k.LastVisited.IsZero() {
-		t := k.LastVisited.UTC()
-		out.LastVisited = &t
-	}
-	return out
-}
-
 // keyPlace checks the i-th place of a body and converts it.
 func (k keyPlaceJSON) keyPlace(i int) (coverage.KeyPlace, error) {
 	bad := func(field, reason string) (coverage.KeyPlace, error) {

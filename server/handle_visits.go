@@ -1,54 +1,57 @@
 package server
 
 import (
-	"cmp"
+	"context"
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	orbgeo "github.com/paulmach/orb/geo"
 
 	"wangge/coverage"
 	"wangge/data"
 	"wangge/partition"
 )
 
-// overduePlace is a key place past its visit interval.
-type overduePlace struct {
-	keyPlaceJSON
-	// Due is when the next visit was due: the last visit plus the
-	// interval; absent for a place never visited.
-	Due *time.Time `json:"due,omitempty"`
-	// OverdueDays is how long ago the visit fell due, in days; for a place
-	// never visited it is absent, and NeverVisited is true.
-	OverdueDays  *float64 `json:"overdue_days,omitempty"`
-	NeverVisited bool     `json:"never_visited"`
-}
-
-// overdueGrid is the overdue places of one grid, most overdue first.
-type overdueGrid struct {
-	Grid   partition.GridID `json:"grid"`
-	Places []overduePlace   `json:"places"`
-}
+// Look-back of the stops that count as visits, in days: a week by
+// default (the patrol week), at most a quarter, so that one request reads
+// a bounded share of the track table. Visits found are stored, so places
+// with longer intervals keep the visits earlier requests found.
+const (
+	defaultVisitDays = 7
+	maxVisitDays     = 92
+	// stopMargin widens the box of the places when reading fixes: stops
+	// are local, and a false stop where a track leaves the box and comes
+	// back lies at its edge, farther than the visit radius from any place.
+	stopMargin = 200.0
+)
 
 // overdueAnswer is the body of GET /api/v1/visits/overdue.
 type overdueAnswer struct {
-	AsOf  time.Time     `json:"as_of"`
-	Count int           `json:"count"`
-	Grids []overdueGrid `json:"grids"`
+	AsOf   time.Time              `json:"as_of"`
+	Since  time.Time              `json:"stops_since"` // start of the look-back for visits
+	Radius float64                `json:"visit_radius_m"`
+	Visits int                    `json:"visits_found"` // places whose last visit moved forward
+	Count  int                    `json:"count"`
+	Grids  []coverage.OverdueGrid `json:"grids"`
 }
 
-// getOverdue answers GET /api/v1/visits/overdue[?grid=]: the key places
-// whose last visit is older than their visit interval (or that were never
-// visited), grouped by grid. A leader sees only its own grid; an admin
-// every grid, or the one of ?grid=. Every answer is audit-logged with the
-// places it returned.
+// getOverdue answers GET /api/v1/visits/overdue[?grid=&days=]: the key
+// places whose last visit is older than their visit interval, or that were
+// never visited, per grid (coverage.Overdue). Visits are brought up to date
+// first: the stops of every worker's track in the last days (default 7)
+// near the places (coverage.Trajectory) visit the places within 50 m
+// (coverage.Visits), and a last visit that moved forward is stored. A
+// leader sees only its own grid; an admin every grid, or the one of ?grid=.
+// Every answer is audit-logged with the places it returned.
 func (s *Server) getOverdue(c echo.Context) error {
 	tok, _ := TokenFrom(c)
-	var grid partition.GridID
-	err := eachParam(c.QueryParams(), []string{"grid"}, func(_, v string) error { grid = partition.GridID(v); return nil })
+	grid, days, err := parseOverdueParams(c.QueryParams())
 	if err != nil {
 		return err
 	}
@@ -58,31 +61,33 @@ func (s *Server) getOverdue(c echo.Context) error {
 		}
 		grid = tok.Grid
 	}
-	all, err := s.store.KeyPlaces(c.Request().Context(), data.BBoxQuery{})
+	ctx := c.Request().Context()
+	all, err := s.store.KeyPlaces(ctx, data.BBoxQuery{})
 	if err != nil {
 		return fmt.Errorf("server: list key places: %w", err)
 	}
-	now := time.Now().UTC()
-	var shown []coverage.KeyPlaceID // in the order of the answer
-	byGrid := map[partition.GridID][]overduePlace{}
+	byGrid := map[partition.GridID][]coverage.KeyPlace{}
 	for _, k := range all {
-		if grid != "" && k.Grid != grid || !canSeeGrid(tok, k.Grid) {
-			continue
-		}
-		if p, late := overdue(k, now); late {
-			byGrid[k.Grid] = append(byGrid[k.Grid], p)
+		if (grid == "" || k.Grid == grid) && canSeeGrid(tok, k.Grid) {
+			byGrid[k.Grid] = append(byGrid[k.Grid], k)
 		}
 	}
-	ans := overdueAnswer{AsOf: now, Grids: []overdueGrid{}}
+	now := time.Now().UTC()
+	ans := overdueAnswer{AsOf: now, Since: now.AddDate(0, 0, -days), Radius: coverage.DefaultVisitRadius,
+		Grids: []coverage.OverdueGrid{}}
+	var places []coverage.KeyPlace
 	for _, g := range slices.Sorted(maps.Keys(byGrid)) {
-		places := byGrid[g]
-		slices.SortFunc(places, func(a, b overduePlace) int {
-			// Never visited first, then the longest overdue, then by id.
-			return cmp.Or(-cmp.Compare(boolInt(a.NeverVisited), boolInt(b.NeverVisited)),
-				-cmp.Compare(deref(a.OverdueDays), deref(b.OverdueDays)), cmp.Compare(a.ID, b.ID))
-		})
-		ans.Grids = append(ans.Grids, overdueGrid{Grid: g, Places: places})
-		for _, p := range places {
+		updated, n, err := s.visit(ctx, byGrid[g], ans.Since, now)
+		if err != nil {
+			return err
+		}
+		places = append(places, updated...)
+		ans.Visits += n
+	}
+	ans.Grids = append(ans.Grids, coverage.Overdue(places, now)...)
+	var shown []coverage.KeyPlaceID // in the order of the answer
+	for _, g := range ans.Grids {
+		for _, p := range g.Places {
 			shown = append(shown, p.ID)
 		}
 	}
@@ -91,37 +96,58 @@ func (s *Server) getOverdue(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, ans)
 }
 
-// overdue tells whether k is past its visit interval at now: never
-// visited, or visited more than VisitInterval ago. A place without an
-// interval is never overdue.
-func overdue(k coverage.KeyPlace, now time.Time) (overduePlace, bool) {
-	p := overduePlace{keyPlaceJSON: toKeyPlaceJSON(k)}
-	if k.VisitInterval <= 0 {
-		return p, false
+// visit brings the last visits of places (one grid's) up to date with the
+// stops in [since, now) of every worker near them, stores the places whose
+// last visit moved forward, and returns the places and how many moved.
+func (s *Server) visit(ctx context.Context, places []coverage.KeyPlace, since, now time.Time) ([]coverage.KeyPlace, int, error) {
+	box := places[0].Location.Bound()
+	for _, p := range places[1:] {
+		box = box.Extend(p.Location)
 	}
-	if k.LastVisited.IsZero() {
-		p.NeverVisited = true
-		return p, true
+	box = orbgeo.BoundPad(box, coverage.DefaultVisitRadius+stopMargin)
+	pts, err := s.store.TrackPoints(ctx, data.TrackQuery{From: since, To: now, BBox: &box})
+	if err != nil {
+		return nil, 0, fmt.Errorf("server: fixes near key places: %w", err)
 	}
-	due := k.LastVisited.Add(k.VisitInterval).UTC()
-	if !now.After(due) {
-		return p, false
+	var stops []coverage.Stop
+	for lo := 0; lo < len(pts); { // pts come ordered by worker, then time
+		hi := lo + 1
+		for hi < len(pts) && pts[hi].Worker == pts[lo].Worker {
+			hi++
+		}
+		stops = append(stops, coverage.Trajectory(pts[lo:hi], coverage.TrajectoryOptions{}).Stops...)
+		lo = hi
 	}
-	days := now.Sub(due).Hours() / 24
-	p.Due, p.OverdueDays = &due, &days
-	return p, true
+	updated := coverage.Visits(places, stops, coverage.DefaultVisitRadius)
+	var moved []coverage.KeyPlace
+	for i, p := range updated {
+		if p.LastVisited.After(places[i].LastVisited) {
+			moved = append(moved, p)
+		}
+	}
+	if len(moved) > 0 {
+		if err := s.store.PutKeyPlaces(ctx, moved); err != nil {
+			return nil, 0, fmt.Errorf("server: store %d visits: %w", len(moved), err)
+		}
+	}
+	return updated, len(moved), nil
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func deref(f *float64) float64 {
-	if f == nil {
-		return 0
-	}
-	return *f
+// parseOverdueParams reads grid and days.
+func parseOverdueParams(q url.Values) (partition.GridID, int, error) {
+	var grid partition.GridID
+	days := defaultVisitDays
+	err := eachParam(q, []string{"grid", "days"}, func(name, v string) error {
+		if name == "grid" {
+			grid = partition.GridID(v)
+			return nil
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxVisitDays {
+			return &ParamError{Param: name, Value: v, Reason: fmt.Sprintf("want whole days of stops to look back, 1 to %d (default %d)", maxVisitDays, defaultVisitDays)}
+		}
+		days = n
+		return nil
+	})
+	return grid, days, err
 }

@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
+
+	"wangge/coverage"
 	"wangge/data"
 	"wangge/partition"
 )
@@ -26,22 +29,49 @@ func leaderToken(t *testing.T, st data.Store, grid partition.GridID) (string, st
 	return secret, tok.ID
 }
 
+// overdueBody is the answer of GET /api/v1/visits/overdue as a client
+// reads it (durations in seconds).
+type overdueBody struct {
+	Visits int `json:"visits_found"`
+	Count  int `json:"count"`
+	Grids  []struct {
+		Grid   string `json:"grid"`
+		Places []struct {
+			ID          string    `json:"id"`
+			LastVisited time.Time `json:"last_visited"`
+			OverdueS    float64   `json:"overdue_s"`
+		} `json:"places"`
+	} `json:"grids"`
+}
+
 // overdueIDs reads GET /api/v1/visits/overdue as grid → place ids in order.
-func overdueIDs(t *testing.T, s *Server, secret, query string) (map[string][]string, overdueAnswer) {
+func overdueIDs(t *testing.T, s *Server, secret, query string) (map[string][]string, overdueBody) {
 	t.Helper()
 	rec := request(t, s, http.MethodGet, "/api/v1/visits/overdue"+query, secret, nil)
 	wantStatus(t, rec, http.StatusOK)
-	var a overdueAnswer
+	var a overdueBody
 	if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil {
 		t.Fatal(err)
 	}
 	out := map[string][]string{}
 	for _, g := range a.Grids {
 		for _, p := range g.Places {
-			out[string(g.Grid)] = append(out[string(g.Grid)], string(p.ID))
+			out[g.Grid] = append(out[g.Grid], p.ID)
 		}
 	}
 	return out, a
+}
+
+// stopAt is a worker standing 10 minutes at p from start, a fix every
+// 10 s scattered by a few metres, as a phone at a door reports.
+func stopAt(worker coverage.WorkerID, p orb.Point, start time.Time) []coverage.TrackPoint {
+	var pts []coverage.TrackPoint
+	for i := 0; i <= 60; i++ {
+		jitter := float64(i%3-1) * 3 / stepM // -3, 0 or +3 m
+		pts = append(pts, coverage.TrackPoint{Worker: worker, Time: start.Add(time.Duration(i) * 10 * time.Second),
+			Point: orb.Point{p[0] + jitter*dLon, p[1] + jitter*dLat}, Accuracy: 10})
+	}
+	return pts
 }
 
 // auditLines returns the audit records of the log with the given message.
@@ -71,7 +101,7 @@ func TestOverdueVisits(t *testing.T) {
 		body := fmt.Sprintf(`[
 			{"id":"k1","category":"elderly-alone","lon":116.3975,"lat":39.9087,"grid":"g1","visit_interval_days":7,"last_visited":%q},
 			{"id":"k2","category":"disabled","lon":116.3980,"lat":39.9090,"grid":"g1","visit_interval_days":14},
-			{"id":"k3","category":"left-behind-child","lon":116.3985,"lat":39.9093,"grid":"g1","visit_interval_days":30,"last_visited":%q},
+			{"id":"k3","category":"left-behind-child","lon":116.3995,"lat":39.9100,"grid":"g1","visit_interval_days":30,"last_visited":%q},
 			{"id":"k4","category":"elderly-alone","lon":116.4100,"lat":39.9200,"grid":"g2","visit_interval_days":7}]`, ago(10), ago(2))
 		wantStatus(t, request(t, f.s, http.MethodPost, "/api/v1/keyplaces", f.admin, strings.NewReader(body)), http.StatusOK)
 		leader1, leader1ID := leaderToken(t, st, "g1")
@@ -82,9 +112,9 @@ func TestOverdueVisits(t *testing.T) {
 			if fmt.Sprint(got) != fmt.Sprint(want) || a.Count != 3 {
 				t.Fatalf("overdue %v (count %d), want %v: never visited first, k3 visited in time", got, a.Count, want)
 			}
-			k1 := a.Grids[0].Places[1]
-			if k1.OverdueDays == nil || math.Abs(*k1.OverdueDays-3) > 0.01 || k1.NeverVisited || !a.Grids[0].Places[0].NeverVisited {
-				t.Fatalf("k1 %+v: want 3 days overdue (visited 10 days ago, every 7 days)", k1)
+			k2, k1 := a.Grids[0].Places[0], a.Grids[0].Places[1]
+			if math.Abs(k1.OverdueS-3*86400) > 60 || k1.LastVisited.IsZero() || !k2.LastVisited.IsZero() || a.Visits != 0 {
+				t.Fatalf("k1 %+v, k2 %+v: want k1 3 days overdue (visited 10 days ago, every 7 days), k2 never visited", k1, k2)
 			}
 		})
 		t.Run("leader sees own grid, logged", func(t *testing.T) {
@@ -101,6 +131,28 @@ func TestOverdueVisits(t *testing.T) {
 			}
 			if !found {
 				t.Fatalf("no audit record of the leader's read naming k2 and k1 in:\n%s", f.logs.String())
+			}
+		})
+		t.Run("stops visit places", func(t *testing.T) {
+			// li stood 20 m from k2 two days ago; wang stood at k4 ten
+			// days ago, before the week the route looks back by default.
+			k2 := orb.Point{116.3980 + 20/stepM*dLon, 39.9090}
+			pts := append(stopAt("li", k2, now.Add(-48*time.Hour)), stopAt("wang", orb.Point{116.4100, 39.9200}, now.Add(-240*time.Hour))...)
+			if _, err := st.PutTrackPoints(context.Background(), pts); err != nil {
+				t.Fatal(err)
+			}
+			got, a := overdueIDs(t, f.s, f.admin, "")
+			if fmt.Sprint(got) != "map[g1:[k1] g2:[k4]]" || a.Visits != 1 {
+				t.Fatalf("overdue %v, %d visits found; want k2 visited and k4 not (outside the week)", got, a.Visits)
+			}
+			stored, err := st.KeyPlace(context.Background(), "k2")
+			if err != nil || !stored.LastVisited.Equal(pts[60].Time.Truncate(time.Microsecond)) {
+				t.Fatalf("k2 stored as %+v, %v; want last visited at the stop's end %v", stored, err, pts[60].Time)
+			}
+			got, a = overdueIDs(t, f.s, f.admin, "?days=14")
+			k4 := a.Grids[1].Places[0]
+			if fmt.Sprint(got) != "map[g1:[k1] g2:[k4]]" || a.Visits != 1 || math.Abs(k4.OverdueS-(3*86400-600)) > 60 {
+				t.Fatalf("with 14 days: overdue %v, %d visits, k4 %+v; want k4 visited at the end of a stop 10 days ago, due 7 days later", got, a.Visits, k4)
 			}
 		})
 		t.Run("admin filters by grid", func(t *testing.T) {
