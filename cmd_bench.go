@@ -10,10 +10,10 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"wangge/partition"
@@ -21,25 +21,64 @@ import (
 
 // benchCase is one row of `wangge bench`: a named piece of work over a
 // number of items. prepare builds the input outside the measurement and
-// returns the work to measure.
+// returns the work to measure; a case that needs PostGIS is skipped when
+// no server is given.
 type benchCase struct {
-	name    string
-	items   int
-	unit    string
-	prepare func() (func(context.Context) error, error)
+	name      string
+	items     int
+	unit      string
+	needPG    bool
+	oneThread bool // measured on one locked OS thread, with that thread's CPU time
+	prepare   func(ctx context.Context, env benchEnv) (benchRun, error)
+}
+
+// benchEnv is what every case may use: the PostGIS server (empty for
+// none) and whether the run is quick.
+type benchEnv struct {
+	pg    string
+	quick bool
+}
+
+// benchRun is a prepared case: run is measured; close (optional) cleans up
+// afterwards; serverCPU (optional) returns the CPU time a PostGIS server
+// process has spent for the case so far, and whether it could be read;
+// note (optional) says something about the outcome after the run; items,
+// when not 0, is the number of items where the case could not know it
+// before preparing.
+type benchRun struct {
+	items     int
+	run       func(context.Context) error
+	close     func() error
+	serverCPU func() (time.Duration, bool)
+	note      func() string
 }
 
 // benchResult is what one case measured.
 type benchResult struct {
 	benchCase
+	skipped   string // why the case did not run ("" when it did)
 	wall, cpu time.Duration
-	peakRSS   int64 // bytes, VmHWM of the process during the case (0 if unknown)
+	serverCPU time.Duration // part of cpu spent by PostGIS
+	serverOK  bool          // serverCPU was read
+	peakRSS   int64         // bytes, VmHWM of the process during the case (0 if unknown)
 	alloc     uint64
+	note      string
 }
 
-// benchCases lists the suite. Rows of other parts (stores, coverage) join
-// here as further cases.
+// perWall and perCPU are the items per wall and per CPU second.
+func (r benchResult) perWall() float64 { return float64(r.items) / math.Max(r.wall.Seconds(), 1e-9) }
+func (r benchResult) perCPU() float64  { return float64(r.items) / math.Max(r.cpu.Seconds(), 1e-9) }
+
+// benchCases lists the suite: lookup, ingest, coverage and partition rows.
 func benchCases(quick bool) []benchCase {
+	cases := lookupCases(quick)
+	cases = append(cases, ingestCases(quick)...)
+	cases = append(cases, coverageCase(quick))
+	return append(cases, partitionCases(quick)...)
+}
+
+// partitionCases draw grids from Mosaic blocks of each size.
+func partitionCases(quick bool) []benchCase {
 	sizes := []int{1000, 10000, 100000}
 	if quick {
 		sizes = sizes[:2]
@@ -48,12 +87,12 @@ func benchCases(quick bool) []benchCase {
 	for _, n := range sizes {
 		cases = append(cases, benchCase{
 			name: "partition/" + sizeName(n), items: n, unit: "blocks",
-			prepare: func() (func(context.Context) error, error) {
+			prepare: func(context.Context, benchEnv) (benchRun, error) {
 				blocks := partition.Mosaic(n, 1)
-				return func(ctx context.Context) error {
+				return benchRun{run: func(ctx context.Context) error {
 					_, err := partition.Draw(ctx, blocks, partition.BenchOptions())
 					return err
-				}, nil
+				}}, nil
 			},
 		})
 	}
@@ -67,33 +106,50 @@ func sizeName(n int) string {
 	return strconv.Itoa(n)
 }
 
+// benchPGEnv names the environment variable that may hold the PostGIS
+// server of `wangge bench` when --pg is not given.
+const benchPGEnv = "WANGGE_BENCH_PG"
+
 // runBench is `wangge bench`: runs the suite and prints a table of wall
 // and CPU seconds, peak resident memory, bytes allocated and items per
-// second, then how partition time grows against n log n.
+// second, then the ratios and the DESIGN.md targets against the figures
+// of this run.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	quick := fs.Bool("quick", false, "small sizes only (1k and 10k blocks)")
+	quick := fs.Bool("quick", false, "small sizes, about a minute; targets are not judged")
 	only := fs.String("only", "", "run only the cases whose name starts with this")
+	pg := fs.String("pg", os.Getenv(benchPGEnv), "PostGIS server (postgres:// URL) for the PostGIS rows; default $"+benchPGEnv)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wangge bench [--quick] [--only PREFIX]")
+		fmt.Fprintln(stderr, "usage: wangge bench [--quick] [--only PREFIX] [--pg postgres://…]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return helpOK(errOr(err))
 	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "wangge bench: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	env := benchEnv{pg: *pg, quick: *quick}
+	load0 := loadAverage()
 	var results []benchResult
 	for _, c := range benchCases(*quick) {
 		if !strings.HasPrefix(c.name, *only) {
 			continue
 		}
-		r, err := measure(ctx, c)
+		r, err := measure(ctx, c, env)
 		if err != nil {
 			return fmt.Errorf("bench %s: %w", c.name, err)
 		}
 		results = append(results, r)
 	}
+	if *quick {
+		fmt.Fprintln(stdout, "quick run: small sizes, targets not judged")
+	}
 	printBench(stdout, results)
+	printRatios(stdout, results)
+	printTargets(stdout, results, *quick, load0, loadAverage())
 	return nil
 }
 
@@ -104,38 +160,115 @@ func errOr(err error) error {
 	return errUsage
 }
 
-// measure runs one case once, after a GC and with the peak-RSS mark of
-// the process reset (Linux clear_refs 5), so the peak is the case's own.
-func measure(ctx context.Context, c benchCase) (benchResult, error) {
+// measure runs one case once, after a GC that returns free memory to the
+// system and with the peak-RSS mark of the process reset (Linux
+// clear_refs 5), so the peak is the case's own (its prepared input
+// included).
+func measure(ctx context.Context, c benchCase, env benchEnv) (benchResult, error) {
 	r := benchResult{benchCase: c}
-	work, err := c.prepare()
+	if c.needPG && env.pg == "" {
+		r.skipped = "skipped: no --pg"
+		return r, nil
+	}
+	prep, err := c.prepare(ctx, env)
 	if err != nil {
 		return r, err
 	}
-	runtime.GC()
+	if prep.items > 0 {
+		r.items = prep.items
+	}
+	closed := false
+	defer func() {
+		if !closed && prep.close != nil {
+			_ = prep.close() // the case failed; its error is the one to report
+		}
+	}()
+	debug.FreeOSMemory() // collect, and hand the earlier cases' heap back, so that it is not resident
 	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	cpu0 := cpuTime()
-	start := time.Now()
-	if err := work(ctx); err != nil {
+	var srv0 time.Duration
+	if prep.serverCPU != nil {
+		srv0, r.serverOK = prep.serverCPU()
+	}
+	if c.oneThread {
+		err = onOneThread(func() error { return timed(ctx, &r, prep.run, threadCPUTime) })
+	} else {
+		err = timed(ctx, &r, prep.run, cpuTime)
+	}
+	if err != nil {
 		return r, err
 	}
-	r.wall = time.Since(start)
-	r.cpu = cpuTime() - cpu0
+	if r.serverOK {
+		srv1, ok := prep.serverCPU()
+		r.serverOK = ok
+		r.serverCPU = srv1 - srv0
+		r.cpu += r.serverCPU
+	}
 	runtime.ReadMemStats(&after)
 	r.alloc = after.TotalAlloc - before.TotalAlloc
 	r.peakRSS = vmHWM()
+	if prep.note != nil {
+		r.note = prep.note()
+	}
+	closed = true
+	if prep.close != nil {
+		return r, prep.close()
+	}
 	return r, nil
 }
 
+// timed runs work, setting r's wall time and the CPU time clock counts.
+func timed(ctx context.Context, r *benchResult, work func(context.Context) error, clock func() time.Duration) error {
+	cpu0 := clock()
+	start := time.Now()
+	if err := work(ctx); err != nil {
+		return err
+	}
+	r.wall = time.Since(start)
+	r.cpu = clock() - cpu0
+	return nil
+}
+
+// onOneThread runs fn in a goroutine locked to its OS thread, so that the
+// thread's CPU time is the work's (GOMAXPROCS is left alone: the garbage
+// collector's own threads are not counted).
+func onOneThread(fn func() error) error {
+	done := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		done <- fn()
+	}()
+	return <-done
+}
+
 // cpuTime is the user+system CPU time of the process so far.
-func cpuTime() time.Duration {
+func cpuTime() time.Duration { return rusage(syscall.RUSAGE_SELF) }
+
+// rusageThread is Linux's RUSAGE_THREAD, which package syscall lacks.
+const rusageThread = 1
+
+// threadCPUTime is the user+system CPU time of the calling OS thread so
+// far (Linux; 0 elsewhere).
+func threadCPUTime() time.Duration { return rusage(rusageThread) }
+
+func rusage(who int) time.Duration {
 	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+	if syscall.Getrusage(who, &ru) != nil {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// loadAverage is the one-minute load average from /proc/loadavg ("?"
+// where there is no such file).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 // vmHWM reads the peak resident set size from /proc/self/status (0 where
@@ -156,28 +289,4 @@ func vmHWM() int64 {
 		}
 	}
 	return 0
-}
-
-func printBench(w io.Writer, results []benchResult) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "benchmark\titems\twall s\tCPU s\tpeak RSS MB\talloc MB\titems/s (CPU)\t")
-	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%d %s\t%.3f\t%.3f\t%.0f\t%.0f\t%.0f\t\n", r.name, r.items, r.unit,
-			r.wall.Seconds(), r.cpu.Seconds(), float64(r.peakRSS)/(1<<20), float64(r.alloc)/(1<<20),
-			float64(r.items)/math.Max(r.cpu.Seconds(), 1e-9))
-	}
-	tw.Flush()
-	var prev *benchResult
-	for i := range results {
-		r := &results[i]
-		if !strings.HasPrefix(r.name, "partition/") {
-			continue
-		}
-		if prev != nil {
-			n0, n1 := float64(prev.items), float64(r.items)
-			fmt.Fprintf(w, "%s / %s: CPU time ×%.1f for ×%.0f blocks (n log n predicts ×%.1f)\n", r.name, prev.name,
-				r.cpu.Seconds()/prev.cpu.Seconds(), n1/n0, n1*math.Log(n1)/(n0*math.Log(n0)))
-		}
-		prev = r
-	}
 }
