@@ -203,6 +203,32 @@ func TestIncidentOutsideGrids(t *testing.T) {
 	}
 }
 
+// TestIncidentKeepsGridAcrossPlans reports an incident, publishes a new
+// plan with other grid codes, and checks that the incident keeps the grid
+// of report time while current_grid names the new grid holding its block.
+func TestIncidentKeepsGridAcrossPlans(t *testing.T) {
+	st := openGPKG(t)
+	w := newIncidentWorld(t, st)
+	inc := report(t, w, w.admin, w.inside(t, 0), "")
+	a := postPlan(t, w.s, w.planner, `{"weight":"households","count":3,"tolerance":0.2,"code_prefix":"110105001001"}`)
+	wantStatus(t, request(t, w.s, http.MethodPost, "/api/v1/plans/"+string(a.Plan.ID)+"/publish", w.planner, nil), http.StatusOK)
+	p, err := st.Plan(context.Background(), a.Plan.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var now partition.GridID
+	for _, g := range p.Grids {
+		if slices.Contains(g.Blocks, w.grids[0].Blocks[0]) {
+			now = g.ID
+		}
+	}
+	var got incidentDoc
+	getJSON(t, w.s, "/api/v1/incidents/"+inc.ID, w.viewer, &got)
+	if got.Properties.Grid != w.grids[0].ID || got.Properties.CurrentGrid != now || now == "" || now == w.grids[0].ID {
+		t.Fatalf("grid %q, current %q; want %q kept and %q now", got.Properties.Grid, got.Properties.CurrentGrid, w.grids[0].ID, now)
+	}
+}
+
 // TestIncidentCrsAndConcurrentMoves reports a location given in GCJ-02
 // (as AMap phones send it) and checks it is stored in WGS-84 in the right
 // grid; then eight concurrent accepts of one incident: exactly one is
