@@ -2,6 +2,8 @@ package geo
 
 import (
 	"math"
+	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/tidwall/rtree"
@@ -21,11 +23,26 @@ import (
 // two vertices) is inside exactly one of them: lookups over a tiling of
 // blocks never answer "none" or "both" along the seams.
 //
-// An Index is not safe for concurrent Insert; concurrent searches after the
-// last Insert are safe.
+// Point queries (Search, Lookup) go through a uniform grid over the
+// polygons once the index has answered about as many of them as it holds
+// parts: each grid cell lists the polygons that meet it, and a point in a
+// cell that one polygon covers entirely needs no point-in-polygon test.
+// Insert drops the grid (it is built again, once enough queries follow),
+// so inserts mixed with queries stay correct and never rebuild it more than
+// once per that many queries. Polygons whose bounding boxes overlap very
+// heavily get no grid and stay on the R-tree.
+//
+// Searches from several goroutines at once are safe, building the grid
+// included. Insert must not run at the same time as any other method.
 type Index[K comparable] struct {
-	tree rtree.RTreeG[*indexedPart[K]]
-	n    int
+	tree  rtree.RTreeG[*indexedPart[K]]
+	n     int // geometries
+	parts int // polygons (a MultiPolygon counts each member)
+
+	grid   atomic.Pointer[pointGrid[K]]
+	noGrid atomic.Bool  // the parts overlap too much for a grid
+	misses atomic.Int64 // point queries answered by the R-tree since the last Insert
+	mu     sync.Mutex   // held while building the grid
 }
 
 // indexedPart is one Polygon (a MultiPolygon adds one per member).
@@ -72,13 +89,68 @@ func (ix *Index[K]) insertPart(id K, p orb.Polygon, multi bool) bool {
 	part := indexedPart[K]{id: id, multi: multi, bound: p.Bound(), rings: p}
 	part.bandedRings = newBandedRings(p, part.bound)
 	ix.tree.Insert(part.bound.Min, part.bound.Max, &part)
+	ix.parts++
+	ix.grid.Store(nil)
+	ix.noGrid.Store(false)
+	ix.misses.Store(0)
 	return true
+}
+
+// gridWarmup is the number of point queries, on top of one per part, that
+// the R-tree answers before the grid is built: building costs about as
+// much as that many queries, so an index that is queried little, or
+// between every few inserts, never pays for a grid it does not use.
+const gridWarmup = 64
+
+// pointGrid returns the grid for point queries, building it when enough
+// queries have come since the last Insert, or nil while the R-tree should
+// answer.
+func (ix *Index[K]) pointGrid() *pointGrid[K] {
+	if g := ix.grid.Load(); g != nil {
+		return g
+	}
+	if ix.noGrid.Load() || ix.misses.Add(1) <= int64(ix.parts+gridWarmup) {
+		return nil
+	}
+	return ix.buildGrid()
+}
+
+// buildGrid builds the grid unless another goroutine has, and returns it
+// (nil when the parts overlap too much for one).
+func (ix *Index[K]) buildGrid() *pointGrid[K] {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if g := ix.grid.Load(); g != nil || ix.noGrid.Load() {
+		return g
+	}
+	parts := make([]*indexedPart[K], 0, ix.parts)
+	ix.tree.Scan(func(_, _ [2]float64, part *indexedPart[K]) bool {
+		parts = append(parts, part)
+		return true
+	})
+	lo, hi := ix.tree.Bounds()
+	g := newPointGrid(parts, orb.Bound{Min: lo, Max: hi})
+	if g == nil {
+		ix.noGrid.Store(true)
+		return nil
+	}
+	ix.grid.Store(g)
+	return g
 }
 
 // Search calls iter with the id of every polygon containing p, until iter
 // returns false. A MultiPolygon's id is given once (its valid parts do not
 // overlap).
 func (ix *Index[K]) Search(p orb.Point, iter func(id K) bool) {
+	if g := ix.pointGrid(); g != nil {
+		g.search(p, iter)
+		return
+	}
+	ix.searchTree(p, iter)
+}
+
+// searchTree is Search through the R-tree.
+func (ix *Index[K]) searchTree(p orb.Point, iter func(id K) bool) {
 	if math.IsNaN(p[0]) || math.IsNaN(p[1]) {
 		return
 	}
@@ -93,6 +165,14 @@ func (ix *Index[K]) Search(p orb.Point, iter func(id K) bool) {
 // Lookup returns the id of a polygon containing p, and whether there is
 // one. Over polygons that do not overlap (blocks, grids) it is the one.
 func (ix *Index[K]) Lookup(p orb.Point) (K, bool) {
+	if g := ix.pointGrid(); g != nil {
+		return g.lookup(p)
+	}
+	return ix.lookupTree(p)
+}
+
+// lookupTree is Lookup through the R-tree.
+func (ix *Index[K]) lookupTree(p orb.Point) (K, bool) {
 	var id K
 	found := false
 	if math.IsNaN(p[0]) || math.IsNaN(p[1]) {
