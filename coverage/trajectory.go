@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"math"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -190,8 +191,9 @@ func Trajectory(pts []TrackPoint, opts TrajectoryOptions) TrajectoryReport {
 func findStops(pts []TrackPoint, o TrajectoryOptions) []Stop {
 	var stops []Stop
 	for i := 0; i < len(pts); {
+		near := newNearTest(pts[i].Point, o.StopRadius)
 		j := i
-		for j+1 < len(pts) && geo.Distance(pts[i].Point, pts[j+1].Point) <= o.StopRadius {
+		for j+1 < len(pts) && near.within(pts[j+1].Point) {
 			j++
 		}
 		if j == i || pts[j].Time.Sub(pts[i].Time) < o.StopMinDuration {
@@ -202,6 +204,36 @@ func findStops(pts []TrackPoint, o TrajectoryOptions) []Stop {
 		i = j + 1
 	}
 	return stops
+}
+
+// nearTest decides geo.Distance(anchor, p) <= radius, fast: a local
+// equirectangular estimate with the ellipsoid's metres per degree at the
+// anchor (off by far less than 1% at stop distances) settles the clear
+// cases, and geo.Distance the ones within 1% of the radius.
+type nearTest struct {
+	anchor         orb.Point
+	kx, ky, radius float64
+}
+
+func newNearTest(anchor orb.Point, radius float64) nearTest {
+	const a, e2 = 6378137.0, 6.69437999014e-3 // WGS-84
+	sin, cos := math.Sincos(anchor[1] * math.Pi / 180)
+	w := 1 - e2*sin*sin
+	n := a / math.Sqrt(w)                  // prime vertical radius of curvature
+	m := a * (1 - e2) / (w * math.Sqrt(w)) // meridian radius of curvature
+	return nearTest{anchor: anchor, kx: n * cos * math.Pi / 180, ky: m * math.Pi / 180, radius: radius}
+}
+
+func (t nearTest) within(p orb.Point) bool {
+	dLon := math.Remainder(p[0]-t.anchor[0], 360) // across the antimeridian too
+	d := math.Hypot(dLon*t.kx, (p[1]-t.anchor[1])*t.ky)
+	switch {
+	case d < 0.99*t.radius:
+		return true
+	case d > 1.01*t.radius:
+		return false
+	}
+	return geo.Distance(t.anchor, p) <= t.radius
 }
 
 // newStop summarises fixes first…last as a stop.

@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -168,6 +169,29 @@ func TestTrajectoryStopOverGap(t *testing.T) {
 	}
 }
 
+// nearTest must answer exactly as geo.Distance <= radius, also just
+// inside and just outside the radius, far north and across 180°.
+func TestNearTest(t *testing.T) {
+	for _, anchor := range []orb.Point{{116.4, 39.9}, {0, 0}, {25.0, 69.5}, {179.9997, -16.5}} {
+		t.Run(fmt.Sprint(anchor), func(t *testing.T) {
+			proj := geo.NewProjection(anchor)
+			near := newNearTest(anchor, 50)
+			for deg := 0.0; deg < 360; deg += 7.5 {
+				for _, r := range []float64{10, 49.4, 49.99, 50.01, 50.6, 80} {
+					s, c := math.Sincos(deg * math.Pi / 180)
+					p := proj.Inverse(orb.Point{r * s, r * c})
+					if p[0] > 180 {
+						p[0] -= 360
+					}
+					if got, want := near.within(p), geo.Distance(anchor, p) <= 50; got != want {
+						t.Errorf("%.2f m at %v°: within %v, geo.Distance says %v", r, deg, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
 func TestSimplifyLine(t *testing.T) {
 	cases := []struct {
 		name string
@@ -211,4 +235,19 @@ func TestTrajectoryGeoJSON(t *testing.T) {
 	if kinds["line"] != 1 || kinds["stop"] != len(r.Stops) || kinds["gap"] != len(r.Gaps) {
 		t.Errorf("features by kind %v; stops %d, gaps %d", kinds, len(r.Stops), len(r.Gaps))
 	}
+}
+
+// BenchmarkTrajectory analyses a simulated 8-hour patrol day (a fix every
+// 5 s) and reports fixes per second.
+func BenchmarkTrajectory(b *testing.B) {
+	roads, buildings := lattice(6, 100)
+	pts, err := Simulate(SimOptions{Seed: 1, Day: day0, Roads: roads, Buildings: buildings})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Trajectory(pts, TrajectoryOptions{})
+	}
+	b.ReportMetric(float64(len(pts))*float64(b.N)/b.Elapsed().Seconds(), "fixes/s")
 }
