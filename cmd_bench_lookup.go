@@ -29,8 +29,9 @@ type lookupData struct {
 }
 
 // newLookupData builds the polygons, the index and 2^20 points, then
-// looks up enough of them for the index to build its grid, so that the
-// measurement sees the steady state.
+// looks up twice as many points as there are polygons, so that whatever
+// the index builds lazily on its first queries is built outside the
+// measurement, which sees the steady state.
 func newLookupData() lookupData {
 	d := lookupData{blocks: partition.Mosaic(lookupGrids, 1), index: geo.NewIndex[int]()}
 	var b orb.Bound

@@ -105,6 +105,19 @@ type benchTarget struct {
 	want       float64
 	atMost     bool   // the target is an upper bound
 	missing    string // why there is no figure ("" when there is one)
+	// cpuValue, when hasCPU, is the figure on CPU time of a target judged
+	// on wall time: on a loaded machine the wall clock also measures the
+	// neighbours, so a miss on wall time alone is said as such.
+	cpuValue float64
+	hasCPU   bool
+}
+
+// meets reports whether v meets the target.
+func (t benchTarget) meets(v float64) bool {
+	if t.atMost {
+		return v <= t.want
+	}
+	return v >= t.want
 }
 
 // status says met, not met, or why the target is not judged.
@@ -114,8 +127,10 @@ func (t benchTarget) status(quick bool) string {
 		return "not measured: " + t.missing
 	case quick:
 		return "not judged: quick sizes"
-	case t.atMost && t.value <= t.want, !t.atMost && t.value >= t.want:
+	case t.meets(t.value):
 		return "met"
+	case t.hasCPU && t.meets(t.cpuValue):
+		return "NOT MET on wall time; met on CPU time"
 	}
 	return "NOT MET"
 }
@@ -158,18 +173,19 @@ func benchTargets(results []benchResult) []benchTarget {
 			want = 100e3
 		}
 		ts = append(ts, benchTarget{work: in.work, goal: in.goal, want: want, value: r.perWall(), missing: miss,
+			cpuValue: r.perCPU(), hasCPU: true,
 			figure: fmt.Sprintf("%.0f k/s wall (%.0f k per CPU s)", r.perWall()/1e3, r.perCPU()/1e3)})
 	}
 	part, miss := need("partition/100k")
 	ts = append(ts, benchTarget{work: "partition 100k blocks", goal: "≤ 10 s", want: 10, atMost: true,
-		value: part.wall.Seconds(), missing: miss, figure: fmt.Sprintf("%.2f s wall (%.2f s CPU)", part.wall.Seconds(), part.cpu.Seconds())})
+		value: part.wall.Seconds(), cpuValue: part.cpu.Seconds(), hasCPU: true, missing: miss, figure: fmt.Sprintf("%.2f s wall (%.2f s CPU)", part.wall.Seconds(), part.cpu.Seconds())})
 	ts = append(ts, growthTarget(results))
 	cov, miss := need("coverage/30d-100w")
 	if q, ok := benchRow(results, "coverage/3d-100w"); ok {
 		cov, miss = q, ""
 	}
 	ts = append(ts, benchTarget{work: "coverage report, 30 d × 100 workers, fix / 5 s", goal: "≤ 1 s per report", want: 1, atMost: true,
-		value: cov.wall.Seconds(), missing: miss,
+		value: cov.wall.Seconds(), cpuValue: cov.cpu.Seconds(), hasCPU: true, missing: miss,
 		figure: fmt.Sprintf("%.2f s wall (%.2f s CPU) for %d fixes", cov.wall.Seconds(), cov.cpu.Seconds(), cov.items)})
 	ts = append(ts, benchTarget{work: "vector tile", goal: "p99 ≤ 20 ms", missing: "wangge serves no vector tiles yet"})
 	return ts

@@ -174,6 +174,9 @@ func TestBenchTargetStatus(t *testing.T) {
 		{"at least, short", benchTarget{value: 19.9, want: 20}, false, "NOT MET"},
 		{"at most, met on the bound", benchTarget{value: 1, want: 1, atMost: true}, false, "met"},
 		{"at most, over", benchTarget{value: 1.01, want: 1, atMost: true}, false, "NOT MET"},
+		{"over on wall, within on CPU", benchTarget{value: 4, cpuValue: 0.9, hasCPU: true, want: 1, atMost: true}, false,
+			"NOT MET on wall time; met on CPU time"},
+		{"short on wall and on CPU", benchTarget{value: 77e3, cpuValue: 145e3, hasCPU: true, want: 200e3}, false, "NOT MET"},
 		{"quick", benchTarget{value: 30, want: 20}, true, "not judged: quick sizes"},
 		{"missing", benchTarget{missing: "skipped: no --pg"}, false, "not measured: skipped: no --pg"},
 	} {
