@@ -14,13 +14,13 @@
 //	POST /api/v1/blocks          upsert a FeatureCollection of blocks, all or none
 //	GET  /metrics                Prometheus text: requests by route and status, durations, store ping; no token
 //	GET  /api/v1/workers         workers in the token's scope (POST upserts, admin or leader; device_id links a phone)
-//	GET  /api/v1/workers/{id}    one worker; …/trajectory?date=&tz= the day's trips, stops, gaps, grid time, GeoJSON
+//	GET  /api/v1/workers/{id}    one worker; …/trajectory?date=&tz=&crs= the day's trips, stops, gaps, grid time, GeoJSON
 //	POST /api/v1/tracks          batch {worker, points} or GeoJSON; cleaned, stored atomically; {received, kept, new, dropped}
 //	     /api/v1/ingest/osmand   OsmAnd / Traccar Client (GET or POST query/form, or JSON); device id as credential
 //	POST /api/v1/ingest/owntracks  OwnTracks HTTP mode; device from X-Limit-U/X-Limit-D or tid; answers []
 //	GET  /api/v1/grids/{id}/coverage  gaps as GeoJSON with shares per grid and block; from, to, res, buffer, tz, crs
 //	POST /api/v1/keyplaces       key places (no names), admin or the grid's leader; audit-logged
-//	GET  /api/v1/visits/overdue  key places past their visit interval, per grid, leader of the grid or admin; audit-logged
+//	GET  /api/v1/visits/overdue  key places past their visit interval, per grid (visits from the stops of ?days=); grid; audit-logged
 //	GET  /api/v1/plans           plans in creation order (POST draws one on the stored blocks)
 //	GET  /api/v1/plans/{id}      summary and report; /grids as grids.geojson; POST …/publish; DELETE
 //	GET  /api/v1/incidents       GeoJSON; bbox, from, to, status, grid, limit, after, crs (POST reports one)

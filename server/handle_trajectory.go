@@ -11,6 +11,7 @@ import (
 	_ "time/tzdata" // ?tz= must work on hosts without a zone database
 
 	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"wangge/coverage"
@@ -37,7 +38,8 @@ type trajectoryAnswer struct {
 // signal gaps, time inside and outside the worker's grids of the published
 // plan) and the same as GeoJSON for a map (simplified line, stops, gaps).
 // A worker reads only its own day, a leader only those of its grid's
-// workers. stop_radius (m) and stop_minutes tune the stop rule.
+// workers. stop_radius (m) and stop_minutes tune the stop rule; ?crs=
+// gives the coordinates for Chinese basemaps.
 func (s *Server) getTrajectory(c echo.Context) error {
 	w, err := s.scopedWorker(c)
 	if err != nil {
@@ -64,23 +66,51 @@ func (s *Server) getTrajectory(c echo.Context) error {
 	}
 	ans.Report = coverage.Trajectory(pts, q.opts)
 	ans.Report.Worker = w.ID
+	outputTrajectory(&ans.Report, q.crs)
 	ans.GeoJSON = ans.Report.GeoJSON()
 	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, ans)
+}
+
+// outputTrajectory puts the coordinates of r into c, rounded to 7
+// decimals as every answer of the API, after the figures were computed in
+// WGS-84.
+func outputTrajectory(r *coverage.TrajectoryReport, c crs) {
+	from, _ := c.conversions()
+	out := func(p orb.Point) orb.Point {
+		if from != nil {
+			p = from(p)
+		}
+		return orb.Point{roundCoord(p[0]), roundCoord(p[1])}
+	}
+	for i, p := range r.Line {
+		r.Line[i] = out(p)
+	}
+	for i := range r.Stops {
+		r.Stops[i].Center = out(r.Stops[i].Center)
+	}
+	for i := range r.Gaps {
+		r.Gaps[i].From, r.Gaps[i].To = out(r.Gaps[i].From), out(r.Gaps[i].To)
+	}
 }
 
 // trajectoryParams are the query of the trajectory route.
 type trajectoryParams struct {
 	day  time.Time
 	zone *time.Location
+	crs  crs
 	opts coverage.TrajectoryOptions
 }
 
 func parseTrajectoryParams(q url.Values) (trajectoryParams, error) {
-	p := trajectoryParams{}
+	p := trajectoryParams{crs: crsWGS84}
 	var date string
 	zone := DefaultZone
-	err := eachParam(q, []string{"date", "tz", "stop_radius", "stop_minutes"}, func(name, v string) error {
+	err := eachParam(q, []string{"date", "tz", "crs", "stop_radius", "stop_minutes"}, func(name, v string) error {
 		switch name {
+		case "crs":
+			var err error
+			p.crs, err = parseCRS(v)
+			return err
 		case "date":
 			date = v
 		case "tz":

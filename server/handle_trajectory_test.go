@@ -13,6 +13,7 @@ import (
 
 	"wangge/coverage"
 	"wangge/data"
+	"wangge/geo"
 	"wangge/partition"
 )
 
@@ -156,6 +157,27 @@ func TestTrajectory(t *testing.T) {
 		if b := get(t, f.admin, "?date=2024-05-01&tz=UTC"); b.Report.Fixes != dayFixes+1 {
 			t.Errorf("UTC day holds %d fixes, want %d", b.Report.Fixes, dayFixes+1)
 		}
+		t.Run("gcj02", func(t *testing.T) {
+			rec := request(t, f.s, http.MethodGet, "/api/v1/workers/li/trajectory?date=2024-05-01&crs=gcj02", f.admin, nil)
+			wantStatus(t, rec, http.StatusOK)
+			var g struct {
+				Report struct {
+					Distance float64     `json:"distance_m"`
+					Line     [][]float64 `json:"line"`
+				} `json:"report"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &g); err != nil {
+				t.Fatal(err)
+			}
+			// GCJ-02 shifts Beijing by some 100–700 m; the figures stay those of WGS-84.
+			first := orb.Point{g.Report.Line[0][0], g.Report.Line[0][1]}
+			if d := haversine(first, day[0].Point); d < 100 || d > 700 || g.Report.Distance != r.Distance {
+				t.Errorf("first vertex %v is %.0f m from the WGS-84 fix, distance %v (WGS-84 %v)", first, d, g.Report.Distance, r.Distance)
+			}
+			if want := geo.WGS84ToGCJ02(day[0].Point); math.Abs(first[0]-want[0]) > 1e-7 || math.Abs(first[1]-want[1]) > 1e-7 {
+				t.Errorf("first vertex %v, geo.WGS84ToGCJ02 gives %v", first, want)
+			}
+		})
 		if b := get(t, f.admin, "?date=2024-04-30&tz=Asia/Shanghai"); b.Report.Fixes != 1 {
 			t.Errorf("the day before holds %d fixes, want 1", b.Report.Fixes)
 		}
