@@ -54,20 +54,35 @@ func newMetrics() *metrics {
 
 // observe is the middleware that records every request once its status
 // is final: it hands errors to the error handler itself, as accessLog
-// does, so that the status recorded is the status sent.
+// does, so that the status recorded is the status sent. A handler that
+// panics is recorded as the 500 it becomes, and the panic goes on, with
+// its stack, to the recovering middleware outside.
 func (m *metrics) observe(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
-		if err := next(c); err != nil {
+		panicking := true
+		defer func() {
+			if panicking {
+				m.record(routeOf(c), http.StatusInternalServerError, time.Since(start))
+			}
+		}()
+		err := next(c)
+		panicking = false
+		if err != nil {
 			c.Error(err)
 		}
-		route := c.Path()
-		if route == "" || strings.HasSuffix(route, "/*") {
-			route = "unmatched" // an unknown path: its text is not a label
-		}
-		m.record(routeKey{c.Request().Method, route}, c.Response().Status, time.Since(start))
+		m.record(routeOf(c), c.Response().Status, time.Since(start))
 		return nil
 	}
+}
+
+// routeOf labels a request by its method and route template.
+func routeOf(c echo.Context) routeKey {
+	route := c.Path()
+	if route == "" || strings.HasSuffix(route, "/*") {
+		route = "unmatched" // an unknown path: its text is not a label
+	}
+	return routeKey{c.Request().Method, route}
 }
 
 func (m *metrics) record(k routeKey, status int, d time.Duration) {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/labstack/echo/v4"
+
 	"wangge/data"
 )
 
@@ -55,6 +57,8 @@ func TestMetrics(t *testing.T) {
 	wantStatus(t, request(t, s, http.MethodGet, "/api/v1/workers/zhao", admin, nil), http.StatusNotFound)
 	wantStatus(t, request(t, s, http.MethodGet, "/api/v1/workers/li", "", nil), http.StatusUnauthorized)
 	wantStatus(t, request(t, s, http.MethodGet, "/no/such/page/12345", "", nil), http.StatusNotFound)
+	s.echo.GET("/boom", func(echo.Context) error { panic("boom") })
+	wantStatus(t, request(t, s, http.MethodGet, "/boom", "", nil), http.StatusInternalServerError)
 
 	got := scrape(t, s)
 	route := `method="GET",route="/api/v1/workers/:id"`
@@ -70,6 +74,8 @@ func TestMetrics(t *testing.T) {
 		{"histogram count", `wangge_http_request_duration_seconds_count{` + route + `}`, 5},
 		{"histogram +Inf", `wangge_http_request_duration_seconds_bucket{` + route + `,le="+Inf"}`, 5},
 		{"store up", "wangge_store_up", 1},
+		{"panic", `wangge_http_requests_total{method="GET",route="/boom",status="500"}`, 1},
+		{"unknown path", `wangge_http_requests_total{method="GET",route="unmatched",status="404"}`, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
