@@ -81,7 +81,7 @@ func (o *simulateOptions) parse() error {
 	if err != nil {
 		return fmt.Errorf("--start %q: want HH:MM", o.start)
 	}
-	o.sim.Start = time.Duration(clock.Hour())*time.Hour + time.Duration(clock.Minute())*time.Minute
+	o.sim.Start = time.Date(o.sim.Day.Year(), o.sim.Day.Month(), o.sim.Day.Day(), clock.Hour(), clock.Minute(), 0, 0, zone)
 	if o.format == "auto" {
 		switch strings.ToLower(filepath.Ext(o.out)) {
 		case ".gpx":
@@ -194,7 +194,7 @@ func writeSimGeoJSON(w io.Writer, pts []coverage.TrackPoint) error {
 		times := make([]string, len(run))
 		for i, p := range run {
 			line[i] = orb.Point{round7(p.Point[0]), round7(p.Point[1])}
-			times[i] = p.Time.UTC().Format(time.RFC3339)
+			times[i] = p.Time.UTC().Format(time.RFC3339Nano)
 		}
 		f := geojson.NewFeature(line)
 		f.Properties = geojson.Properties{"worker": string(run[0].Worker), "synthetic": true, "times": times}
@@ -225,7 +225,7 @@ func writeSimGPX(w io.Writer, pts []coverage.TrackPoint) error {
 		bw.WriteString("</name><desc>synthetic</desc><trkseg>\n")
 		for _, p := range run {
 			fmt.Fprintf(bw, `<trkpt lat="%.7f" lon="%.7f"><time>%s</time></trkpt>`+"\n",
-				p.Point[1], p.Point[0], p.Time.UTC().Format(time.RFC3339))
+				p.Point[1], p.Point[0], p.Time.UTC().Format(time.RFC3339Nano))
 		}
 		_, err := bw.WriteString("</trkseg></trk>\n")
 		return err

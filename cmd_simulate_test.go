@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb/geojson"
 
@@ -73,6 +74,32 @@ func TestSimulateCommand(t *testing.T) {
 	readJSONFile(t, files["geojson"], &fc)
 	if fc.ExtraMembers["synthetic"] != true {
 		t.Errorf("collection members %v, want synthetic: true", fc.ExtraMembers)
+	}
+}
+
+// --start 00:00 starts at midnight of --day in --tz, not at the default.
+func TestSimulateCommandMidnight(t *testing.T) {
+	dir := t.TempDir()
+	roads, _ := patrolFiles(t, dir)
+	out := filepath.Join(dir, "night.geojson")
+	if _, stderr, err := runCmd(t, "simulate", "--roads", roads, "--day", "2024-05-06", "--start", "00:00",
+		"--tz", "Asia/Shanghai", "--hours", "0.1", "--interval", "500ms", "--out", out); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pts, err := coverage.DecodeGeoJSON(f, coverage.DecodeOptions{Source: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Midnight in Beijing is 16:00 UTC the day before; fixes every half
+	// second keep their fractions.
+	if want := time.Date(2024, 5, 5, 16, 0, 0, 0, time.UTC); len(pts) < 2 || !pts[0].Time.Equal(want) ||
+		pts[1].Time.Sub(pts[0].Time) != 500*time.Millisecond {
+		t.Errorf("first fixes at %v, %v; want %v and half a second later", pts[0].Time, pts[1].Time, want)
 	}
 }
 

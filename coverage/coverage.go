@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
 
 	"wangge/geo"
@@ -88,8 +89,8 @@ func (o CoverageOptions) withDefaults() (CoverageOptions, error) {
 // grids farther than 50 km from the centre of all of them are refused
 // (ErrOption): report per district.
 // The cells of a grid or block are those whose centres lie inside it
-// (geo.Cells); a block too small to hold a centre gets the cell holding
-// the centre of its bounds.
+// (geo.Cells); one too small to hold a centre gets the cell holding the
+// centre of its bounds.
 //
 // Pass tracks grouped by worker, each in time order (what Clean returns).
 // The report gives the covered share per grid and block, gaps (uncovered
@@ -146,7 +147,7 @@ type areaCells struct {
 func newCoverer(grids []partition.Grid, blocks []partition.Block, o CoverageOptions) (*coverer, error) {
 	cv := &coverer{o: o, number: make(map[h3.Cell]int32)}
 	for _, g := range grids {
-		cv.grids = append(cv.grids, areaCells{id: string(g.ID), cells: cv.numbers(geo.Cells(g.Geometry, o.Res))})
+		cv.grids = append(cv.grids, areaCells{id: string(g.ID), cells: cv.numbers(cellsOf(g.Geometry, o.Res))})
 	}
 	owner := make(map[partition.BlockID]partition.GridID)
 	for _, g := range grids {
@@ -155,11 +156,7 @@ func newCoverer(grids []partition.Grid, blocks []partition.Block, o CoverageOpti
 		}
 	}
 	for _, b := range blocks {
-		cells := geo.Cells(b.Geometry, o.Res)
-		if len(cells) == 0 && len(b.Geometry) > 0 {
-			cells = []h3.Cell{geo.Cell(b.Geometry.Bound().Center(), o.Res)}
-		}
-		cv.blocks = append(cv.blocks, areaCells{id: string(b.ID), grid: owner[b.ID], cells: cv.numbers(cells)})
+		cv.blocks = append(cv.blocks, areaCells{id: string(b.ID), grid: owner[b.ID], cells: cv.numbers(cellsOf(b.Geometry, o.Res))})
 	}
 	n := len(cv.cells)
 	cv.x, cv.y = make([]float64, n), make([]float64, n)
@@ -167,6 +164,16 @@ func newCoverer(grids []partition.Grid, blocks []partition.Block, o CoverageOpti
 		return nil, err
 	}
 	return cv, nil
+}
+
+// cellsOf returns the cells whose centres lie in an area, or, for an area
+// too small to hold a centre, the cell holding the centre of its bounds.
+func cellsOf(area orb.MultiPolygon, res int) []h3.Cell {
+	cells := geo.Cells(area, res)
+	if len(cells) == 0 && len(area) > 0 {
+		cells = []h3.Cell{geo.Cell(area.Bound().Center(), res)}
+	}
+	return cells
 }
 
 // numbers gives each cell its dense number, adding new ones.

@@ -314,3 +314,25 @@ func TestCoverageShards(t *testing.T) {
 		t.Errorf("runs %d, days %d; want 6, 2", one.Runs, one.Days)
 	}
 }
+
+// A grid or block smaller than a cell still has one: the cell holding the
+// centre of its bounds.
+func TestCoverageTinyArea(t *testing.T) {
+	proj := geo.NewProjection(tiananmen)
+	ring := orb.Ring{proj.Inverse(orb.Point{-3, -3}), proj.Inverse(orb.Point{3, -3}), proj.Inverse(orb.Point{3, 3}),
+		proj.Inverse(orb.Point{-3, 3}), proj.Inverse(orb.Point{-3, -3})}
+	kiosk := partition.Grid{ID: "kiosk", Blocks: []partition.BlockID{"k"}, Geometry: orb.MultiPolygon{{ring}}}
+	// Walk through the centre of the res-9 cell (174 m edge) holding the
+	// kiosk, so that cell is covered.
+	ll := h3.CellToLatLng(geo.Cell(tiananmen, 9))
+	c := proj.Forward(orb.Point{ll.Lng, ll.Lat})
+	pts := walkVia(t, "w1", day0, [2]float64{c[0] - 100, c[1]}, [2]float64{c[0] + 100, c[1]})
+	r, err := Coverage([]partition.Grid{kiosk}, []partition.Block{{ID: "k", Geometry: kiosk.Geometry}}, pts, CoverageOptions{Res: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, b := r.Grids[0], r.Blocks[0]
+	if g.Cells != 1 || b.Cells != 1 || g.Covered != 1 || b.Covered != 1 {
+		t.Errorf("grid %+v, block %+v; want one cell, covered", g, b)
+	}
+}

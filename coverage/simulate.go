@@ -16,7 +16,7 @@ const SyntheticPrefix = "sim-"
 
 // Defaults of SimOptions.
 const (
-	DefaultSimStart     = 8 * time.Hour // patrols start at 08:00
+	DefaultSimStart     = 8 * time.Hour // patrols start at 08:00 when no Start is given
 	DefaultSimHours     = 8.0
 	DefaultSimInterval  = 5 * time.Second
 	DefaultMinWalkSpeed = 1.2  // m/s, an unhurried walk
@@ -31,10 +31,12 @@ const (
 // probability turns that behaviour off.
 type SimOptions struct {
 	Seed    uint64
-	Workers int       // default 1
-	Day     time.Time // its calendar date in its location is the day simulated
-	Start   time.Duration
-	Hours   float64
+	Workers int // default 1
+	// Start is when the patrols start; when zero, DefaultSimStart (08:00)
+	// on the calendar date of Day in Day's location.
+	Start time.Time
+	Day   time.Time
+	Hours float64
 	// Roads are walked (their vertices are the junctions); Area, when not
 	// empty, keeps the roads whose segments' midpoints lie inside it (the
 	// grid a worker patrols).
@@ -57,8 +59,9 @@ func (o SimOptions) withDefaults() SimOptions {
 	if o.Workers <= 0 {
 		o.Workers = 1
 	}
-	if o.Start == 0 {
-		o.Start = DefaultSimStart
+	if o.Start.IsZero() {
+		y, m, d := o.Day.Date()
+		o.Start = time.Date(y, m, d, 0, 0, 0, 0, o.Day.Location()).Add(DefaultSimStart)
 	}
 	if o.Hours <= 0 {
 		o.Hours = DefaultSimHours
@@ -133,14 +136,12 @@ func simulate(opts SimOptions) ([]simFix, error) {
 		return nil, fmt.Errorf("%w: %d roads, none with a segment inside the area", ErrNoRoads, len(o.Roads))
 	}
 	near := g.nearBuildings(o.Buildings, stopReach)
-	y, m, d := o.Day.Date()
-	start := time.Date(y, m, d, 0, 0, 0, 0, o.Day.Location()).Add(o.Start)
 	var out []simFix
 	for w := 1; w <= o.Workers; w++ {
 		rng := rand.New(rand.NewPCG(o.Seed, uint64(w)))
 		wk := &walker{o: o, g: &g, near: near, rng: rng,
 			id: WorkerID(fmt.Sprintf("%s%d-%02d", SyntheticPrefix, o.Seed, w))}
-		out = wk.day(start, out)
+		out = wk.day(o.Start, out)
 	}
 	return out, nil
 }
