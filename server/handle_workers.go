@@ -140,11 +140,51 @@ func (s *Server) putWorkers(c echo.Context) error {
 				"worker %s (%s): a leader token writes only workers whose grids are [%q]", w.ID, where, tok.Grid)}
 		}
 	}
+	if err := s.checkWorkerWrites(c, workers); err != nil {
+		return err
+	}
 	if err := s.store.PutWorkers(c.Request().Context(), workers); err != nil {
 		return fmt.Errorf("server: store %d workers: %w", len(workers), err)
 	}
 	s.logger(c).Info("workers upserted", "count", len(workers), "token", tok.ID)
 	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, upsertResult{Upserted: len(workers)})
+}
+
+// checkWorkerWrites refuses what would hand a credential or a person to
+// the wrong hands: a device id is the credential of the ingest routes, so
+// it may belong to one worker only (in the batch and in the store); and a
+// leader may not take over a worker registered in another grid.
+func (s *Server) checkWorkerWrites(c echo.Context, workers []coverage.Worker) error {
+	ctx := c.Request().Context()
+	tok, _ := TokenFrom(c)
+	devices := map[string]coverage.WorkerID{}
+	for i, w := range workers {
+		if tok.Role == data.RoleLeader {
+			old, err := s.store.Worker(ctx, w.ID)
+			switch {
+			case err == nil && !canSeeWorker(tok, old):
+				return &ScopeError{TokenID: tok.ID, Reason: scopeReason(tok, fmt.Sprintf("worker %s ([%d]), registered there,", w.ID, i))}
+			case err != nil && !errors.Is(err, data.ErrNotFound):
+				return fmt.Errorf("server: worker %q: %w", w.ID, err)
+			}
+		}
+		if w.DeviceID == "" {
+			continue
+		}
+		if other, ok := devices[w.DeviceID]; ok && other != w.ID {
+			return &BodyError{Field: fmt.Sprintf("[%d].device_id", i), Reason: fmt.Sprintf("device %q is given to worker %s too in this batch", w.DeviceID, other)}
+		}
+		devices[w.DeviceID] = w.ID
+		holder, err := s.store.WorkerByDevice(ctx, w.DeviceID)
+		switch {
+		case err == nil && holder.ID != w.ID:
+			return &BodyError{Field: fmt.Sprintf("[%d].device_id", i), Reason: fmt.Sprintf(
+				"device %q is registered to another worker; a device id identifies one phone, unlink it there first", w.DeviceID)}
+		case err != nil && !errors.Is(err, data.ErrNotFound):
+			return fmt.Errorf("server: device %q: %w", w.DeviceID, err)
+		}
+	}
+	return nil
 }
 
 // decodeWorkers reads a JSON array of workers or a single worker object.

@@ -73,6 +73,12 @@ func TestWorkersScope(t *testing.T) {
 			{"worker writes", http.MethodPost, "/api/v1/workers", f.liWork, `{"id":"li","role":"leader"}`, http.StatusForbidden},
 			{"leader writes into another grid", http.MethodPost, "/api/v1/workers", leader1,
 				`[{"id":"zhao","role":"volunteer","grids":["g1"]},{"id":"qian","role":"volunteer","grids":["g2"]}]`, http.StatusForbidden},
+			{"leader takes over another grid's worker", http.MethodPost, "/api/v1/workers", leader1,
+				`{"id":"wang","role":"volunteer","grids":["g1"]}`, http.StatusForbidden},
+			{"device of another worker", http.MethodPost, "/api/v1/workers", f.admin,
+				`{"id":"zhao","role":"volunteer","device_id":"` + liDevice + `"}`, http.StatusBadRequest},
+			{"one device for two workers", http.MethodPost, "/api/v1/workers", f.admin,
+				`[{"id":"zhao","role":"volunteer","device_id":"abc"},{"id":"qian","role":"volunteer","device_id":"abc"}]`, http.StatusBadRequest},
 			{"unknown worker", http.MethodGet, "/api/v1/workers/zhao", f.admin, "", http.StatusNotFound},
 			{"bad role", http.MethodPost, "/api/v1/workers", f.admin, `[{"id":"zhao","role":"boss"}]`, http.StatusBadRequest},
 			{"no id", http.MethodPost, "/api/v1/workers", f.admin, `{"role":"volunteer"}`, http.StatusBadRequest},
@@ -91,6 +97,10 @@ func TestWorkersScope(t *testing.T) {
 		t.Run("leader writes into own grid", func(t *testing.T) {
 			rec := request(t, f.s, http.MethodPost, "/api/v1/workers", leader1,
 				strings.NewReader(`{"id":"zhao","name":"Zhao","role":"building-head","grids":["g1"]}`))
+			wantStatus(t, rec, http.StatusOK)
+			// li keeps its own phone when rewritten.
+			rec = request(t, f.s, http.MethodPost, "/api/v1/workers", leader1,
+				strings.NewReader(`{"id":"li","name":"Li","role":"full-time","device_id":"`+liDevice+`","grids":["g1"]}`))
 			wantStatus(t, rec, http.StatusOK)
 			if got := listedWorkers(t, f.s, leader1); !slices.Equal(got, []coverage.WorkerID{"li", "zhao"}) {
 				t.Fatalf("leader lists %v after the write", got)
