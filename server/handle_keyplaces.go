@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -86,6 +87,14 @@ func (s *Server) putKeyPlaces(c echo.Context) error {
 		}
 		if !canSeeGrid(tok, p.Grid) {
 			return &ScopeError{TokenID: tok.ID, Reason: scopeReason(tok, fmt.Sprintf("key place %s ([%d])", p.ID, i))}
+		}
+		// Nor may a leader take over a place of another grid by its id.
+		old, err := s.store.KeyPlace(c.Request().Context(), p.ID)
+		switch {
+		case err == nil && !canSeeGrid(tok, old.Grid):
+			return &ScopeError{TokenID: tok.ID, Reason: scopeReason(tok, fmt.Sprintf("key place %s ([%d]), registered in grid %s,", p.ID, i, old.Grid))}
+		case err != nil && !errors.Is(err, data.ErrNotFound):
+			return fmt.Errorf("server: key place %q: %w", p.ID, err)
 		}
 		places[i], ids[i] = p, p.ID
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -205,12 +204,17 @@ func TestKeyPlaceRefusals(t *testing.T) {
 	})
 	t.Run("leader writes into own grid", func(t *testing.T) {
 		wantStatus(t, request(t, f.s, http.MethodPost, "/api/v1/keyplaces", leader1, strings.NewReader("["+place("k1", "g1", "39.9")+"]")), http.StatusOK)
-		places, err := st.KeyPlaces(context.Background(), data.BBoxQuery{})
-		if err != nil || len(places) != 1 || places[0].VisitInterval != 7*24*time.Hour || !slices.Contains([]partition.GridID{"g1"}, places[0].Grid) {
-			t.Fatalf("stored %+v, %v", places, err)
+		wantStatus(t, request(t, f.s, http.MethodPost, "/api/v1/keyplaces", f.admin, strings.NewReader("["+place("k7", "g2", "39.9")+"]")), http.StatusOK)
+		p := decodeProblem(t, request(t, f.s, http.MethodPost, "/api/v1/keyplaces", leader1, strings.NewReader("["+place("k7", "g1", "39.9")+"]")), http.StatusForbidden)
+		if !strings.Contains(p.Detail, "k7") {
+			t.Errorf("detail %q does not name k7", p.Detail)
 		}
-		if n := len(auditLines(t, f.logs, "key places written")); n != 1 {
-			t.Fatalf("%d audit records of writes, want 1", n)
+		places, err := st.KeyPlaces(context.Background(), data.BBoxQuery{})
+		if err != nil || len(places) != 2 || places[0].VisitInterval != 7*24*time.Hour || places[0].Grid != "g1" || places[1].Grid != "g2" {
+			t.Fatalf("stored %+v, %v; want k1 in g1 and k7 still in g2", places, err)
+		}
+		if n := len(auditLines(t, f.logs, "key places written")); n != 2 {
+			t.Fatalf("%d audit records of writes, want 2", n)
 		}
 	})
 }
