@@ -91,6 +91,7 @@ func (cv *coverer) walk(tracks []TrackPoint, v *visits) {
 	}
 	var (
 		prev      *TrackPoint
+		prevNs    int64
 		px, py    float64
 		run       int32 = -1
 		runWorker WorkerID
@@ -109,9 +110,12 @@ func (cv *coverer) walk(tracks []TrackPoint, v *visits) {
 			v.days[int(k)*cv.dayWords+day>>6] |= 1 << (day & 63)
 		}
 	}
+	from, to := windowNanos(cv.o.From, cv.o.To)
+	maxGapNs := int64(maxGap)
 	for i := range tracks {
 		p := &tracks[i]
-		if !cv.inWindow(p.Time) {
+		ns := p.Time.UnixNano()
+		if ns < from || ns >= to {
 			prev = nil
 			continue
 		}
@@ -122,13 +126,13 @@ func (cv *coverer) walk(tracks []TrackPoint, v *visits) {
 		x, y := cv.plane.xy(p.Point[0], p.Point[1])
 		ax, ay := x, y
 		if prev != nil && prev.Worker == p.Worker {
-			if dt := p.Time.Sub(prev.Time); dt > 0 && dt <= maxGap {
+			if dt := ns - prevNs; dt > 0 && dt <= maxGapNs {
 				ax, ay = px, py
 				v.segments++
 			}
 		}
-		prev, px, py = p, x, y
-		ts := p.Time.Unix()
+		prev, prevNs, px, py = p, ns, x, y
+		ts := ns / 1e9
 		if ts < dayLo || ts >= dayHi {
 			m := midnight(p.Time, cv.o.Zone)
 			dayLo, dayHi = m.Unix(), m.AddDate(0, 0, 1).Unix()
@@ -171,4 +175,25 @@ func (cv *coverer) walk(tracks []TrackPoint, v *visits) {
 		}
 	}
 	v.runs = int(run) + 1
+}
+
+// windowNanos is the window [from, to) in Unix nanoseconds, open ends
+// widened to the extremes. Fix times are read as Unix nanoseconds too,
+// which hold the years 1678–2262, those of any GPS fix.
+func windowNanos(from, to time.Time) (lo, hi int64) {
+	return toNanos(from, math.MinInt64), toNanos(to, math.MaxInt64)
+}
+
+// toNanos is t in Unix nanoseconds, clamped to what int64 holds; a zero t
+// gives open.
+func toNanos(t time.Time, open int64) int64 {
+	switch {
+	case t.IsZero():
+		return open
+	case t.Before(time.Unix(0, math.MinInt64)):
+		return math.MinInt64
+	case t.After(time.Unix(0, math.MaxInt64)):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
 }

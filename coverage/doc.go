@@ -35,7 +35,7 @@
 // covered share per grid and block, the gaps (uncovered cells dissolved
 // into polygons), a visit heat (distinct days and passes per cell) and
 // last visits. A bucketed index of cell centres in a local plane answers
-// each fix, and the walk runs in parallel shards: about ten million fixes
+// each fix, and the walk runs in parallel shards: over ten million fixes
 // per CPU-second (BenchmarkCoverage30Days100Workers).
 //
 // Visits: Visits moves a key place's LastVisited to the end of the latest
