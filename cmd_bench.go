@@ -40,7 +40,7 @@ type benchEnv struct {
 }
 
 // benchRun is a prepared case: run is measured; close (optional) cleans up
-// afterwards; serverCPU (optional) returns the CPU time a PostGIS server
+// afterwards, before note is asked; serverCPU (optional) returns the CPU time a PostGIS server
 // process has spent for the case so far, and whether it could be read;
 // note (optional) says something about the outcome after the run; items,
 // when not 0, is the number of items where the case could not know it
@@ -208,12 +208,14 @@ func measure(ctx context.Context, c benchCase, env benchEnv) (benchResult, error
 	runtime.ReadMemStats(&after)
 	r.alloc = after.TotalAlloc - before.TotalAlloc
 	r.peakRSS = vmHWM()
-	if prep.note != nil {
-		r.note = prep.note()
-	}
 	closed = true
 	if prep.close != nil {
-		return r, prep.close()
+		if err := prep.close(); err != nil {
+			return r, err
+		}
+	}
+	if prep.note != nil {
+		r.note = prep.note()
 	}
 	return r, nil
 }

@@ -89,7 +89,7 @@ func lookupCases(quick bool) []benchCase {
 						return err
 					},
 					note: func() string {
-						return fmt.Sprintf("one thread; %.1f%% in a grid", 100*float64(found)/float64(lookups))
+						return fmt.Sprintf("one locked thread, CPU s of that thread; %.1f%% in a grid", 100*float64(found)/float64(lookups))
 					},
 				}, nil
 			},

@@ -91,6 +91,19 @@ func (s *benchSchema) serverCPU() (time.Duration, bool) {
 	return total, true
 }
 
+// trackBytes is the size of the track_points partitions in the schema,
+// indexes and TOAST included.
+func (s *benchSchema) trackBytes() (int64, error) {
+	var n int64
+	err := s.admin.QueryRow(context.Background(), `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint
+		FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+		WHERE ns.nspname = $1 AND c.relkind = 'r' AND c.relname LIKE 'track\_points%'`, s.name).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("bench: track table size: %w", err)
+	}
+	return n, nil
+}
+
 // clockTicks is USER_HZ, the unit of the times in /proc/PID/stat: 100 on
 // every Linux architecture Go supports.
 const clockTicks = 100

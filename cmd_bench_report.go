@@ -78,9 +78,9 @@ func partitionSteps(results []benchResult) (names []string, measured, predicted 
 
 // printRatios prints Go against PostGIS and the partition growth.
 func printRatios(w io.Writer, results []benchResult) {
-	fmt.Fprintln(w, "\nratios:")
+	var lines []string
 	if ratio, basis, ok := lookupRatio(results); ok {
-		fmt.Fprintf(w, "  lookup Go / PostGIS ST_Contains: ×%.1f %s\n", ratio, basis)
+		lines = append(lines, fmt.Sprintf("lookup Go / PostGIS ST_Contains: ×%.1f %s", ratio, basis))
 	} else if p, ok := benchRow(results, "lookup/10k-grids"); ok {
 		why := "PostGIS row not run"
 		for _, r := range results {
@@ -88,11 +88,14 @@ func printRatios(w io.Writer, results []benchResult) {
 				why = r.skipped
 			}
 		}
-		fmt.Fprintf(w, "  lookup Go / PostGIS ST_Contains: %s (Go alone %.0f points/s)\n", why, p.perCPU())
+		lines = append(lines, fmt.Sprintf("lookup Go / PostGIS ST_Contains: %s (Go alone %.0f points/s)", why, p.perCPU()))
 	}
 	names, measured, predicted := partitionSteps(results)
 	for i := range names {
-		fmt.Fprintf(w, "  %s: CPU time ×%.1f for ×10 blocks (n log n predicts ×%.1f)\n", names[i], measured[i], predicted[i])
+		lines = append(lines, fmt.Sprintf("%s: CPU time ×%.1f for ×10 blocks (n log n predicts ×%.1f)", names[i], measured[i], predicted[i]))
+	}
+	if len(lines) > 0 {
+		fmt.Fprintf(w, "\nratios:\n  %s\n", strings.Join(lines, "\n  "))
 	}
 }
 

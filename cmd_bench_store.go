@@ -37,12 +37,14 @@ func ingestCases(quick bool) []benchCase {
 	}
 }
 
-// benchStore is a store opened for an ingest case, with what closes it
-// (and removes its files or schema) and, for PostGIS, its server CPU.
+// benchStore is a store opened for an ingest case. finish closes it,
+// removes its files or schema and returns how many bytes the stored fixes
+// added on disk (indexes included); serverCPU is PostGIS's CPU time.
 type benchStore struct {
 	data.Store
-	close     func() error
+	finish    func() (int64, error)
 	serverCPU func() (time.Duration, bool)
+	note      string
 }
 
 func ingestCase(name string, n, side int, needPG bool, open func(context.Context, benchEnv) (benchStore, error)) benchCase {
@@ -61,6 +63,7 @@ func ingestCase(name string, n, side int, needPG bool, open func(context.Context
 			if err != nil {
 				return benchRun{}, err
 			}
+			var grown int64
 			return benchRun{
 				run: func(ctx context.Context) error {
 					stored := 0
@@ -76,30 +79,57 @@ func ingestCase(name string, n, side int, needPG bool, open func(context.Context
 					}
 					return nil
 				},
-				close:     s.close,
+				close: func() (err error) {
+					grown, err = s.finish()
+					return err
+				},
 				serverCPU: s.serverCPU,
-				note:      func() string { return fmt.Sprintf("batches of %d", ingestBatch) },
+				note: func() string {
+					return fmt.Sprintf("batches of %d%s; %.0f B on disk per fix", ingestBatch, s.note, float64(grown)/float64(len(pts)))
+				},
 			}, nil
 		},
 	}
 }
 
 // openBenchGeoPackage creates a GeoPackage in a new temporary directory,
-// removed on close.
+// removed by finish. The bytes of the fixes are the file's growth over an
+// empty GeoPackage, both closed (so with their write-ahead logs merged
+// back).
 func openBenchGeoPackage(ctx context.Context, _ benchEnv) (benchStore, error) {
 	dir, err := os.MkdirTemp("", "wangge-bench-")
 	if err != nil {
 		return benchStore{}, err
 	}
-	g, err := data.OpenGeoPackage(ctx, filepath.Join(dir, "bench.gpkg"))
+	emptyPath, path := filepath.Join(dir, "empty.gpkg"), filepath.Join(dir, "bench.gpkg")
+	empty, err := data.OpenGeoPackage(ctx, emptyPath)
+	if err == nil {
+		err = empty.Close()
+	}
+	var g *data.GeoPackage
+	if err == nil {
+		g, err = data.OpenGeoPackage(ctx, path)
+	}
 	if err != nil {
 		return benchStore{}, errors.Join(err, os.RemoveAll(dir))
 	}
-	return benchStore{Store: g, close: func() error { return errors.Join(g.Close(), os.RemoveAll(dir)) }}, nil
+	finish := func() (int64, error) {
+		defer os.RemoveAll(dir)
+		if err := g.Close(); err != nil {
+			return 0, err
+		}
+		full, err1 := os.Stat(path)
+		bare, err2 := os.Stat(emptyPath)
+		if err := errors.Join(err1, err2); err != nil {
+			return 0, err
+		}
+		return full.Size() - bare.Size(), nil
+	}
+	return benchStore{Store: g, finish: finish}, nil
 }
 
-// openBenchPostGIS opens a PostGIS store in a fresh schema, dropped on
-// close. The track partition of the patrol's month is made beforehand (a
+// openBenchPostGIS opens a PostGIS store in a fresh schema, dropped by
+// finish. The track partition of the patrol's month is made beforehand (a
 // fix of another worker), as a running server has it already.
 func openBenchPostGIS(ctx context.Context, env benchEnv) (benchStore, error) {
 	schema, err := newBenchSchema(ctx, env.pg)
@@ -111,14 +141,19 @@ func openBenchPostGIS(ctx context.Context, env benchEnv) (benchStore, error) {
 		return benchStore{}, errors.Join(err, schema.drop())
 	}
 	warm := coverage.TrackPoint{Worker: "bench-warm-up", Time: benchDay, Point: benchCentre}
-	if _, err := pg.PutTrackPoints(ctx, []coverage.TrackPoint{warm}); err != nil {
+	var bytes0 int64
+	_, err = pg.PutTrackPoints(ctx, []coverage.TrackPoint{warm})
+	if err == nil {
+		bytes0, err = schema.trackBytes()
+	}
+	if err != nil {
 		return benchStore{}, errors.Join(err, pg.Close(), schema.drop())
 	}
-	return benchStore{
-		Store:     pg,
-		close:     func() error { return errors.Join(pg.Close(), schema.drop()) },
-		serverCPU: schema.serverCPU,
-	}, nil
+	finish := func() (int64, error) {
+		bytes1, err := schema.trackBytes()
+		return bytes1 - bytes0, errors.Join(err, pg.Close(), schema.drop())
+	}
+	return benchStore{Store: pg, finish: finish, serverCPU: schema.serverCPU, note: "; month partition made beforehand"}, nil
 }
 
 // coverageCase is the coverage report of DESIGN.md: 100 workers (one per
