@@ -70,21 +70,13 @@ func (s *Server) putKeyPlaces(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("server: read body: %w", err)
 	}
-	var in []keyPlaceJSON
-	if err := json.Unmarshal(raw, &in); err != nil {
-		return &BodyError{Field: jsonWhere(err), Reason: "want a JSON array of key places: " + err.Error()}
-	}
-	if len(in) == 0 {
-		return &BodyError{Reason: "the array holds no key place"}
+	places, err := decodeKeyPlaces(raw)
+	if err != nil {
+		return err
 	}
 	tok, _ := TokenFrom(c)
-	places := make([]coverage.KeyPlace, len(in))
-	ids := make([]coverage.KeyPlaceID, len(in))
-	for i, k := range in {
-		p, err := k.keyPlace(i)
-		if err != nil {
-			return err
-		}
+	ids := make([]coverage.KeyPlaceID, len(places))
+	for i, p := range places {
 		if !canSeeGrid(tok, p.Grid) {
 			return &ScopeError{TokenID: tok.ID, Reason: scopeReason(tok, fmt.Sprintf("key place %s ([%d])", p.ID, i))}
 		}
@@ -96,13 +88,33 @@ func (s *Server) putKeyPlaces(c echo.Context) error {
 		case err != nil && !errors.Is(err, data.ErrNotFound):
 			return fmt.Errorf("server: key place %q: %w", p.ID, err)
 		}
-		places[i], ids[i] = p, p.ID
+		ids[i] = p.ID
 	}
 	if err := s.store.PutKeyPlaces(c.Request().Context(), places); err != nil {
 		return fmt.Errorf("server: store %d key places: %w", len(places), err)
 	}
 	s.auditKeyPlaces(c, "key places written", ids)
 	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, upsertResult{Upserted: len(places)})
+}
+
+// decodeKeyPlaces reads a JSON array of key places, checking each.
+func decodeKeyPlaces(raw []byte) ([]coverage.KeyPlace, error) {
+	var in []keyPlaceJSON
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return nil, &BodyError{Field: jsonWhere(err), Reason: "want a JSON array of key places: " + err.Error()}
+	}
+	if len(in) == 0 {
+		return nil, &BodyError{Reason: "the array holds no key place"}
+	}
+	places := make([]coverage.KeyPlace, len(in))
+	for i, k := range in {
+		p, err := k.keyPlace(i)
+		if err != nil {
+			return nil, err
+		}
+		places[i] = p
+	}
+	return places, nil
 }
 
 // canSeeGrid reports whether tok reaches the key places of grid: an admin

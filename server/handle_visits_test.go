@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -215,6 +216,37 @@ func TestKeyPlaceRefusals(t *testing.T) {
 		}
 		if n := len(auditLines(t, f.logs, "key places written")); n != 2 {
 			t.Fatalf("%d audit records of writes, want 2", n)
+		}
+	})
+}
+
+// FuzzDecodeKeyPlaces checks that any body gives key places with an id,
+// a category, a grid, a position in range and a positive interval, or a
+// *BodyError.
+func FuzzDecodeKeyPlaces(f *testing.F) {
+	for _, seed := range []string{
+		`[{"id":"k1","category":"elderly-alone","lon":116.39,"lat":39.9,"grid":"g1","visit_interval_days":7}]`,
+		`[{"id":"k1","category":"disabled","lon":116.39,"lat":39.9,"grid":"g1","visit_interval_days":14,"last_visited":"2024-05-01T08:00:00+08:00"}]`,
+		`[{"id":"k1","category":"x","lon":116.39,"lat":99,"grid":"g1","visit_interval_days":7}]`,
+		`[{"id":"k1","category":"x","lon":116.39,"lat":39.9,"grid":"g1"}]`,
+		`{"id":"k1"}`, `[]`, `[`, ``,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		places, err := decodeKeyPlaces(body)
+		if err != nil {
+			var be *BodyError
+			if !errors.As(err, &be) || be.Reason == "" {
+				t.Fatalf("error %v (%T) is not a *BodyError with a reason", err, err)
+			}
+			return
+		}
+		for i, p := range places {
+			if p.ID == "" || p.Category == "" || p.Grid == "" || p.VisitInterval <= 0 ||
+				!(math.Abs(p.Location[0]) <= 180) || !(math.Abs(p.Location[1]) <= 90) {
+				t.Fatalf("place %d decoded as %+v", i, p)
+			}
 		}
 	})
 }

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -106,5 +108,30 @@ func TestWorkersScope(t *testing.T) {
 				t.Fatalf("leader lists %v after the write", got)
 			}
 		})
+	})
+}
+
+// FuzzDecodeWorkers checks that any body gives at least one worker or a
+// *BodyError.
+func FuzzDecodeWorkers(f *testing.F) {
+	for _, seed := range []string{
+		`{"id":"li","name":"Li","role":"full-time","device_id":"864950031236785","grids":["g1"]}`,
+		`[{"id":"li","role":"volunteer"},{"id":"wang","role":"leader","grids":["g1","g2"]}]`,
+		`[]`, `{"id":`, `{"grids":"g1"}`, `[1]`, ``,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		workers, err := decodeWorkers(bytes.NewReader(body))
+		if err != nil {
+			var be *BodyError
+			if !errors.As(err, &be) || be.Reason == "" {
+				t.Fatalf("error %v (%T) is not a *BodyError with a reason", err, err)
+			}
+			return
+		}
+		if len(workers) == 0 {
+			t.Fatal("no worker and no error")
+		}
 	})
 }
