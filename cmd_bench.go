@@ -33,18 +33,17 @@ type benchCase struct {
 }
 
 // benchEnv is what every case may use: the PostGIS server (empty for
-// none) and whether the run is quick.
+// none).
 type benchEnv struct {
-	pg    string
-	quick bool
+	pg string
 }
 
-// benchRun is a prepared case: run is measured; close (optional) cleans up
-// afterwards, before note is asked; serverCPU (optional) returns the CPU time a PostGIS server
-// process has spent for the case so far, and whether it could be read;
-// note (optional) says something about the outcome after the run; items,
-// when not 0, is the number of items where the case could not know it
-// before preparing.
+// benchRun is a prepared case: run is measured; close (optional) cleans
+// up afterwards; note (optional), asked after close, says something about
+// the outcome; serverCPU (optional) returns the CPU time the PostGIS
+// server processes of the case have spent so far, and whether it could be
+// read; items, when not 0, is the number of items of a case that could
+// not know it before preparing.
 type benchRun struct {
 	items     int
 	run       func(context.Context) error
@@ -119,7 +118,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	quick := fs.Bool("quick", false, "small sizes, about a minute; targets are not judged")
 	only := fs.String("only", "", "run only the cases whose name starts with this")
-	pg := fs.String("pg", os.Getenv(benchPGEnv), "PostGIS server (postgres:// URL) for the PostGIS rows; default $"+benchPGEnv)
+	pg := fs.String("pg", "", "PostGIS server (postgres:// URL) for the PostGIS rows; default $"+benchPGEnv)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wangge bench [--quick] [--only PREFIX] [--pg postgres://…]")
 		fs.PrintDefaults()
@@ -131,7 +130,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "wangge bench: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
-	env := benchEnv{pg: *pg, quick: *quick}
+	env := benchEnv{pg: *pg}
+	if env.pg == "" {
+		env.pg = os.Getenv(benchPGEnv)
+	}
 	load0 := loadAverage()
 	var results []benchResult
 	for _, c := range benchCases(*quick) {
