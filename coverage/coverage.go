@@ -92,7 +92,9 @@ func (o CoverageOptions) withDefaults() (CoverageOptions, error) {
 // (geo.Cells); one too small to hold a centre gets the cell holding the
 // centre of its bounds.
 //
-// Pass tracks grouped by worker, each in time order (what Clean returns).
+// Pass tracks grouped by worker, each in time order (what Clean returns),
+// with times in the years 1678–2262 (the walk reads them as int64 Unix
+// nanoseconds).
 // The report gives the covered share per grid and block, gaps (uncovered
 // cells dissolved into polygons, geo.CellsToMultiPolygon), the visit heat
 // per covered cell (distinct calendar days in Zone, and passes: touches by
