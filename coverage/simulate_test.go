@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"time"
+
 	"github.com/paulmach/orb"
 
 	"wangge/geo"
@@ -192,5 +194,40 @@ func TestSimulateArea(t *testing.T) {
 	_, err := Simulate(SimOptions{Roads: roads, Area: orb.MultiPolygon{geo.CellPolygon(geo.Cell(orb.Point{113.5, 22.2}, 9))}})
 	if !errors.Is(err, ErrNoRoads) {
 		t.Errorf("roads outside the area: err = %v, want ErrNoRoads", err)
+	}
+}
+
+// Drift episodes push fixes 30–80 m off (plus the noise), and signal gaps
+// last 2–10 minutes.
+func TestSimulateDriftAndGaps(t *testing.T) {
+	fixes := simDay(t, SimOptions{Seed: 2, Workers: 2, DriftProb: 0.05, GapProb: 0.02, Noise: 5})
+	var worst float64
+	drifting := 0
+	for _, f := range fixes {
+		if f.drift {
+			drifting++
+			worst = max(worst, math.Hypot(f.noisy[0]-f.truth[0], f.noisy[1]-f.truth[1]))
+		}
+	}
+	if drifting == 0 || worst < 30 || worst > 80+5*5 {
+		t.Errorf("%d drifting fixes, worst %.1f m off; want some, 30–105 m", drifting, worst)
+	}
+	pts := make([]TrackPoint, len(fixes))
+	for i, f := range fixes {
+		pts[i] = f.TrackPoint
+	}
+	gaps := 0
+	for i := 1; i < len(pts); i++ {
+		dt := pts[i].Time.Sub(pts[i-1].Time)
+		if pts[i].Worker != pts[i-1].Worker || dt == DefaultSimInterval {
+			continue
+		}
+		gaps++
+		if dt < 2*time.Minute || dt > 10*time.Minute+2*DefaultSimInterval {
+			t.Errorf("a gap of %v", dt)
+		}
+	}
+	if gaps == 0 {
+		t.Error("no signal gap")
 	}
 }
