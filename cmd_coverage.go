@@ -56,7 +56,7 @@ func parseCoverage(args []string, stderr io.Writer) (coverageOptions, error) {
 	fs.StringVar(&o.report, "report", "", "output JSON report (grids, blocks, heat)")
 	fs.StringVar(&o.heat, "heat", "", "output GeoJSON of the covered cells with their days and passes")
 	fs.StringVar(&o.tracks.format, "format", "auto", "track format: auto (by extension, .gz stripped), "+strings.Join(trackFormats, ", "))
-	fs.StringVar(&worker, "worker", "", "worker `id` of every fix (default: the file's worker, else the file name)")
+	fs.StringVar(&worker, "worker", "", "worker `id` of every fix (default: the file's worker column or property; for GPX and PLT the file name)")
 	fs.StringVar(&o.tracks.csv.Lat, "csv-lat", "lat", "CSV column of the latitude")
 	fs.StringVar(&o.tracks.csv.Lon, "csv-lon", "lon", "CSV column of the longitude")
 	fs.StringVar(&o.tracks.csv.Time, "csv-time", "time", "CSV column of the time")
