@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,12 +9,9 @@ import (
 
 	"github.com/paulmach/orb/encoding/wkt"
 
-	"wangge/data"
 	"wangge/data/pgtest"
-	"wangge/data/sample"
 	"wangge/geo"
 	"wangge/partition"
-	"wangge/server"
 )
 
 // TestOSMToGridsEndToEnd runs the planner's two commands on Monaco,
@@ -37,6 +32,15 @@ func TestOSMToGridsEndToEnd(t *testing.T) {
 	}
 	blocks := readFile(t, blocksFile, func(f *os.File) ([]partition.Block, error) { return partition.ReadBlocks(f, blocksFile, "id") })
 	grids := readFile(t, gridsFile, func(f *os.File) ([]partition.Grid, error) { return partition.ReadGrids(f, gridsFile) })
+	checkBlocksInOneGrid(t, grids, blocks)
+	checkCoverInPostGIS(t, blocks, grids)
+}
+
+// checkBlocksInOneGrid checks the cover rules that need no referee:
+// every grid valid, every block in exactly one grid, and no grid naming a
+// block that is not there.
+func checkBlocksInOneGrid(t *testing.T, grids []partition.Grid, blocks []partition.Block) {
+	t.Helper()
 	in := make(map[partition.BlockID]int)
 	for _, g := range grids {
 		if err := geo.Validate(g.Geometry); err != nil {
@@ -52,9 +56,8 @@ func TestOSMToGridsEndToEnd(t *testing.T) {
 		}
 	}
 	if len(in) != len(blocks) {
-		t.Errorf("grids name %d blocks, the file has %d", len(in), len(blocks))
+		t.Errorf("grids name %d blocks, there are %d", len(in), len(blocks))
 	}
-	checkCoverInPostGIS(t, blocks, grids)
 }
 
 // checkCoverInPostGIS asks PostGIS whether grids overlap and whether their
@@ -102,73 +105,6 @@ func readFile[T any](t *testing.T, path string, read func(*os.File) (T, error)) 
 		t.Fatal(err)
 	}
 	return v
-}
-
-// TestDemoServesMonaco builds the demo workspace in a fresh GeoPackage,
-// serves it, and reads the blocks back over the API with a viewer token.
-func TestDemoServesMonaco(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	s, err := data.Open(ctx, filepath.Join(t.TempDir(), "demo.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	res, drawn, err := buildDemo(ctx, s, demoOptions{min: 150, max: 500}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := s.Plan(ctx, demoPlanID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(plan.Grids) != len(drawn.Grids) || drawn.Report.Dedicated == 0 || drawn.Report.Basic == 0 {
-		t.Errorf("stored plan has %d grids, drawn %d (%d dedicated, %d basic)",
-			len(plan.Grids), len(drawn.Grids), drawn.Report.Dedicated, drawn.Report.Basic)
-	}
-	secret, _, err := server.CreateToken(ctx, s, data.RoleViewer, "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(server.Options{Store: s, Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr, err := srv.Listen()
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ctx)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, serverURL(addr)+server.APIPrefix+"/blocks?limit=10000", nil)
-	req.Header.Set("Authorization", "Bearer "+secret)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var fc struct {
-		Features []struct {
-			Properties map[string]any `json:"properties"`
-		} `json:"features"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&fc); err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET blocks: %s, %v", resp.Status, err)
-	}
-	if len(fc.Features) != len(res.Blocks) {
-		t.Errorf("API serves %d blocks, the demo built %d", len(fc.Features), len(res.Blocks))
-	}
-	for i, f := range fc.Features {
-		if !strings.Contains(jsonText(f.Properties), sample.Attribution) {
-			t.Errorf("block %d served without the attribution: %v", i, f.Properties)
-			break
-		}
-	}
-}
-
-// jsonText is v as JSON text.
-func jsonText(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }
 
 func TestDemoRefusesAnExistingStore(t *testing.T) {
