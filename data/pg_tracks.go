@@ -10,23 +10,20 @@ import (
 	"wangge/coverage"
 )
 
-// pgStageCols are the columns of the staging table track points are copied
-// into before they are merged into track_points; n is the position in the
-// batch.
-var pgStageCols = []string{"n", "worker", "t", "lon", "lat", "accuracy", "speed", "bearing", "altitude", "battery"}
-
 const (
-	pgStageCreate = `CREATE TEMP TABLE wangge_stage (
-		n integer, worker text COLLATE "C", t timestamptz, lon double precision, lat double precision,
-		accuracy double precision, speed double precision, bearing double precision,
-		altitude double precision, battery double precision) ON COMMIT DROP`
-	// pgStageMerge inserts in key order: each worker's fixes go to
-	// neighbouring index entries, concurrent batches that share fixes wait
-	// for each other in one order (no deadlock), and the first of several
-	// fixes of a worker at one instant in the batch wins.
-	pgStageMerge = `INSERT INTO track_points (worker, t, geom, accuracy, speed, bearing, altitude, battery)
-		SELECT worker, t, ST_SetSRID(ST_MakePoint(lon, lat), 4326), accuracy, speed, bearing, altitude, battery
-		FROM wangge_stage ORDER BY worker, t, n ON CONFLICT (worker, t) DO NOTHING`
+	// pgTrackInsert stores a batch sent as one array per column: a single
+	// statement, so atomic without a transaction of its own and with no
+	// staging table to create, fill and drop. It inserts in key order:
+	// each worker's fixes go to neighbouring index entries, concurrent
+	// batches that share fixes wait for each other in one order (no
+	// deadlock), and the first of several fixes of a worker at one instant
+	// in the batch wins.
+	pgTrackInsert = `INSERT INTO track_points (worker, t, geom, accuracy, speed, bearing, altitude, battery)
+		SELECT worker, t, ST_Point(lon, lat, 4326), accuracy, speed, bearing, altitude, battery
+		FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
+			$7::float8[], $8::float8[], $9::float8[])
+			WITH ORDINALITY AS b (worker, t, lon, lat, accuracy, speed, bearing, altitude, battery, n)
+		ORDER BY worker COLLATE "C", t, n ON CONFLICT (worker, t) DO NOTHING`
 	pgTrackSelect = `SELECT worker, t, ST_X(geom), ST_Y(geom), accuracy, speed, bearing, altitude, battery
 		FROM track_points`
 )
@@ -37,9 +34,9 @@ func pgTrackID(p coverage.TrackPoint) string {
 }
 
 // PutTrackPoints stores fixes idempotently on (worker, time), kept to the
-// microsecond, and returns how many were new. The batch is copied into a
-// staging table and merged in one transaction, so it is stored whole or
-// not at all. The monthly partitions the batch needs are created first.
+// microsecond, and returns how many were new. The batch goes in one
+// statement, so it is stored whole or not at all. The monthly partitions
+// the batch needs are created first.
 func (s *PostGIS) PutTrackPoints(ctx context.Context, pts []coverage.TrackPoint) (int, error) {
 	if err := checkBatch("track point", pts, pgTrackID, checkTrackPoint); err != nil {
 		return 0, err
@@ -54,30 +51,23 @@ func (s *PostGIS) PutTrackPoints(ctx context.Context, pts []coverage.TrackPoint)
 	if err := s.ensureMonths(ctx, months); err != nil {
 		return 0, err
 	}
-	var added int64
-	err := s.pgTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, pgStageCreate); err != nil {
-			return fmt.Errorf("data: track staging: %w", err)
-		}
-		src := pgx.CopyFromSlice(len(pts), func(i int) ([]any, error) {
-			p := &pts[i]
-			return []any{int32(i), string(p.Worker), p.Time, p.Point[0], p.Point[1],
-				p.Accuracy, p.Speed, p.Bearing, p.Altitude, p.Battery}, nil
-		})
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"wangge_stage"}, pgStageCols, src); err != nil {
-			return fmt.Errorf("data: copy track points: %w", err)
-		}
-		tag, err := tx.Exec(ctx, pgStageMerge)
-		if err != nil {
-			return fmt.Errorf("data: store track points: %w", err)
-		}
-		added = tag.RowsAffected()
-		return nil
-	})
-	if err != nil {
-		return 0, err
+	workers := make([]string, len(pts))
+	times := make([]time.Time, len(pts))
+	var nums [7][]float64
+	for c := range nums {
+		nums[c] = make([]float64, len(pts))
 	}
-	return int(added), nil
+	for i, p := range pts {
+		workers[i], times[i] = string(p.Worker), p.Time
+		for c, v := range [7]float64{p.Point[0], p.Point[1], p.Accuracy, p.Speed, p.Bearing, p.Altitude, p.Battery} {
+			nums[c][i] = v
+		}
+	}
+	tag, err := s.pool.Exec(ctx, pgTrackInsert, workers, times, nums[0], nums[1], nums[2], nums[3], nums[4], nums[5], nums[6])
+	if err != nil {
+		return 0, fmt.Errorf("data: store track points: %w", err)
+	}
+	return int(tag.RowsAffected()), nil
 }
 
 // pgTrackWhere turns q into conditions.

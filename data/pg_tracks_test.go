@@ -2,6 +2,9 @@ package data_test
 
 import (
 	"context"
+	"fmt"
+	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -92,6 +95,59 @@ func TestPostGISTrackPartitions(t *testing.T) {
 		if got[name] != n {
 			t.Errorf("partition %s holds %d rows, want %d", name, got[name], n)
 		}
+	}
+}
+
+// A bbox query of track points over a time window, as a grid's coverage
+// asks without a worker, is answered through the spatial index and finds
+// the fixes a plain filter of the input finds.
+func TestPostGISTrackBBoxIndex(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	s, db := pgOpen(t, dsn), pgConn(t, dsn)
+	var fixes []coverage.TrackPoint
+	for w := range 4 {
+		fixes = append(fixes, benchFixes(coverage.WorkerID(fmt.Sprintf("w%d", w)), 20000*w, 5000)...)
+	}
+	if _, err := s.PutTrackPoints(ctx, fixes); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, "ANALYZE track_points"); err != nil {
+		t.Fatal(err)
+	}
+	box := orb.Bound{Min: orb.Point{117.3001, 34.800003}, Max: orb.Point{117.3003, 34.800005}} // w2, 201 fixes
+	from, to := fixes[0].Time, fixes[len(fixes)-1].Time
+	want := 0
+	for _, p := range fixes {
+		if box.Contains(p.Point) && !p.Time.Before(from) && p.Time.Before(to) {
+			want++
+		}
+	}
+	got, err := s.TrackPoints(ctx, data.TrackQuery{From: from, To: to, BBox: &box})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want == 0 || len(got) != want {
+		t.Errorf("bbox query found %d fixes, a filter of the input %d", len(got), want)
+	}
+	var plan strings.Builder
+	rows, err := db.Query(ctx, `EXPLAIN SELECT worker, t FROM track_points WHERE t >= $1 AND t < $2
+		AND ST_Intersects(geom, ST_MakeEnvelope($3, $4, $5, $6, 4326))`, from, to, box.Min[0], box.Min[1], box.Max[0], box.Max[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(line + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`Index Cond: \(geom && `).MatchString(plan.String()) {
+		t.Errorf("the bbox query does not use the spatial index:\n%s", plan.String())
 	}
 }
 
