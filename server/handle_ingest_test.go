@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -209,6 +211,52 @@ func FuzzDecodeTracks(f *testing.F) {
 			if p.Worker == "" || p.Time.IsZero() || !(math.Abs(p.Point[0]) <= 180) || !(math.Abs(p.Point[1]) <= 90) {
 				t.Fatalf("fix %d decoded as %+v", i, p)
 			}
+		}
+	})
+}
+
+// TestPostTracksConcurrentResend posts one batch from several clients at
+// once, as a phone retrying on a flaky network does: each fix is stored
+// once and counted new once.
+func TestPostTracksConcurrentResend(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st data.Store) {
+		f := newIngestFixture(t, st)
+		var b strings.Builder
+		b.WriteString(`{"worker":"li","points":[`)
+		for i := range 200 {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, `{"time":"2024-05-01T08:%02d:%02d+08:00","lon":%.7f,"lat":39.9087,"accuracy":8}`, i/60, i%60, 116.3975+float64(i)*1e-5)
+		}
+		b.WriteString("]}")
+		const clients = 4
+		news := make(chan int, clients)
+		var wg sync.WaitGroup
+		for range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rec := request(t, f.s, http.MethodPost, "/api/v1/tracks", f.liWork, strings.NewReader(b.String()))
+				if rec.Code != http.StatusOK {
+					t.Errorf("status %d: %s", rec.Code, rec.Body)
+					return
+				}
+				var r ingestResult // no t.Fatal off the test goroutine
+				if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
+					t.Errorf("answer %q: %v", rec.Body, err)
+				}
+				news <- r.New
+			}()
+		}
+		wg.Wait()
+		close(news)
+		total := 0
+		for n := range news {
+			total += n
+		}
+		if stored := len(f.stored(t, "li")); total != 200 || stored != 200 {
+			t.Fatalf("new %d in all answers, %d stored; want 200 and 200", total, stored)
 		}
 	})
 }
