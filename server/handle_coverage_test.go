@@ -200,3 +200,40 @@ func TestCoverageRefusals(t *testing.T) {
 	}
 	decodeProblem(t, request(t, f.s, http.MethodGet, "/api/v1/grids/g9/coverage", f.admin, nil), http.StatusNotFound)
 }
+
+// BenchmarkCoverageRoute answers GET /api/v1/grids/{id}/coverage for a
+// 3 km square grid around Zhongguancun over 92 days of the GeoLife sample
+// (217,653 fixes stored, the route reads those near the grid), at the
+// default resolution 11 and buffer 25 m, from the GeoPackage store.
+func BenchmarkCoverageRoute(b *testing.B) {
+	st := openGPKG(b)
+	pts := geoLifeFixes(b)
+	if _, err := st.PutTrackPoints(context.Background(), pts); err != nil {
+		b.Fatal(err)
+	}
+	const lon, lat = 116.3200, 39.9900
+	half := 1500.0
+	dx := half / (earthR * math.Cos(lat*math.Pi/180)) * 180 / math.Pi
+	dy := half / earthR * 180 / math.Pi
+	grid := partition.Grid{ID: "zgc", Kind: partition.Basic, Geometry: rect(lon-dx, lat-dy, lon+dx, lat+dy)}
+	if err := st.PutPlan(context.Background(), partition.Plan{ID: "p1", Status: partition.PlanPublished,
+		Published: time.Date(2008, 10, 1, 0, 0, 0, 0, time.UTC), Grids: []partition.Grid{grid}}); err != nil {
+		b.Fatal(err)
+	}
+	s, _ := testServer(b, st, Options{})
+	admin := token(b, st, data.RoleAdmin)
+	target := "/api/v1/grids/zgc/coverage?from=2008-10-23&to=2009-01-23"
+	var body coverageBody
+	for b.Loop() {
+		rec := request(b, s, http.MethodGet, target, admin, nil)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(body.Report.Fixes), "fixes")
+	b.ReportMetric(float64(body.Report.Coverage.Cells), "cells")
+	b.ReportMetric(body.Report.Coverage.Share, "share")
+}
