@@ -25,16 +25,25 @@ type pointGrid[K comparable] struct {
 	invW, invH   float64   // cells per degree
 	cellW, cellH float64   // degrees per cell
 	cols, rows   int
-	// start indexes entries: cell c's are entries[start[c]:start[c+1]].
-	// An entry is a part's position in parts, or its complement (^i, a
-	// negative number) when the part covers the whole cell; those come
-	// first. Entries are 4 bytes and ids sit in their own dense slice,
-	// so that a lookup touches little memory.
-	start   []uint32
+	// cells holds one word per cell, row by row: coverOnly|i when part i
+	// alone meets the cell and covers it all (most cells of a tiling),
+	// else where the cell's list starts in entries. A list is the parts'
+	// positions in parts, or their complements (^i, negative) for parts
+	// covering the whole cell, those first, and ends with listEnd; an
+	// empty cell points at the listEnd at entries[0]. Words are 4 bytes
+	// and ids sit in their own dense slice, so that a lookup touches
+	// little memory: a covered cell one word and one id.
+	cells   []uint32
 	entries []int32
 	parts   []*indexedPart[K]
 	ids     []K
 }
+
+const (
+	coverOnly = 1 << 31           // flags a cell word naming its one covering part
+	listEnd   = math.MinInt32     // ends each list in entries
+	maxParts  = math.MaxInt32 - 1 // parts a grid can number
+)
 
 const (
 	// cellsPerPart sets the grid's size: about this many cells per
@@ -89,7 +98,7 @@ func newPointGrid[K comparable](parts []*indexedPart[K], b orb.Bound) *pointGrid
 		y0, y1 := g.span(part.bound.Min[1], part.bound.Max[1], g.min[1], g.invH, g.rows)
 		spans += (x1 - x0 + 1) * (y1 - y0 + 1)
 	}
-	if spans > maxPartsPerCell*g.cols*g.rows {
+	if spans > maxPartsPerCell*g.cols*g.rows || len(parts) > maxParts {
 		return nil
 	}
 	g.fill(parts)
@@ -102,30 +111,40 @@ type cellEntry struct {
 	entry int32
 }
 
-// fill lists each part in the cells it meets and sorts the lists by cell,
-// covering parts first.
+// fill lists each part in the cells it meets: sorts the entries by cell,
+// covering parts first, then sets each cell's word and list.
 func (g *pointGrid[K]) fill(parts []*indexedPart[K]) {
 	var found []cellEntry
 	var touched []bool
 	for i := range parts {
 		found, touched = g.place(i, found, touched)
 	}
-	g.start = make([]uint32, g.cols*g.rows+1)
+	start := make([]int, g.cols*g.rows+1)
 	for _, e := range found {
-		g.start[e.cell+1]++
+		start[e.cell+1]++
 	}
-	for c := 1; c < len(g.start); c++ {
-		g.start[c] += g.start[c-1]
+	for c := 1; c < len(start); c++ {
+		start[c] += start[c-1]
 	}
-	next := make([]uint32, g.cols*g.rows)
-	copy(next, g.start)
-	g.entries = make([]int32, len(found))
+	next := append([]int(nil), start...)
+	sorted := make([]int32, len(found))
 	for _, cover := range []bool{true, false} {
 		for _, e := range found {
 			if (e.entry < 0) == cover {
-				g.entries[next[e.cell]] = e.entry
+				sorted[next[e.cell]] = e.entry
 				next[e.cell]++
 			}
+		}
+	}
+	g.cells = make([]uint32, g.cols*g.rows)
+	g.entries = []int32{listEnd}
+	for c := range g.cells {
+		switch list := sorted[start[c]:start[c+1]]; {
+		case len(list) == 1 && list[0] < 0:
+			g.cells[c] = coverOnly | uint32(^list[0])
+		case len(list) > 0:
+			g.cells[c] = uint32(len(g.entries))
+			g.entries = append(append(g.entries, list...), listEnd)
 		}
 	}
 }
@@ -188,7 +207,13 @@ func (g *pointGrid[K]) cellBound(cx, cy int) orb.Bound {
 // search calls iter with the id of every part containing p, until iter
 // returns false.
 func (g *pointGrid[K]) search(p orb.Point, iter func(id K) bool) {
-	for _, e := range g.candidates(p) {
+	w := g.cell(p)
+	if w&coverOnly != 0 {
+		iter(g.ids[w&^coverOnly])
+		return
+	}
+	for i := w; g.entries[i] != listEnd; i++ {
+		e := g.entries[i]
 		if e < 0 {
 			if !iter(g.ids[^e]) {
 				return
@@ -201,7 +226,12 @@ func (g *pointGrid[K]) search(p orb.Point, iter func(id K) bool) {
 
 // lookup returns the id of the first part containing p.
 func (g *pointGrid[K]) lookup(p orb.Point) (K, bool) {
-	for _, e := range g.candidates(p) {
+	w := g.cell(p)
+	if w&coverOnly != 0 {
+		return g.ids[w&^coverOnly], true
+	}
+	for i := w; g.entries[i] != listEnd; i++ {
+		e := g.entries[i]
 		if e < 0 {
 			return g.ids[^e], true
 		}
@@ -213,15 +243,14 @@ func (g *pointGrid[K]) lookup(p orb.Point) (K, bool) {
 	return none, false
 }
 
-// candidates returns the entries of the cell holding p: every part that
-// may contain p. A point outside the bounds (or NaN) has none.
-func (g *pointGrid[K]) candidates(p orb.Point) []int32 {
+// cell returns the word of the cell holding p; a point outside the bounds
+// (or NaN) gets an empty cell's.
+func (g *pointGrid[K]) cell(p orb.Point) uint32 {
 	x, y := p[0], p[1]
 	if !(x >= g.min[0] && x <= g.max[0] && y >= g.min[1] && y <= g.max[1]) {
-		return nil
+		return 0
 	}
 	cx := min(int((x-g.min[0])*g.invW), g.cols-1)
 	cy := min(int((y-g.min[1])*g.invH), g.rows-1)
-	c := cy*g.cols + cx
-	return g.entries[g.start[c]:g.start[c+1]]
+	return g.cells[cy*g.cols+cx]
 }

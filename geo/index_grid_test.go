@@ -59,13 +59,13 @@ func TestIndexGridMatchesTree(t *testing.T) {
 	if g == nil {
 		t.Fatal("no grid for the Providence blocks")
 	}
-	covered := 0
-	for _, n := range g.start[1:] {
-		if n > 0 {
-			covered++
+	coverOnlyCells := 0
+	for _, w := range g.cells {
+		if w&coverOnly != 0 {
+			coverOnlyCells++
 		}
 	}
-	t.Logf("%d×%d cells, %d listing a block, %d entries", g.cols, g.rows, covered, len(g.entries))
+	t.Logf("%d×%d cells, %d inside one block, %d list entries", g.cols, g.rows, coverOnlyCells, len(g.entries))
 	pts := append(randomPoints(blocksBound(blocks), 20000, 5), awkwardPoints(blocks, g)...)
 	for _, p := range pts {
 		got, want := gridSearchAll(t, ix, p), treeSearchAll(ix, p)

@@ -147,14 +147,14 @@ func BenchmarkLookupVsPostGIS(b *testing.B) {
 	ix.buildGrid()
 	postgisOwners(b, conn, len(pts)) // warm the caches
 	const goRounds = 5               // Go passes per PostGIS pass, for a steadier Go figure
-	var pgTime, goTime time.Duration
+	var pgTime, goTime, goCPU time.Duration
 	pgPairs, goPairs := 0, 0
 	for b.Loop() {
 		t0 := time.Now()
 		for _, o := range postgisOwners(b, conn, len(pts)) {
 			pgPairs += len(o)
 		}
-		t1 := time.Now()
+		t1, cpu1 := time.Now(), cpuTime()
 		for range goRounds {
 			for _, p := range pts {
 				if _, ok := ix.Lookup(p); ok {
@@ -164,6 +164,7 @@ func BenchmarkLookupVsPostGIS(b *testing.B) {
 		}
 		pgTime += t1.Sub(t0)
 		goTime += time.Since(t1)
+		goCPU += cpuTime() - cpu1
 	}
 	if goPairs != goRounds*pgPairs {
 		b.Fatalf("Go found %d points in a grid, PostGIS %d", goPairs/goRounds, pgPairs/b.N)
@@ -171,6 +172,6 @@ func BenchmarkLookupVsPostGIS(b *testing.B) {
 	pgRate := float64(b.N*len(pts)) / pgTime.Seconds()
 	goRate := float64(goRounds*b.N*len(pts)) / goTime.Seconds()
 	b.ReportMetric(pgRate, "postgis-points/s")
-	b.ReportMetric(goRate, "go-points/s")
+	reportRate(b, goRounds*b.N*len(pts), goTime, goCPU, "go-points")
 	b.ReportMetric(goRate/pgRate, "go/postgis")
 }
