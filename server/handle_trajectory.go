@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -156,7 +157,8 @@ func parseZone(v string) (*time.Location, error) {
 }
 
 // publishedPlan returns the plan in force: the published plan published
-// last. ok is false when no plan is published.
+// last, ties broken by the greater id, the rule of inForce (a failed
+// publish may leave two). ok is false when no plan is published.
 func (s *Server) publishedPlan(ctx context.Context) (partition.Plan, bool, error) {
 	plans, err := s.store.Plans(ctx)
 	if err != nil {
@@ -164,7 +166,8 @@ func (s *Server) publishedPlan(ctx context.Context) (partition.Plan, bool, error
 	}
 	var best *partition.Plan
 	for i, p := range plans {
-		if p.Status == partition.PlanPublished && (best == nil || p.Published.After(best.Published)) {
+		if p.Status == partition.PlanPublished && (best == nil ||
+			cmp.Or(p.Published.Compare(best.Published), cmp.Compare(p.ID, best.ID)) > 0) {
 			best = &plans[i]
 		}
 	}
