@@ -107,7 +107,7 @@ func patrolDemo(ctx context.Context, s data.Store, ws *demoWorkspace) (stops [][
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			g := grids[w.Grids[0]]
-			days[i] = simulatePatrol(w.ID, uint64(demoSeed*1000+i+1), ws.day, g, gridStreets(ws.osm.Roads, g), buildings[g.ID])
+			days[i] = simulatePatrol(w.ID, uint64(demoSeed*1000+i+1), ws.day, gridStreets(ws.osm.Roads, g), buildings[g.ID])
 		})
 	}
 	wg.Wait()
@@ -131,9 +131,9 @@ func patrolDemo(ctx context.Context, s data.Store, ws *demoWorkspace) (stops [][
 	return stops, idle, nil
 }
 
-// simulatePatrol walks one synthetic worker through grid g for a day and
+// simulatePatrol walks one synthetic worker along streets for a day and
 // finds the day's stops.
-func simulatePatrol(id coverage.WorkerID, seed uint64, day time.Time, g partition.Grid, streets []orb.LineString, buildings []orb.Point) patrol {
+func simulatePatrol(id coverage.WorkerID, seed uint64, day time.Time, streets []orb.LineString, buildings []orb.Point) patrol {
 	pts, err := coverage.Simulate(coverage.SimOptions{Seed: seed, Day: day, Roads: streets, Buildings: buildings, Interval: demoFixInterval, StopProb: demoStopProb})
 	if err != nil {
 		return patrol{err: err}
@@ -141,8 +141,7 @@ func simulatePatrol(id coverage.WorkerID, seed uint64, day time.Time, g partitio
 	for i := range pts {
 		pts[i].Worker = id
 	}
-	tr := coverage.Trajectory(pts, coverage.TrajectoryOptions{Grids: []orb.MultiPolygon{g.Geometry}})
-	return patrol{fixes: pts, stops: tr.Stops}
+	return patrol{fixes: pts, stops: coverage.Trajectory(pts, coverage.TrajectoryOptions{}).Stops}
 }
 
 // gridStreets returns the runs of road segments whose midpoint lies in g
