@@ -337,6 +337,7 @@ func printServing(out io.Writer, url, db, viewer, leader string, ws *demoWorkspa
 		leader, grid, w.ID)
 	fmt.Fprintln(out, "Try:")
 	fmt.Fprintf(out, "  curl -H \"Authorization: Bearer $WANGGE_VIEWER\" %s/plans\n", api)
+	fmt.Fprintf(out, "  curl -H \"Authorization: Bearer $WANGGE_VIEWER\" %s/stats/incidents\n", api)
 	fmt.Fprintf(out, "  curl -H \"Authorization: Bearer $WANGGE_LEADER\" '%s/workers/%s/trajectory?date=%s'\n",
 		api, w.ID, ws.day.Format(time.DateOnly))
 	fmt.Fprintf(out, "  curl -H \"Authorization: Bearer $WANGGE_LEADER\" %s/grids/%s/coverage\n", api, grid)
