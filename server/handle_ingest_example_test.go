@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -17,45 +16,52 @@ import (
 )
 
 // A grid leader registers a worker's phone; the phone's Traccar Client
-// then posts a fix with nothing but its device id (speed in knots, stored
-// in m/s). A phone nobody registered gets 404, as from Traccar.
+// then sends a fix over HTTP with nothing but its device id (speed in
+// knots, stored in m/s). A phone nobody registered gets 404, as from
+// Traccar.
 func Example_ingestOsmAnd() {
-	dir, _ := os.MkdirTemp("", "wangge-example")
-	defer os.RemoveAll(dir)
 	ctx := context.Background()
-	store, err := data.OpenGeoPackage(ctx, filepath.Join(dir, "example.gpkg"))
+	tmp, _ := os.MkdirTemp("", "wangge-ingest")
+	defer os.RemoveAll(tmp)
+	st, err := data.OpenGeoPackage(ctx, filepath.Join(tmp, "ingest.gpkg"))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	defer store.Close()
-	srv, _ := server.New(server.Options{Store: store, Logger: slog.New(slog.DiscardHandler)})
-	leader, _, _ := server.CreateToken(ctx, store, data.RoleLeader, "", "370402001001001")
+	defer st.Close()
+	api, _ := server.New(server.Options{Store: st, Logger: slog.New(slog.DiscardHandler)})
+	web := httptest.NewServer(api)
+	defer web.Close()
+	secret, _, _ := server.CreateToken(ctx, st, data.RoleLeader, "", "370402001001001")
 
-	send := func(method, target, secret, body string) {
-		req := httptest.NewRequest(method, target, strings.NewReader(body))
-		if secret != "" {
-			req.Header.Set("Authorization", "Bearer "+secret)
+	show := func(res *http.Response, err error) {
+		if err != nil {
+			fmt.Println(err)
+			return
 		}
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
-		b, _ := io.ReadAll(rec.Body)
-		var problem struct{ Detail string }
-		if json.Unmarshal(b, &problem) == nil && problem.Detail != "" {
-			b = []byte(problem.Detail)
+		defer res.Body.Close()
+		var body map[string]any
+		_ = json.NewDecoder(res.Body).Decode(&body)
+		if d, ok := body["detail"]; ok { // a problem document
+			fmt.Println(res.StatusCode, d)
+			return
 		}
-		fmt.Println(rec.Code, strings.TrimSpace(string(b)))
+		fmt.Println(res.StatusCode, body)
 	}
-	send(http.MethodPost, "/api/v1/workers", leader,
-		`{"id":"w-017","name":"Zhang","role":"full-time","device_id":"8f3c2a91d4e7","grids":["370402001001001"]}`)
-	send(http.MethodGet, "/api/v1/ingest/osmand?id=8f3c2a91d4e7&lat=34.8601&lon=117.5503&timestamp=1714521600&speed=2.7&accuracy=9&batt=80", "", "")
-	send(http.MethodGet, "/api/v1/ingest/osmand?id=123456&lat=34.8601&lon=117.5503&timestamp=1714521600", "", "")
+	req, _ := http.NewRequest(http.MethodPost, web.URL+"/api/v1/workers", strings.NewReader(
+		`{"id":"w-017","name":"Zhang","role":"full-time","device_id":"8f3c2a91d4e7","grids":["370402001001001"]}`))
+	req.Header.Set("Authorization", "Bearer "+secret)
+	show(web.Client().Do(req))
+	show(web.Client().Get(web.URL + "/api/v1/ingest/osmand?id=8f3c2a91d4e7&lat=34.8601&lon=117.5503&timestamp=1714521600&speed=2.7&accuracy=9&batt=80"))
+	show(web.Client().Get(web.URL + "/api/v1/ingest/osmand?id=123456&lat=34.8601&lon=117.5503&timestamp=1714521600"))
 
-	pts, _ := store.TrackPoints(ctx, data.TrackQuery{Worker: "w-017"})
-	fmt.Printf("%s %s %.4f m/s\n", pts[0].Worker, pts[0].Time.Format("2006-01-02T15:04:05Z"), pts[0].Speed)
+	fixes, _ := st.TrackPoints(ctx, data.TrackQuery{Worker: "w-017"})
+	for _, f := range fixes {
+		fmt.Printf("%s %s %.4f m/s, battery %v%%\n", f.Worker, f.Time.Format("2006-01-02T15:04:05Z"), f.Speed, f.Battery)
+	}
 	// Output:
-	// 200 {"upserted":1}
-	// 200 {"received":1,"kept":1,"new":1,"dropped":{}}
+	// 200 map[upserted:1]
+	// 200 map[dropped:map[] kept:1 new:1 received:1]
 	// 404 device "123456" is not registered to any worker; an administrator or grid leader links it with POST /api/v1/workers (device_id)
-	// w-017 2024-05-01T00:00:00Z 1.3890 m/s
+	// w-017 2024-05-01T00:00:00Z 1.3890 m/s, battery 80%
 }
