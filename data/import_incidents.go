@@ -1,7 +1,6 @@
 package data
 
 import (
-	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -15,7 +14,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"wangge/coverage"
-	"wangge/partition"
 )
 
 // Incident files: a CSV file with a header row, or a GeoJSON
@@ -193,24 +191,4 @@ func csvLine(err error, line int) int {
 		return pe.Line
 	}
 	return line
-}
-
-// PublishedPlan returns the plan in force, with its grids: of the
-// published plans, the one published last. With none it returns an error
-// wrapping ErrNotFound.
-func PublishedPlan(ctx context.Context, s Store) (partition.Plan, error) {
-	plans, err := s.Plans(ctx)
-	if err != nil {
-		return partition.Plan{}, err
-	}
-	var newest *partition.Plan
-	for i, p := range plans {
-		if p.Status == partition.PlanPublished && (newest == nil || !p.Published.Before(newest.Published)) {
-			newest = &plans[i]
-		}
-	}
-	if newest == nil {
-		return partition.Plan{}, fmt.Errorf("data: published plan: %w", ErrNotFound)
-	}
-	return s.Plan(ctx, newest.ID)
 }

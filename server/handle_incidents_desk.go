@@ -1,7 +1,6 @@
 package server
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -77,31 +76,25 @@ func (s *Server) inForce(ctx context.Context) (*planIndex, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: list plans: %w", err)
 	}
-	var cur *partition.Plan
-	for i, p := range plans {
-		if p.Status == partition.PlanPublished && (cur == nil ||
-			cmp.Or(p.Published.Compare(cur.Published), cmp.Compare(p.ID, cur.ID)) > 0) {
-			cur = &plans[i]
-		}
-	}
-	if cur == nil {
+	id, ok := data.InForce(plans)
+	if !ok {
 		return nil, nil
 	}
 	s.desk.mu.Lock()
-	pi := s.desk.plans[cur.ID]
+	pi := s.desk.plans[id]
 	s.desk.mu.Unlock()
 	if pi != nil {
 		return pi, nil
 	}
-	if pi, err = s.indexPlan(ctx, cur.ID); err != nil {
+	if pi, err = s.indexPlan(ctx, id); err != nil {
 		return nil, err
 	}
 	s.desk.mu.Lock()
 	defer s.desk.mu.Unlock()
-	if prev := s.desk.plans[cur.ID]; prev != nil {
+	if prev := s.desk.plans[id]; prev != nil {
 		return prev, nil
 	}
-	s.desk.plans[cur.ID] = pi
+	s.desk.plans[id] = pi
 	return pi, nil
 }
 

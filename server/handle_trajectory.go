@@ -1,8 +1,8 @@
 package server
 
 import (
-	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -156,27 +156,15 @@ func parseZone(v string) (*time.Location, error) {
 	return loc, nil
 }
 
-// publishedPlan returns the plan in force: the published plan published
-// last, ties broken by the greater id, the rule of inForce (a failed
-// publish may leave two). ok is false when no plan is published.
+// publishedPlan returns the plan in force (data.InForce, the rule inForce
+// uses too) with its grids. ok is false when no plan is published.
 func (s *Server) publishedPlan(ctx context.Context) (partition.Plan, bool, error) {
-	plans, err := s.store.Plans(ctx)
+	p, err := data.PublishedPlan(ctx, s.store)
+	if errors.Is(err, data.ErrNotFound) {
+		return p, false, nil
+	}
 	if err != nil {
-		return partition.Plan{}, false, fmt.Errorf("server: list plans: %w", err)
-	}
-	var best *partition.Plan
-	for i, p := range plans {
-		if p.Status == partition.PlanPublished && (best == nil ||
-			cmp.Or(p.Published.Compare(best.Published), cmp.Compare(p.ID, best.ID)) > 0) {
-			best = &plans[i]
-		}
-	}
-	if best == nil {
-		return partition.Plan{}, false, nil
-	}
-	p, err := s.store.Plan(ctx, best.ID)
-	if err != nil {
-		return p, false, fmt.Errorf("server: plan %s: %w", best.ID, err)
+		return p, false, fmt.Errorf("server: plan in force: %w", err)
 	}
 	return p, true, nil
 }
