@@ -18,7 +18,7 @@
 //	POST /api/v1/tracks          batch {worker, points} or GeoJSON; cleaned, stored atomically; {received, kept, new, dropped}
 //	     /api/v1/ingest/osmand   OsmAnd / Traccar Client (GET or POST query/form, or JSON); device id as credential
 //	POST /api/v1/ingest/owntracks  OwnTracks HTTP mode; device from X-Limit-U/X-Limit-D or tid; answers []
-//	GET  /api/v1/grids/{id}/coverage  gaps as GeoJSON with shares per grid and block; from, to, res, buffer, tz, crs
+//	GET  /api/v1/grids/{id}/coverage  gaps (or layer=heat) as GeoJSON with shares per grid and block; from, to, res, buffer, tz, crs
 //	POST /api/v1/keyplaces       key places (no names), admin or the grid's leader; audit-logged
 //	GET  /api/v1/visits/overdue  key places past their visit interval, per grid (visits from the stops of ?days=); grid; audit-logged
 //	GET  /api/v1/plans           plans in creation order (POST draws one on the stored blocks)

@@ -61,7 +61,8 @@ type coverageFigure struct {
 // for a grid of the published plan: which H3 cells of it the tracks of
 // every worker came within the buffer of in [from, to)
 // (coverage.Coverage), the covered share of the grid and of each of its
-// blocks, and the gaps as GeoJSON. A leader may ask only for its own grid.
+// blocks, and the gaps (or, with ?layer=heat, the visit heat of the
+// covered cells) as GeoJSON. A leader may ask only for its own grid.
 func (s *Server) getCoverage(c echo.Context) error {
 	id, err := pathParam(c, "id")
 	if err != nil {
@@ -71,7 +72,7 @@ func (s *Server) getCoverage(c echo.Context) error {
 	if tok.Role == data.RoleLeader && tok.Grid != partition.GridID(id) {
 		return &ScopeError{TokenID: tok.ID, Reason: scopeReason(tok, "grid "+id)}
 	}
-	opts, crs, err := parseCoverageParams(c.QueryParams(), time.Now())
+	opts, out, err := parseCoverageParams(c.QueryParams(), time.Now())
 	if err != nil {
 		return err
 	}
@@ -98,7 +99,7 @@ func (s *Server) getCoverage(c echo.Context) error {
 	}
 	rep, err := coverage.Coverage([]partition.Grid{grid}, blocks, pts, opts)
 	if err != nil {
-		return &ParamError{Param: "res", Value: strconv.Itoa(opts.Res), Reason: err.Error()}
+		return &ParamError{Param: "id", Value: id, Reason: "coverage cannot be computed for this grid: " + err.Error()}
 	}
 	ans := coverageAnswer{Type: "FeatureCollection", Features: []feature{}, Report: coverageFigure{
 		Grid: grid.ID, Plan: plan.ID, Res: rep.Res, Buffer: rep.Buffer, From: opts.From, To: opts.To,
@@ -109,16 +110,20 @@ func (s *Server) getCoverage(c echo.Context) error {
 	if len(rep.Grids) == 1 {
 		ans.Report.Cover = rep.Grids[0]
 	}
-	for _, f := range rep.GapsGeoJSON().Features {
-		ans.Features = append(ans.Features, gapFeature(f, crs))
+	fc, key := rep.GapsGeoJSON(), "grid"
+	if out.heat {
+		fc, key = rep.HeatGeoJSON(), "h3"
+	}
+	for _, f := range fc.Features {
+		ans.Features = append(ans.Features, polygonFeature(f, key, out.crs))
 	}
 	return writeJSON(c, http.StatusOK, GeoJSONContentType, ans)
 }
 
-// gapFeature renders a gap Feature of coverage.CoverageReport.GapsGeoJSON
-// as the API renders polygons: in the crs asked for, 7 decimals, exterior
-// rings counter-clockwise.
-func gapFeature(f *geojson.Feature, c crs) feature {
+// polygonFeature renders a Feature of coverage.CoverageReport.GapsGeoJSON
+// or HeatGeoJSON as the API renders polygons: in the crs asked for, 7
+// decimals, exterior rings counter-clockwise; its id is the property key.
+func polygonFeature(f *geojson.Feature, key string, c crs) feature {
 	var mp orb.MultiPolygon
 	switch g := f.Geometry.(type) {
 	case orb.MultiPolygon:
@@ -126,18 +131,25 @@ func gapFeature(f *geojson.Feature, c crs) feature {
 	case orb.Polygon:
 		mp = orb.MultiPolygon{g}
 	}
-	return feature{Type: "Feature", ID: fmt.Sprint(f.Properties["grid"]), Geometry: outputGeometry(mp, c), Properties: f.Properties}
+	return feature{Type: "Feature", ID: fmt.Sprint(f.Properties[key]), Geometry: outputGeometry(mp, c), Properties: f.Properties}
+}
+
+// coverageOutput is how the coverage route renders: the layer (gaps, or
+// the visit heat of covered cells) and the crs.
+type coverageOutput struct {
+	heat bool
+	crs  crs
 }
 
 // parseCoverageParams reads from, to (RFC 3339, or a day YYYY-MM-DD in
-// tz, default Asia/Shanghai), res, buffer, tz and crs. The window is the
-// week before now unless given.
-func parseCoverageParams(q url.Values, now time.Time) (coverage.CoverageOptions, crs, error) {
+// tz, default Asia/Shanghai), res, buffer, tz, layer and crs. The window
+// is the week before now unless given.
+func parseCoverageParams(q url.Values, now time.Time) (coverage.CoverageOptions, coverageOutput, error) {
 	o := coverage.CoverageOptions{Res: coverage.DefaultRes, Buffer: coverage.DefaultBuffer}
-	out := crsWGS84
+	out := coverageOutput{crs: crsWGS84}
 	zone := DefaultZone
 	var from, to string
-	err := eachParam(q, []string{"from", "to", "res", "buffer", "tz", "crs"}, func(name, v string) error {
+	err := eachParam(q, []string{"from", "to", "res", "buffer", "tz", "layer", "crs"}, func(name, v string) error {
 		var err error
 		switch name {
 		case "from":
@@ -147,7 +159,12 @@ func parseCoverageParams(q url.Values, now time.Time) (coverage.CoverageOptions,
 		case "tz":
 			zone = v
 		case "crs":
-			out, err = parseCRS(v)
+			out.crs, err = parseCRS(v)
+		case "layer":
+			if v != "gaps" && v != "heat" {
+				return &ParamError{Param: name, Value: v, Reason: "want gaps (the uncovered cells dissolved, the default) or heat (one polygon per covered cell with days, passes and last visit)"}
+			}
+			out.heat = v == "heat"
 		case "res":
 			n, perr := strconv.Atoi(v)
 			if perr != nil || n < minCoverageRes || n > maxCoverageRes {

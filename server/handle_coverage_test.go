@@ -153,6 +153,18 @@ func TestCoverage(t *testing.T) {
 		case !(shares["li's walk only"] > 0 && shares["day"] > shares["li's walk only"]):
 			t.Errorf("shares %v: want li's walk to cover some, and wang's crossing (fixes outside the grid) more", shares)
 		}
+		t.Run("heat layer", func(t *testing.T) {
+			b := get(t, "?from=2024-05-06T00:00:00Z&to=2024-05-06T01:00:00Z&layer=heat")
+			want := direct(t, covDay, covDay.Add(time.Hour))
+			if len(b.Features) != len(want.Heat) || len(want.Heat) == 0 {
+				t.Fatalf("%d heat features, the library has %d covered cells", len(b.Features), len(want.Heat))
+			}
+			for i, f := range b.Features {
+				if f.Geometry.Type != "Polygon" || f.Properties["h3"] != want.Heat[i].H3 || f.Properties["days"] != 1.0 {
+					t.Fatalf("heat feature %d: %s %v, want the polygon of %s visited on 1 day", i, f.Geometry.Type, f.Properties, want.Heat[i].H3)
+				}
+			}
+		})
 		t.Run("west block covered more than east", func(t *testing.T) {
 			b := get(t, "?from=2024-05-06T00:00:00Z&to=2024-05-06T01:00:00Z")
 			share := map[string]float64{}
@@ -189,6 +201,7 @@ func TestCoverageRefusals(t *testing.T) {
 		{"window reversed", f.admin, "?from=2024-05-07&to=2024-05-06", http.StatusBadRequest, "before"},
 		{"window too long", f.admin, "?from=2024-01-01&to=2024-05-06", http.StatusBadRequest, "92 days"},
 		{"bad time", f.admin, "?from=last+week", http.StatusBadRequest, "RFC 3339"},
+		{"bad layer", f.admin, "?layer=roads", http.StatusBadRequest, "layer"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
