@@ -30,7 +30,7 @@ import (
 // Insert drops the grid (it is built again, once enough queries follow),
 // so inserts mixed with queries stay correct and never rebuild it more than
 // once per that many queries. Polygons whose bounding boxes overlap very
-// heavily get no grid and stay on the R-tree.
+// heavily get no grid and stay on the R-tree. Lookup allocates nothing.
 //
 // Searches from several goroutines at once are safe, building the grid
 // included. Insert must not run at the same time as any other method.
@@ -51,7 +51,7 @@ type indexedPart[K comparable] struct {
 	id    K
 	multi bool // one of several parts of a MultiPolygon
 	bound orb.Bound
-	rings []orb.Ring // kept for Intersecting
+	rings []orb.Ring // kept for Intersecting and for building the grid
 }
 
 // NewIndex returns an empty index.
