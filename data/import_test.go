@@ -87,9 +87,9 @@ func badInputs() []badInput {
 		{"position with one number", collection(feature(`"id":"q","households":1`, `[[0,0],[1],[1,1],[0,1],[0,0]]`)),
 			geo.ErrBadCoordinate, 0, "q", "geometry.coordinates", "vertex 1"},
 		{"longitude out of range", collection(feature(`"id":"g","households":1`, square(200, 0))),
-			geo.ErrBadCoordinate, 0, "g", "geometry.coordinates", "ring 0"},
+			geo.ErrBadCoordinate, 0, "g", "geometry.coordinates", "[200, 0] is not a longitude"},
 		{"latitude out of range", collection(feature(`"id":"h","households":1`, square(0, -91))),
-			geo.ErrBadCoordinate, 0, "h", "geometry.coordinates", "ring 0"},
+			geo.ErrBadCoordinate, 0, "h", "geometry.coordinates", "[0, -91] is not"},
 		{"bad hole of a multipolygon", collection(`{"type":"Feature","properties":{"id":"m","households":1},"geometry":{"type":"MultiPolygon","coordinates":[[` +
 			square(0, 0) + `],[` + square(5, 5) + `,[[5.2,5.2],[5.4,5.2],[5.4,5.4],[5.2,5.4]]]]}}`),
 			geo.ErrUnclosedRing, 0, "m", "geometry.coordinates", "polygon 1, ring 1"},

@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/paulmach/orb"
@@ -55,7 +56,7 @@ func validatePolygon(pi int, p orb.Polygon) error {
 func checkRing(r orb.Ring) (int, error) {
 	for i, pt := range r {
 		if !goodCoordinate(pt) {
-			return i, ErrBadCoordinate
+			return i, fmt.Errorf("%w: [%g, %g] is not a longitude in [-180, 180] and a latitude in [-90, 90]", ErrBadCoordinate, pt[0], pt[1])
 		}
 	}
 	if len(r) < 4 {
