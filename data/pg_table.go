@@ -128,10 +128,10 @@ func pgList[T any](ctx context.Context, s *PostGIS, what, sql string, args []any
 func pgCollect[T any](ctx context.Context, q pgQuerier, sql string, args []any,
 	scan func(pgx.Row) (T, error)) ([]T, error) {
 	rows, err := q.Query(ctx, sql, args...)
-	defer rows.Close()
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	var out []T
 	for rows.Next() {
 		v, err := scan(rows)

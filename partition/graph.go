@@ -28,9 +28,6 @@ type graph struct {
 	cx, cy []float64   // centroid in the local projection, m
 	moment []float64   // second moment of area about the block's centroid, m⁴
 	proj   geo.Projection
-	// virtual holds the edges added to tie islands to their nearest
-	// block (lower index first): they connect but share no boundary.
-	virtual map[[2]int32]bool
 }
 
 // segment is one projected boundary segment with its bounding box.

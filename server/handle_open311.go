@@ -50,7 +50,7 @@ func open311Format(last string) (name, format string) {
 func open311Write(c echo.Context, status int, root string, v any) error {
 	_, format := open311Format(c.Request().URL.Path)
 	if format == "json" {
-		return writeJSON(c, status, echo.MIMEApplicationJSONCharsetUTF8, v)
+		return writeJSON(c, status, echo.MIMEApplicationJSON, v)
 	}
 	b, err := xml.Marshal(struct {
 		XMLName xml.Name
