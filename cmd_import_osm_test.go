@@ -57,15 +57,7 @@ func TestImportOSMCommand(t *testing.T) {
 	if fc.ExtraMembers["attribution"] != data.OSMAttribution {
 		t.Errorf("blocks file attribution %v", fc.ExtraMembers["attribution"])
 	}
-	s, err := data.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	blocks, err := s.Blocks(context.Background(), data.BlockQuery{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	blocks := storedBlocks(t, db)
 	if len(blocks) == 0 || len(blocks) != len(fc.Features) {
 		t.Errorf("store has %d blocks, file %d", len(blocks), len(fc.Features))
 	}

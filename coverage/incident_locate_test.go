@@ -4,12 +4,12 @@ import (
 	"errors"
 	"os"
 	"slices"
-	"sort"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
 
+	"wangge/geo"
 	"wangge/partition"
 )
 
@@ -131,9 +131,7 @@ func TestGridIndexProvidence(t *testing.T) {
 	}
 }
 
-// interiorPoint finds a point inside the largest-bounded polygon of mp: the
-// middle of the widest inside span of the horizontal line through its
-// bound's centre.
+// interiorPoint is geo.InteriorPoint of the largest-bounded polygon of mp.
 func interiorPoint(mp orb.MultiPolygon) (orb.Point, bool) {
 	if len(mp) == 0 {
 		return orb.Point{}, false
@@ -144,22 +142,5 @@ func interiorPoint(mp orb.MultiPolygon) (orb.Point, bool) {
 			poly = p
 		}
 	}
-	y := poly.Bound().Center()[1]
-	var xs []float64
-	for _, r := range poly {
-		for i := 0; i+1 < len(r); i++ {
-			a, b := r[i], r[i+1]
-			if (a[1] <= y) != (b[1] <= y) {
-				xs = append(xs, a[0]+(y-a[1])*(b[0]-a[0])/(b[1]-a[1]))
-			}
-		}
-	}
-	sort.Float64s(xs)
-	best, width := orb.Point{}, 0.0
-	for i := 0; i+1 < len(xs); i += 2 {
-		if w := xs[i+1] - xs[i]; w > width {
-			best, width = orb.Point{(xs[i] + xs[i+1]) / 2, y}, w
-		}
-	}
-	return best, width > 0
+	return geo.InteriorPoint(poly)
 }
