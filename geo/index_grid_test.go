@@ -117,7 +117,7 @@ func TestIndexGridSmall(t *testing.T) {
 func TestIndexInsertAfterLookup(t *testing.T) {
 	ix := NewIndex[int]()
 	ix.Insert(1, orb.Polygon{square(0, 0, 1)})
-	for range ix.parts + gridWarmup + 1 {
+	for range ix.gridThreshold() + 1 {
 		ix.Lookup(orb.Point{0.5, 0.5})
 	}
 	if ix.grid.Load() == nil {
@@ -127,7 +127,7 @@ func TestIndexInsertAfterLookup(t *testing.T) {
 	if ix.grid.Load() != nil {
 		t.Fatal("Insert kept the old grid")
 	}
-	for range ix.parts + gridWarmup + 1 {
+	for range ix.gridThreshold() + 1 {
 		if id, ok := ix.Lookup(orb.Point{1.5, 0.5}); !ok || id != 2 {
 			t.Fatalf("Lookup in the new square = %d, %v", id, ok)
 		}

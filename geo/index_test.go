@@ -203,21 +203,28 @@ func TestIndexConcurrentSearch(t *testing.T) {
 	pts := randomPoints(blocksBound(blocks), 2000, 9)
 	want := make([]string, len(pts))
 	for i, p := range pts {
-		want[i], _ = ix.Lookup(p)
+		want[i], _ = ix.lookupTree(p)
 	}
+	const goroutines = 4
+	rounds := int(ix.gridThreshold())/(goroutines*len(pts)) + 2 // the grid is built during the last rounds
 	var wg sync.WaitGroup
-	errs := make(chan string, 4)
-	for g := 0; g < 4; g++ {
+	errs := make(chan string, goroutines)
+	for range goroutines {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i, p := range pts {
-				got, _ := ix.Lookup(p)
-				n := 0
-				ix.Intersecting(orb.Bound{Min: p, Max: p}, func(string) bool { n++; return true })
-				if got != want[i] || (got != "" && n == 0) {
-					errs <- fmt.Sprintf("%v: Lookup %q, alone %q; Intersecting found %d", p, got, want[i], n)
-					return
+			for r := range rounds {
+				for i, p := range pts {
+					got, _ := ix.Lookup(p)
+					n := 1
+					if r == 0 {
+						n = 0
+						ix.Intersecting(orb.Bound{Min: p, Max: p}, func(string) bool { n++; return true })
+					}
+					if got != want[i] || (got != "" && n == 0) {
+						errs <- fmt.Sprintf("%v: Lookup %q, alone %q; Intersecting found %d", p, got, want[i], n)
+						return
+					}
 				}
 			}
 		}()
@@ -226,5 +233,8 @@ func TestIndexConcurrentSearch(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Error(e)
+	}
+	if ix.grid.Load() == nil {
+		t.Error("the grid was not built during the concurrent lookups")
 	}
 }
