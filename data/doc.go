@@ -14,6 +14,19 @@
 //     month partitions of the track table, and LISTEN/NOTIFY so that
 //     several stateless servers see each other's changes.
 //
-// Open picks the store from a path or a postgres:// URL. The package also
-// holds the importers (GeoJSON blocks, OpenStreetMap extracts, incidents).
+// Open picks the store from a path or a postgres:// URL. Every method takes
+// the caller's context first; a missing record is an error wrapping
+// ErrNotFound. PublishedPlan and InForce give the one plan in force.
+//
+// The importers decode a whole file before anything is stored, so a bad
+// file stores nothing (an *ImportError names its file, line or feature,
+// and field; an *OSMError its file): DecodeBlocks reads a GeoJSON FeatureCollection of blocks, ImportOSM
+// derives street blocks (with estimated households), buildings and roads
+// from an OpenStreetMap extract and SaveOSM stores them in one batch, and
+// DecodeIncidentsCSV and DecodeIncidentsGeoJSON read reported incidents.
+//
+// Beside it: package sample bundles the Monaco extract `wangge demo` runs
+// on, storetest is the conformance suite both stores pass, pgtest gives
+// tests a PostGIS schema of their own, and progress draws the importers'
+// progress bars on a terminal.
 package data

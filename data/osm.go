@@ -95,9 +95,9 @@ type OSMResult struct {
 }
 
 // BlocksByKind counts the blocks of each kind.
-func (r *OSMResult) BlocksByKind() map[string]int {
+func (res *OSMResult) BlocksByKind() map[string]int {
 	m := make(map[string]int)
-	for _, b := range r.Blocks {
+	for _, b := range res.Blocks {
 		m[b.Kind]++
 	}
 	return m
@@ -204,9 +204,9 @@ func (res *OSMResult) collectRoads(d *osmData, classes map[string]bool) []orb.Li
 // BlocksGeoJSON is the blocks as a FeatureCollection with the properties
 // the partition engine reads (id, kind, name, households, population) and
 // the attribution.
-func (r *OSMResult) BlocksGeoJSON() *geojson.FeatureCollection {
-	return attributed(len(r.Blocks), func(i int) *geojson.Feature {
-		b := r.Blocks[i]
+func (res *OSMResult) BlocksGeoJSON() *geojson.FeatureCollection {
+	return attributed(len(res.Blocks), func(i int) *geojson.Feature {
+		b := res.Blocks[i]
 		f := geojson.NewFeature(b.Geometry)
 		f.Properties = geojson.Properties{
 			"id": string(b.ID), "kind": b.Kind, "name": b.Name,
@@ -222,9 +222,9 @@ func (r *OSMResult) BlocksGeoJSON() *geojson.FeatureCollection {
 }
 
 // RoadsGeoJSON is the roads layer as a FeatureCollection of LineStrings.
-func (r *OSMResult) RoadsGeoJSON() *geojson.FeatureCollection {
-	return attributed(len(r.Roads), func(i int) *geojson.Feature {
-		rd := r.Roads[i]
+func (res *OSMResult) RoadsGeoJSON() *geojson.FeatureCollection {
+	return attributed(len(res.Roads), func(i int) *geojson.Feature {
+		rd := res.Roads[i]
 		f := geojson.NewFeature(rd.Line)
 		f.Properties = geojson.Properties{
 			"osm_id": int64(rd.ID), "highway": rd.Highway, "name": rd.Name, "cuts_blocks": rd.Cuts,
