@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -51,16 +50,10 @@ func parseCoverage(args []string, stderr io.Writer) (coverageOptions, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.grids, "grids", "", "grids GeoJSON (the output of wangge partition) (required)")
 	fs.StringVar(&o.blocks, "blocks", "", "blocks GeoJSON with an id property, for coverage per block")
-	fs.Var(&tracks, "tracks", "track `FILE` (GPX, PLT, CSV or GeoJSON, .gz too); repeat it, or list files after the flags")
+	trackFileFlags(fs, &o.tracks, &tracks, &worker)
 	fs.StringVar(&o.out, "out", "", "output GeoJSON of the gaps, one feature per grid (required)")
 	fs.StringVar(&o.report, "report", "", "output JSON report (grids, blocks, heat)")
 	fs.StringVar(&o.heat, "heat", "", "output GeoJSON of the covered cells with their days and passes")
-	fs.StringVar(&o.tracks.format, "format", "auto", "track format: auto (by extension, .gz stripped), "+strings.Join(trackFormats, ", "))
-	fs.StringVar(&worker, "worker", "", "worker `id` of every fix (default: the file's worker column or property; for GPX and PLT the file name)")
-	fs.StringVar(&o.tracks.csv.Lat, "csv-lat", "lat", "CSV column of the latitude")
-	fs.StringVar(&o.tracks.csv.Lon, "csv-lon", "lon", "CSV column of the longitude")
-	fs.StringVar(&o.tracks.csv.Time, "csv-time", "time", "CSV column of the time")
-	fs.StringVar(&o.tracks.csv.Worker, "csv-worker", "", "CSV column of the worker id")
 	fs.StringVar(&o.from, "from", "", "start of the window: RFC 3339 time or a date (YYYY-MM-DD, midnight in --tz)")
 	fs.StringVar(&o.to, "to", "", "end of the window, excluded: RFC 3339 time or a date (the day is included)")
 	fs.StringVar(&o.tzName, "tz", "Asia/Shanghai", "time zone of dates and of the calendar days of the heat")
@@ -147,19 +140,9 @@ func coverageFiles(ctx context.Context, o coverageOptions, stdout, stderr io.Wri
 			return err
 		}
 	}
-	var pts []coverage.TrackPoint
-	for _, file := range o.tracks.files {
-		fo := o.tracks
-		if fo.worker == "" {
-			if format, err := trackFormat(file, fo.format); err == nil && (format == "gpx" || format == "plt") {
-				fo.worker = coverage.WorkerID(strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)))
-			}
-		}
-		more, err := readTrackFile(ctx, file, fo, stderr)
-		if err != nil {
-			return err
-		}
-		pts = append(pts, more...)
+	pts, err := readTrackFiles(ctx, o.tracks, stderr)
+	if err != nil {
+		return err
 	}
 	kept, clean := coverage.Clean(pts, o.tracks.clean)
 	wait := progress.Wait(stderr, fmt.Sprintf("coverage of %d grids by %d fixes", len(grids), len(kept)))

@@ -29,6 +29,7 @@ func commands() []command {
 		{"import", "load blocks, OSM, tracks or incidents into a store", runImport},
 		{"partition", "draw basic and dedicated grids from blocks (file to file)", runPartition},
 		{"coverage", "patrol coverage and gaps of grids (file to file)", runCoverage},
+		{"trajectory", "trips, stops, distance and signal gaps of each worker and day (file to file)", runTrajectory},
 		{"simulate", "synthetic patrol days on a road network, as GPX or GeoJSON", runSimulate},
 		{"bench", "run the benchmark suite and print a table", runBench},
 		{"token", "create or revoke API tokens", runToken},
