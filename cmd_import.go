@@ -26,29 +26,11 @@ func importKinds() []command {
 
 // runImport dispatches `wangge import KIND …` to the kind's loader.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		importUsage(stderr)
-		if len(args) == 0 {
-			return errUsage
-		}
-		return nil
-	}
-	for _, k := range importKinds() {
-		if k.name == args[0] {
-			return k.run(ctx, args[1:], stdout, stderr)
-		}
-	}
-	fmt.Fprintf(stderr, "wangge import: unknown kind %q\n\n", args[0])
-	importUsage(stderr)
-	return errUsage
+	return dispatch(ctx, args, stdout, stderr, importKinds(), importUsage, "wangge import: unknown kind")
 }
 
 func importUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: wangge import KIND FILE [flags]   (wangge import KIND --help for its flags)")
-	fmt.Fprintln(w, "\nkinds:")
-	for _, k := range importKinds() {
-		fmt.Fprintf(w, "  %-10s %s\n", k.name, k.summary)
-	}
+	listCommands(w, "usage: wangge import KIND FILE [flags]   (wangge import KIND --help for its flags)", "kinds", importKinds())
 }
 
 // importBlocksOptions is the parsed command line of `wangge import blocks`.

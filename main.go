@@ -54,6 +54,18 @@ func main() {
 // run dispatches args to a subcommand. Usage problems are reported on
 // stderr here and returned as errUsage.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return dispatch(ctx, args, stdout, stderr, commands(), usage, "wangge: unknown command")
+}
+
+func usage(w io.Writer) {
+	listCommands(w, "usage: wangge COMMAND [flags]   (wangge COMMAND --help for its flags)", "commands", commands())
+}
+
+// dispatch runs the command of cmds that args[0] names with the rest of
+// args. No argument prints usage and is a usage error; help, -h or --help
+// print it and are not. An unknown name is said on stderr after unknown,
+// then usage, and is a usage error.
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, cmds []command, usage func(io.Writer), unknown string) error {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stderr)
 		if len(args) == 0 {
@@ -61,20 +73,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	}
-	for _, c := range commands() {
+	for _, c := range cmds {
 		if c.name == args[0] {
 			return c.run(ctx, args[1:], stdout, stderr)
 		}
 	}
-	fmt.Fprintf(stderr, "wangge: unknown command %q\n\n", args[0])
+	fmt.Fprintf(stderr, "%s %q\n\n", unknown, args[0])
 	usage(stderr)
 	return errUsage
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: wangge COMMAND [flags]   (wangge COMMAND --help for its flags)")
-	fmt.Fprintln(w, "\ncommands:")
-	for _, c := range commands() {
+// listCommands prints the usage line, then each of cmds with its summary
+// under heading.
+func listCommands(w io.Writer, line, heading string, cmds []command) {
+	fmt.Fprintln(w, line)
+	fmt.Fprintf(w, "\n%s:\n", heading)
+	for _, c := range cmds {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 }
