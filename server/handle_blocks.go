@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -83,6 +84,21 @@ func pathParam(c echo.Context, name string) (string, error) {
 		return "", &ParamError{Param: name, Value: v, Reason: "bad %-escape in the path"}
 	}
 	return u, nil
+}
+
+// pathItem reads with get the item whose id is the path parameter id; a
+// store error is wrapped naming the kind and the id.
+func pathItem[T any, ID ~string](c echo.Context, kind string, get func(context.Context, ID) (T, error)) (T, error) {
+	id, err := pathParam(c, "id")
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	v, err := get(c.Request().Context(), ID(id))
+	if err != nil {
+		return v, fmt.Errorf("server: %s %q: %w", kind, id, err)
+	}
+	return v, nil
 }
 
 // upsertResult reports a batch write.

@@ -151,15 +151,7 @@ func (s *Server) getIncident(c echo.Context) error {
 
 // loadIncident reads the incident named by the path.
 func (s *Server) loadIncident(c echo.Context) (coverage.Incident, error) {
-	id, err := pathParam(c, "id")
-	if err != nil {
-		return coverage.Incident{}, err
-	}
-	inc, err := s.store.Incident(c.Request().Context(), coverage.IncidentID(id))
-	if err != nil {
-		return inc, fmt.Errorf("server: incident %q: %w", id, err)
-	}
-	return inc, nil
+	return pathItem(c, "incident", s.store.Incident)
 }
 
 // transitionRequest is the body of POST /api/v1/incidents/{id}/transitions.

@@ -160,15 +160,7 @@ func (s *Server) listPlans(c echo.Context) error {
 
 // loadPlan reads the plan named by the path.
 func (s *Server) loadPlan(c echo.Context) (partition.Plan, error) {
-	id, err := pathParam(c, "id")
-	if err != nil {
-		return partition.Plan{}, err
-	}
-	p, err := s.store.Plan(c.Request().Context(), partition.PlanID(id))
-	if err != nil {
-		return p, fmt.Errorf("server: plan %q: %w", id, err)
-	}
-	return p, nil
+	return pathItem(c, "plan", s.store.Plan)
 }
 
 // getPlan answers GET /api/v1/plans/{id}: the summary and the figures of

@@ -68,13 +68,9 @@ func (s *Server) getWorker(c echo.Context) error {
 // scopedWorker reads the worker named by the path parameter id and checks
 // that the request's token may see it (canSeeWorker).
 func (s *Server) scopedWorker(c echo.Context) (coverage.Worker, error) {
-	id, err := pathParam(c, "id")
+	w, err := pathItem(c, "worker", s.store.Worker)
 	if err != nil {
-		return coverage.Worker{}, err
-	}
-	w, err := s.store.Worker(c.Request().Context(), coverage.WorkerID(id))
-	if err != nil {
-		return w, fmt.Errorf("server: worker %q: %w", id, err)
+		return w, err
 	}
 	tok, _ := TokenFrom(c)
 	if !canSeeWorker(tok, w) {
