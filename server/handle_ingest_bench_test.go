@@ -8,8 +8,6 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
-
-	"wangge/data"
 )
 
 // BenchmarkIngestHTTP posts batches of fixes to POST /api/v1/tracks over a
@@ -19,14 +17,7 @@ import (
 // fixes per second.
 func BenchmarkIngestHTTP(b *testing.B) {
 	const batch = 5000
-	stores := []struct {
-		name string
-		open func(testing.TB) data.Store
-	}{
-		{"gpkg", func(tb testing.TB) data.Store { return openGPKG(tb) }},
-		{"postgis", func(tb testing.TB) data.Store { return openPostGIS(tb) }},
-	}
-	for _, sc := range stores {
+	for _, sc := range testStores {
 		b.Run(fmt.Sprintf("%s/batch=%d", sc.name, batch), func(b *testing.B) {
 			f := newIngestFixture(b, sc.open(b))
 			srv := httptest.NewServer(f.s)

@@ -162,14 +162,7 @@ func TestIngestGeoLife(t *testing.T) {
 func BenchmarkIngestGeoLife(b *testing.B) {
 	pts := geoLifeFixes(b)
 	bodies := geoLifeBatches(b, pts, 5000)
-	stores := []struct {
-		name string
-		open func(testing.TB) data.Store
-	}{
-		{"gpkg", func(tb testing.TB) data.Store { return openGPKG(tb) }},
-		{"postgis", func(tb testing.TB) data.Store { return openPostGIS(tb) }},
-	}
-	for _, sc := range stores {
+	for _, sc := range testStores {
 		b.Run(sc.name, func(b *testing.B) {
 			var elapsed time.Duration
 			for b.Loop() {

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -201,10 +200,7 @@ func FuzzDecodeTracks(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		pts, err := decodeTracks(body, "")
 		if err != nil {
-			var be *BodyError
-			if !errors.As(err, &be) || be.Reason == "" {
-				t.Fatalf("error %v (%T) is not a *BodyError with a reason", err, err)
-			}
+			wantBodyError(t, err)
 			return
 		}
 		for i, p := range pts {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -236,10 +235,7 @@ func FuzzDecodeKeyPlaces(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		places, err := decodeKeyPlaces(body)
 		if err != nil {
-			var be *BodyError
-			if !errors.As(err, &be) || be.Reason == "" {
-				t.Fatalf("error %v (%T) is not a *BodyError with a reason", err, err)
-			}
+			wantBodyError(t, err)
 			return
 		}
 		for i, p := range places {

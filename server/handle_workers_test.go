@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -124,10 +123,7 @@ func FuzzDecodeWorkers(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		workers, err := decodeWorkers(bytes.NewReader(body))
 		if err != nil {
-			var be *BodyError
-			if !errors.As(err, &be) || be.Reason == "" {
-				t.Fatalf("error %v (%T) is not a *BodyError with a reason", err, err)
-			}
+			wantBodyError(t, err)
 			return
 		}
 		if len(workers) == 0 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -43,12 +44,32 @@ func openPostGIS(t testing.TB) *data.PostGIS {
 	return st
 }
 
+// testStores names the two stores and opens a fresh one of each; the
+// PostGIS one skips unless the test database is configured.
+var testStores = []struct {
+	name string
+	open func(testing.TB) data.Store
+}{
+	{"gpkg", func(tb testing.TB) data.Store { return openGPKG(tb) }},
+	{"postgis", func(tb testing.TB) data.Store { return openPostGIS(tb) }},
+}
+
 // forEachStore runs fn against the GeoPackage store and, when the test
 // database is configured, the PostGIS store.
 func forEachStore(t *testing.T, fn func(t *testing.T, st data.Store)) {
 	t.Helper()
-	t.Run("gpkg", func(t *testing.T) { fn(t, openGPKG(t)) })
-	t.Run("postgis", func(t *testing.T) { fn(t, openPostGIS(t)) })
+	for _, sc := range testStores {
+		t.Run(sc.name, func(t *testing.T) { fn(t, sc.open(t)) })
+	}
+}
+
+// wantBodyError fails the test unless err is a *BodyError with a reason.
+func wantBodyError(t *testing.T, err error) {
+	t.Helper()
+	var be *BodyError
+	if !errors.As(err, &be) || be.Reason == "" {
+		t.Fatalf("error %v (%T) is not a *BodyError with a reason", err, err)
+	}
 }
 
 // testServer is a Server over st whose log goes to the returned buffer.
