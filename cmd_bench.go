@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -124,7 +123,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return helpOK(errOr(err))
+		return helpIsNoError(usageErr(err))
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "wangge bench: unexpected argument %q\n", fs.Arg(0))
@@ -153,13 +152,6 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	printRatios(stdout, results)
 	printTargets(stdout, results, *quick, load0, loadAverage())
 	return nil
-}
-
-func errOr(err error) error {
-	if errors.Is(err, flag.ErrHelp) {
-		return err
-	}
-	return errUsage
 }
 
 // measure runs one case once, after a GC that returns free memory to the

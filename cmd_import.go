@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -44,11 +43,8 @@ func runImportBlocks(ctx context.Context, args []string, stdout, stderr io.Write
 	var o importBlocksOptions
 	fs := importFlags(&o, stderr)
 	files, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
-		return errUsage
+		return helpIsNoError(usageErr(err))
 	}
 	if len(files) != 1 {
 		fmt.Fprintf(stderr, "wangge import blocks: want one FILE.geojson, got %d\n", len(files))

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -37,10 +36,7 @@ func runPartition(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage
+		return helpIsNoError(usageErr(err))
 	}
 	if *out == "" || o.blocks == "" {
 		fmt.Fprintln(stderr, "wangge partition: --blocks and --out are required")

@@ -48,10 +48,7 @@ func (p *planFlags) parse(name string, fs *flag.FlagSet, args []string, stderr i
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
+		return usageErr(err)
 	}
 	if p.blocks == "" || p.plan == "" || (withOut && p.out == "") {
 		fmt.Fprintf(stderr, "wangge partition %s: --blocks, --plan%s are required\n", name, map[bool]string{true: " and --out"}[withOut])
@@ -121,7 +118,7 @@ func editCommand(ctx context.Context, name string, args []string, stdout, stderr
 	var p planFlags
 	flags(fs)
 	if err := p.parse(name, fs, args, stderr, true); err != nil {
-		return helpOK(err)
+		return helpIsNoError(err)
 	}
 	ed, err := p.editor()
 	if err != nil {
@@ -177,7 +174,7 @@ func runPlanValidate(_ context.Context, args []string, stdout, stderr io.Writer)
 	fs := flag.NewFlagSet("partition validate", flag.ContinueOnError)
 	var p planFlags
 	if err := p.parse("validate", fs, args, stderr, false); err != nil {
-		return helpOK(err)
+		return helpIsNoError(err)
 	}
 	ed, err := p.editor()
 	if err != nil {
@@ -200,7 +197,7 @@ func runPlanDiff(_ context.Context, args []string, stdout, stderr io.Writer) err
 	asJSON := fs.Bool("json", false, "print the whole difference as JSON")
 	fs.Usage = func() { fmt.Fprintln(stderr, "usage: wangge partition diff [--json] A.geojson B.geojson") }
 	if err := fs.Parse(args); err != nil {
-		return helpOK(err)
+		return helpIsNoError(err)
 	}
 	if fs.NArg() != 2 {
 		fs.Usage()
@@ -225,12 +222,4 @@ func runPlanDiff(_ context.Context, args []string, stdout, stderr io.Writer) err
 	fmt.Fprintf(stdout, "plan: max deviation %+.2f points, mean Polsby-Popper %+.4f, mean hull ratio %+.4f\n",
 		d.MaxDeviationPct, d.MeanPolsbyPopper, d.MeanHullRatio)
 	return nil
-}
-
-// helpOK turns a --help request into success and keeps other errors.
-func helpOK(err error) error {
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	return err
 }

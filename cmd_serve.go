@@ -94,10 +94,7 @@ func dbFlag(fs *flag.FlagSet, p *string) {
 // flag.ErrHelp for --help and errUsage for anything it cannot understand.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
+		return usageErr(err)
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(fs.Output(), "wangge %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))

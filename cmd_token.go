@@ -98,11 +98,8 @@ func tokenRevoke(ctx context.Context, args []string, stderr io.Writer) error {
 		fs.PrintDefaults()
 	}
 	ids, err := parseInterspersed(fs, args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		return nil
-	case err != nil:
-		return errUsage
+	if err != nil {
+		return helpIsNoError(usageErr(err))
 	}
 	if len(ids) != 1 {
 		fmt.Fprintf(stderr, "wangge token revoke: want one token ID, got %d\n", len(ids))
