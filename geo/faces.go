@@ -215,6 +215,9 @@ func InteriorPoint(p orb.Polygon) (orb.Point, bool) {
 // closed ring (Andrew's monotone chain, planar in lon/lat), or nil when
 // the points span no area.
 func ConvexHull(points []orb.Point) orb.Ring {
+	if len(points) < 3 {
+		return nil
+	}
 	pts := append([]orb.Point(nil), points...)
 	sort.Slice(pts, func(i, j int) bool {
 		return pts[i][0] < pts[j][0] || pts[i][0] == pts[j][0] && pts[i][1] < pts[j][1]

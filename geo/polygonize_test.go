@@ -192,6 +192,32 @@ func TestInteriorPoint(t *testing.T) {
 	}
 }
 
+func TestConvexHull(t *testing.T) {
+	sq := []orb.Point{{0, 0}, {2, 0}, {2, 2}, {0, 2}}
+	tests := []struct {
+		name string
+		pts  []orb.Point
+		want orb.Ring
+	}{
+		{"no points", nil, nil},
+		{"one point", []orb.Point{{1, 1}}, nil},
+		{"two points", []orb.Point{{0, 0}, {1, 1}}, nil},
+		{"collinear", []orb.Point{{0, 0}, {2, 2}, {1, 1}}, nil},
+		{"one point three times", []orb.Point{{1, 1}, {1, 1}, {1, 1}}, nil},
+		{"square, counter-clockwise from the lowest-left corner", sq, orb.Ring{{0, 0}, {2, 0}, {2, 2}, {0, 2}, {0, 0}}},
+		{"square given clockwise, with an inside point, an edge point and a repeat",
+			[]orb.Point{{0, 2}, {1, 1}, {2, 2}, {2, 0}, {1, 0}, {0, 0}, {2, 2}},
+			orb.Ring{{0, 0}, {2, 0}, {2, 2}, {0, 2}, {0, 0}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := ConvexHull(tc.pts); !slices.Equal(got, tc.want) {
+				t.Errorf("ConvexHull(%v) = %v, want %v", tc.pts, got, tc.want)
+			}
+		})
+	}
+}
+
 // planarContains is the even-odd point-in-polygon test over all rings.
 func planarContains(p orb.Polygon, pt orb.Point) bool {
 	in := false

@@ -99,7 +99,7 @@ func measure(g *Grid) {
 }
 
 // hullArea is the geodesic area of the convex hull of a multipolygon:
-// the hull is found in a local metric projection (monotone chain) and its
+// the hull is found in a local metric projection (geo.ConvexHull) and its
 // ring projected back.
 func hullArea(mp orb.MultiPolygon) float64 {
 	if len(mp) == 0 {
@@ -114,47 +114,14 @@ func hullArea(mp orb.MultiPolygon) float64 {
 			}
 		}
 	}
-	h := convexHull(pts)
-	if len(h) < 3 {
+	ring := geo.ConvexHull(pts)
+	if ring == nil {
 		return 0
 	}
-	ring := make(orb.Ring, 0, len(h)+1)
-	for _, q := range h {
-		ring = append(ring, proj.Inverse(q))
+	for i, q := range ring {
+		ring[i] = proj.Inverse(q)
 	}
-	ring = append(ring, ring[0])
 	return geo.Area(orb.Polygon{ring})
-}
-
-// convexHull returns the hull of pts counter-clockwise, without repeating
-// the first point (Andrew's monotone chain).
-func convexHull(pts []orb.Point) []orb.Point {
-	pts = slices.Clone(pts)
-	slices.SortFunc(pts, func(a, b orb.Point) int {
-		if c := cmp.Compare(a[0], b[0]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a[1], b[1])
-	})
-	pts = slices.Compact(pts)
-	if len(pts) < 3 {
-		return pts
-	}
-	h := make([]orb.Point, 0, 2*len(pts))
-	for _, p := range pts {
-		for len(h) >= 2 && cross(h[len(h)-2], h[len(h)-1], p) <= 0 {
-			h = h[:len(h)-1]
-		}
-		h = append(h, p)
-	}
-	for i, t := len(pts)-2, len(h)+1; i >= 0; i-- {
-		p := pts[i]
-		for len(h) >= t && cross(h[len(h)-2], h[len(h)-1], p) <= 0 {
-			h = h[:len(h)-1]
-		}
-		h = append(h, p)
-	}
-	return h[:len(h)-1]
 }
 
 // Number gives every grid its id in code order: rows of latitude bands
