@@ -68,6 +68,9 @@ type gpkgLayer struct {
 	rtree   bool   // spatially indexed
 	cols    string // column definitions besides fid and geom
 	indexes []string
+	// dropped are indexes of earlier releases that gpkgCreate drops from
+	// an older file.
+	dropped []string
 	// added are column definitions that came after the table was first
 	// released; each needs a default so that gpkgCreate can add it to an
 	// older file with ALTER TABLE.
@@ -103,7 +106,8 @@ var gpkgLayers = []gpkgLayer{
 		cols: `worker TEXT NOT NULL, t INTEGER NOT NULL, time DATETIME NOT NULL, lon REAL NOT NULL, lat REAL NOT NULL,
   accuracy REAL NOT NULL, speed REAL NOT NULL, bearing REAL NOT NULL, altitude REAL NOT NULL, battery REAL NOT NULL,
   UNIQUE (worker, t)`,
-		indexes: []string{"track_points_t ON track_points(t)"}},
+		indexes: []string{"track_points_hour ON track_points(" + gpkgTrackHour + ")"},
+		dropped: []string{"track_points_t"}},
 	{name: "incidents", geom: "POINT", rtree: true,
 		cols: `id TEXT NOT NULL UNIQUE, category TEXT NOT NULL, description TEXT NOT NULL, address TEXT NOT NULL,
   media_url TEXT NOT NULL, status TEXT NOT NULL, level TEXT NOT NULL, reporter TEXT NOT NULL, grid TEXT NOT NULL,
@@ -137,6 +141,9 @@ func (l gpkgLayer) ddl() string {
 	fmt.Fprintf(&b, "CREATE TABLE IF NOT EXISTS %s (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, %s%s);\n", l.name, geom, cols)
 	for _, ix := range l.indexes {
 		fmt.Fprintf(&b, "CREATE INDEX IF NOT EXISTS %s;\n", ix)
+	}
+	for _, ix := range l.dropped {
+		fmt.Fprintf(&b, "DROP INDEX IF EXISTS %s;\n", ix)
 	}
 	if l.geom == "" {
 		fmt.Fprintf(&b, "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier) VALUES ('%s', 'attributes', '%[1]s');\n", l.name)
