@@ -113,6 +113,9 @@ func (e *engine) carve(verts []int32, k int, per window) [][]int32 {
 		tries = 12
 	}
 	c := e.bisect(verts, k1, k2, per, tries)
+	if c.side == nil { // fewer blocks than grids: no cut leaves each side enough
+		return [][]int32{verts}
+	}
 	var a, b []int32
 	for i, v := range verts {
 		if c.side[i] {

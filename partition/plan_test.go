@@ -274,3 +274,38 @@ func TestGridsStayInsideTheirParent(t *testing.T) {
 		}
 	}
 }
+
+// TestCountModeKeepsEveryGrid draws K grids on a strip where one block
+// weighs as much as two grids: a cut must not give that block alone two
+// grids (it can hold one), or the plan comes out a grid short.
+func TestCountModeKeepsEveryGrid(t *testing.T) {
+	tests := []struct {
+		name    string
+		weights []int
+		count   int
+	}{
+		{"heavy block at the west end", []int{4, 1, 1, 1, 1}, 4},
+		{"heavy block at the east end", []int{1, 1, 1, 1, 4}, 4},
+		{"heavy block inside", []int{1, 1, 4, 1, 1, 1, 1}, 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			blocks := mosaic(len(tc.weights), 1, func(i, j int) map[string]string {
+				return map[string]string{"hh": strconv.Itoa(tc.weights[i])}
+			})
+			for seed := range uint64(5) {
+				res, err := partition.Draw(context.Background(), blocks, partition.Options{Weight: "hh", Count: tc.count, Tolerance: 0.5, Seed: seed})
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				for _, g := range res.Grids {
+					n += len(g.Blocks)
+				}
+				if len(res.Grids) != tc.count || n != len(blocks) {
+					t.Errorf("seed %d: %d grids holding %d blocks, want %d grids holding %d", seed, len(res.Grids), n, tc.count, len(blocks))
+				}
+			}
+		})
+	}
+}

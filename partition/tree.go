@@ -70,8 +70,9 @@ func (c cut) better(d cut) bool {
 
 // bisect splits verts (a connected set) into two connected sets for k1 and
 // k2 grids of weight window per, by cutting one edge of a random minimum
-// spanning tree. Of all tree edges it takes the one whose sides fall
-// closest to their windows and, among those, the roundest sides; it draws
+// spanning tree. Of the tree edges that leave each side at least as many
+// blocks as grids (a block heavy enough for two grids can still hold only
+// one), it takes the one whose sides fall closest to their windows and, among those, the roundest sides; it draws
 // up to tries trees and stops once a cut fits, after half of them for
 // small sets (where the choice of tree shapes the grids most).
 func (e *engine) bisect(verts []int32, k1, k2 int, per window, tries int) cut {
@@ -98,6 +99,7 @@ func (e *engine) bisect(verts []int32, k1, k2 int, per window, tries int) cut {
 	parent := make([]int32, n)
 	order := make([]int32, 0, n)
 	sub := make([]moments, n)
+	size := make([]int32, n) // blocks in the subtree of each vertex
 	for try := 0; try < tries; try++ {
 		for i := range edges {
 			edges[i].r = e.rng.Uint32()
@@ -129,11 +131,12 @@ func (e *engine) bisect(verts []int32, k1, k2 int, per window, tries int) cut {
 			}
 		}
 		for i := range sub {
-			sub[i] = e.blockMoments(verts[i])
+			sub[i], size[i] = e.blockMoments(verts[i]), 1
 		}
 		for h := n - 1; h > 0; h-- {
 			x := order[h]
 			sub[parent[x]].add(sub[x])
+			size[parent[x]] += size[x]
 		}
 		total := sub[0]
 		w1, w2 := aim(per, k1, k2, total.w), aim(per, k2, k1, total.w)
@@ -144,8 +147,13 @@ func (e *engine) bisect(verts []int32, k1, k2 int, per window, tries int) cut {
 			in, out := sub[x], total.minus(sub[x])
 			for _, swap := range []bool{false, true} {
 				a, b := w1, w2
+				na, nb := k1, k2
 				if swap {
 					a, b = w2, w1
+					na, nb = k2, k1
+				}
+				if int(size[x]) < na || n-int(size[x]) < nb {
+					continue // a side with fewer blocks than its grids
 				}
 				c := cut{pen: a.outside(in.w) + b.outside(out.w), fit: in.roundness() + out.roundness()}
 				if c.better(cur) {
