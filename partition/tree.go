@@ -72,9 +72,10 @@ func (c cut) better(d cut) bool {
 // k2 grids of weight window per, by cutting one edge of a random minimum
 // spanning tree. Of the tree edges that leave each side at least as many
 // blocks as grids (a block heavy enough for two grids can still hold only
-// one), it takes the one whose sides fall closest to their windows and, among those, the roundest sides; it draws
-// up to tries trees and stops once a cut fits, after half of them for
-// small sets (where the choice of tree shapes the grids most).
+// one), it takes the one whose sides fall closest to their windows and,
+// among those, the roundest sides; it draws up to tries trees and stops
+// once a cut fits, after half of them for small sets (where the choice of
+// tree shapes the grids most).
 func (e *engine) bisect(verts []int32, k1, k2 int, per window, tries int) cut {
 	n := len(verts)
 	for i, v := range verts {
