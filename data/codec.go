@@ -91,6 +91,22 @@ func decodeMultiPolygon(b []byte) (orb.MultiPolygon, error) {
 	return nil, fmt.Errorf("data: decode WKB: got %s, want MultiPolygon", g.GeoJSONType())
 }
 
+// decodeMultiLineString reads WKB holding a MultiLineString or a
+// LineString.
+func decodeMultiLineString(b []byte) (orb.MultiLineString, error) {
+	g, err := wkb.Unmarshal(b)
+	if err != nil {
+		return nil, fmt.Errorf("data: decode WKB: %w", err)
+	}
+	switch g := g.(type) {
+	case orb.MultiLineString:
+		return g, nil
+	case orb.LineString:
+		return orb.MultiLineString{g}, nil
+	}
+	return nil, fmt.Errorf("data: decode WKB: got %s, want MultiLineString", g.GeoJSONType())
+}
+
 // decodePoint reads WKB holding a Point.
 func decodePoint(b []byte) (orb.Point, error) {
 	g, err := wkb.Unmarshal(b)
@@ -211,6 +227,30 @@ func checkBuilding(b partition.Building) error {
 		return err
 	}
 	return checkMultiPolygon(b.Geometry)
+}
+
+func checkMultiLineString(ml orb.MultiLineString) error {
+	if len(ml) == 0 {
+		return invalid("no geometry")
+	}
+	for i, line := range ml {
+		if len(line) < 2 {
+			return invalid("line %d of %d points, want at least 2", i, len(line))
+		}
+		for _, p := range line {
+			if err := checkPoint(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func checkRoad(r partition.Road) error {
+	if err := checkID(r.ID); err != nil {
+		return err
+	}
+	return checkMultiLineString(r.Geometry)
 }
 
 func checkGrid(g partition.Grid) error {

@@ -116,6 +116,15 @@ func gpkgMultiPolygon(b []byte) (orb.MultiPolygon, error) {
 	return decodeMultiPolygon(h.wkb)
 }
 
+// gpkgMultiLineString decodes a blob holding a (Multi)LineString.
+func gpkgMultiLineString(b []byte) (orb.MultiLineString, error) {
+	h, err := gpkgParse(b)
+	if err != nil {
+		return nil, err
+	}
+	return decodeMultiLineString(h.wkb)
+}
+
 // gpkgPoint decodes a blob holding a Point.
 func gpkgPoint(b []byte) (orb.Point, error) {
 	h, err := gpkgParse(b)
@@ -155,17 +164,36 @@ func gpkgIntersects(g orb.Geometry, box orb.Bound) bool {
 		}
 		for _, poly := range g {
 			for _, ring := range poly {
-				for i := 1; i < len(ring); i++ {
-					if gpkgSegmentHitsBox(ring[i-1], ring[i], box) {
-						return true
-					}
+				if gpkgPathHitsBox(ring, box) {
+					return true
 				}
 			}
 		}
 		// No edge touches the box: it is wholly inside or wholly outside.
 		return planar.MultiPolygonContains(g, box.Min)
+	case orb.MultiLineString:
+		if !g.Bound().Intersects(box) {
+			return false
+		}
+		for _, line := range g {
+			if gpkgPathHitsBox(line, box) {
+				return true
+			}
+		}
+		return false
 	}
 	return g.Bound().Intersects(box)
+}
+
+// gpkgPathHitsBox reports whether any segment of a ring or line meets the
+// box.
+func gpkgPathHitsBox(path []orb.Point, box orb.Bound) bool {
+	for i := 1; i < len(path); i++ {
+		if gpkgSegmentHitsBox(path[i-1], path[i], box) {
+			return true
+		}
+	}
+	return false
 }
 
 // gpkgSegmentHitsBox clips the segment a–b to the box (Liang–Barsky) and

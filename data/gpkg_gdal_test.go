@@ -50,6 +50,13 @@ func TestGeoPackageGDAL(t *testing.T) {
 	if err := g.PutBlocks(ctx, blocks); err != nil {
 		t.Fatal(err)
 	}
+	roads := []partition.Road{
+		{ID: "r1", Class: "primary", Name: "Boulevard Albert 1er", Geometry: orb.MultiLineString{{{7.42, 43.73}, {7.421, 43.731}, {7.423, 43.731}}}},
+		{ID: "r2", Class: "footway", Geometry: orb.MultiLineString{{{7.41, 43.72}, {7.411, 43.72}}, {{7.412, 43.72}, {7.413, 43.721}}}},
+	}
+	if err := g.PutRoads(ctx, roads); err != nil {
+		t.Fatal(err)
+	}
 	at := time.Date(2026, 3, 1, 8, 0, 0, 123456000, time.UTC)
 	if _, err := g.PutTrackPoints(ctx, []coverage.TrackPoint{{Worker: "w", Time: at, Point: orb.Point{117, 34}}}); err != nil {
 		t.Fatal(err)
@@ -67,7 +74,7 @@ func TestGeoPackageGDAL(t *testing.T) {
 
 	t.Run("layers", func(t *testing.T) {
 		out := gdal(t, "ogrinfo", "-ro", "-q", path)
-		for _, layer := range []string{"areas", "blocks", "buildings", "grids", "track_points", "incidents",
+		for _, layer := range []string{"areas", "blocks", "buildings", "roads", "grids", "track_points", "incidents",
 			"key_places", "plans", "workers", "incident_events", "tokens"} {
 			if !regexp.MustCompile(`(?m)^\d+: ` + layer + ` \(`).MatchString(out) {
 				t.Errorf("ogrinfo does not list layer %s:\n%s", layer, out)
@@ -99,22 +106,32 @@ func TestGeoPackageGDAL(t *testing.T) {
 		}
 	})
 	t.Run("spatial index", func(t *testing.T) {
-		out := gdal(t, "ogrinfo", "-ro", "-q", path, "-sql", "SELECT HasSpatialIndex('blocks', 'geom')")
-		if !strings.Contains(out, "(Integer) = 1") {
-			t.Fatalf("GDAL sees no spatial index on blocks:\n%s", out)
+		for _, layer := range []string{"blocks", "roads"} {
+			out := gdal(t, "ogrinfo", "-ro", "-q", path, "-sql", "SELECT HasSpatialIndex('"+layer+"', 'geom')")
+			if !strings.Contains(out, "(Integer) = 1") {
+				t.Fatalf("GDAL sees no spatial index on %s:\n%s", layer, out)
+			}
+		}
+	})
+	t.Run("roads", func(t *testing.T) {
+		if out := gdal(t, "ogrinfo", "-ro", "-q", path); !strings.Contains(out, "roads (Multi Line String)") {
+			t.Fatalf("ogrinfo does not list roads as Multi Line String:\n%s", out)
+		}
+		fc := gdalLayer(t, path, "roads")
+		if len(fc.Features) != len(roads) {
+			t.Fatalf("ogr2ogr wrote %d roads, want %d", len(fc.Features), len(roads))
+		}
+		for i, r := range roads { // GDAL reads in fid order, the order they were put
+			f := fc.Features[i]
+			if f.Properties.MustString("id", "") != string(r.ID) || f.Properties.MustString("class", "") != r.Class ||
+				f.Properties.MustString("name", "") != r.Name {
+				t.Fatalf("road %d: GDAL read %v, stored %+v", i, f.Properties, r)
+			}
+			storetest.SameGeometry(t, "road "+string(r.ID), r.Geometry, f.Geometry)
 		}
 	})
 	t.Run("ogr2ogr", func(t *testing.T) {
-		out := filepath.Join(dir, "blocks.geojson")
-		gdal(t, "ogr2ogr", "-f", "GeoJSON", out, path, "blocks")
-		raw, err := os.ReadFile(out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fc, err := geojson.UnmarshalFeatureCollection(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
+		fc := gdalLayer(t, path, "blocks")
 		if len(fc.Features) != len(blocks) {
 			t.Fatalf("ogr2ogr wrote %d blocks, want %d", len(fc.Features), len(blocks))
 		}
@@ -145,4 +162,21 @@ func TestGeoPackageGDAL(t *testing.T) {
 			}
 		}
 	})
+}
+
+// gdalLayer has ogr2ogr write one layer of the GeoPackage at path as
+// GeoJSON and reads it back.
+func gdalLayer(t *testing.T, path, layer string) *geojson.FeatureCollection {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), layer+".geojson")
+	gdal(t, "ogr2ogr", "-f", "GeoJSON", out, path, layer)
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(raw)
+	if err != nil {
+		t.Fatalf("ogr2ogr's %s: %v", layer, err)
+	}
+	return fc
 }

@@ -64,7 +64,7 @@ CREATE TABLE IF NOT EXISTS gpkg_extensions (
 // the integer primary key fid that GeoPackage requires.
 type gpkgLayer struct {
 	name    string
-	geom    string // MULTIPOLYGON, POINT or "" for attributes
+	geom    string // MULTIPOLYGON, MULTILINESTRING, POINT or "" for attributes
 	rtree   bool   // spatially indexed
 	cols    string // column definitions besides fid and geom
 	indexes []string
@@ -91,6 +91,8 @@ var gpkgLayers = []gpkgLayer{
 		indexes: []string{"blocks_parent ON blocks(parent, id)"}},
 	{name: "buildings", geom: "MULTIPOLYGON", rtree: true,
 		cols: `id TEXT NOT NULL UNIQUE, block TEXT NOT NULL, kind TEXT NOT NULL, levels INTEGER NOT NULL, households INTEGER NOT NULL`},
+	{name: "roads", geom: "MULTILINESTRING", rtree: true,
+		cols: `id TEXT NOT NULL UNIQUE, class TEXT NOT NULL, name TEXT NOT NULL`},
 	{name: "plans",
 		cols: `id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, status TEXT NOT NULL, params TEXT NOT NULL,
   created TEXT, published TEXT`},

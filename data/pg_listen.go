@@ -15,8 +15,8 @@ const ChangedAll = "*"
 
 // Changes listens on ChangesChannel on a connection of its own and sends
 // the entity of every change committed by any process sharing the
-// store's schema: "areas", "blocks", "buildings", "plans", "grids", "workers",
-// "key_places" or "tokens" (track points and incidents, written all the
+// store's schema: "areas", "blocks", "buildings", "roads", "plans", "grids",
+// "workers", "key_places" or "tokens" (track points and incidents, written all the
 // time, are not announced). A lost connection is made again, after which
 // ChangedAll is sent. The channel is closed when ctx ends or the store is
 // closed.

@@ -42,6 +42,13 @@ var pgSchema = []string{
 		geom geometry(MultiPolygon, 4326) NOT NULL)`,
 	`CREATE INDEX IF NOT EXISTS buildings_geom ON buildings USING gist (geom)`,
 
+	`CREATE TABLE IF NOT EXISTS roads (
+		id text COLLATE "C" PRIMARY KEY,
+		class text NOT NULL,
+		name text NOT NULL,
+		geom geometry(MultiLineString, 4326) NOT NULL)`,
+	`CREATE INDEX IF NOT EXISTS roads_geom ON roads USING gist (geom)`,
+
 	`CREATE TABLE IF NOT EXISTS plans (
 		id text COLLATE "C" PRIMARY KEY,
 		name text NOT NULL,

@@ -39,6 +39,12 @@ type Store interface {
 	Buildings(ctx context.Context, q BBoxQuery) ([]partition.Building, error)
 	DeleteBuilding(ctx context.Context, id partition.BuildingID) error
 
+	PutRoads(ctx context.Context, roads []partition.Road) error
+	Road(ctx context.Context, id partition.RoadID) (partition.Road, error)
+	// Roads lists roads ordered by id, filtered by q.
+	Roads(ctx context.Context, q BBoxQuery) ([]partition.Road, error)
+	DeleteRoad(ctx context.Context, id partition.RoadID) error
+
 	// PutPlan stores a plan with all its grids, replacing any earlier
 	// version of the same plan.
 	PutPlan(ctx context.Context, p partition.Plan) error

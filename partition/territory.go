@@ -74,6 +74,19 @@ type Building struct {
 	Geometry   orb.MultiPolygon
 }
 
+// RoadID identifies a road (a street, path or any highway line).
+type RoadID string
+
+// Road is one road of the map layer: Class is its OpenStreetMap highway
+// class (primary, residential, footway, …) and Geometry its centre line,
+// in one or more parts.
+type Road struct {
+	ID       RoadID
+	Class    string
+	Name     string
+	Geometry orb.MultiLineString
+}
+
 // PlanID identifies a grid plan.
 type PlanID string
 

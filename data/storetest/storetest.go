@@ -63,6 +63,10 @@ func Run(t *testing.T, open func(t *testing.T) (s data.Store, reopen func() data
 		{"BlocksPaging", testBlocksPaging},
 		{"BlocksParent", testBlocksParent},
 		{"Buildings", testBuildings},
+		{"Roads", testRoads},
+		{"RoadsBBox", testRoadsBBox},
+		{"RoadsAtomicBatch", testRoadsAtomicBatch},
+		{"RoadsReopen", testRoadsReopen},
 		{"Plans", testPlans},
 		{"Workers", testWorkers},
 		{"TrackPoints", testTrackPoints},
@@ -167,8 +171,9 @@ func ProvidenceBlocks(t testing.TB) []partition.Block {
 	return blocks
 }
 
-// SameGeometry fails the test when two geometries (Point or MultiPolygon)
-// differ in structure or by more than 1e-9 in any coordinate.
+// SameGeometry fails the test when two geometries (Point, MultiLineString
+// or MultiPolygon) differ in structure or by more than 1e-9 in any
+// coordinate.
 func SameGeometry(t testing.TB, what string, want, got orb.Geometry) {
 	t.Helper()
 	wp, gp := flatten(want), flatten(got)
@@ -189,6 +194,13 @@ func flatten(g orb.Geometry) []orb.Point {
 	switch g := g.(type) {
 	case orb.Point:
 		return []orb.Point{g}
+	case orb.MultiLineString:
+		var out []orb.Point
+		for _, l := range g {
+			out = append(out, l...)
+			out = append(out, sep)
+		}
+		return out
 	case orb.MultiPolygon:
 		var out []orb.Point
 		for _, p := range g {

@@ -1,0 +1,56 @@
+package data
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"wangge/partition"
+)
+
+// pgRoads maps roads onto a MultiLineString table. pgGeomVals' ST_Multi
+// makes a MultiLineString of a LineString as it makes a MultiPolygon of a
+// Polygon; the column's type refuses anything else.
+var pgRoads = &pgTable[partition.Road]{
+	name: "roads", kind: "road", entity: "roads",
+	cols:  []string{"id", "class", "name", "geom"},
+	vals:  pgGeomVals(4),
+	sel:   "SELECT id, class, name, ST_AsBinary(geom) FROM roads",
+	id:    func(r partition.Road) string { return string(r.ID) },
+	check: checkRoad,
+	args: func(r partition.Road) ([]any, error) {
+		g, err := encodeWKB(r.Geometry)
+		return []any{r.ID, r.Class, r.Name, g}, err
+	},
+	scan: func(row pgx.Row) (partition.Road, error) {
+		var r partition.Road
+		var g []byte
+		if err := row.Scan(&r.ID, &r.Class, &r.Name, &g); err != nil {
+			return r, err
+		}
+		var err error
+		r.Geometry, err = decodeMultiLineString(g)
+		return r, err
+	},
+}
+
+// PutRoads upserts roads in one transaction.
+func (s *PostGIS) PutRoads(ctx context.Context, roads []partition.Road) error {
+	return pgRoads.put(ctx, s, roads)
+}
+
+// Road returns one road.
+func (s *PostGIS) Road(ctx context.Context, id partition.RoadID) (partition.Road, error) {
+	return pgRoads.get(ctx, s, string(id))
+}
+
+// Roads lists roads ordered by id, filtered by q (a bbox keeps the roads
+// whose line meets it).
+func (s *PostGIS) Roads(ctx context.Context, q BBoxQuery) ([]partition.Road, error) {
+	return pgRoads.list(ctx, s, &pgWhere{}, q)
+}
+
+// DeleteRoad deletes one road.
+func (s *PostGIS) DeleteRoad(ctx context.Context, id partition.RoadID) error {
+	return pgRoads.delete(ctx, s, string(id))
+}
