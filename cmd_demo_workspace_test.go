@@ -66,6 +66,20 @@ func TestDemoWorkspace(t *testing.T) {
 		checkDemoPlan(t, plan, blocks, ws.drawn.Report)
 		t.Run("PostGIS", func(t *testing.T) { checkCoverInPostGIS(t, blocks, plan.Grids) })
 	})
+	t.Run("map layers", func(t *testing.T) {
+		buildings, err := s.Buildings(ctx, data.BBoxQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		roads, err := s.Roads(ctx, data.BBoxQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(buildings) != len(ws.osm.Buildings) || len(roads) != len(ws.osm.RoadLayer()) || len(roads) == 0 {
+			t.Fatalf("store holds %d buildings and %d roads, the import found %d and %d",
+				len(buildings), len(roads), len(ws.osm.Buildings), len(ws.osm.RoadLayer()))
+		}
+	})
 	t.Run("workers", func(t *testing.T) { checkDemoWorkers(t, s, plan) })
 	t.Run("patrols", func(t *testing.T) {
 		if len(fixes) != ws.fixes || len(fixes) == 0 {

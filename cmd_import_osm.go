@@ -42,7 +42,7 @@ func runImportOSM(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wangge import osm FILE.osm.pbf [flags]")
 		fmt.Fprintln(stderr, "Derives street blocks (with estimated households), buildings and roads from an")
-		fmt.Fprintln(stderr, "OpenStreetMap extract (PBF or OSM XML) and stores blocks and buildings in one batch")
+		fmt.Fprintln(stderr, "OpenStreetMap extract (PBF or OSM XML) and stores blocks, buildings and roads in one batch")
 		fmt.Fprintln(stderr, "(--db - stores nothing). Data © OpenStreetMap contributors, ODbL.")
 		fs.PrintDefaults()
 	}
@@ -76,7 +76,7 @@ func usageErr(err error) error {
 }
 
 // importOSM derives everything first, then writes the files and stores
-// blocks and buildings in one batch, and prints the report.
+// blocks, buildings and roads in one batch, and prints the report.
 func importOSM(ctx context.Context, o importOSMOptions, stdout, stderr io.Writer) error {
 	f, err := os.Open(o.file)
 	if err != nil {
@@ -113,6 +113,10 @@ func importOSM(ctx context.Context, o importOSMOptions, stdout, stderr io.Writer
 		}
 	}
 	printOSMReport(stdout, o.file, res)
+	if o.db != "-" {
+		fmt.Fprintf(stdout, "stored in %s: %d blocks, %d buildings, %d roads\n",
+			redactDSN(o.db), len(res.Blocks), len(res.Buildings), len(res.RoadLayer()))
+	}
 	return nil
 }
 
@@ -144,7 +148,7 @@ func writeGeoJSON(path string, fc *geojson.FeatureCollection) error {
 // printOSMReport says what the import found, with the attribution.
 func printOSMReport(w io.Writer, file string, res *data.OSMResult) {
 	fmt.Fprintf(w, "%s: %d buildings (%d residential), %d dwellings (estimated), %d roads\n",
-		file, len(res.Buildings), res.ResidentialBuildings, res.Dwellings, len(res.Roads))
+		file, len(res.Buildings), res.ResidentialBuildings, res.Dwellings, len(res.RoadLayer()))
 	outline := "the outline of the streets and buildings"
 	if res.BoundaryName != "" {
 		outline = "the boundary of " + res.BoundaryName

@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/paulmach/orb/geojson"
 
 	"wangge/data"
 )
@@ -36,8 +35,8 @@ func importOSMCLI(t *testing.T, args ...string) (string, error) {
 func TestImportOSMCommand(t *testing.T) {
 	needMonaco(t)
 	dir := t.TempDir()
-	db, blocksOut := filepath.Join(dir, "w.gpkg"), filepath.Join(dir, "blocks.geojson")
-	out, err := importOSMCLI(t, monacoPBF, "--db", db, "--blocks-out", blocksOut, "--min-block-m2", "800")
+	db, blocksOut, roadsOut := filepath.Join(dir, "w.gpkg"), filepath.Join(dir, "blocks.geojson"), filepath.Join(dir, "roads.geojson")
+	out, err := importOSMCLI(t, monacoPBF, "--db", db, "--blocks-out", blocksOut, "--roads-out", roadsOut, "--min-block-m2", "800")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -46,11 +45,7 @@ func TestImportOSMCommand(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
 	}
-	raw, err := os.ReadFile(blocksOut)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(raw)
+	fc, err := readFeatures(blocksOut)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,6 +62,42 @@ func TestImportOSMCommand(t *testing.T) {
 				t.Errorf("feature %d lacks %s", i, k)
 			}
 		}
+	}
+	checkStoredRoads(t, db, roadsOut, out)
+}
+
+// checkStoredRoads compares the roads in the store with the highway ways
+// of the --roads-out file (one stored road per OSM way, whatever its
+// parts) and with the count the command printed.
+func checkStoredRoads(t *testing.T, db, roadsOut, out string) {
+	t.Helper()
+	fc, err := readFeatures(roadsOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ways := map[string]string{} // road id → highway class
+	for _, f := range fc.Features {
+		ways[fmt.Sprintf("w%d", int64(f.Properties.MustFloat64("osm_id", 0)))] = f.Properties.MustString("highway", "")
+	}
+	s, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	roads, err := s.Roads(context.Background(), data.BBoxQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(roads) < 1000 || len(roads) != len(ways) {
+		t.Fatalf("store has %d roads, the roads file %d ways; Monaco has thousands", len(roads), len(ways))
+	}
+	for _, r := range roads {
+		if class, ok := ways[string(r.ID)]; !ok || class != r.Class {
+			t.Fatalf("stored road %s of class %q; the roads file has %q (listed: %v)", r.ID, r.Class, class, ok)
+		}
+	}
+	if want := fmt.Sprintf(", %d roads\n", len(roads)); !strings.Contains(out, "stored in "+db) || !strings.Contains(out, want) {
+		t.Errorf("output does not say %d roads were stored in %s:\n%s", len(roads), db, out)
 	}
 }
 

@@ -104,7 +104,7 @@ func TestGeoPackageLayout(t *testing.T) {
 	// The layers the store promises, as GDAL will list them.
 	want := map[string]string{
 		"areas": "features MULTIPOLYGON", "blocks": "features MULTIPOLYGON", "buildings": "features MULTIPOLYGON",
-		"grids": "features MULTIPOLYGON", "track_points": "features POINT", "incidents": "features POINT",
+		"roads": "features MULTILINESTRING", "grids": "features MULTIPOLYGON", "track_points": "features POINT", "incidents": "features POINT",
 		"key_places": "features POINT", "plans": "attributes ", "workers": "attributes ",
 		"incident_events": "attributes ", "tokens": "attributes ",
 	}
@@ -139,8 +139,8 @@ func TestGeoPackageLayout(t *testing.T) {
 		t.Fatalf("required spatial reference systems: %d of 3 (%v)", srs, err)
 	}
 	var rtrees int
-	if err := db.QueryRow(`SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'`).Scan(&rtrees); err != nil || rtrees != 6 {
-		t.Fatalf("%d layers registered with gpkg_rtree_index, want 6 (%v)", rtrees, err)
+	if err := db.QueryRow(`SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'`).Scan(&rtrees); err != nil || rtrees != 7 {
+		t.Fatalf("%d layers registered with gpkg_rtree_index, want 7 (%v)", rtrees, err)
 	}
 
 	// The rtree holds each remaining block's envelope (as float32, rounded outward).

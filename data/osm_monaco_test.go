@@ -149,6 +149,12 @@ var errInjected = errors.New("injected failure")
 
 func (failingBuildings) PutBuildings(context.Context, []partition.Building) error { return errInjected }
 
+// failingRoads is a real store whose PutRoads fails, after SaveOSM wrote
+// the blocks and the buildings.
+type failingRoads struct{ Store }
+
+func (failingRoads) PutRoads(context.Context, []partition.Road) error { return errInjected }
+
 func TestSaveOSM(t *testing.T) {
 	res := importMonaco(t)
 	ctx := context.Background()
@@ -157,10 +163,12 @@ func TestSaveOSM(t *testing.T) {
 		wrap      func(Store) Store
 		wantErr   error
 		blocks    int // blocks in the store afterwards, besides the old one
-		buildings int
+		buildings int // buildings afterwards, besides the old one
+		roads     int
 	}{
-		{"saved", func(s Store) Store { return s }, nil, len(res.Blocks), len(res.Buildings)},
-		{"buildings fail: blocks undone", func(s Store) Store { return failingBuildings{s} }, errInjected, 0, 0},
+		{"saved", func(s Store) Store { return s }, nil, len(res.Blocks), len(res.Buildings), len(res.RoadLayer())},
+		{"buildings fail: blocks undone", func(s Store) Store { return failingBuildings{s} }, errInjected, 0, 0, 0},
+		{"roads fail: blocks and buildings undone", func(s Store) Store { return failingRoads{s} }, errInjected, 0, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,6 +184,11 @@ func TestSaveOSM(t *testing.T) {
 			if err := g.PutBlocks(ctx, []partition.Block{old}); err != nil {
 				t.Fatal(err)
 			}
+			oldBuilding := res.Buildings[0]
+			oldBuilding.Kind = "old"
+			if err := g.PutBuildings(ctx, []partition.Building{oldBuilding}); err != nil {
+				t.Fatal(err)
+			}
 			if err := SaveOSM(ctx, tt.wrap(g), res); !errors.Is(err, tt.wantErr) {
 				t.Fatalf("SaveOSM: %v, want %v", err, tt.wantErr)
 			}
@@ -187,8 +200,24 @@ func TestSaveOSM(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(blocks) != max(tt.blocks, 1) || len(buildings) != tt.buildings {
-				t.Errorf("store holds %d blocks and %d buildings, want %d and %d", len(blocks), len(buildings), max(tt.blocks, 1), tt.buildings)
+			roads, err := g.Roads(ctx, BBoxQuery{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(blocks) != max(tt.blocks, 1) || len(buildings) != max(tt.buildings, 1) || len(roads) != tt.roads {
+				t.Errorf("store holds %d blocks, %d buildings and %d roads, want %d, %d and %d",
+					len(blocks), len(buildings), len(roads), max(tt.blocks, 1), max(tt.buildings, 1), tt.roads)
+			}
+			bld, err := g.Building(ctx, oldBuilding.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantBuildingKind := res.Buildings[0].Kind
+			if tt.wantErr != nil {
+				wantBuildingKind = "old"
+			}
+			if bld.Kind != wantBuildingKind {
+				t.Errorf("building %s has kind %q, want %q", bld.ID, bld.Kind, wantBuildingKind)
 			}
 			b, err := g.Block(ctx, old.ID)
 			if err != nil {
