@@ -75,14 +75,7 @@ func outputGeometry(mp orb.MultiPolygon, c crs) *geometry {
 	for i, poly := range mp {
 		out[i] = make(orb.Polygon, len(poly))
 		for j, ring := range poly {
-			r := make(orb.Ring, len(ring))
-			for k, p := range ring {
-				if from != nil {
-					p = from(p)
-				}
-				r[k] = orb.Point{roundCoord(p[0]), roundCoord(p[1])}
-			}
-			out[i][j] = r
+			out[i][j] = outputPath(ring, from)
 		}
 	}
 	out = geo.Orient(out).(orb.MultiPolygon)
@@ -90,6 +83,19 @@ func outputGeometry(mp orb.MultiPolygon, c crs) *geometry {
 		return &geometry{Type: "Polygon", Coordinates: out[0]}
 	}
 	return &geometry{Type: "MultiPolygon", Coordinates: out}
+}
+
+// outputPath converts a ring or line with from (nil: none) and rounds it
+// to 7 decimals.
+func outputPath(path []orb.Point, from func(orb.Point) orb.Point) []orb.Point {
+	out := make([]orb.Point, len(path))
+	for k, p := range path {
+		if from != nil {
+			p = from(p)
+		}
+		out[k] = orb.Point{roundCoord(p[0]), roundCoord(p[1])}
+	}
+	return out
 }
 
 func roundCoord(v float64) float64 { return math.Round(v*coordScale) / coordScale }

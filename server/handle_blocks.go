@@ -17,34 +17,43 @@ import (
 // header and in "links") while more blocks may follow. ?crs=gcj02|bd09
 // gives coordinates (and reads the bbox) for Chinese basemaps.
 func (s *Server) listBlocks(c echo.Context) error {
+	return listFeatures(c, "blocks", func(ctx context.Context, q data.BBoxQuery) ([]partition.Block, error) {
+		return s.store.Blocks(ctx, data.BlockQuery{BBoxQuery: q})
+	}, func(b partition.Block) string { return string(b.ID) }, blockFeature)
+}
+
+// listFeatures answers a listing of one layer: a page of the items list
+// reads (by bbox, after an id, ordered by id) as a FeatureCollection
+// rendered by render, with a next link (in the Link header and in
+// "links") while more items may follow.
+func listFeatures[T any](c echo.Context, what string, list func(context.Context, data.BBoxQuery) ([]T, error),
+	id func(T) string, render func(T, crs) feature) error {
 	p, err := parseListParams(c.QueryParams())
 	if err != nil {
 		return err
 	}
-	// One block more than the page tells whether there is a next page.
-	blocks, err := s.store.Blocks(c.Request().Context(), data.BlockQuery{
-		BBoxQuery: data.BBoxQuery{BBox: p.BBox, After: p.After, Limit: p.Limit + 1},
-	})
+	// One item more than the page tells whether there is a next page.
+	items, err := list(c.Request().Context(), data.BBoxQuery{BBox: p.BBox, After: p.After, Limit: p.Limit + 1})
 	if err != nil {
-		return fmt.Errorf("server: list blocks: %w", err)
+		return fmt.Errorf("server: list %s: %w", what, err)
 	}
-	more := len(blocks) > p.Limit
+	more := len(items) > p.Limit
 	if more {
-		blocks = blocks[:p.Limit]
+		items = items[:p.Limit]
 	}
-	fc := featureCollection{Type: "FeatureCollection", Features: make([]feature, len(blocks)), NumberReturned: len(blocks)}
-	for i, b := range blocks {
-		fc.Features[i] = blockFeature(b, p.CRS)
+	fc := featureCollection{Type: "FeatureCollection", Features: make([]feature, len(items)), NumberReturned: len(items)}
+	for i, it := range items {
+		fc.Features[i] = render(it, p.CRS)
 	}
 	if more {
-		href := nextHref(c, string(blocks[len(blocks)-1].ID))
+		href := nextHref(c, id(items[len(items)-1]))
 		fc.Links = []link{{Rel: "next", Href: href, Type: GeoJSONContentType}}
 		c.Response().Header().Add("Link", fmt.Sprintf(`<%s>; rel="next"; type="%s"`, href, GeoJSONContentType))
 	}
 	return writeJSON(c, http.StatusOK, GeoJSONContentType, fc)
 }
 
-// nextHref is the absolute URL of the page after the block with id after:
+// nextHref is the absolute URL of the page after the item with id after:
 // the same query with after replaced.
 func nextHref(c echo.Context, after string) string {
 	req := c.Request()

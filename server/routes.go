@@ -33,6 +33,7 @@ func (s *Server) policy() []route {
 		{http.MethodGet, "/blocks", s.listBlocks, anyone},
 		{http.MethodPost, "/blocks", s.putBlocks, planners},
 		{http.MethodGet, "/blocks/:id", s.getBlock, anyone},
+		{http.MethodGet, "/roads", s.listRoads, anyone},
 		// Plans: drawn, published and deleted by planners; every change is
 		// audit-logged (handle_plans_publish.go).
 		{http.MethodGet, "/plans", s.listPlans, anyone},
