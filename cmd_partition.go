@@ -103,7 +103,7 @@ func (o *partitionFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.dedicated, "dedicated", "", "FIELD=V1,V2: blocks that become dedicated grids")
 	fs.StringVar(&o.within, "within", "", "block property of the parent area grids never cross")
 	fs.Float64Var(&o.gap, "gap", 0, "blocks this many metres apart count as neighbours")
-	fs.Uint64Var(&o.seed, "seed", 1, "random seed (same seed, same plan)")
+	fs.Uint64Var(&o.seed, "seed", partition.DefaultSeed, "random seed (same seed, same plan)")
 	fs.StringVar(&o.prefix, "code-prefix", "", "12-digit district+street+community code for 15-digit grid codes")
 }
 

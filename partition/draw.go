@@ -51,7 +51,7 @@ func Draw(ctx context.Context, blocks []Block, opt Options) (*Result, error) {
 		return nil, err
 	}
 	e := newEngine(buildGraph(blocks, opt.Gap), w, opt.Seed)
-	e.done = ctx.Done()
+	e.ctx = ctx
 	var notes []string
 	drafts, basic := dedicatedDrafts(e, blocks, opt)
 	if len(drafts) > 0 {
@@ -61,16 +61,23 @@ func Draw(ctx context.Context, blocks []Block, opt Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	small := opt.Min
+	small, limit := opt.Min, opt.Max
 	if opt.CountMode() {
-		small = e.weightOf(basic) / float64(opt.Count) / 2
+		mean := e.weightOf(basic) / float64(opt.Count)
+		small, limit = mean/2, mean*(1+opt.Tolerance)
 	}
 	var pieces []piece
+	var fixed []draft
 	for _, par := range groupByParent(blocks, basic, opt.Within) {
-		ps, ds, ns := e.prepareParent(blocks, par.name, par.verts, opt, small)
-		pieces, drafts, notes = append(pieces, ps...), append(drafts, ds...), append(notes, ns...)
+		ps, ds, ns := e.prepareParent(blocks, par.name, par.verts, opt, small, limit)
+		pieces, fixed, notes = append(pieces, ps...), append(fixed, ds...), append(notes, ns...)
 	}
-	per, target, ns, err := allocate(pieces, opt, len(basic))
+	drafts = append(drafts, fixed...)
+	var fixedW float64
+	for _, d := range fixed {
+		fixedW += e.weightOf(d.blocks)
+	}
+	per, target, ns, err := allocate(pieces, opt, len(basic), len(fixed), fixedW)
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +124,10 @@ func Draw(ctx context.Context, blocks []Block, opt Options) (*Result, error) {
 	report(len(basic) - sumLen(pieces))
 	res := finish(e, blocks, drafts, opt, per, target, report)
 	res.Report.Notes = append(notes, toleranceNotes(res, opt, per)...)
+	if opt.CountMode() && res.Report.Basic != opt.Count {
+		res.Report.Notes = append(res.Report.Notes, fmt.Sprintf("%d basic grids drawn, not --count %d: some pieces have too few blocks that can be cut apart for their share of grids",
+			res.Report.Basic, opt.Count))
+	}
 	if opt.CodePrefix != "" && len(res.Grids) > 999 {
 		res.Report.Notes = append(res.Report.Notes, fmt.Sprintf(
 			"%d grids do not fit the 3-digit sequence of a 15-digit code: codes past %s999 are longer; draw one community at a time",
@@ -165,8 +176,10 @@ func groupByParent(blocks []Block, basic []int32, within string) []parentSet {
 // of every piece. Bounds mode: the window is [Min, Max] and each piece
 // gets the count nearest its weight over the middle of the window that
 // the window allows. Count mode: the window is the mean ± Tolerance and
-// the Count grids are shared among the pieces by largest remainder.
-func allocate(pieces []piece, opt Options, nBasic int) (window, float64, []string, error) {
+// the Count grids, less the nFixed ones already drawn (oversize blocks,
+// weighing fixedW in all), are shared among the pieces by largest
+// remainder.
+func allocate(pieces []piece, opt Options, nBasic, nFixed int, fixedW float64) (window, float64, []string, error) {
 	var notes []string
 	if !opt.CountMode() {
 		per := window{opt.Min, opt.Max}
@@ -193,17 +206,21 @@ func allocate(pieces []piece, opt Options, nBasic int) (window, float64, []strin
 	if opt.Count > nBasic {
 		return window{}, 0, nil, fmt.Errorf("%w: --count %d is more than the %d basic blocks", ErrInfeasible, opt.Count, nBasic)
 	}
-	if len(pieces) > opt.Count {
-		return window{}, 0, nil, fmt.Errorf("%w: --count %d but the basic blocks fall into %d separate pieces (parents and islands); use a larger --count or --gap",
-			ErrInfeasible, opt.Count, len(pieces))
+	count := opt.Count - nFixed
+	if len(pieces) > count {
+		return window{}, 0, nil, fmt.Errorf("%w: --count %d but the basic blocks fall into %d separate pieces (parents and islands) besides %d oversize blocks; use a larger --count or --gap",
+			ErrInfeasible, opt.Count, len(pieces), nFixed)
 	}
 	var total float64
 	for _, pc := range pieces {
 		total += pc.weight
 	}
-	mean := total / float64(opt.Count)
+	mean := (total + fixedW) / float64(opt.Count)
 	per := window{mean * (1 - opt.Tolerance), mean * (1 + opt.Tolerance)}
-	left := opt.Count - len(pieces)
+	// The pieces share their grids by weight: with oversize blocks out,
+	// they average less than the mean.
+	share := total / float64(count)
+	left := count - len(pieces)
 	type rem struct {
 		i int
 		r float64
@@ -212,12 +229,12 @@ func allocate(pieces []piece, opt Options, nBasic int) (window, float64, []strin
 	for i := range pieces {
 		pc := &pieces[i]
 		pc.k = 1
-		share := pc.weight/mean - 1
-		if share > 0 {
-			extra := min(int(share), left, len(pc.verts)-1)
+		more := pc.weight/share - 1
+		if more > 0 {
+			extra := min(int(more), left, len(pc.verts)-1)
 			pc.k += extra
 			left -= extra
-			rems = append(rems, rem{i, share - float64(extra)})
+			rems = append(rems, rem{i, more - float64(extra)})
 		}
 	}
 	slices.SortStableFunc(rems, func(a, b rem) int { return cmp.Compare(b.r, a.r) })
@@ -235,6 +252,10 @@ func allocate(pieces []piece, opt Options, nBasic int) (window, float64, []strin
 	}
 	return per, mean, notes, nil
 }
+
+// DefaultSeed is the seed of a partition whose caller names none (the
+// --seed default of wangge partition and of POST /api/v1/plans).
+const DefaultSeed = 1
 
 // Options are the parameters of a partition. Either Min and Max (bounds
 // mode) or Count and Tolerance (count mode) are set.

@@ -261,8 +261,8 @@ func (ed *Editor) redraw(ctx context.Context, region []GridID, want int, win win
 	}
 	keep := slices.DeleteFunc(slices.Clone(ed.grids), func(g Grid) bool { return slices.Contains(ids, g.ID) })
 	e := ed.e
-	e.done = ctx.Done()
-	defer func() { e.done = nil }()
+	e.ctx = ctx
+	defer func() { e.ctx = nil }()
 	e.parts = e.parts[:0]
 	for v := range e.part {
 		e.part[v] = -1
@@ -280,7 +280,7 @@ func (ed *Editor) redraw(ctx context.Context, region []GridID, want int, win win
 		for _, c := range e.components(par.verts) {
 			pieces = append(pieces, piece{parent: par.name, verts: c, weight: e.weightOf(c)})
 		}
-		if _, _, _, err := allocate(pieces, Options{Count: max(k, len(pieces)), Tolerance: 0.5}, len(par.verts)); err != nil {
+		if _, _, _, err := allocate(pieces, Options{Count: max(k, len(pieces)), Tolerance: 0.5}, len(par.verts), 0, 0); err != nil {
 			return err
 		}
 		for _, pc := range pieces {
@@ -294,6 +294,9 @@ func (ed *Editor) redraw(ctx context.Context, region []GridID, want int, win win
 				}
 			}
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	res := finish(e, ed.blocks, drafts, Options{}, win, 0, nil)
 	slices.Sort(ids)

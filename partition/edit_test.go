@@ -108,6 +108,36 @@ func TestValidateListsEveryBrokenRule(t *testing.T) {
 	}
 }
 
+// TestValidateCountsGrids gives validate a plan of the 4×1 strip in two
+// grids with --count 3: a grid is missing, whatever the weights say.
+func TestValidateCountsGrids(t *testing.T) {
+	_, grids := stripPlan(t)
+	tests := []struct {
+		name  string
+		count int
+		want  []string
+	}{
+		{"count matches", 2, nil},
+		{"a grid missing", 3, []string{"grid_count: 2 basic grids, --count 3"}},
+		{"a grid too many", 1, []string{"grid_count: 2 basic grids, --count 1"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ed, err := partition.NewEditor(mosaic(4, 1, hh(10)), grids, partition.Options{Weight: "hh", Count: tc.count, Tolerance: 0.1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range ed.Validate() {
+				got = append(got, p.String())
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("problems %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestRedrawKeepsLockedAndOutside(t *testing.T) {
 	blocks := mosaic(6, 2, hh(10))
 	opt := partition.Options{Weight: "hh", Count: 4, Tolerance: 0.01, Seed: 3}

@@ -1,6 +1,7 @@
 package partition
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -14,7 +15,7 @@ type engine struct {
 	w0    []float64         // the blocks' own weights
 	glued map[int32][]int32 // islands that follow a block into its grid
 	rng   *rand.Rand
-	done  <-chan struct{} // closed when the caller gives up (ctx.Done); may be nil
+	ctx   context.Context // the caller's; nil or cancelled ends the long loops early
 	part  []int32         // grid of each block, -1 while unassigned
 	loc   []int32         // scratch: local index of a block inside bisect, else -1
 	stamp []int32         // scratch: BFS visit marks
@@ -103,7 +104,7 @@ func (e *engine) split(verts []int32, k int, per window, target float64) []int32
 // carve cuts the connected set verts into k connected sets for grids of
 // weight window per, by recursive spanning-tree bisection.
 func (e *engine) carve(verts []int32, k int, per window) [][]int32 {
-	if k <= 1 || len(verts) <= 1 {
+	if k <= 1 || len(verts) <= 1 || e.stopped() {
 		return [][]int32{verts}
 	}
 	k1 := k / 2
@@ -127,15 +128,14 @@ func (e *engine) carve(verts []int32, k int, per window) [][]int32 {
 	return append(e.carve(a, k1, per), e.carve(b, k2, per)...)
 }
 
-// stopped reports whether the caller has given up: the long loops check it
-// now and then and end early, leaving a valid (if less polished) plan.
+// stopped reports whether the caller has given up (its context is done).
+// Every long loop asks between bounded steps — a spanning tree in bisect,
+// a cut in tryGroup, a grid in regroup, a pass of local moves, 4,096
+// annealing moves — and ends at once, leaving a plan the callers discard
+// when ctx.Err() is set; so a cancelled Draw returns after at most one
+// such step per level of the call stack.
 func (e *engine) stopped() bool {
-	select {
-	case <-e.done:
-		return true
-	default:
-		return false
-	}
+	return e.ctx != nil && e.ctx.Err() != nil
 }
 
 // pp is the Polsby-Popper score 4πA/P² of an area and perimeter.

@@ -28,29 +28,31 @@ func label(parent string) string {
 
 // prepareParent turns the basic blocks of one parent into pieces to
 // partition, plus the grids that need no partition: the whole parent when
-// it totals less than --min, and single blocks heavier than --max. Islands
-// (pieces too light for a grid of their own, with no neighbour within
-// --gap) are taken out and tied to the nearest block, whose grid they
-// join.
-func (e *engine) prepareParent(blocks []Block, parent string, verts []int32, opt Options, small float64) ([]piece, []draft, []string) {
+// it totals less than --min, and single blocks heavier than limit (--max,
+// or in count mode the mean plus the tolerance: such a block alone breaks
+// the bounds, so it is best left alone in its grid). Islands (pieces too
+// light for a grid of their own, with no neighbour within --gap) are taken
+// out and tied to the nearest block, whose grid they join.
+func (e *engine) prepareParent(blocks []Block, parent string, verts []int32, opt Options, small, limit float64) ([]piece, []draft, []string) {
 	var notes []string
 	total := e.weightOf(verts)
 	if !opt.CountMode() && total < opt.Min {
 		notes = append(notes, fmt.Sprintf("%s totals %g %s, below --min %g: one undersize grid", label(parent), total, opt.Weight, opt.Min))
 		return nil, []draft{{kind: Basic, parent: parent, blocks: verts, flags: []string{FlagUndersize}}}, notes
 	}
+	bound := fmt.Sprintf("--max %g", limit)
+	if opt.CountMode() {
+		bound = fmt.Sprintf("the upper bound %.1f (mean %.1f + %g%%), so ±%g%% cannot hold", limit, limit/(1+opt.Tolerance), 100*opt.Tolerance, 100*opt.Tolerance)
+	}
 	var drafts []draft
-	rest := verts
-	if !opt.CountMode() {
-		rest = nil
-		for _, v := range verts {
-			if e.w[v] > opt.Max {
-				drafts = append(drafts, draft{kind: Basic, parent: parent, blocks: []int32{v}, flags: []string{FlagOversizeBlock}})
-				notes = append(notes, fmt.Sprintf("%s: block %s alone weighs %g %s, above --max %g: its own grid, flagged %s",
-					label(parent), blocks[v].ID, e.w[v], opt.Weight, opt.Max, FlagOversizeBlock))
-			} else {
-				rest = append(rest, v)
-			}
+	var rest []int32
+	for _, v := range verts {
+		if e.w[v] > limit {
+			drafts = append(drafts, draft{kind: Basic, parent: parent, blocks: []int32{v}, flags: []string{FlagOversizeBlock}})
+			notes = append(notes, fmt.Sprintf("%s: block %s alone weighs %g %s, above %s: its own grid, flagged %s",
+				label(parent), blocks[v].ID, e.w[v], opt.Weight, bound, FlagOversizeBlock))
+		} else {
+			rest = append(rest, v)
 		}
 	}
 	comps := e.components(rest)
@@ -81,6 +83,13 @@ func (e *engine) prepareParent(blocks []Block, parent string, verts []int32, opt
 // its grid takes the island at the end (engine.glued). It returns the
 // note explaining it.
 func (e *engine) attachIsland(blocks []Block, parent string, comp, cands []int32, drafts []draft, opt Options) string {
+	for i, d := range drafts {
+		if e.touches(comp, d.blocks[0]) {
+			drafts[i].blocks = append(drafts[i].blocks, comp...)
+			return fmt.Sprintf("%s: %d block(s) [%s] weighing %g %s are cut off from the rest by oversize block %s: joined to its grid",
+				label(parent), len(comp), e.idList(blocks, comp), e.weightOf(comp), opt.Weight, blocks[d.blocks[0]].ID)
+		}
+	}
 	to, dist := int32(-1), math.Inf(1)
 	for _, u := range cands {
 		for _, v := range comp {
@@ -89,15 +98,8 @@ func (e *engine) attachIsland(blocks []Block, parent string, comp, cands []int32
 			}
 		}
 	}
-	ids := make([]string, 0, 4)
-	for _, v := range comp[:min(3, len(comp))] {
-		ids = append(ids, string(blocks[v].ID))
-	}
-	if len(comp) > 3 {
-		ids = append(ids, "…")
-	}
 	note := fmt.Sprintf("%s: island of %d block(s) [%s] weighing %g %s has no neighbour within --gap %g m and is too light for a grid of its own; joined to the grid of block %s (centroids %.0f m apart), flagged %s",
-		label(parent), len(comp), strings.Join(ids, " "), e.weightOf(comp), opt.Weight, opt.Gap, blocks[to].ID, dist, FlagDisconnected)
+		label(parent), len(comp), e.idList(blocks, comp), e.weightOf(comp), opt.Weight, opt.Gap, blocks[to].ID, dist, FlagDisconnected)
 	for i := range drafts {
 		if drafts[i].blocks[0] == to {
 			drafts[i].blocks = append(drafts[i].blocks, comp...)
@@ -107,6 +109,28 @@ func (e *engine) attachIsland(blocks []Block, parent string, comp, cands []int32
 	e.w[to] += e.weightOf(comp)
 	e.glued[to] = append(e.glued[to], comp...)
 	return note
+}
+
+// idList names the first three blocks of vs, "…" for the rest.
+func (e *engine) idList(blocks []Block, vs []int32) string {
+	ids := make([]string, 0, 4)
+	for _, v := range vs[:min(3, len(vs))] {
+		ids = append(ids, string(blocks[v].ID))
+	}
+	if len(vs) > 3 {
+		ids = append(ids, "…")
+	}
+	return strings.Join(ids, " ")
+}
+
+// touches reports whether block u is a neighbour of one of the blocks vs.
+func (e *engine) touches(vs []int32, u int32) bool {
+	for _, v := range vs {
+		if slices.Contains(e.g.adj[v], u) {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *engine) weightOf(vs []int32) float64 {

@@ -196,7 +196,17 @@ func TestOddInputIsExplained(t *testing.T) {
 		{"tolerance unreachable", mosaic(3, 1, func(i, j int) map[string]string {
 			return map[string]string{"hh": strconv.Itoa([]int{100, 100, 130}[i])}
 		}), partition.Options{Weight: "hh", Count: 2, Tolerance: 0.05}, nil,
-			"tolerance ±5% not reached: 2 grid(s) outside; worst G001 is 21.21% from the mean, 16.21 points beyond the tolerance", partition.FlagOutOfBounds},
+			"tolerance ±5% not reached (best plan of a bounded search): 2 of 2 basic grids outside [G001 G002]; worst G001 is 21.21% from the mean 165.0, 16.21 points beyond the tolerance", partition.FlagOutOfBounds},
+		// 1,700 hh in 3 grids: mean 566.7, upper bound 623.3 at ±10%;
+		// the 900 block alone breaks it, the ring of 800 around it
+		// makes two grids of 400 (29.4% below the mean).
+		{"single block above mean+tolerance", mosaic(3, 3, func(i, j int) map[string]string {
+			if i == 1 && j == 1 {
+				return map[string]string{"hh": "900"}
+			}
+			return map[string]string{"hh": "100"}
+		}), partition.Options{Weight: "hh", Count: 3, Tolerance: 0.1}, nil,
+			"block b1_1 alone weighs 900 hh, above the upper bound 623.3 (mean 566.7 + 10%), so ±10% cannot hold: its own grid, flagged oversize_block", partition.FlagOversizeBlock},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -169,7 +169,7 @@ func (e *engine) anneal(verts []int32, p0, p1 int32, iters int, t0, t1 float64) 
 	cool := math.Pow(t1/t0, 1/float64(iters))
 	temp := t0
 	for it := 0; it < iters; it++ {
-		if it&0xffff == 0 && e.stopped() {
+		if it&0xfff == 0 && e.stopped() {
 			break
 		}
 		temp *= cool

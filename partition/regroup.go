@@ -12,10 +12,22 @@ import (
 // where the number of grids is free) the group may come back as one grid
 // fewer or more than it was; a grid left empty stays in the range with no
 // blocks, a new one is appended and *p1 grows (the range must be the last
-// one opened). It returns whether anything changed.
-func (e *engine) regroup(verts []int32, p0 int32, p1 *int32, flexible bool) bool {
+// one opened). Each group tried spends one unit of *effort; it stops
+// when that runs out or the caller gives up. It returns whether anything
+// changed.
+func (e *engine) regroup(verts []int32, p0 int32, p1 *int32, flexible bool, effort *int) bool {
 	changed := false
+	try := func(group []int32, members [][]int32) bool {
+		if *effort <= 0 || e.stopped() {
+			return false
+		}
+		*effort--
+		return e.tryGroup(group, members, p0, p1, flexible)
+	}
 	for _, a := range e.outOfBounds(p0, *p1) {
+		if *effort <= 0 || e.stopped() {
+			break
+		}
 		if e.parts[a].win.outside(e.parts[a].w) == 0 {
 			continue // an earlier regroup fixed it
 		}
@@ -23,14 +35,14 @@ func (e *engine) regroup(verts []int32, p0 int32, p1 *int32, flexible bool) bool
 		nbs := e.gridNeighbours(members[a-p0], p0, *p1, a)
 		done := false
 		for _, b := range nbs {
-			if done = e.tryGroup([]int32{a, b}, members, p0, p1, flexible); done {
+			if done = try([]int32{a, b}, members); done {
 				break
 			}
 		}
 		for i := 0; !done && i < len(nbs); i++ {
 			for _, c := range e.gridNeighbours(members[nbs[i]-p0], p0, *p1, a) {
 				if c != nbs[i] {
-					if done = e.tryGroup([]int32{a, nbs[i], c}, members, p0, p1, flexible); done {
+					if done = try([]int32{a, nbs[i], c}, members); done {
 						break
 					}
 				}
@@ -85,6 +97,9 @@ func (e *engine) tryGroup(group []int32, members [][]int32, p0 int32, p1 *int32,
 			tries = 16
 		}
 		for range tries {
+			if e.stopped() {
+				return false
+			}
 			sets := e.carve(union, k, per)
 			var pen float64
 			for _, s := range sets {

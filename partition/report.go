@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 )
 
 // Report holds the figures of a plan, as written to report.json. The
@@ -75,29 +76,36 @@ func Summarize(grids []Grid, nBlocks int, lo, hi float64) Report {
 	return r
 }
 
-// toleranceNotes explains basic grids left outside the window: in count
-// mode how far the worst one is beyond the tolerance.
+// toleranceNotes explains basic grids left outside the window, naming
+// them (the first ten): in count mode how far the worst one is beyond the
+// tolerance, oversize blocks included, after the bounded repair.
 func toleranceNotes(res *Result, opt Options, per window) []string {
-	var out []string
-	worst, worstID, n := 0.0, GridID(""), 0
+	var ids []string
+	worst, worstID := 0.0, GridID("")
 	for _, g := range res.Grids {
-		if g.Kind != Basic || !slices.Contains(g.Flags, FlagOutOfBounds) {
+		out := slices.Contains(g.Flags, FlagOutOfBounds) || (opt.CountMode() && slices.Contains(g.Flags, FlagOversizeBlock))
+		if g.Kind != Basic || !out {
 			continue
 		}
-		n++
+		ids = append(ids, string(g.ID))
 		if d := per.outside(g.Weight); d > worst {
 			worst, worstID = d, g.ID
 		}
 	}
-	if worstID == "" {
+	if len(ids) == 0 {
 		return nil
 	}
+	n := len(ids)
+	if n > 10 {
+		ids = append(ids[:10], "…")
+	}
+	list := strings.Join(ids, " ")
 	if opt.CountMode() {
 		mean := res.Report.Target
-		return append(out, fmt.Sprintf("tolerance ±%g%% not reached: %d grid(s) outside; worst %s is %.2f%% from the mean, %.2f points beyond the tolerance",
-			100*opt.Tolerance, n, worstID, res.Report.MaxDeviationPct, 100*worst/mean))
+		return []string{fmt.Sprintf("tolerance ±%g%% not reached (best plan of a bounded search): %d of %d basic grids outside [%s]; worst %s is %.2f%% from the mean %.1f, %.2f points beyond the tolerance",
+			100*opt.Tolerance, n, res.Report.Basic, list, worstID, res.Report.MaxDeviationPct, mean, 100*worst/mean)}
 	}
-	return append(out, fmt.Sprintf("%d basic grid(s) outside [%g, %g]; worst %s by %g %s", n, opt.Min, opt.Max, worstID, worst, opt.Weight))
+	return []string{fmt.Sprintf("%d basic grid(s) outside [%g, %g] [%s]; worst %s by %g %s", n, opt.Min, opt.Max, list, worstID, worst, opt.Weight)}
 }
 
 // PlanFromField groups blocks into grids by the value of a field (an

@@ -1,6 +1,9 @@
 package partition
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // solve partitions the connected set verts into k grids of window per and
 // returns the range [p0, p1) of their indices (flexible: the repair may
@@ -8,6 +11,11 @@ import "slices"
 // restarts plans — spanning-tree bisection, repair by local moves and
 // regrouping, then shape by local moves and annealing — and keeps the
 // best: least total weight outside the window, then highest Σ shape.
+//
+// The repair is bounded (repairRounds rounds, repairEffort(k) regroups a
+// restart), so a tolerance no plan meets ends with the best plan found,
+// not a search without end; polish then works on shape without undoing
+// the balance reached. A cancelled ctx ends every phase early.
 func (e *engine) solve(verts []int32, k int, per window, target float64, restarts int, flexible bool) (int32, int32) {
 	p0 := int32(len(e.parts))
 	passes := 200
@@ -16,7 +24,7 @@ func (e *engine) solve(verts []int32, k int, per window, target float64, restart
 	}
 	var best []int32
 	bestOut, bestShape, bestK := 0.0, 0.0, k
-	for r := 0; r < restarts; r++ {
+	for r := 0; r < restarts && (r == 0 || !e.stopped()); r++ {
 		if r > 0 {
 			for _, v := range verts {
 				e.part[v] = -1
@@ -26,15 +34,15 @@ func (e *engine) solve(verts []int32, k int, per window, target float64, restart
 		e.split(verts, k, per, target)
 		p1 := int32(len(e.parts))
 		active := verts
-		for range 20 {
+		effort := repairEffort(k)
+		for range repairRounds {
 			e.localSearch(active, p0, p1, passes)
-			if len(e.outOfBounds(p0, p1)) == 0 || !e.regroup(verts, p0, &p1, flexible) {
+			if len(e.outOfBounds(p0, p1)) == 0 || e.stopped() || !e.regroup(verts, p0, &p1, flexible, &effort) {
 				break
 			}
 			active = e.around(verts, e.outOfBounds(p0, p1))
 		}
-		e.localSearch(verts, p0, p1, passes)
-		e.anneal(verts, p0, p1, annealSteps(len(verts)), 0.02, 1e-4)
+		e.polish(verts, p0, p1, passes)
 		var out, sum float64
 		for p := p0; p < p1; p++ {
 			ps := &e.parts[p]
@@ -65,6 +73,41 @@ func (e *engine) solve(verts []int32, k int, per window, target float64, restart
 		}
 	}
 	return p0, int32(len(e.parts))
+}
+
+// repairRounds is how many rounds of local moves and regrouping the
+// repair of one plan takes at most.
+const repairRounds = 20
+
+// repairEffort is the number of regroups (redraws of two or three
+// neighbouring grids, about 3n/k blocks each) the repair of a plan of k
+// grids may try in all its rounds: 4 a grid, so the repair costs about
+// as much as drawing the plan a few times over, whatever the tolerance.
+func repairEffort(k int) int { return 4*k + 16 }
+
+// polish improves the shape of the grids [p0, p1) of verts by local
+// moves and annealing. When the repair left grids outside their window
+// (the tolerance cannot be met, or not within the effort), those grids
+// get the window of the worst deviation d the repair reached, target ± d,
+// for the duration: the shape phase then neither raises the maximum
+// deviation nor takes a grid out of its window, but no longer trades
+// shape for balance that cannot be had.
+func (e *engine) polish(verts []int32, p0, p1 int32, passes int) {
+	bad := e.outOfBounds(p0, p1)
+	var d float64
+	for _, p := range bad {
+		d = math.Max(d, math.Abs(e.parts[p].w-e.parts[p].target))
+	}
+	wins := make([]window, len(bad))
+	for i, p := range bad {
+		ps := &e.parts[p]
+		wins[i], ps.win = ps.win, window{math.Min(ps.win.lo, ps.target-d), math.Max(ps.win.hi, ps.target+d)}
+	}
+	e.localSearch(verts, p0, p1, passes)
+	e.anneal(verts, p0, p1, annealSteps(len(verts)), 0.02, 1e-4)
+	for i, p := range bad {
+		e.parts[p].win = wins[i]
+	}
 }
 
 // components returns the connected pieces of the set verts in the graph,

@@ -101,7 +101,7 @@ func (e *engine) bisect(verts []int32, k1, k2 int, per window, tries int) cut {
 	order := make([]int32, 0, n)
 	sub := make([]moments, n)
 	size := make([]int32, n) // blocks in the subtree of each vertex
-	for try := 0; try < tries; try++ {
+	for try := 0; try < tries && !e.stopped(); try++ {
 		for i := range edges {
 			edges[i].r = e.rng.Uint32()
 		}

@@ -14,6 +14,7 @@ const (
 	RuleCrossesParent = "crosses_parent" // blocks of more than one --within parent
 	RuleOverlaps      = "overlaps"       // a block is in more than one grid
 	RuleMissing       = "missing"        // a block is in no grid
+	RuleGridCount     = "grid_count"     // count mode: not --count basic grids
 )
 
 // Problem is one rule a plan breaks, for one grid (Grid is empty for a
@@ -33,7 +34,8 @@ func (p Problem) String() string {
 }
 
 // Validate lists every rule the plan breaks, grid by grid in plan order,
-// then blocks in no grid. A single block above --max alone in its grid,
+// then blocks in no grid, then (count mode) a number of basic grids other
+// than Count. A single block above --max alone in its grid,
 // and a whole parent below --min in one grid, are the allowed exceptions.
 func (ed *Editor) Validate() []Problem {
 	var out []Problem
@@ -92,6 +94,17 @@ func (ed *Editor) Validate() []Problem {
 	for _, b := range ed.blocks {
 		if len(owner[b.ID]) == 0 {
 			out = append(out, Problem{"", RuleMissing, fmt.Sprintf("block %s is in no grid", b.ID)})
+		}
+	}
+	if ed.opt.CountMode() {
+		n := 0
+		for _, g := range ed.grids {
+			if g.Kind == Basic {
+				n++
+			}
+		}
+		if n != ed.opt.Count {
+			out = append(out, Problem{"", RuleGridCount, fmt.Sprintf("%d basic grids, --count %d", n, ed.opt.Count)})
 		}
 	}
 	return out

@@ -31,14 +31,17 @@ type planRequest struct {
 	Dedicated  string  `json:"dedicated"` // FIELD=V1,V2,…
 	Within     string  `json:"within"`
 	Gap        float64 `json:"gap"`
-	Seed       uint64  `json:"seed"`
+	Seed       *uint64 `json:"seed"` // partition.DefaultSeed when absent
 	CodePrefix string  `json:"code_prefix"`
 }
 
 // options turns the request into validated partition options.
 func (r planRequest) options() (partition.Options, error) {
 	o := partition.Options{Weight: r.Weight, Min: r.Min, Max: r.Max, Count: r.Count, Tolerance: r.Tolerance,
-		Within: r.Within, Gap: r.Gap, Seed: r.Seed, CodePrefix: r.CodePrefix}
+		Within: r.Within, Gap: r.Gap, Seed: partition.DefaultSeed, CodePrefix: r.CodePrefix}
+	if r.Seed != nil {
+		o.Seed = *r.Seed
+	}
 	if r.Dedicated != "" {
 		var err error
 		if o.DedicatedField, o.DedicatedValues, err = partition.ParseDedicated(r.Dedicated); err != nil {

@@ -223,3 +223,33 @@ func TestCreatePlanRefused(t *testing.T) {
 		t.Fatalf("plans stored after refusals: %v, %v", plans, err)
 	}
 }
+
+// TestPlanRequestSeed checks the seed of POST /api/v1/plans: absent, it
+// is the seed wangge partition draws with (--seed 1), so the API and the
+// CLI give the same plan; an explicit 0 stays 0.
+func TestPlanRequestSeed(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		want uint64
+	}{
+		{"absent", `{"weight":"households","min":150,"max":500}`, 1},
+		{"zero", `{"weight":"households","min":150,"max":500,"seed":0}`, 0},
+		{"seven", `{"weight":"households","min":150,"max":500,"seed":7}`, 7},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var r planRequest
+			if err := json.Unmarshal([]byte(tc.body), &r); err != nil {
+				t.Fatal(err)
+			}
+			o, err := r.options()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Seed != tc.want {
+				t.Errorf("seed %d, want %d", o.Seed, tc.want)
+			}
+		})
+	}
+}
