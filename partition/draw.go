@@ -82,6 +82,10 @@ func Draw(ctx context.Context, blocks []Block, opt Options) (*Result, error) {
 		return nil, err
 	}
 	notes = append(notes, ns...)
+	if opt.CountMode() && wholeWeights(w) && math.Ceil(per.lo) > math.Floor(per.hi) {
+		notes = append(notes, fmt.Sprintf("±%g%% of the mean %.2f is [%.2f, %.2f], which holds no whole number: grids of whole %s cannot meet it; the plan comes as close as it can",
+			100*opt.Tolerance, target, per.lo, per.hi, opt.Weight))
+	}
 	report := func(int) {}
 	if opt.Progress != nil {
 		done, total := 0, 2*len(blocks)
@@ -135,6 +139,17 @@ func Draw(ctx context.Context, blocks []Block, opt Options) (*Result, error) {
 	}
 	res.Report.Seconds = math.Round(time.Since(start).Seconds()*1000) / 1000
 	return res, nil
+}
+
+// wholeWeights reports whether every weight is a whole number (counts of
+// households or people), so every grid weight is one too.
+func wholeWeights(w []float64) bool {
+	for _, x := range w {
+		if x != math.Trunc(x) {
+			return false
+		}
+	}
+	return true
 }
 
 func sumLen(pieces []piece) int {

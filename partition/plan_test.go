@@ -197,6 +197,12 @@ func TestOddInputIsExplained(t *testing.T) {
 			return map[string]string{"hh": strconv.Itoa([]int{100, 100, 130}[i])}
 		}), partition.Options{Weight: "hh", Count: 2, Tolerance: 0.05}, nil,
 			"tolerance ±5% not reached (best plan of a bounded search): 2 of 2 basic grids outside [G001 G002]; worst G001 is 21.21% from the mean 165.0, 16.21 points beyond the tolerance", partition.FlagOutOfBounds},
+		// 301 hh in 2 grids: mean 150.5, ±0.1% is [150.35, 150.65],
+		// where no sum of whole households falls.
+		{"tolerance holds no whole number", mosaic(3, 1, func(i, j int) map[string]string {
+			return map[string]string{"hh": strconv.Itoa([]int{100, 100, 101}[i])}
+		}), partition.Options{Weight: "hh", Count: 2, Tolerance: 0.001}, nil,
+			"±0.1% of the mean 150.50 is [150.35, 150.65], which holds no whole number: grids of whole hh cannot meet it", partition.FlagOutOfBounds},
 		// 1,700 hh in 3 grids: mean 566.7, upper bound 623.3 at ±10%;
 		// the 900 block alone breaks it, the ring of 800 around it
 		// makes two grids of 400 (29.4% below the mean).
