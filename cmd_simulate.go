@@ -40,7 +40,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.StringVar(&o.grid, "grid", "", "`id` of the grid to patrol (needs --grids)")
 	fs.StringVar(&o.out, "out", "", "output file, .gpx or .geojson (required)")
 	fs.StringVar(&o.format, "format", "auto", "output format: auto (by --out extension), gpx or geojson")
-	fs.IntVar(&o.sim.Workers, "workers", 1, "number of workers")
+	fs.IntVar(&o.sim.Workers, "workers", 1, "number of workers (more than one needs .geojson output: GPX has no worker field)")
 	fs.Uint64Var(&o.sim.Seed, "seed", 1, "random seed: the same seed and flags give the same file")
 	fs.StringVar(&o.day, "day", time.Now().Format(time.DateOnly), "day to simulate, YYYY-MM-DD")
 	fs.StringVar(&o.start, "start", "08:00", "time of day the patrols start, HH:MM")
@@ -92,6 +92,9 @@ func (o *simulateOptions) parse() error {
 	}
 	if o.format != "gpx" && o.format != "geojson" {
 		return fmt.Errorf("--format %q: want gpx or geojson (or an --out ending in .gpx or .geojson)", o.format)
+	}
+	if o.format == "gpx" && o.sim.Workers > 1 {
+		return fmt.Errorf("--workers %d with GPX: a GPX file has no worker field, so the readers would take every fix for one worker; write .geojson for several workers", o.sim.Workers)
 	}
 	return nil
 }

@@ -17,14 +17,20 @@ import (
 func TestSimulateCommand(t *testing.T) {
 	dir := t.TempDir()
 	roads, grids := patrolFiles(t, dir)
-	files := map[string]string{"gpx": filepath.Join(dir, "day.gpx"), "geojson": filepath.Join(dir, "day.geojson")}
-	for _, out := range files {
+	// One worker written both ways must give the same fixes; GPX cannot
+	// hold several workers, so the three-worker day is GeoJSON only.
+	files := map[string]string{"gpx": filepath.Join(dir, "day.gpx"), "one": filepath.Join(dir, "one.geojson"), "geojson": filepath.Join(dir, "day.geojson")}
+	for name, out := range files {
+		workers := "1"
+		if name == "geojson" {
+			workers = "3"
+		}
 		stdout, stderr, err := runCmd(t, "simulate", "--roads", roads, "--grids", grids, "--grid", "ne",
-			"--workers", "3", "--seed", "5", "--day", "2024-05-06", "--hours", "1", "--out", out)
+			"--workers", workers, "--seed", "5", "--day", "2024-05-06", "--hours", "1", "--out", out)
 		if err != nil {
 			t.Fatalf("%v\n%s", err, stderr)
 		}
-		if !strings.Contains(stdout, "synthetic fixes of 3 workers") {
+		if !strings.Contains(stdout, "synthetic fixes of "+workers+" workers") {
 			t.Errorf("stdout %q", stdout)
 		}
 	}
@@ -44,24 +50,18 @@ func TestSimulateCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := os.Open(files["geojson"])
-	if err != nil {
-		t.Fatal(err)
+	fromOne := decodeSimGeoJSON(t, files["one"])
+	if len(fromGPX) == 0 || len(fromGPX) != len(fromOne) {
+		t.Fatalf("GPX %d fixes, GeoJSON %d", len(fromGPX), len(fromOne))
 	}
-	defer g.Close()
-	fromGeoJSON, err := coverage.DecodeGeoJSON(g, coverage.DecodeOptions{Source: files["geojson"]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(fromGPX) == 0 || len(fromGPX) != len(fromGeoJSON) {
-		t.Fatalf("GPX %d fixes, GeoJSON %d", len(fromGPX), len(fromGeoJSON))
-	}
-	workers := map[coverage.WorkerID]bool{}
-	for i, p := range fromGeoJSON {
+	for i, p := range fromOne {
 		q := fromGPX[i]
 		if p.Point != q.Point || !p.Time.Equal(q.Time) {
 			t.Fatalf("fix %d: GeoJSON %v %v, GPX %v %v", i, p.Point, p.Time, q.Point, q.Time)
 		}
+	}
+	workers := map[coverage.WorkerID]bool{}
+	for i, p := range decodeSimGeoJSON(t, files["geojson"]) {
 		if !strings.HasPrefix(string(p.Worker), coverage.SyntheticPrefix+"5-") {
 			t.Fatalf("fix %d: worker %q", i, p.Worker)
 		}
@@ -112,8 +112,23 @@ func TestSimulateCommandErrors(t *testing.T) {
 		{"grid without grids", []string{"simulate", "--roads", roads, "--grid", "sw", "--out", out}, true, "--grids"},
 		{"unknown format", []string{"simulate", "--roads", roads, "--out", filepath.Join(dir, "day.kml")}, true, "--format"},
 		{"bad day", []string{"simulate", "--roads", roads, "--day", "6/5/2024", "--out", out}, true, "--day"},
+		{"several workers in GPX", []string{"simulate", "--roads", roads, "--workers", "3", "--out", out}, true, "--workers 3 with GPX"},
 		{"unknown grid", []string{"simulate", "--roads", roads, "--grids", grids, "--grid", "zz", "--out", out}, false, `no grid "zz"`},
 		{"roads are not lines", []string{"simulate", "--roads", grids, "--out", out}, false, "feature 0"},
 		{"missing roads", []string{"simulate", "--roads", filepath.Join(dir, "none.geojson"), "--out", out}, false, "none.geojson"},
 	})
+}
+
+func decodeSimGeoJSON(t *testing.T, path string) []coverage.TrackPoint {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pts, err := coverage.DecodeGeoJSON(f, coverage.DecodeOptions{Source: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pts
 }
