@@ -1,10 +1,16 @@
 package data
 
 import (
+	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"time"
+
+	"github.com/paulmach/orb"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -16,23 +22,17 @@ import (
 const pgUniqueViolation = "23505"
 
 const (
-	// pgTrackInsertNew stores a batch sent as one array per column: a
-	// single statement, so atomic without a transaction of its own and
-	// with no staging table to create, fill and drop. It inserts in key
-	// order: each worker's fixes go to neighbouring index entries and
-	// concurrent batches that share fixes wait for each other in one order
-	// (no deadlock). It fails on a fix already stored.
-	pgTrackInsertNew = `INSERT INTO track_points (worker, t, geom, accuracy, speed, bearing, altitude, battery)
+	// pgTrackInsert stores a batch sent as one array per column, in key
+	// order, skipping the fixes already stored; of several fixes of a
+	// worker at one instant in the batch, the first wins. It is the second
+	// try of PutTrackPoints, after COPY met a fix already stored.
+	pgTrackInsert = `INSERT INTO track_points (worker, t, geom, accuracy, speed, bearing, altitude, battery)
 		SELECT worker, t, ST_Point(lon, lat, 4326), accuracy, speed, bearing, altitude, battery
 		FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
 			$7::float8[], $8::float8[], $9::float8[])
 			WITH ORDINALITY AS b (worker, t, lon, lat, accuracy, speed, bearing, altitude, battery, n)
-		ORDER BY worker COLLATE "C", t, n`
-	// pgTrackInsert skips the fixes already stored; of several fixes of a
-	// worker at one instant in the batch, the first wins. ON CONFLICT
-	// probes the primary key before each insert, which costs about a
-	// sixth of the server's time, so it is kept for batches that need it.
-	pgTrackInsert = pgTrackInsertNew + ` ON CONFLICT (worker, t) DO NOTHING`
+		ORDER BY worker COLLATE "C", t, n
+		ON CONFLICT (worker, t) DO NOTHING`
 	pgTrackSelect = `SELECT worker, t, ST_X(geom), ST_Y(geom), accuracy, speed, bearing, altitude, battery
 		FROM track_points`
 )
@@ -44,7 +44,8 @@ func pgTrackID(p coverage.TrackPoint) string {
 
 // PutTrackPoints stores fixes idempotently on (worker, time), kept to the
 // microsecond, and returns how many were new. The batch is stored by one
-// statement that commits, so whole or not at all. The monthly partitions
+// statement (COPY, or when a fix is already stored one INSERT that skips
+// it), so whole or not at all. The monthly partitions
 // the batch needs are created first.
 func (s *PostGIS) PutTrackPoints(ctx context.Context, pts []coverage.TrackPoint) (int, error) {
 	if err := checkBatch("track point", pts, pgTrackID, checkTrackPoint); err != nil {
@@ -60,6 +61,27 @@ func (s *PostGIS) PutTrackPoints(ctx context.Context, pts []coverage.TrackPoint)
 	if err := s.ensureMonths(ctx, months); err != nil {
 		return 0, err
 	}
+	// Most batches are all new: COPY them straight into the table, in key
+	// order (each worker's fixes go to neighbouring index entries, and
+	// concurrent batches that share fixes wait for each other in one order,
+	// so they cannot deadlock). COPY is one statement: a fix already stored
+	// undoes it whole, and the batch goes again as one INSERT that skips
+	// what is stored.
+	n, err := s.pool.CopyFrom(ctx, pgx.Identifier{"track_points"}, pgTrackColumns, pgTrackRows(pts))
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == pgUniqueViolation {
+		var tag pgconn.CommandTag
+		tag, err = s.pool.Exec(ctx, pgTrackInsert, pgTrackArrays(pts)...)
+		n = tag.RowsAffected()
+	}
+	if err != nil {
+		return 0, fmt.Errorf("data: store track points: %w", err)
+	}
+	return int(n), nil
+}
+
+// pgTrackArrays gives the batch as pgTrackInsert's nine column arrays.
+func pgTrackArrays(pts []coverage.TrackPoint) []any {
 	workers := make([]string, len(pts))
 	times := make([]time.Time, len(pts))
 	var nums [7][]float64
@@ -72,18 +94,38 @@ func (s *PostGIS) PutTrackPoints(ctx context.Context, pts []coverage.TrackPoint)
 			nums[c][i] = v
 		}
 	}
-	args := []any{workers, times, nums[0], nums[1], nums[2], nums[3], nums[4], nums[5], nums[6]}
-	// Most batches are all new: try the plain insert first. A duplicate
-	// undoes it whole, and the batch goes again skipping what is stored.
-	tag, err := s.pool.Exec(ctx, pgTrackInsertNew, args...)
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == pgUniqueViolation {
-		tag, err = s.pool.Exec(ctx, pgTrackInsert, args...)
+	return []any{workers, times, nums[0], nums[1], nums[2], nums[3], nums[4], nums[5], nums[6]}
+}
+
+// pgTrackColumns are the columns COPY fills, in pgTrackRows' order.
+var pgTrackColumns = []string{"worker", "t", "geom", "accuracy", "speed", "bearing", "altitude", "battery"}
+
+// pgTrackRows gives the batch to COPY sorted by worker and time, the
+// geometry as EWKB (a point with SRID 4326), which PostGIS reads in COPY's
+// binary format.
+func pgTrackRows(pts []coverage.TrackPoint) pgx.CopyFromSource {
+	order := make([]int, len(pts))
+	for i := range order {
+		order[i] = i
 	}
-	if err != nil {
-		return 0, fmt.Errorf("data: store track points: %w", err)
-	}
-	return int(tag.RowsAffected()), nil
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(pts[a].Worker, pts[b].Worker), pts[a].Time.Compare(pts[b].Time))
+	})
+	return pgx.CopyFromSlice(len(order), func(i int) ([]any, error) {
+		p := pts[order[i]]
+		return []any{string(p.Worker), p.Time, pgPointEWKB(p.Point), p.Accuracy, p.Speed, p.Bearing, p.Altitude, p.Battery}, nil
+	})
+}
+
+// pgPointEWKB encodes a point as little-endian EWKB with SRID 4326.
+func pgPointEWKB(pt orb.Point) []byte {
+	b := make([]byte, 25)
+	b[0] = 1                                         // little-endian
+	binary.LittleEndian.PutUint32(b[1:], 0x20000001) // point, with SRID
+	binary.LittleEndian.PutUint32(b[5:], 4326)       // SRID
+	binary.LittleEndian.PutUint64(b[9:], math.Float64bits(pt[0]))
+	binary.LittleEndian.PutUint64(b[17:], math.Float64bits(pt[1]))
+	return b
 }
 
 // pgTrackWhere turns q into conditions.
