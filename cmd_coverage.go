@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -70,8 +69,6 @@ func parseCoverage(args []string, stderr io.Writer) (coverageOptions, error) {
 	if err != nil {
 		return o, usageErr(err)
 	}
-	o.tracks.files = append(tracks, rest...)
-	o.tracks.worker = coverage.WorkerID(worker)
 	fail := func(format string, args ...any) (coverageOptions, error) {
 		fmt.Fprintf(stderr, "wangge coverage: "+format+"\n", args...)
 		return o, errUsage
@@ -79,18 +76,15 @@ func parseCoverage(args []string, stderr io.Writer) (coverageOptions, error) {
 	switch {
 	case o.grids == "" || o.out == "":
 		return fail("--grids and --out are required")
-	case len(o.tracks.files) == 0:
+	case len(tracks)+len(rest) == 0:
 		return fail("want at least one track file (--tracks FILE)")
-	case o.tracks.format != "auto" && !slices.Contains(trackFormats, o.tracks.format):
-		return fail("--format %q: want auto, %s", o.tracks.format, strings.Join(trackFormats, ", "))
 	}
-	if err := o.tracks.parseCSV(",", ""); err != nil {
+	if err := o.tracks.takeFiles(append(tracks, rest...), worker, ",", ""); err != nil {
 		return fail("%v", err)
 	}
 	if err := o.window(); err != nil {
 		return fail("%v", err)
 	}
-	o.tracks.clean.Now = time.Now()
 	return o, nil
 }
 

@@ -77,17 +77,26 @@ func parseImportTracks(args []string, stderr io.Writer) (importTracksOptions, er
 		fs.Usage()
 		return o, errUsage
 	}
-	o.files, o.worker = files, coverage.WorkerID(worker)
-	if err := o.parseCSV(sep, epoch); err != nil {
+	if err := o.takeFiles(files, worker, sep, epoch); err != nil {
 		fmt.Fprintf(stderr, "wangge import tracks: %v\n", err)
 		return o, errUsage
 	}
+	return o, nil
+}
+
+// takeFiles sets the files and worker of o, checks --format and reads the
+// CSV separator and epoch flags; the fixes are cleaned as of now. Every
+// command that reads track files finishes its flags with it.
+func (o *importTracksOptions) takeFiles(files []string, worker, sep, epoch string) error {
+	o.files, o.worker = files, coverage.WorkerID(worker)
 	if o.format != "auto" && !slices.Contains(trackFormats, o.format) {
-		fmt.Fprintf(stderr, "wangge import tracks: --format %q: want auto, %s\n", o.format, strings.Join(trackFormats, ", "))
-		return o, errUsage
+		return fmt.Errorf("--format %q: want auto, %s", o.format, strings.Join(trackFormats, ", "))
+	}
+	if err := o.parseCSV(sep, epoch); err != nil {
+		return err
 	}
 	o.clean.Now = time.Now()
-	return o, nil
+	return nil
 }
 
 // parseCSV reads the separator and epoch flags into the CSV mapping.

@@ -78,8 +78,6 @@ func parseTrajectory(args []string, stderr io.Writer) (trajectoryOptions, error)
 	if err != nil {
 		return o, usageErr(err)
 	}
-	o.tracks.files = append(tracks, rest...)
-	o.tracks.worker = coverage.WorkerID(worker)
 	o.traj.StopMinDuration = stopMin
 	if own != "" {
 		for _, id := range strings.Split(own, ",") {
@@ -93,16 +91,14 @@ func parseTrajectory(args []string, stderr io.Writer) (trajectoryOptions, error)
 	switch {
 	case o.out == "":
 		return fail("--out is required")
-	case len(o.tracks.files) == 0:
+	case len(tracks)+len(rest) == 0:
 		return fail("want at least one track file (--tracks FILE)")
-	case o.tracks.format != "auto" && !slices.Contains(trackFormats, o.tracks.format):
-		return fail("--format %q: want auto, %s", o.tracks.format, strings.Join(trackFormats, ", "))
 	case len(o.own) > 0 && o.grids == "":
 		return fail("--grid needs --grids")
 	case !(o.traj.StopRadius > 0) || stopMin <= 0 || o.traj.GapThreshold <= 0 || !(o.traj.SimplifyTolerance > 0):
 		return fail("--stop-radius, --stop-min, --gap and --simplify must be more than 0")
 	}
-	if err := o.tracks.parseCSV(",", ""); err != nil {
+	if err := o.tracks.takeFiles(append(tracks, rest...), worker, ",", ""); err != nil {
 		return fail("%v", err)
 	}
 	if o.zone, err = time.LoadLocation(o.tzName); err != nil {
@@ -113,7 +109,6 @@ func parseTrajectory(args []string, stderr io.Writer) (trajectoryOptions, error)
 			return fail("--date %q: want YYYY-MM-DD", o.date)
 		}
 	}
-	o.tracks.clean.Now = time.Now()
 	return o, nil
 }
 
