@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 )
 
@@ -51,7 +52,7 @@ func ingestCase(name string, n, side int, needPG bool, open func(context.Context
 	return benchCase{
 		name: name, items: n, unit: "fixes", needPG: needPG,
 		prepare: func(ctx context.Context, env benchEnv) (benchRun, error) {
-			pts, err := coverage.NewSynthDistrict(benchCentre, side).Patrol(benchDay, 1, 1)
+			pts, err := patrol.NewSynthDistrict(benchCentre, side).Patrol(benchDay, 1, 1)
 			if err != nil {
 				return benchRun{}, err
 			}
@@ -140,9 +141,9 @@ func openBenchPostGIS(ctx context.Context, env benchEnv) (benchStore, error) {
 	if err != nil {
 		return benchStore{}, errors.Join(err, schema.drop())
 	}
-	warm := coverage.TrackPoint{Worker: "bench-warm-up", Time: benchDay, Point: benchCentre}
+	warm := patrol.TrackPoint{Worker: "bench-warm-up", Time: benchDay, Point: benchCentre}
 	var bytes0 int64
-	_, err = pg.PutTrackPoints(ctx, []coverage.TrackPoint{warm})
+	_, err = pg.PutTrackPoints(ctx, []patrol.TrackPoint{warm})
 	if err == nil {
 		bytes0, err = schema.trackBytes()
 	}
@@ -168,7 +169,7 @@ func coverageCase(quick bool) benchCase {
 	return benchCase{
 		name: name, unit: "fixes",
 		prepare: func(context.Context, benchEnv) (benchRun, error) {
-			d := coverage.NewSynthDistrict(benchCentre, 10)
+			d := patrol.NewSynthDistrict(benchCentre, 10)
 			pts, err := d.Patrol(benchDay, days, variants)
 			if err != nil {
 				return benchRun{}, err

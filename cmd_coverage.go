@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"wangge/coverage"
+	"wangge/coverage/track"
 	"wangge/data/progress"
 	"wangge/partition"
 )
@@ -138,7 +139,7 @@ func coverageFiles(ctx context.Context, o coverageOptions, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	kept, clean := coverage.Clean(pts, o.tracks.clean)
+	kept, clean := track.Clean(pts, o.tracks.clean)
 	wait := progress.Wait(stderr, fmt.Sprintf("coverage of %d grids by %d fixes", len(grids), len(kept)))
 	rep, err := coverage.Coverage(grids, blocks, kept, o.cov)
 	wait.Done()

@@ -17,7 +17,8 @@ import (
 	"strings"
 	"time"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/data/sample"
 	"wangge/partition"
@@ -129,19 +130,19 @@ type demoWorkspace struct {
 	drawn     *partition.Result
 	plan      partition.Plan // published
 	day       time.Time      // the simulated patrol day, midnight in its zone
-	workers   []coverage.Worker
-	leader    coverage.Worker
+	workers   []patrol.Worker
+	leader    patrol.Worker
 	fixes     int
 	stops     int
 	idle      []partition.GridID // basic grids without a street to patrol
-	incidents []coverage.Incident
-	places    []coverage.KeyPlace
+	incidents []incident.Incident
+	places    []patrol.KeyPlace
 }
 
 // focus is the worker the printed examples show: the first with a track
 // whose grid has a key place never visited, so that the leader token's
 // overdue list is not empty (sim-w01 when there is none).
-func (ws *demoWorkspace) focus() coverage.Worker {
+func (ws *demoWorkspace) focus() patrol.Worker {
 	for _, w := range ws.workers {
 		if slices.Contains(ws.idle, w.Grids[0]) {
 			continue
@@ -208,7 +209,7 @@ func buildDemo(ctx context.Context, s data.Store, o demoOptions, progress io.Wri
 	for _, st := range stops {
 		ws.stops += len(st)
 	}
-	locator := coverage.NewGridIndex(ws.plan.Grids)
+	locator := incident.NewGridIndex(ws.plan.Grids)
 	if ws.incidents, err = demoIncidents(ws, stops, locator); err != nil {
 		return nil, err
 	}
@@ -285,18 +286,18 @@ func printDemo(out io.Writer, ws *demoWorkspace, now time.Time) {
 	}
 
 	fmt.Fprintf(out, "Synthetic patrol data (simulated, not real people; every id starts %q), day %s %s, seed %d:\n",
-		coverage.SyntheticPrefix, ws.day.Format(time.DateOnly), ws.day.Location(), demoSeed)
+		patrol.SyntheticPrefix, ws.day.Format(time.DateOnly), ws.day.Location(), demoSeed)
 	first, last := ws.workers[0].ID, ws.workers[len(ws.workers)-1].ID
 	fmt.Fprintf(out, "  %d workers: %s…%s full-time, one per basic grid; %s leads all %d grids\n",
 		len(ws.workers)+1, first, last, ws.leader.ID, len(ws.plan.Grids))
 	fmt.Fprintf(out, "  %d GPS fixes of %g-hour walks along each grid's streets, %d stops\n",
-		ws.fixes, coverage.DefaultSimHours, ws.stops)
+		ws.fixes, patrol.DefaultSimHours, ws.stops)
 	if len(ws.idle) > 0 {
 		fmt.Fprintf(out, "  no street to patrol in grids %v: their workers have no track\n", ws.idle)
 	}
 	fmt.Fprintf(out, "  %d incidents reported at patrol stops: %s\n", len(ws.incidents), incidentCounts(ws.incidents))
 	overdue := 0
-	for _, g := range coverage.Overdue(ws.places, now) {
+	for _, g := range patrol.Overdue(ws.places, now) {
 		overdue += len(g.Places)
 	}
 	fmt.Fprintf(out, "  %d key places (%s; a visit every %d days, no names): %d overdue\n",
@@ -305,17 +306,17 @@ func printDemo(out io.Writer, ws *demoWorkspace, now time.Time) {
 
 // incidentCounts is "n status" for each status present, the most
 // frequent first, and how many went up a level at some point.
-func incidentCounts(incidents []coverage.Incident) string {
-	n := make(map[coverage.IncidentStatus]int)
+func incidentCounts(incidents []incident.Incident) string {
+	n := make(map[incident.Status]int)
 	up := 0
 	for _, inc := range incidents {
 		n[inc.Status]++
-		if slices.ContainsFunc(inc.Events, func(e coverage.IncidentEvent) bool { return e.To == coverage.StatusEscalated }) {
+		if slices.ContainsFunc(inc.Events, func(e incident.Event) bool { return e.To == incident.StatusEscalated }) {
 			up++
 		}
 	}
 	var parts []string
-	for _, st := range slices.SortedFunc(maps.Keys(n), func(a, b coverage.IncidentStatus) int {
+	for _, st := range slices.SortedFunc(maps.Keys(n), func(a, b incident.Status) int {
 		return cmp.Or(cmp.Compare(n[b], n[a]), cmp.Compare(a, b))
 	}) {
 		parts = append(parts, fmt.Sprintf("%d %s", n[st], st))

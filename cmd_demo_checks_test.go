@@ -12,7 +12,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/data/sample"
 	"wangge/geo"
@@ -23,7 +24,7 @@ import (
 // containing lists the grids of plan whose geometry holds the point, by
 // planar point-in-polygon, independently of the grid index the demo
 // locates incidents with.
-func containing(plan partition.Plan, inc coverage.Incident) []partition.GridID {
+func containing(plan partition.Plan, inc incident.Incident) []partition.GridID {
 	var out []partition.GridID
 	for _, g := range plan.Grids {
 		if planar.MultiPolygonContains(g.Geometry, inc.Location) {
@@ -38,7 +39,7 @@ func containing(plan partition.Plan, inc coverage.Incident) []partition.GridID {
 // their location (or flagged outside every grid), with their events in
 // order and the whole loop represented, escalation and feedback included,
 // and no event after the simulated day.
-func checkDemoIncidents(t *testing.T, s data.Store, plan partition.Plan, fixes map[coverage.WorkerID][]coverage.TrackPoint, day time.Time) {
+func checkDemoIncidents(t *testing.T, s data.Store, plan partition.Plan, fixes map[patrol.WorkerID][]patrol.TrackPoint, day time.Time) {
 	t.Helper()
 	incs, err := s.Incidents(context.Background(), data.IncidentQuery{})
 	if err != nil {
@@ -47,15 +48,15 @@ func checkDemoIncidents(t *testing.T, s data.Store, plan partition.Plan, fixes m
 	if len(incs) != demoIncidentCount {
 		t.Fatalf("store holds %d incidents, want %d", len(incs), demoIncidentCount)
 	}
-	status := make(map[coverage.IncidentStatus]int)
+	status := make(map[incident.Status]int)
 	escalated := 0
 	for _, inc := range incs {
 		status[inc.Status]++
-		if !strings.HasPrefix(string(inc.ID), coverage.SyntheticPrefix) || !strings.Contains(inc.Description, "Synthetic") {
+		if !strings.HasPrefix(string(inc.ID), patrol.SyntheticPrefix) || !strings.Contains(inc.Description, "Synthetic") {
 			t.Errorf("incident %s (%q) is not labelled synthetic", inc.ID, inc.Description)
 		}
 		in := containing(plan, inc)
-		switch outside := slices.Contains(inc.Flags, coverage.FlagOutsideGrids); {
+		switch outside := slices.Contains(inc.Flags, incident.FlagOutsideGrids); {
 		case outside && len(in) > 0:
 			t.Errorf("incident %s is flagged outside the grids but lies in %v", inc.ID, in)
 		case !outside && (len(in) != 1 || in[0] != inc.Grid):
@@ -72,17 +73,17 @@ func checkDemoIncidents(t *testing.T, s data.Store, plan partition.Plan, fixes m
 			if !e.Time.Before(day.AddDate(0, 0, 1)) {
 				t.Errorf("incident %s: event %d at %v, after the simulated day", inc.ID, i, e.Time)
 			}
-			if e.To == coverage.StatusEscalated {
+			if e.To == incident.StatusEscalated {
 				escalated++
 			}
 		}
-		if (inc.Status == coverage.StatusClosed) != (inc.Satisfied != nil && inc.Score > 0) {
+		if (inc.Status == incident.StatusClosed) != (inc.Satisfied != nil && inc.Score > 0) {
 			t.Errorf("incident %s is %s with feedback %v/%d", inc.ID, inc.Status, inc.Satisfied, inc.Score)
 		}
 		checkAtStop(t, inc, fixes[inc.Reporter])
 	}
-	for _, st := range []coverage.IncidentStatus{coverage.StatusReported, coverage.StatusAccepted,
-		coverage.StatusHandling, coverage.StatusResolved, coverage.StatusClosed, coverage.StatusEscalated} {
+	for _, st := range []incident.Status{incident.StatusReported, incident.StatusAccepted,
+		incident.StatusHandling, incident.StatusResolved, incident.StatusClosed, incident.StatusEscalated} {
 		if status[st] == 0 {
 			t.Errorf("no incident is %s: %v", st, status)
 		}
@@ -95,9 +96,9 @@ func checkDemoIncidents(t *testing.T, s data.Store, plan partition.Plan, fixes m
 // checkAtStop checks that the reporter's track was within a stop's reach
 // of the incident when it was reported: the fixes just before and after
 // lie within 100 m (the 50 m stop radius plus GPS noise).
-func checkAtStop(t *testing.T, inc coverage.Incident, track []coverage.TrackPoint) {
+func checkAtStop(t *testing.T, inc incident.Incident, track []patrol.TrackPoint) {
 	t.Helper()
-	i, _ := slices.BinarySearchFunc(track, inc.Reported, func(p coverage.TrackPoint, at time.Time) int { return p.Time.Compare(at) })
+	i, _ := slices.BinarySearchFunc(track, inc.Reported, func(p patrol.TrackPoint, at time.Time) int { return p.Time.Compare(at) })
 	if i == 0 || i == len(track) {
 		t.Errorf("incident %s reported at %v, outside the track of %s", inc.ID, inc.Reported, inc.Reporter)
 		return
@@ -115,7 +116,7 @@ func checkAtStop(t *testing.T, inc coverage.Incident, track []coverage.TrackPoin
 // of the stop's first fix, which is within 50 m of the stop's centre,
 // which is within the 50 m visit radius of the place), and some visited,
 // some overdue.
-func checkDemoKeyPlaces(t *testing.T, s data.Store, plan partition.Plan, fixes []coverage.TrackPoint) {
+func checkDemoKeyPlaces(t *testing.T, s data.Store, plan partition.Plan, fixes []patrol.TrackPoint) {
 	t.Helper()
 	places, err := s.KeyPlaces(context.Background(), data.BBoxQuery{})
 	if err != nil {
@@ -132,8 +133,8 @@ func checkDemoKeyPlaces(t *testing.T, s data.Store, plan partition.Plan, fixes [
 	}
 	visited := 0
 	for _, k := range places {
-		in := containing(plan, coverage.Incident{Location: k.Location})
-		if !strings.HasPrefix(string(k.ID), coverage.SyntheticPrefix) || !slices.Contains(demoPlaceCategories, k.Category) ||
+		in := containing(plan, incident.Incident{Location: k.Location})
+		if !strings.HasPrefix(string(k.ID), patrol.SyntheticPrefix) || !slices.Contains(demoPlaceCategories, k.Category) ||
 			k.VisitInterval != 7*24*time.Hour || len(in) != 1 || in[0] != k.Grid {
 			t.Errorf("key place %+v (in grids %v)", k, in)
 		}
@@ -141,7 +142,7 @@ func checkDemoKeyPlaces(t *testing.T, s data.Store, plan partition.Plan, fixes [
 			continue
 		}
 		visited++
-		at := slices.IndexFunc(fixes, func(p coverage.TrackPoint) bool {
+		at := slices.IndexFunc(fixes, func(p patrol.TrackPoint) bool {
 			return p.Time.Equal(k.LastVisited) && geo.Distance(p.Point, k.Location) <= 150
 		})
 		if at < 0 {

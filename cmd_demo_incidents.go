@@ -8,7 +8,8 @@ import (
 
 	"github.com/paulmach/orb/planar"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
+	"wangge/coverage/patrol"
 	"wangge/partition"
 	"wangge/server"
 )
@@ -21,7 +22,7 @@ const demoIncidentCount = 40
 // demoStep is one transition of a synthetic incident, after the previous
 // one (or the report).
 type demoStep struct {
-	to        coverage.IncidentStatus
+	to        incident.Status
 	after     time.Duration
 	satisfied bool
 	score     int // closing only
@@ -29,16 +30,16 @@ type demoStep struct {
 
 // The steps synthetic incidents are made of.
 var (
-	demoAccept   = demoStep{to: coverage.StatusAccepted, after: 15 * time.Minute}
-	demoHandle   = demoStep{to: coverage.StatusHandling, after: 30 * time.Minute}
-	demoResolve  = demoStep{to: coverage.StatusResolved, after: 2 * time.Hour}
-	demoEscalate = demoStep{to: coverage.StatusEscalated, after: 30 * time.Minute}
-	demoTakeUp   = demoStep{to: coverage.StatusAccepted, after: time.Hour} // by the community
+	demoAccept   = demoStep{to: incident.StatusAccepted, after: 15 * time.Minute}
+	demoHandle   = demoStep{to: incident.StatusHandling, after: 30 * time.Minute}
+	demoResolve  = demoStep{to: incident.StatusResolved, after: 2 * time.Hour}
+	demoEscalate = demoStep{to: incident.StatusEscalated, after: 30 * time.Minute}
+	demoTakeUp   = demoStep{to: incident.StatusAccepted, after: time.Hour} // by the community
 )
 
 // demoClose closes with the resident's feedback.
 func demoClose(satisfied bool, score int) demoStep {
-	return demoStep{to: coverage.StatusClosed, after: 3 * time.Hour, satisfied: satisfied, score: score}
+	return demoStep{to: incident.StatusClosed, after: 3 * time.Hour, satisfied: satisfied, score: score}
 }
 
 // demoScripts are the courses synthetic incidents take, in turn: half
@@ -66,7 +67,7 @@ var demoScripts = [][]demoStep{
 	{demoAccept, demoHandle, demoResolve, demoClose(true, 5)},
 	{demoAccept, demoHandle},
 	{demoAccept, demoHandle, demoResolve},
-	{demoEscalate, demoTakeUp, demoHandle, demoResolve, {to: coverage.StatusClosed, after: time.Hour, satisfied: true, score: 4}},
+	{demoEscalate, demoTakeUp, demoHandle, demoResolve, {to: incident.StatusClosed, after: time.Hour, satisfied: true, score: 4}},
 	{demoAccept, demoHandle, demoResolve, demoClose(true, 5)},
 	{demoAccept, demoHandle, demoResolve, demoClose(true, 3)},
 	{demoAccept, demoHandle, demoResolve, demoClose(true, 5)},
@@ -74,12 +75,12 @@ var demoScripts = [][]demoStep{
 
 // demoIncidents reports demoIncidentCount synthetic incidents at the
 // workers' stops, taking each worker's first stop, then each one's second,
-// and so on; each is located in the plan's grids by coverage.Create and
+// and so on; each is located in the plan's grids by incident.Create and
 // then follows a script of demoScripts. Categories are the API's default
 // ones in turn, and every description says the incident is synthetic.
-func demoIncidents(ws *demoWorkspace, stops [][]coverage.Stop, locator coverage.GridLocator) ([]coverage.Incident, error) {
+func demoIncidents(ws *demoWorkspace, stops [][]patrol.Stop, locator incident.GridLocator) ([]incident.Incident, error) {
 	categories := server.DefaultCategories()
-	var out []coverage.Incident
+	var out []incident.Incident
 	for round, more := 0, true; more && len(out) < demoIncidentCount; round++ {
 		more = false
 		for i, w := range ws.workers {
@@ -90,26 +91,26 @@ func demoIncidents(ws *demoWorkspace, stops [][]coverage.Stop, locator coverage.
 			stop := stops[i][round]
 			n := len(out)
 			c := categories[n%len(categories)]
-			draft := coverage.Incident{
-				ID:          coverage.IncidentID(fmt.Sprintf("%sinc-%03d", coverage.SyntheticPrefix, n+1)),
+			draft := incident.Incident{
+				ID:          incident.ID(fmt.Sprintf("%sinc-%03d", patrol.SyntheticPrefix, n+1)),
 				Category:    c.Code,
 				Description: "Synthetic demo incident (" + c.Description + "), reported at a simulated patrol stop",
 				Location:    stop.Center,
 			}
-			reporter := coverage.Actor{Role: coverage.ActorWorker, Worker: w.ID, Grids: w.Grids}
+			reporter := incident.Actor{Role: incident.ActorWorker, Worker: w.ID, Grids: w.Grids}
 			at := stop.Start.Add(time.Duration(stop.Duration) / 2)
-			inc, err := coverage.Create(draft, reporter, at, "synthetic: found on patrol", locator)
+			inc, err := incident.Create(draft, reporter, at, "synthetic: found on patrol", locator)
 			if err != nil {
 				return nil, fmt.Errorf("demo incident %s: %w", draft.ID, err)
 			}
 			spread := time.Duration(4 + n%3) // each step takes 80%, 100% or 120% of its time
 			for _, st := range demoScripts[n%len(demoScripts)] {
-				var opts []coverage.TransitionOption
-				if st.to == coverage.StatusClosed {
-					opts = append(opts, coverage.WithFeedback(st.satisfied, st.score))
+				var opts []incident.TransitionOption
+				if st.to == incident.StatusClosed {
+					opts = append(opts, incident.WithFeedback(st.satisfied, st.score))
 				}
 				at = at.Add(st.after * spread / 5)
-				if err := coverage.Transition(&inc, st.to, demoHolder(inc, reporter, ws.leader), at, "synthetic", opts...); err != nil {
+				if err := incident.Transition(&inc, st.to, demoHolder(inc, reporter, ws.leader), at, "synthetic", opts...); err != nil {
 					return nil, fmt.Errorf("demo incident %s: %w", inc.ID, err)
 				}
 			}
@@ -124,14 +125,14 @@ func demoIncidents(ws *demoWorkspace, stops [][]coverage.Stop, locator coverage.
 // or community level, and the command centre's dispatcher at the level
 // holding it otherwise (an incident outside every grid starts at street
 // level).
-func demoHolder(inc coverage.Incident, reporter coverage.Actor, leader coverage.Worker) coverage.Actor {
+func demoHolder(inc incident.Incident, reporter incident.Actor, leader patrol.Worker) incident.Actor {
 	switch {
-	case inc.Level == coverage.LevelGrid && slices.Contains(reporter.Grids, inc.Grid):
+	case inc.Level == incident.LevelGrid && slices.Contains(reporter.Grids, inc.Grid):
 		return reporter
-	case inc.Grid != "" && (inc.Level == coverage.LevelGrid || inc.Level == coverage.LevelCommunity):
-		return coverage.Actor{Role: coverage.ActorLeader, Worker: leader.ID, Grids: leader.Grids}
+	case inc.Grid != "" && (inc.Level == incident.LevelGrid || inc.Level == incident.LevelCommunity):
+		return incident.Actor{Role: incident.ActorLeader, Worker: leader.ID, Grids: leader.Grids}
 	}
-	return coverage.Actor{Role: coverage.ActorDispatcher, Level: inc.Level}
+	return incident.Actor{Role: incident.ActorDispatcher, Level: inc.Level}
 }
 
 // demoPlacesPerGrid is how many key places the demo puts in each basic
@@ -148,7 +149,7 @@ const demoVisitInterval = 7 * 24 * time.Hour
 // spread over the grid's buildings in id order) of each basic grid as
 // synthetic key places, located in the grids by locator, and records the
 // visits the simulated stops made to them.
-func demoKeyPlaces(ws *demoWorkspace, stops [][]coverage.Stop, locator coverage.GridLocator) []coverage.KeyPlace {
+func demoKeyPlaces(ws *demoWorkspace, stops [][]patrol.Stop, locator incident.GridLocator) []patrol.KeyPlace {
 	basic := make(map[partition.BlockID]partition.GridID)
 	for _, g := range ws.plan.Grids {
 		if g.Kind == partition.Basic {
@@ -163,7 +164,7 @@ func demoKeyPlaces(ws *demoWorkspace, stops [][]coverage.Stop, locator coverage.
 			homes[g] = append(homes[g], b)
 		}
 	}
-	var places []coverage.KeyPlace
+	var places []patrol.KeyPlace
 	for _, g := range ws.plan.Grids {
 		hs := homes[g.ID]
 		slices.SortFunc(hs, func(a, b partition.Building) int { return cmp.Compare(a.ID, b.ID) })
@@ -173,8 +174,8 @@ func demoKeyPlaces(ws *demoWorkspace, stops [][]coverage.Stop, locator coverage.
 			if !ok {
 				continue
 			}
-			places = append(places, coverage.KeyPlace{
-				ID:            coverage.KeyPlaceID(fmt.Sprintf("%skp-%03d", coverage.SyntheticPrefix, len(places)+1)),
+			places = append(places, patrol.KeyPlace{
+				ID:            patrol.KeyPlaceID(fmt.Sprintf("%skp-%03d", patrol.SyntheticPrefix, len(places)+1)),
 				Category:      demoPlaceCategories[len(places)%len(demoPlaceCategories)],
 				Location:      c,
 				VisitInterval: demoVisitInterval,
@@ -182,5 +183,5 @@ func demoKeyPlaces(ws *demoWorkspace, stops [][]coverage.Stop, locator coverage.
 			})
 		}
 	}
-	return coverage.Visits(places, slices.Concat(stops...), 0)
+	return patrol.Visits(places, slices.Concat(stops...), 0)
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/orb/project"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/geo"
 	"wangge/partition"
@@ -44,35 +44,35 @@ const demoFixInterval = 10 * time.Second
 const demoStopProb = 0.003
 
 // demoLeaderID is the synthetic grid leader, who supervises every grid.
-const demoLeaderID coverage.WorkerID = coverage.SyntheticPrefix + "leader"
+const demoLeaderID patrol.WorkerID = patrol.SyntheticPrefix + "leader"
 
 // demoWorkers makes one synthetic full-time worker per basic grid of plan
 // (sim-w01, sim-w02, … with devices sim-dev-01, …, in plan order) and a
 // synthetic leader of all its grids.
-func demoWorkers(plan partition.Plan) (workers []coverage.Worker, leader coverage.Worker) {
-	leader = coverage.Worker{ID: demoLeaderID, Name: "synthetic grid leader", Role: coverage.RoleLeader,
-		DeviceID: coverage.SyntheticPrefix + "dev-leader"}
+func demoWorkers(plan partition.Plan) (workers []patrol.Worker, leader patrol.Worker) {
+	leader = patrol.Worker{ID: demoLeaderID, Name: "synthetic grid leader", Role: patrol.RoleLeader,
+		DeviceID: patrol.SyntheticPrefix + "dev-leader"}
 	for _, g := range plan.Grids {
 		leader.Grids = append(leader.Grids, g.ID)
 		if g.Kind != partition.Basic {
 			continue
 		}
 		n := len(workers) + 1
-		workers = append(workers, coverage.Worker{
-			ID:       coverage.WorkerID(fmt.Sprintf("%sw%02d", coverage.SyntheticPrefix, n)),
+		workers = append(workers, patrol.Worker{
+			ID:       patrol.WorkerID(fmt.Sprintf("%sw%02d", patrol.SyntheticPrefix, n)),
 			Name:     fmt.Sprintf("synthetic worker %02d", n),
-			Role:     coverage.RoleFullTime,
-			DeviceID: fmt.Sprintf("%sdev-%02d", coverage.SyntheticPrefix, n),
+			Role:     patrol.RoleFullTime,
+			DeviceID: fmt.Sprintf("%sdev-%02d", patrol.SyntheticPrefix, n),
 			Grids:    []partition.GridID{g.ID},
 		})
 	}
 	return workers, leader
 }
 
-// patrol is one worker's simulated day.
-type patrol struct {
-	fixes []coverage.TrackPoint
-	stops []coverage.Stop
+// simDay is one worker's simulated day.
+type simDay struct {
+	fixes []patrol.TrackPoint
+	stops []patrol.Stop
 	err   error
 }
 
@@ -81,9 +81,9 @@ type patrol struct {
 // buildings (the workers in parallel, worker i with seed
 // 1000·demoSeed+i+1 so that each walks its own way), stores the fixes
 // under the worker's id and counts them in ws.fixes, and returns each
-// worker's stops as coverage.Trajectory finds them. A grid with no street
+// worker's stops as patrol.Trajectory finds them. A grid with no street
 // to walk gets no patrol; its id is listed in idle.
-func patrolDemo(ctx context.Context, s data.Store, ws *demoWorkspace) (stops [][]coverage.Stop, idle []partition.GridID, err error) {
+func patrolDemo(ctx context.Context, s data.Store, ws *demoWorkspace) (stops [][]patrol.Stop, idle []partition.GridID, err error) {
 	grids := make(map[partition.GridID]partition.Grid, len(ws.plan.Grids))
 	gridOf := make(map[partition.BlockID]partition.GridID)
 	for _, g := range ws.plan.Grids {
@@ -99,7 +99,7 @@ func patrolDemo(ctx context.Context, s data.Store, ws *demoWorkspace) (stops [][
 			buildings[g] = append(buildings[g], c)
 		}
 	}
-	days := make([]patrol, len(ws.workers))
+	days := make([]simDay, len(ws.workers))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for i, w := range ws.workers {
@@ -111,11 +111,11 @@ func patrolDemo(ctx context.Context, s data.Store, ws *demoWorkspace) (stops [][
 		})
 	}
 	wg.Wait()
-	stops = make([][]coverage.Stop, len(ws.workers))
-	var fixes []coverage.TrackPoint
+	stops = make([][]patrol.Stop, len(ws.workers))
+	var fixes []patrol.TrackPoint
 	for i, d := range days {
 		switch {
-		case errors.Is(d.err, coverage.ErrNoRoads):
+		case errors.Is(d.err, patrol.ErrNoRoads):
 			idle = append(idle, ws.workers[i].Grids[0])
 			continue
 		case d.err != nil:
@@ -133,15 +133,15 @@ func patrolDemo(ctx context.Context, s data.Store, ws *demoWorkspace) (stops [][
 
 // simulatePatrol walks one synthetic worker along streets for a day and
 // finds the day's stops.
-func simulatePatrol(id coverage.WorkerID, seed uint64, day time.Time, streets []orb.LineString, buildings []orb.Point) patrol {
-	pts, err := coverage.Simulate(coverage.SimOptions{Seed: seed, Day: day, Roads: streets, Buildings: buildings, Interval: demoFixInterval, StopProb: demoStopProb})
+func simulatePatrol(id patrol.WorkerID, seed uint64, day time.Time, streets []orb.LineString, buildings []orb.Point) simDay {
+	pts, err := patrol.Simulate(patrol.SimOptions{Seed: seed, Day: day, Roads: streets, Buildings: buildings, Interval: demoFixInterval, StopProb: demoStopProb})
 	if err != nil {
-		return patrol{err: err}
+		return simDay{err: err}
 	}
 	for i := range pts {
 		pts[i].Worker = id
 	}
-	return patrol{fixes: pts, stops: coverage.Trajectory(pts, coverage.TrajectoryOptions{}).Stops}
+	return simDay{fixes: pts, stops: patrol.Trajectory(pts, patrol.TrajectoryOptions{}).Stops}
 }
 
 // gridStreets returns the runs of road segments whose midpoint lies in g

@@ -16,7 +16,7 @@ import (
 	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/orb/project"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/data/sample"
 	"wangge/geo"
@@ -53,7 +53,7 @@ func TestDemoWorkspace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byWorker := make(map[coverage.WorkerID][]coverage.TrackPoint)
+	byWorker := make(map[patrol.WorkerID][]patrol.TrackPoint)
 	for _, p := range fixes {
 		byWorker[p.Worker] = append(byWorker[p.Worker], p)
 	}
@@ -113,7 +113,7 @@ func TestDemoWorkspace(t *testing.T) {
 		}
 		checkTrajectory(t, srv, leader, focus, len(byWorker[focus.ID]), day)
 		checkTrajectory(t, srv, admin, ws.workers[0], len(byWorker[ws.workers[0].ID]), day)
-		var other coverage.Worker
+		var other patrol.Worker
 		for _, w := range ws.workers {
 			if w.Grids[0] != focus.Grids[0] {
 				other = w
@@ -156,11 +156,11 @@ func TestDemoWorkspace(t *testing.T) {
 
 // checkTrajectory reads w's day through the API with the token secret:
 // all its stored fixes, a distance, stops, a line and time inside its grid.
-func checkTrajectory(t *testing.T, srv http.Handler, secret string, w coverage.Worker, fixes int, day time.Time) {
+func checkTrajectory(t *testing.T, srv http.Handler, secret string, w patrol.Worker, fixes int, day time.Time) {
 	t.Helper()
 	var ans struct {
-		Grids  []partition.GridID        `json:"grids"`
-		Report coverage.TrajectoryReport `json:"report"`
+		Grids  []partition.GridID      `json:"grids"`
+		Report patrol.TrajectoryReport `json:"report"`
 	}
 	path := fmt.Sprintf("%s/workers/%s/trajectory?date=%s", server.APIPrefix, w.ID, day.Format(time.DateOnly))
 	if code := getJSON(t, srv, path, secret, &ans); code != http.StatusOK {
@@ -216,16 +216,16 @@ func checkDemoWorkers(t *testing.T, s data.Store, plan partition.Plan) {
 	perGrid := make(map[partition.GridID]int)
 	leaders := 0
 	for _, w := range workers {
-		if !strings.HasPrefix(string(w.ID), coverage.SyntheticPrefix) || !strings.HasPrefix(w.DeviceID, coverage.SyntheticPrefix) {
+		if !strings.HasPrefix(string(w.ID), patrol.SyntheticPrefix) || !strings.HasPrefix(w.DeviceID, patrol.SyntheticPrefix) {
 			t.Errorf("worker %s (device %s) is not labelled synthetic", w.ID, w.DeviceID)
 		}
 		switch w.Role {
-		case coverage.RoleLeader:
+		case patrol.RoleLeader:
 			leaders++
 			if len(w.Grids) != len(plan.Grids) {
 				t.Errorf("leader %s leads %d grids, the plan has %d", w.ID, len(w.Grids), len(plan.Grids))
 			}
-		case coverage.RoleFullTime:
+		case patrol.RoleFullTime:
 			if len(w.Grids) != 1 {
 				t.Fatalf("worker %s has grids %v, want one", w.ID, w.Grids)
 			}
@@ -250,9 +250,9 @@ func checkDemoWorkers(t *testing.T, s data.Store, plan partition.Plan) {
 // checkPatrol checks a worker's day: fixes from 08:00 to 16:00 (both
 // included) of the simulated day, and, but for the GPS noise and drift episodes, on the
 // streets in and around the worker's own grid.
-func checkPatrol(t *testing.T, w coverage.Worker, fixes []coverage.TrackPoint, g partition.Grid, day time.Time) {
+func checkPatrol(t *testing.T, w patrol.Worker, fixes []patrol.TrackPoint, g partition.Grid, day time.Time) {
 	t.Helper()
-	from, to := day.Add(coverage.DefaultSimStart), day.Add(coverage.DefaultSimStart+time.Duration(coverage.DefaultSimHours*float64(time.Hour)))
+	from, to := day.Add(patrol.DefaultSimStart), day.Add(patrol.DefaultSimStart+time.Duration(patrol.DefaultSimHours*float64(time.Hour)))
 	near := 0
 	proj := geo.NewProjection(g.Geometry.Bound().Center())
 	outline := project.MultiPolygon(g.Geometry.Clone(), proj.Forward)

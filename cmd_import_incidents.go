@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
 	"wangge/data"
 	"wangge/data/progress"
 	"wangge/partition"
@@ -69,7 +69,7 @@ func importIncidents(ctx context.Context, o importIncidentsOptions, stdout, stde
 		if err != nil {
 			return fmt.Errorf("store incidents of %s in %s: %w", o.file, redactDSN(o.db), err)
 		}
-		plan := "no published plan, so every new incident is flagged " + coverage.FlagOutsideGrids
+		plan := "no published plan, so every new incident is flagged " + incident.FlagOutsideGrids
 		if rep.Plan != "" {
 			plan = fmt.Sprintf("%d new outside every grid of plan %s", rep.Outside, rep.Plan)
 		}
@@ -80,7 +80,7 @@ func importIncidents(ctx context.Context, o importIncidentsOptions, stdout, stde
 
 // readIncidentFile decodes a CSV or GeoJSON incident file, told apart by
 // its extension.
-func readIncidentFile(ctx context.Context, file string, stderr io.Writer) ([]coverage.Incident, error) {
+func readIncidentFile(ctx context.Context, file string, stderr io.Writer) ([]incident.Incident, error) {
 	decode := data.DecodeIncidentsCSV
 	switch strings.ToLower(filepath.Ext(file)) {
 	case ".csv":
@@ -98,22 +98,22 @@ func readIncidentFile(ctx context.Context, file string, stderr io.Writer) ([]cov
 }
 
 // storeIncidents creates the drafts whose id is not stored yet, each in
-// the grid of the published plan holding its location (coverage.Create
+// the grid of the published plan holding its location (incident.Create
 // flags it outside_grids when no grid does, or when there is no published
 // plan), with its first event by its reporter (by admin, the one running
 // the import, when the file names none), and stores them in one batch.
-func storeIncidents(ctx context.Context, store data.Store, file string, drafts []coverage.Incident, stderr io.Writer) (incidentImport, error) {
+func storeIncidents(ctx context.Context, store data.Store, file string, drafts []incident.Incident, stderr io.Writer) (incidentImport, error) {
 	rep := incidentImport{Read: len(drafts)}
-	var locator coverage.GridLocator
+	var locator incident.GridLocator
 	plan, err := data.PublishedPlan(ctx, store)
 	switch {
 	case err == nil:
-		locator, rep.Plan = coverage.NewGridIndex(plan.Grids), plan.ID
+		locator, rep.Plan = incident.NewGridIndex(plan.Grids), plan.ID
 	case !errors.Is(err, data.ErrNotFound):
 		return rep, err
 	}
 	bar := progress.New(stderr, "creating incidents", int64(len(drafts)), progress.Count)
-	created := make([]coverage.Incident, 0, len(drafts))
+	created := make([]incident.Incident, 0, len(drafts))
 	note := "imported from " + filepath.Base(file)
 	for _, d := range drafts {
 		bar.Add(1)
@@ -126,16 +126,16 @@ func storeIncidents(ctx context.Context, store data.Store, file string, drafts [
 			bar.Done()
 			return rep, err
 		}
-		actor := coverage.Actor{Role: coverage.ActorAdmin}
+		actor := incident.Actor{Role: incident.ActorAdmin}
 		if d.Reporter != "" {
-			actor = coverage.Actor{Role: coverage.ActorWorker, Worker: d.Reporter}
+			actor = incident.Actor{Role: incident.ActorWorker, Worker: d.Reporter}
 		}
-		inc, err := coverage.Create(d, actor, d.Reported, note, locator)
+		inc, err := incident.Create(d, actor, d.Reported, note, locator)
 		if err != nil {
 			bar.Done()
 			return rep, fmt.Errorf("incident %s: %w", d.ID, err)
 		}
-		if slices.Contains(inc.Flags, coverage.FlagOutsideGrids) {
+		if slices.Contains(inc.Flags, incident.FlagOutsideGrids) {
 			rep.Outside++
 		}
 		created = append(created, inc)

@@ -12,7 +12,7 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
 	"wangge/data"
 	"wangge/partition"
 )
@@ -75,9 +75,9 @@ func writeTemp(t *testing.T, name, text string) string {
 }
 
 // storedIncidents lists the incidents stored at dsn, by id.
-func storedIncidents(t *testing.T, dsn string) map[coverage.IncidentID]coverage.Incident {
+func storedIncidents(t *testing.T, dsn string) map[incident.ID]incident.Incident {
 	t.Helper()
-	out := map[coverage.IncidentID]coverage.Incident{}
+	out := map[incident.ID]incident.Incident{}
 	withTestStore(t, dsn, func(s data.Store) {
 		list, err := s.Incidents(context.Background(), data.IncidentQuery{})
 		if err != nil {
@@ -93,17 +93,17 @@ func storedIncidents(t *testing.T, dsn string) map[coverage.IncidentID]coverage.
 func TestImportIncidents(t *testing.T) {
 	files := []struct{ name, text string }{{"incidents.csv", incidentsCSV}, {"incidents.geojson", incidentsGeoJSON}}
 	want := []struct {
-		id       coverage.IncidentID
+		id       incident.ID
 		grid     partition.GridID
-		level    coverage.Level
-		status   coverage.IncidentStatus
+		level    incident.Level
+		status   incident.Status
 		actor    string
 		outside  bool
 		reported time.Time
 	}{
-		{"IA", "A", coverage.LevelGrid, coverage.StatusReported, "worker:w1", false, time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)},
-		{"IB", "B", coverage.LevelGrid, coverage.StatusDiscovered, "admin", false, time.Date(2026, 3, 3, 1, 0, 0, 0, time.UTC)},
-		{"IX", "", coverage.LevelStreet, coverage.StatusReported, "worker:w2", true, time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)},
+		{"IA", "A", incident.LevelGrid, incident.StatusReported, "worker:w1", false, time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)},
+		{"IB", "B", incident.LevelGrid, incident.StatusDiscovered, "admin", false, time.Date(2026, 3, 3, 1, 0, 0, 0, time.UTC)},
+		{"IX", "", incident.LevelStreet, incident.StatusReported, "worker:w2", true, time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)},
 	}
 	for _, st := range trackStores {
 		for _, f := range files {
@@ -127,7 +127,7 @@ func TestImportIncidents(t *testing.T) {
 					case in.Grid != w.grid || in.Level != w.level || in.Status != w.status || !in.Reported.Equal(w.reported):
 						t.Errorf("%s: grid %q level %s status %s reported %v; want %q %s %s %v",
 							w.id, in.Grid, in.Level, in.Status, in.Reported, w.grid, w.level, w.status, w.reported)
-					case slices.Contains(in.Flags, coverage.FlagOutsideGrids) != w.outside:
+					case slices.Contains(in.Flags, incident.FlagOutsideGrids) != w.outside:
 						t.Errorf("%s: flags %v, outside grids %v", w.id, in.Flags, w.outside)
 					case len(in.Events) != 1 || in.Events[0].To != w.status || in.Events[0].Actor != w.actor || !in.Events[0].Time.Equal(w.reported):
 						t.Errorf("%s: events %+v, want one creation by %s at %v", w.id, in.Events, w.actor, w.reported)
@@ -149,11 +149,11 @@ func testReimportKeepsHistory(t *testing.T, dsn, file string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		leader := coverage.Actor{Role: coverage.ActorLeader, Grids: []partition.GridID{"A"}}
-		if err := coverage.Transition(&in, coverage.StatusAccepted, leader, in.Reported.Add(time.Hour), "ok"); err != nil {
+		leader := incident.Actor{Role: incident.ActorLeader, Grids: []partition.GridID{"A"}}
+		if err := incident.Transition(&in, incident.StatusAccepted, leader, in.Reported.Add(time.Hour), "ok"); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.PutIncidents(ctx, []coverage.Incident{in}); err != nil {
+		if err := s.PutIncidents(ctx, []incident.Incident{in}); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -164,7 +164,7 @@ func testReimportKeepsHistory(t *testing.T, dsn, file string) {
 	if !strings.Contains(stdout, "0 new, 3 already stored") {
 		t.Errorf("report of the second import %q: want 0 new, 3 already stored", stdout)
 	}
-	if in := storedIncidents(t, dsn)["IA"]; in.Status != coverage.StatusAccepted || len(in.Events) != 2 {
+	if in := storedIncidents(t, dsn)["IA"]; in.Status != incident.StatusAccepted || len(in.Events) != 2 {
 		t.Fatalf("IA after importing again: %s with %d events, want accepted with 2", in.Status, len(in.Events))
 	}
 }
@@ -186,7 +186,7 @@ func TestImportIncidentsWithoutPlan(t *testing.T) {
 				t.Fatalf("%d incidents stored, want 3", len(got))
 			}
 			for id, in := range got {
-				if in.Grid != "" || in.Level != coverage.LevelStreet || !slices.Contains(in.Flags, coverage.FlagOutsideGrids) {
+				if in.Grid != "" || in.Level != incident.LevelStreet || !slices.Contains(in.Flags, incident.FlagOutsideGrids) {
 					t.Errorf("%s: grid %q level %s flags %v; want no grid, street level, outside_grids", id, in.Grid, in.Level, in.Flags)
 				}
 			}

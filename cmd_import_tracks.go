@@ -13,7 +13,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
+	"wangge/coverage/track"
 	"wangge/data"
 	"wangge/data/progress"
 )
@@ -22,10 +23,10 @@ import (
 type importTracksOptions struct {
 	files  []string
 	db     string
-	worker coverage.WorkerID // overrides any worker the files name
-	format string            // auto, gpx, plt, csv or geojson
-	csv    coverage.CSVMapping
-	clean  coverage.CleanOptions
+	worker patrol.WorkerID // overrides any worker the files name
+	format string          // auto, gpx, plt, csv or geojson
+	csv    track.CSVMapping
+	clean  track.CleanOptions
 }
 
 // trackFormats are the formats --format takes besides auto.
@@ -60,7 +61,7 @@ func parseImportTracks(args []string, stderr io.Writer) (importTracksOptions, er
 	fs.StringVar(&sep, "csv-sep", ",", "CSV field separator (one character)")
 	fs.StringVar(&o.csv.TimeLayout, "csv-time-layout", "", "Go layout of CSV times (default: ISO 8601 variants)")
 	fs.StringVar(&epoch, "csv-epoch", "", "numeric CSV times: s, ms or auto (default: text times)")
-	fs.Float64Var(&o.clean.MaxAccuracy, "max-accuracy", coverage.DefaultMaxAccuracy, "drop fixes whose accuracy is worse than `M` metres (negative: keep all)")
+	fs.Float64Var(&o.clean.MaxAccuracy, "max-accuracy", track.DefaultMaxAccuracy, "drop fixes whose accuracy is worse than `M` metres (negative: keep all)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wangge import tracks FILE… [flags]")
 		fmt.Fprintln(stderr, "Decodes GPX, GeoLife PLT, CSV or GeoJSON tracks (optionally gzipped), drops bad fixes")
@@ -88,7 +89,7 @@ func parseImportTracks(args []string, stderr io.Writer) (importTracksOptions, er
 // CSV separator and epoch flags; the fixes are cleaned as of now. Every
 // command that reads track files finishes its flags with it.
 func (o *importTracksOptions) takeFiles(files []string, worker, sep, epoch string) error {
-	o.files, o.worker = files, coverage.WorkerID(worker)
+	o.files, o.worker = files, patrol.WorkerID(worker)
 	if o.format != "auto" && !slices.Contains(trackFormats, o.format) {
 		return fmt.Errorf("--format %q: want auto, %s", o.format, strings.Join(trackFormats, ", "))
 	}
@@ -106,8 +107,8 @@ func (o *importTracksOptions) parseCSV(sep, epoch string) error {
 		return fmt.Errorf("--csv-sep %q: want one character", sep)
 	}
 	o.csv.Separator = r[0]
-	units := map[string]coverage.EpochUnit{"": coverage.EpochNone, "s": coverage.EpochSeconds,
-		"ms": coverage.EpochMillis, "auto": coverage.EpochAuto}
+	units := map[string]track.EpochUnit{"": track.EpochNone, "s": track.EpochSeconds,
+		"ms": track.EpochMillis, "auto": track.EpochAuto}
 	u, ok := units[epoch]
 	if !ok {
 		return fmt.Errorf("--csv-epoch %q: want s, ms or auto", epoch)
@@ -119,7 +120,7 @@ func (o *importTracksOptions) parseCSV(sep, epoch string) error {
 // trackFileReport is what importing one file did.
 type trackFileReport struct {
 	File  string
-	Clean coverage.CleanReport
+	Clean track.CleanReport
 	New   int           // kept fixes that were not stored before
 	Read  time.Duration // decoding and cleaning
 	Store time.Duration // the one batch write
@@ -160,7 +161,7 @@ func importTrackFile(ctx context.Context, store data.Store, file string, o impor
 	if err != nil {
 		return rep, err
 	}
-	kept, clean := coverage.Clean(pts, o.clean)
+	kept, clean := track.Clean(pts, o.clean)
 	rep.Clean, rep.Read = clean, time.Since(start)
 
 	start = time.Now()
@@ -176,7 +177,7 @@ func importTrackFile(ctx context.Context, store data.Store, file string, o impor
 
 // readTrackFile decodes every fix of a file (gunzipped when it ends in
 // .gz) and gives each one a worker.
-func readTrackFile(ctx context.Context, file string, o importTracksOptions, stderr io.Writer) ([]coverage.TrackPoint, error) {
+func readTrackFile(ctx context.Context, file string, o importTracksOptions, stderr io.Writer) ([]patrol.TrackPoint, error) {
 	format, err := trackFormat(file, o.format)
 	if err != nil {
 		return nil, err
@@ -194,17 +195,17 @@ func readTrackFile(ctx context.Context, file string, o importTracksOptions, stde
 		defer zr.Close()
 		r = zr
 	}
-	opts := coverage.DecodeOptions{Source: file, Worker: o.worker}
-	var pts []coverage.TrackPoint
+	opts := track.DecodeOptions{Source: file, Worker: o.worker}
+	var pts []patrol.TrackPoint
 	switch format {
 	case "gpx":
-		pts, err = coverage.DecodeGPX(r, opts)
+		pts, err = track.DecodeGPX(r, opts)
 	case "plt":
-		pts, err = coverage.DecodePLT(r, opts)
+		pts, err = track.DecodePLT(r, opts)
 	case "csv":
-		pts, err = coverage.DecodeCSV(r, o.csv, opts)
+		pts, err = track.DecodeCSV(r, o.csv, opts)
 	case "geojson":
-		pts, err = coverage.DecodeGeoJSON(r, opts)
+		pts, err = track.DecodeGeoJSON(r, opts)
 	}
 	if err != nil {
 		return nil, err

@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
+	"wangge/coverage/track"
 	"wangge/data"
 	"wangge/data/pgtest"
 )
@@ -49,7 +50,7 @@ func withTestStore(t testing.TB, dsn string, fn func(data.Store)) {
 }
 
 // storedFixes counts the fixes stored for worker.
-func storedFixes(t testing.TB, dsn string, worker coverage.WorkerID) int {
+func storedFixes(t testing.TB, dsn string, worker patrol.WorkerID) int {
 	t.Helper()
 	var n int
 	withTestStore(t, dsn, func(s data.Store) {
@@ -122,18 +123,18 @@ func TestImportTracksGPX(t *testing.T) {
 
 // keptByLibrary decodes and cleans a GPX file with the coverage library
 // and returns how many fixes it keeps.
-func keptByLibrary(t testing.TB, file string, worker coverage.WorkerID) int {
+func keptByLibrary(t testing.TB, file string, worker patrol.WorkerID) int {
 	t.Helper()
 	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	pts, err := coverage.DecodeGPX(f, coverage.DecodeOptions{Source: file, Worker: worker})
+	pts, err := track.DecodeGPX(f, track.DecodeOptions{Source: file, Worker: worker})
 	if err != nil {
 		t.Fatalf("decode %s: %v", file, err)
 	}
-	_, rep := coverage.Clean(pts, coverage.CleanOptions{Now: time.Now()})
+	_, rep := track.Clean(pts, track.CleanOptions{Now: time.Now()})
 	return rep.Kept
 }
 
@@ -151,8 +152,8 @@ func TestImportTracksBadFile(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			dsn := st.dsn(t)
 			reports, err := importFiles(t, dsn, parsedTracks(t, []string{"--worker", "w1", "--db", dsn, files[0], bad}))
-			var de *coverage.DecodeError
-			if !errors.As(err, &de) || !errors.Is(err, coverage.ErrSyntax) || de.Source != bad {
+			var de *track.DecodeError
+			if !errors.As(err, &de) || !errors.Is(err, track.ErrSyntax) || de.Source != bad {
 				t.Fatalf("error %v, want a GPX syntax error in %s", err, bad)
 			}
 			if !strings.Contains(err.Error(), bad) {

@@ -12,12 +12,11 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"wangge/coverage/patrol"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
-
-	"wangge/coverage"
 )
 
 // simulateOptions is the parsed command line of `wangge simulate`.
@@ -25,7 +24,7 @@ type simulateOptions struct {
 	roads, buildings, grids, grid string
 	out, format                   string
 	day, start, tz                string
-	sim                           coverage.SimOptions
+	sim                           patrol.SimOptions
 }
 
 // runSimulate is `wangge simulate`: synthetic patrol days written as GPX
@@ -45,9 +44,9 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.StringVar(&o.day, "day", time.Now().Format(time.DateOnly), "day to simulate, YYYY-MM-DD")
 	fs.StringVar(&o.start, "start", "08:00", "time of day the patrols start, HH:MM")
 	fs.StringVar(&o.tz, "tz", "Asia/Shanghai", "time zone of --day and --start")
-	fs.Float64Var(&o.sim.Hours, "hours", coverage.DefaultSimHours, "hours of patrol")
-	fs.DurationVar(&o.sim.Interval, "interval", coverage.DefaultSimInterval, "time between fixes")
-	fs.Float64Var(&o.sim.Noise, "noise", coverage.DefaultSimNoise, "RMS GPS error, metres")
+	fs.Float64Var(&o.sim.Hours, "hours", patrol.DefaultSimHours, "hours of patrol")
+	fs.DurationVar(&o.sim.Interval, "interval", patrol.DefaultSimInterval, "time between fixes")
+	fs.Float64Var(&o.sim.Noise, "noise", patrol.DefaultSimNoise, "RMS GPS error, metres")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wangge simulate --roads roads.geojson [--grids grids.geojson --grid ID] [--buildings F] --out day.gpx|day.geojson [flags]")
 		fmt.Fprintln(stderr, "Writes synthetic patrol days (random walks on the roads, stops at buildings, GPS noise,")
@@ -138,7 +137,7 @@ func simulateFile(_ context.Context, o simulateOptions, stdout io.Writer) error 
 			return fmt.Errorf("%s: no grid %q", o.grids, o.grid)
 		}
 	}
-	pts, err := coverage.Simulate(o.sim)
+	pts, err := patrol.Simulate(o.sim)
 	if err != nil {
 		return fmt.Errorf("simulate on %s: %w", o.roads, err)
 	}
@@ -172,7 +171,7 @@ func readFeatures(path string) (*geojson.FeatureCollection, error) {
 }
 
 // byWorker calls fn with each worker's run of fixes (Simulate groups them).
-func byWorker(pts []coverage.TrackPoint, fn func(run []coverage.TrackPoint) error) error {
+func byWorker(pts []patrol.TrackPoint, fn func(run []patrol.TrackPoint) error) error {
 	for lo := 0; lo < len(pts); {
 		hi := lo + 1
 		for hi < len(pts) && pts[hi].Worker == pts[lo].Worker {
@@ -189,10 +188,10 @@ func byWorker(pts []coverage.TrackPoint, fn func(run []coverage.TrackPoint) erro
 // writeSimGeoJSON writes one LineString feature per worker with the
 // per-vertex times wangge reads back ("times"), the worker and
 // "synthetic": true, in a collection marked synthetic as well.
-func writeSimGeoJSON(w io.Writer, pts []coverage.TrackPoint) error {
+func writeSimGeoJSON(w io.Writer, pts []patrol.TrackPoint) error {
 	fc := geojson.NewFeatureCollection()
 	fc.ExtraMembers = geojson.Properties{"synthetic": true, "generator": "wangge simulate"}
-	err := byWorker(pts, func(run []coverage.TrackPoint) error {
+	err := byWorker(pts, func(run []patrol.TrackPoint) error {
 		line := make(orb.LineString, len(run))
 		times := make([]string, len(run))
 		for i, p := range run {
@@ -215,12 +214,12 @@ func round7(x float64) float64 { return math.Round(x*1e7) / 1e7 }
 
 // writeSimGPX writes GPX 1.1, one track per worker, each named after the
 // worker and described as synthetic.
-func writeSimGPX(w io.Writer, pts []coverage.TrackPoint) error {
+func writeSimGPX(w io.Writer, pts []patrol.TrackPoint) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintln(bw, `<?xml version="1.0" encoding="UTF-8"?>`)
 	fmt.Fprintln(bw, `<gpx version="1.1" creator="wangge simulate (synthetic data)" xmlns="http://www.topografix.com/GPX/1/1">`)
 	fmt.Fprintln(bw, `<metadata><desc>Synthetic patrol tracks made by wangge simulate; not real positions.</desc></metadata>`)
-	err := byWorker(pts, func(run []coverage.TrackPoint) error {
+	err := byWorker(pts, func(run []patrol.TrackPoint) error {
 		bw.WriteString("<trk><name>")
 		if err := xml.EscapeText(bw, []byte(run[0].Worker)); err != nil {
 			return err

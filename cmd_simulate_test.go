@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"wangge/coverage/patrol"
+	"wangge/coverage/track"
 
 	"github.com/paulmach/orb/geojson"
-
-	"wangge/coverage"
 )
 
 // The GPX and GeoJSON outputs of one seed hold the same fixes (to the 7
@@ -46,7 +46,7 @@ func TestSimulateCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	fromGPX, err := coverage.DecodeGPX(f, coverage.DecodeOptions{Source: files["gpx"], Worker: "x"})
+	fromGPX, err := track.DecodeGPX(f, track.DecodeOptions{Source: files["gpx"], Worker: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,9 +60,9 @@ func TestSimulateCommand(t *testing.T) {
 			t.Fatalf("fix %d: GeoJSON %v %v, GPX %v %v", i, p.Point, p.Time, q.Point, q.Time)
 		}
 	}
-	workers := map[coverage.WorkerID]bool{}
+	workers := map[patrol.WorkerID]bool{}
 	for i, p := range decodeSimGeoJSON(t, files["geojson"]) {
-		if !strings.HasPrefix(string(p.Worker), coverage.SyntheticPrefix+"5-") {
+		if !strings.HasPrefix(string(p.Worker), patrol.SyntheticPrefix+"5-") {
 			t.Fatalf("fix %d: worker %q", i, p.Worker)
 		}
 		workers[p.Worker] = true
@@ -91,7 +91,7 @@ func TestSimulateCommandMidnight(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	pts, err := coverage.DecodeGeoJSON(f, coverage.DecodeOptions{Source: out})
+	pts, err := track.DecodeGeoJSON(f, track.DecodeOptions{Source: out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,14 +119,14 @@ func TestSimulateCommandErrors(t *testing.T) {
 	})
 }
 
-func decodeSimGeoJSON(t *testing.T, path string) []coverage.TrackPoint {
+func decodeSimGeoJSON(t *testing.T, path string) []patrol.TrackPoint {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	pts, err := coverage.DecodeGeoJSON(f, coverage.DecodeOptions{Source: path})
+	pts, err := track.DecodeGeoJSON(f, track.DecodeOptions{Source: path})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/partition"
 	"wangge/server"
@@ -77,7 +77,7 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	return withStore(ctx, o.db, func(store data.Store) error {
 		secret, tok, err := server.CreateToken(ctx, store, data.Role(o.role),
-			coverage.WorkerID(o.worker), partition.GridID(o.grid))
+			patrol.WorkerID(o.worker), partition.GridID(o.grid))
 		if err != nil {
 			return err
 		}

@@ -13,7 +13,8 @@ import (
 
 	"github.com/paulmach/orb/geojson"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
+	"wangge/coverage/track"
 	"wangge/partition"
 )
 
@@ -25,16 +26,16 @@ type trajectoryOptions struct {
 	date, tzName string
 	zone         *time.Location
 	tracks       importTracksOptions
-	traj         coverage.TrajectoryOptions
+	traj         patrol.TrajectoryOptions
 }
 
 // trajectoryDay is the report of one worker on one calendar day.
 type trajectoryDay struct {
-	Worker coverage.WorkerID         `json:"worker"`
-	Date   string                    `json:"date"`
-	Zone   string                    `json:"tz"`
-	Grids  []partition.GridID        `json:"grids"` // the grids counted as the worker's own
-	Report coverage.TrajectoryReport `json:"report"`
+	Worker patrol.WorkerID         `json:"worker"`
+	Date   string                  `json:"date"`
+	Zone   string                  `json:"tz"`
+	Grids  []partition.GridID      `json:"grids"` // the grids counted as the worker's own
+	Report patrol.TrajectoryReport `json:"report"`
 }
 
 // runTrajectory is `wangge trajectory`: track files in, the trips, stops,
@@ -63,10 +64,10 @@ func parseTrajectory(args []string, stderr io.Writer) (trajectoryOptions, error)
 	fs.StringVar(&own, "grid", "", "comma-separated `ids` of the worker's own grids in --grids (default: all of them)")
 	fs.StringVar(&o.date, "date", "", "only this day, YYYY-MM-DD in --tz (default: every day with fixes)")
 	fs.StringVar(&o.tzName, "tz", "Asia/Shanghai", "time zone of the calendar days")
-	fs.Float64Var(&o.traj.StopRadius, "stop-radius", coverage.DefaultStopRadius, "a stop stays within `M` metres of its first fix")
-	fs.DurationVar(&stopMin, "stop-min", coverage.DefaultStopMinDuration, "shortest stop")
-	fs.DurationVar(&o.traj.GapThreshold, "gap", coverage.DefaultGapThreshold, "longest time between fixes that is not a signal gap")
-	fs.Float64Var(&o.traj.SimplifyTolerance, "simplify", coverage.DefaultSimplifyTolerance, "Douglas-Peucker tolerance of the display line, `M` metres")
+	fs.Float64Var(&o.traj.StopRadius, "stop-radius", patrol.DefaultStopRadius, "a stop stays within `M` metres of its first fix")
+	fs.DurationVar(&stopMin, "stop-min", patrol.DefaultStopMinDuration, "shortest stop")
+	fs.DurationVar(&o.traj.GapThreshold, "gap", patrol.DefaultGapThreshold, "longest time between fixes that is not a signal gap")
+	fs.Float64Var(&o.traj.SimplifyTolerance, "simplify", patrol.DefaultSimplifyTolerance, "Douglas-Peucker tolerance of the display line, `M` metres")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wangge trajectory --tracks FILE… [--worker ID] [--date YYYY-MM-DD] [--grids grids.geojson [--grid IDS]] --out trajectory.geojson [--report trajectory.json]")
 		fmt.Fprintln(stderr, "Cleans the fixes and splits them by worker and calendar day; each day gets its trips and")
@@ -123,7 +124,7 @@ func trajectoryFiles(ctx context.Context, o trajectoryOptions, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	kept, clean := coverage.Clean(pts, o.tracks.clean)
+	kept, clean := track.Clean(pts, o.tracks.clean)
 	days := splitDays(kept, o.zone, o.date)
 	if len(days) == 0 {
 		return fmt.Errorf("trajectory: no fixes left after cleaning (%d read) on %s", clean.Input, cmp.Or(o.date, "any day"))
@@ -138,7 +139,7 @@ func trajectoryFiles(ctx context.Context, o trajectoryOptions, stdout, stderr io
 	fc := geojson.NewFeatureCollection()
 	out := make([]trajectoryDay, 0, len(days))
 	for _, d := range days {
-		r := coverage.Trajectory(d.pts, o.traj)
+		r := patrol.Trajectory(d.pts, o.traj)
 		r.Worker = d.worker
 		day := trajectoryDay{Worker: d.worker, Date: d.date, Zone: o.zone.String(), Grids: ids, Report: r}
 		for _, f := range r.GeoJSON().Features {
@@ -174,13 +175,13 @@ func trackFileFlags(fs *flag.FlagSet, o *importTracksOptions, tracks *stringList
 // readTrackFiles decodes the fixes of every file of o. The fixes of a GPX
 // or PLT file, which name no worker, get the file's base name as worker
 // unless --worker names one.
-func readTrackFiles(ctx context.Context, o importTracksOptions, stderr io.Writer) ([]coverage.TrackPoint, error) {
-	var pts []coverage.TrackPoint
+func readTrackFiles(ctx context.Context, o importTracksOptions, stderr io.Writer) ([]patrol.TrackPoint, error) {
+	var pts []patrol.TrackPoint
 	for _, file := range o.files {
 		fo := o
 		if fo.worker == "" {
 			if format, err := trackFormat(file, fo.format); err == nil && (format == "gpx" || format == "plt") {
-				fo.worker = coverage.WorkerID(strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)))
+				fo.worker = patrol.WorkerID(strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)))
 			}
 		}
 		more, err := readTrackFile(ctx, file, fo, stderr)
@@ -218,14 +219,14 @@ func ownGrids(o trajectoryOptions) ([]partition.Grid, error) {
 
 // workerDay is the cleaned fixes of one worker on one calendar day.
 type workerDay struct {
-	worker coverage.WorkerID
+	worker patrol.WorkerID
 	date   string
-	pts    []coverage.TrackPoint
+	pts    []patrol.TrackPoint
 }
 
 // splitDays splits cleaned fixes (grouped by worker, in time order) into
 // calendar days in zone, keeping only date when it is given.
-func splitDays(pts []coverage.TrackPoint, zone *time.Location, date string) []workerDay {
+func splitDays(pts []patrol.TrackPoint, zone *time.Location, date string) []workerDay {
 	var days []workerDay
 	for _, p := range pts {
 		d := p.Time.In(zone).Format(time.DateOnly)
@@ -241,6 +242,6 @@ func splitDays(pts []coverage.TrackPoint, zone *time.Location, date string) []wo
 }
 
 // seconds prints a duration to the second.
-func seconds(s coverage.Seconds) string {
+func seconds(s patrol.Seconds) string {
 	return time.Duration(s).Round(time.Second).String()
 }

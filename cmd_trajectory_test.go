@@ -10,10 +10,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"wangge/coverage/patrol"
+	"wangge/coverage/track"
 
 	"github.com/paulmach/orb/geojson"
-
-	"wangge/coverage"
 )
 
 // trajectoryCSV writes the fixes of worker w1 near Tiananmen, one every
@@ -136,7 +136,7 @@ func TestTrajectoryCommand(t *testing.T) {
 }
 
 // TestTrajectoryMatchesLibrary checks the command reports what
-// coverage.Trajectory gives for the same cleaned fixes of the day.
+// patrol.Trajectory gives for the same cleaned fixes of the day.
 func TestTrajectoryMatchesLibrary(t *testing.T) {
 	dir := t.TempDir()
 	csv := trajectoryCSV(t, dir)
@@ -154,12 +154,12 @@ func TestTrajectoryMatchesLibrary(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	pts, err := coverage.DecodeCSV(f, coverage.CSVMapping{Lat: "lat", Lon: "lon", Time: "time", Worker: "worker", Separator: ','}, coverage.DecodeOptions{})
+	pts, err := track.DecodeCSV(f, track.CSVMapping{Lat: "lat", Lon: "lon", Time: "time", Worker: "worker", Separator: ','}, track.DecodeOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	kept, _ := coverage.Clean(pts[:120], coverage.CleanOptions{})
-	want := coverage.Trajectory(kept, coverage.TrajectoryOptions{})
+	kept, _ := track.Clean(pts[:120], track.CleanOptions{})
+	want := patrol.Trajectory(kept, patrol.TrajectoryOptions{})
 	got := days[0].Report
 	if len(days) != 1 || got.Fixes != want.Fixes || got.Distance != want.Distance || got.Moving != time.Duration(want.Moving).Seconds() ||
 		len(got.Trips) != len(want.Trips) || len(got.Stops) != len(want.Stops) || len(got.Gaps) != len(want.Gaps) {

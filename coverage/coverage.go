@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
 
+	"wangge/coverage/patrol"
 	"wangge/geo"
 	"wangge/partition"
 )
@@ -101,7 +102,7 @@ func (o CoverageOptions) withDefaults() (CoverageOptions, error) {
 // one worker's track separated by more than PassGap from its previous
 // touch of the cell), and the last time each grid, block and cell was
 // visited (the time of the later fix of the segment that came close).
-func Coverage(grids []partition.Grid, blocks []partition.Block, tracks []TrackPoint, opts CoverageOptions) (*CoverageReport, error) {
+func Coverage(grids []partition.Grid, blocks []partition.Block, tracks []patrol.TrackPoint, opts CoverageOptions) (*CoverageReport, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
@@ -227,7 +228,7 @@ const maxReach = 50e3
 
 // prepareDays sizes the day bitsets from the window, or from the fix times
 // inside it when it is open.
-func (cv *coverer) prepareDays(tracks []TrackPoint) error {
+func (cv *coverer) prepareDays(tracks []patrol.TrackPoint) error {
 	from, to := cv.o.From, cv.o.To
 	if from.IsZero() || to.IsZero() {
 		var lo, hi time.Time

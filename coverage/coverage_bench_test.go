@@ -9,6 +9,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"wangge/coverage/patrol"
 	"wangge/geo"
 	"wangge/partition"
 )
@@ -19,7 +20,7 @@ func district(side int) ([]partition.Grid, []orb.LineString, []orb.Point) {
 	const gridM = 500.0
 	proj := geo.NewProjection(tiananmen)
 	h := float64(side) * gridM / 2
-	roads, buildings := lattice(side*5, 100)
+	roads, buildings := patrol.StreetLattice(tiananmen, side*5, 100)
 	var grids []partition.Grid
 	for i := 0; i < side; i++ {
 		for j := 0; j < side; j++ {
@@ -39,13 +40,13 @@ func district(side int) ([]partition.Grid, []orb.LineString, []orb.Point) {
 // patrolMonth simulates each grid's worker on `variants` distinct days
 // and repeats them over `days` days (times shifted a day at a time), in
 // one slice grouped by worker-day in time order.
-func patrolMonth(b *testing.B, grids []partition.Grid, roads []orb.LineString, buildings []orb.Point, days, variants int) []TrackPoint {
+func patrolMonth(b *testing.B, grids []partition.Grid, roads []orb.LineString, buildings []orb.Point, days, variants int) []patrol.TrackPoint {
 	b.Helper()
 	start := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
-	sims := make([][][]TrackPoint, len(grids))
+	sims := make([][][]patrol.TrackPoint, len(grids))
 	for g := range grids {
 		for v := 0; v < variants; v++ {
-			pts, err := Simulate(SimOptions{Seed: uint64(1000*g + v), Day: start, Roads: roads,
+			pts, err := patrol.Simulate(patrol.SimOptions{Seed: uint64(1000*g + v), Day: start, Roads: roads,
 				Area: grids[g].Geometry, Buildings: buildings})
 			if err != nil {
 				b.Fatal(err)
@@ -59,7 +60,7 @@ func patrolMonth(b *testing.B, grids []partition.Grid, roads []orb.LineString, b
 			n += len(s)
 		}
 	}
-	out := make([]TrackPoint, 0, n*days/variants+len(grids)*variants*days)
+	out := make([]patrol.TrackPoint, 0, n*days/variants+len(grids)*variants*days)
 	for d := 0; d < days; d++ {
 		for g := range grids {
 			for _, p := range sims[g][d%variants] {

@@ -2,13 +2,10 @@ package coverage
 
 import "errors"
 
-// Errors of coverage, simulation and visits. Each is wrapped with %w and a
+// Errors of coverage. Each is wrapped with %w and a
 // detail naming the option or input at fault.
 var (
 	// ErrOption means an option is out of its range: an H3 resolution
 	// beyond 0–15, a negative buffer, a window that ends before it starts.
 	ErrOption = errors.New("coverage: bad option")
-	// ErrNoRoads means the simulator has no road to walk on inside the
-	// area it was given.
-	ErrNoRoads = errors.New("coverage: no roads to simulate on")
 )

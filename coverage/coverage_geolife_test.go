@@ -12,6 +12,8 @@ import (
 	"github.com/paulmach/orb/encoding/wkt"
 	"github.com/uber/h3-go/v4"
 
+	"wangge/coverage/patrol"
+	"wangge/coverage/track"
 	"wangge/data/pgtest"
 	"wangge/geo"
 	"wangge/partition"
@@ -20,7 +22,7 @@ import (
 // beijingGrids makes a grid layer of central Beijing from the n H3
 // resolution-7 cells (5.2 km² each) within 20 km of Tiananmen holding the
 // most fixes, with each grid's seven resolution-8 children as its blocks.
-func beijingGrids(pts []TrackPoint, n int) ([]partition.Grid, []partition.Block) {
+func beijingGrids(pts []patrol.TrackPoint, n int) ([]partition.Grid, []partition.Block) {
 	count := map[h3.Cell]int{}
 	for _, p := range pts {
 		if geo.Distance(p.Point, tiananmen) < 20e3 {
@@ -54,7 +56,7 @@ type refereeTrack struct {
 	segs [][4]float64
 }
 
-func newRefereeTrack(pts []TrackPoint, origin orb.Point) refereeTrack {
+func newRefereeTrack(pts []patrol.TrackPoint, origin orb.Point) refereeTrack {
 	r := refereeTrack{proj: geo.NewProjection(origin)}
 	for i, p := range pts {
 		b := r.proj.Forward(p.Point)
@@ -91,7 +93,7 @@ func TestCoverageSkmob(t *testing.T) {
 	if testing.Short() {
 		t.Skip("decodes 217,653 points")
 	}
-	pts, _ := Clean(skmobPoints(t), CleanOptions{})
+	pts, _ := track.Clean(skmobPoints(t), track.CleanOptions{})
 	grids, blocks := beijingGrids(pts, 12)
 	r, err := Coverage(grids, blocks, pts, CoverageOptions{Zone: time.FixedZone("CST", 8*3600)})
 	if err != nil {

@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"math"
 	"math/bits"
 	"time"
 
@@ -162,3 +163,9 @@ func (r *CoverageReport) HeatGeoJSON() *geojson.FeatureCollection {
 }
 
 func round4(x float64) float64 { return float64(int64(x*1e4+0.5)) / 1e4 }
+
+// stamp writes a time as RFC 3339 in its zone.
+func stamp(t time.Time) string { return t.Format(time.RFC3339) }
+
+// round1 rounds x to one decimal.
+func round1(x float64) float64 { return math.Round(x*10) / 10 }

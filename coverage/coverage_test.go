@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb/planar"
 	"github.com/uber/h3-go/v4"
 
+	"wangge/coverage/patrol"
 	"wangge/geo"
 	"wangge/partition"
 )
@@ -37,11 +38,11 @@ func squareGrid(t *testing.T, id partition.GridID, side float64) (partition.Grid
 
 // walkVia makes fixes every 5 s along plane points (metres from tiananmen) at
 // 1.4 m/s, starting at start, ending on the last point.
-func walkVia(t *testing.T, worker WorkerID, start time.Time, via ...[2]float64) []TrackPoint {
+func walkVia(t *testing.T, worker patrol.WorkerID, start time.Time, via ...[2]float64) []patrol.TrackPoint {
 	t.Helper()
 	proj := geo.NewProjection(tiananmen)
 	const step = 7.0 // metres in 5 s
-	var pts []TrackPoint
+	var pts []patrol.TrackPoint
 	at := start
 	for i := 0; i+1 < len(via); i++ {
 		a, b := via[i], via[i+1]
@@ -49,12 +50,12 @@ func walkVia(t *testing.T, worker WorkerID, start time.Time, via ...[2]float64) 
 		for j := 0; j < n; j++ {
 			f := float64(j) / float64(n)
 			xy := orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])}
-			pts = append(pts, TrackPoint{Worker: worker, Time: at, Point: proj.Inverse(xy)})
+			pts = append(pts, patrol.TrackPoint{Worker: worker, Time: at, Point: proj.Inverse(xy)})
 			at = at.Add(5 * time.Second)
 		}
 	}
 	last := via[len(via)-1]
-	return append(pts, TrackPoint{Worker: worker, Time: at, Point: proj.Inverse(orb.Point{last[0], last[1]})})
+	return append(pts, patrol.TrackPoint{Worker: worker, Time: at, Point: proj.Inverse(orb.Point{last[0], last[1]})})
 }
 
 // lineDistance is the referee's distance in metres from p to the polyline
@@ -159,20 +160,20 @@ func checkGaps(t *testing.T, r *CoverageReport, grids []partition.Grid) {
 func TestCoverageInterpolation(t *testing.T) {
 	grid, _ := squareGrid(t, "g1", 600)
 	proj := geo.NewProjection(tiananmen)
-	at := func(x float64, sec int) TrackPoint {
-		return TrackPoint{Worker: "w1", Time: day0.Add(time.Duration(sec) * time.Second), Point: proj.Inverse(orb.Point{x, 0})}
+	at := func(x float64, sec int) patrol.TrackPoint {
+		return patrol.TrackPoint{Worker: "w1", Time: day0.Add(time.Duration(sec) * time.Second), Point: proj.Inverse(orb.Point{x, 0})}
 	}
 	// A cell centre on the way between the fixes, far from both.
 	mid := geo.Cell(proj.Inverse(orb.Point{0, 0}), DefaultRes)
 	cases := []struct {
 		name    string
-		pts     []TrackPoint
+		pts     []patrol.TrackPoint
 		covered bool
 	}{
-		{"bridged within MaxInterpGap", []TrackPoint{at(-200, 0), at(200, 110)}, true},
-		{"not bridged after a long silence", []TrackPoint{at(-200, 0), at(200, 600)}, false},
-		{"not bridged between workers", []TrackPoint{at(-200, 0), {Worker: "w2", Time: day0.Add(10 * time.Second), Point: proj.Inverse(orb.Point{200, 0})}}, false},
-		{"not bridged back in time", []TrackPoint{at(-200, 60), at(200, 0)}, false},
+		{"bridged within MaxInterpGap", []patrol.TrackPoint{at(-200, 0), at(200, 110)}, true},
+		{"not bridged after a long silence", []patrol.TrackPoint{at(-200, 0), at(200, 600)}, false},
+		{"not bridged between workers", []patrol.TrackPoint{at(-200, 0), {Worker: "w2", Time: day0.Add(10 * time.Second), Point: proj.Inverse(orb.Point{200, 0})}}, false},
+		{"not bridged back in time", []patrol.TrackPoint{at(-200, 60), at(200, 0)}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -194,7 +195,7 @@ func TestCoverageInterpolation(t *testing.T) {
 func TestCoverageHeatAndWindow(t *testing.T) {
 	grid, _ := squareGrid(t, "g1", 600)
 	via := [][2]float64{{-250, 0}, {250, 0}}
-	var pts []TrackPoint
+	var pts []patrol.TrackPoint
 	pts = append(pts, walkVia(t, "w1", day0, via...)...)                                 // day 1, 08:00
 	pts = append(pts, walkVia(t, "w1", day0.Add(2*time.Hour), via...)...)                // day 1, 10:00
 	pts = append(pts, walkVia(t, "w2", day0.Add(24*time.Hour), via...)...)               // day 2
@@ -280,8 +281,8 @@ func segDist2(ax, ay, bx, by, cx, cy float64) float64 {
 // The shards of the walk merge into the report one walk would give.
 func TestCoverageShards(t *testing.T) {
 	grid, blocks := squareGrid(t, "g1", 600)
-	var pts []TrackPoint
-	for i, w := range []WorkerID{"a", "b", "c", "d", "e"} {
+	var pts []patrol.TrackPoint
+	for i, w := range []patrol.WorkerID{"a", "b", "c", "d", "e"} {
 		y := float64(i*50 - 100)
 		pts = append(pts, walkVia(t, w, day0.Add(time.Duration(i)*time.Hour), [2]float64{-280, y}, [2]float64{280, y}, [2]float64{0, 0})...)
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"sync"
 	"time"
+	"wangge/coverage/patrol"
 )
 
 // visits is the visit state of every cell, in dense arrays by cell
@@ -43,7 +44,7 @@ func (v *visits) merge(o *visits) {
 
 // add walks the tracks, split into n shards walked in parallel, cut at
 // changes of worker (a worker's run is never split), and merges them.
-func (cv *coverer) add(tracks []TrackPoint, n int) {
+func (cv *coverer) add(tracks []patrol.TrackPoint, n int) {
 	shards := shardBounds(tracks, n)
 	parts := make([]visits, len(shards)-1)
 	var wg sync.WaitGroup
@@ -64,7 +65,7 @@ func (cv *coverer) add(tracks []TrackPoint, n int) {
 
 // shardBounds cuts tracks into at most n pieces of about equal length,
 // each cut where the worker changes.
-func shardBounds(tracks []TrackPoint, n int) []int {
+func shardBounds(tracks []patrol.TrackPoint, n int) []int {
 	bounds := []int{0}
 	for s := 1; s < n; s++ {
 		i := max(len(tracks)*s/n, bounds[len(bounds)-1]+1)
@@ -80,7 +81,7 @@ func shardBounds(tracks []TrackPoint, n int) []int {
 }
 
 // walk marks the cells each fix or segment of tracks covers in v.
-func (cv *coverer) walk(tracks []TrackPoint, v *visits) {
+func (cv *coverer) walk(tracks []patrol.TrackPoint, v *visits) {
 	r := cv.o.Buffer
 	r2 := r * r
 	reach2 := cv.near.reach * cv.near.reach
@@ -90,11 +91,11 @@ func (cv *coverer) walk(tracks []TrackPoint, v *visits) {
 		return
 	}
 	var (
-		prev      *TrackPoint
+		prev      *patrol.TrackPoint
 		prevNs    int64
 		px, py    float64
 		run       int32 = -1
-		runWorker WorkerID
+		runWorker patrol.WorkerID
 		dayLo     int64
 		dayHi     int64 = math.MinInt64
 		day       int

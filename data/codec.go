@@ -11,7 +11,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
+	"wangge/coverage/patrol"
 	"wangge/partition"
 )
 
@@ -285,7 +286,7 @@ func checkPlan(p partition.Plan) error {
 	})
 }
 
-func checkWorker(w coverage.Worker) error {
+func checkWorker(w patrol.Worker) error {
 	if err := checkID(w.ID); err != nil {
 		return err
 	}
@@ -295,7 +296,7 @@ func checkWorker(w coverage.Worker) error {
 	return nil
 }
 
-func checkTrackPoint(p coverage.TrackPoint) error {
+func checkTrackPoint(p patrol.TrackPoint) error {
 	if p.Worker == "" {
 		return invalid("no worker")
 	}
@@ -305,15 +306,15 @@ func checkTrackPoint(p coverage.TrackPoint) error {
 	return checkPoint(p.Point)
 }
 
-// incidentStatuses are the states of coverage.IncidentStatus.
-var incidentStatuses = map[coverage.IncidentStatus]bool{
-	coverage.StatusDiscovered: true, coverage.StatusReported: true, coverage.StatusAccepted: true,
-	coverage.StatusHandling: true, coverage.StatusResolved: true, coverage.StatusClosed: true,
-	coverage.StatusEscalated: true, coverage.StatusReturned: true, coverage.StatusRejected: true,
-	coverage.StatusDuplicate: true,
+// incidentStatuses are the states of incident.Status.
+var incidentStatuses = map[incident.Status]bool{
+	incident.StatusDiscovered: true, incident.StatusReported: true, incident.StatusAccepted: true,
+	incident.StatusHandling: true, incident.StatusResolved: true, incident.StatusClosed: true,
+	incident.StatusEscalated: true, incident.StatusReturned: true, incident.StatusRejected: true,
+	incident.StatusDuplicate: true,
 }
 
-func checkIncident(in coverage.Incident) error {
+func checkIncident(in incident.Incident) error {
 	if err := checkID(in.ID); err != nil {
 		return err
 	}
@@ -331,7 +332,7 @@ func checkIncident(in coverage.Incident) error {
 	return checkPoint(in.Location)
 }
 
-func checkKeyPlace(k coverage.KeyPlace) error {
+func checkKeyPlace(k patrol.KeyPlace) error {
 	if err := checkID(k.ID); err != nil {
 		return err
 	}

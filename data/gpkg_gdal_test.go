@@ -14,7 +14,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
+	"wangge/coverage/patrol"
 	"wangge/data/storetest"
 	"wangge/partition"
 )
@@ -58,11 +59,11 @@ func TestGeoPackageGDAL(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 3, 1, 8, 0, 0, 123456000, time.UTC)
-	if _, err := g.PutTrackPoints(ctx, []coverage.TrackPoint{{Worker: "w", Time: at, Point: orb.Point{117, 34}}}); err != nil {
+	if _, err := g.PutTrackPoints(ctx, []patrol.TrackPoint{{Worker: "w", Time: at, Point: orb.Point{117, 34}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := g.PutIncidents(ctx, []coverage.Incident{{ID: "i", Status: coverage.StatusReported, Reported: at,
-		Location: orb.Point{117, 34}, Events: []coverage.IncidentEvent{{Time: at, To: coverage.StatusReported}}}}); err != nil {
+	if err := g.PutIncidents(ctx, []incident.Incident{{ID: "i", Status: incident.StatusReported, Reported: at,
+		Location: orb.Point{117, 34}, Events: []incident.Event{{Time: at, To: incident.StatusReported}}}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := g.PutPlan(ctx, partition.Plan{ID: "p", Status: partition.PlanDraft, Created: at}); err != nil {

@@ -5,23 +5,22 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"wangge/coverage/incident"
 
 	"github.com/paulmach/orb"
-
-	"wangge/coverage"
 )
 
 // This file keeps incidents (a point layer) and their events (an
 // append-only attributes table keyed on incident and position).
 
-var gpkgIncidents = &gpkgTable[coverage.Incident]{
+var gpkgIncidents = &gpkgTable[incident.Incident]{
 	name: "incidents", kind: "incident", key: "id",
 	cols: []string{"id", "category", "description", "address", "media_url", "status", "level",
 		"reporter", "grid", "reported", "updated", "satisfied", "score", "duplicate_of", "flags", "geom"},
-	id:    func(in coverage.Incident) string { return string(in.ID) },
+	id:    func(in incident.Incident) string { return string(in.ID) },
 	check: checkIncident,
-	geom:  func(in coverage.Incident) orb.Geometry { return in.Location },
-	row: func(in coverage.Incident) ([]any, error) {
+	geom:  func(in incident.Incident) orb.Geometry { return in.Location },
+	row: func(in incident.Incident) ([]any, error) {
 		var sat sql.NullBool
 		if in.Satisfied != nil {
 			sat = sql.NullBool{Bool: *in.Satisfied, Valid: true}
@@ -30,8 +29,8 @@ var gpkgIncidents = &gpkgTable[coverage.Incident]{
 			in.Reporter, in.Grid, encodeTime(in.Reported), encodeTime(in.Updated), sat, in.Score,
 			in.DuplicateOf, encodeList(in.Flags), gpkgPointBlob(in.Location)}, nil
 	},
-	scan: func(s gpkgScanner) (coverage.Incident, error) {
-		var in coverage.Incident
+	scan: func(s gpkgScanner) (incident.Incident, error) {
+		var in incident.Incident
 		var reported, updated sql.NullString
 		var sat sql.NullBool
 		var flags string
@@ -61,7 +60,7 @@ var gpkgIncidents = &gpkgTable[coverage.Incident]{
 // PutIncidents upserts incidents in one transaction. Events are appended:
 // the i-th event of an incident is stored once, and a later put never
 // rewrites or removes an event already stored.
-func (g *GeoPackage) PutIncidents(ctx context.Context, incidents []coverage.Incident) error {
+func (g *GeoPackage) PutIncidents(ctx context.Context, incidents []incident.Incident) error {
 	if err := checkBatch(gpkgIncidents.kind, incidents, gpkgIncidents.id, gpkgIncidents.check); err != nil {
 		return err
 	}
@@ -88,7 +87,7 @@ func (g *GeoPackage) PutIncidents(ctx context.Context, incidents []coverage.Inci
 }
 
 // gpkgEvents reads the events of an incident in order.
-func gpkgEvents(ctx context.Context, db gpkgDB, in *coverage.Incident) error {
+func gpkgEvents(ctx context.Context, db gpkgDB, in *incident.Incident) error {
 	rows, err := db.QueryContext(ctx, `SELECT time, actor, from_status, to_status, level, note
 		FROM incident_events WHERE incident = ? ORDER BY seq`, in.ID)
 	if err != nil {
@@ -97,7 +96,7 @@ func gpkgEvents(ctx context.Context, db gpkgDB, in *coverage.Incident) error {
 	defer rows.Close()
 	in.Events = nil
 	for rows.Next() {
-		var e coverage.IncidentEvent
+		var e incident.Event
 		var t sql.NullString
 		if err := rows.Scan(&t, &e.Actor, &e.From, &e.To, &e.Level, &e.Note); err != nil {
 			return fmt.Errorf("data: events of incident %q: %w", in.ID, err)
@@ -114,8 +113,8 @@ func gpkgEvents(ctx context.Context, db gpkgDB, in *coverage.Incident) error {
 }
 
 // Incident reads an incident with its events, in one snapshot.
-func (g *GeoPackage) Incident(ctx context.Context, id coverage.IncidentID) (coverage.Incident, error) {
-	var in coverage.Incident
+func (g *GeoPackage) Incident(ctx context.Context, id incident.ID) (incident.Incident, error) {
+	var in incident.Incident
 	err := gpkgRead(ctx, g.db, func(db gpkgDB) error {
 		var err error
 		if in, err = gpkgIncidents.get(ctx, db, string(id)); err != nil {
@@ -127,7 +126,7 @@ func (g *GeoPackage) Incident(ctx context.Context, id coverage.IncidentID) (cove
 }
 
 // Incidents lists incidents with their events, ordered by id.
-func (g *GeoPackage) Incidents(ctx context.Context, q IncidentQuery) ([]coverage.Incident, error) {
+func (g *GeoPackage) Incidents(ctx context.Context, q IncidentQuery) ([]incident.Incident, error) {
 	lq := gpkgBBox(q.BBoxQuery)
 	if len(q.Status) > 0 {
 		args := make([]any, len(q.Status))
@@ -145,7 +144,7 @@ func (g *GeoPackage) Incidents(ctx context.Context, q IncidentQuery) ([]coverage
 	if !q.To.IsZero() {
 		lq.add("reported < ?", encodeTime(q.To))
 	}
-	var list []coverage.Incident
+	var list []incident.Incident
 	err := gpkgRead(ctx, g.db, func(db gpkgDB) error {
 		var err error
 		if list, err = gpkgIncidents.list(ctx, db, lq); err != nil {
@@ -165,7 +164,7 @@ func (g *GeoPackage) Incidents(ctx context.Context, q IncidentQuery) ([]coverage
 }
 
 // DeleteIncident deletes an incident and its events.
-func (g *GeoPackage) DeleteIncident(ctx context.Context, id coverage.IncidentID) error {
+func (g *GeoPackage) DeleteIncident(ctx context.Context, id incident.ID) error {
 	return gpkgTx(ctx, g.db, []string{"incidents", "incident_events"}, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM incident_events WHERE incident = ?", id); err != nil {
 			return fmt.Errorf("data: delete events of incident %q: %w", id, err)

@@ -6,22 +6,22 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/partition"
 )
 
 // This file keeps workers, key places and tokens.
 
-var gpkgWorkers = &gpkgTable[coverage.Worker]{
+var gpkgWorkers = &gpkgTable[patrol.Worker]{
 	name: "workers", kind: "worker", key: "id",
 	cols:  []string{"id", "name", "role", "device_id", "grids"},
-	id:    func(w coverage.Worker) string { return string(w.ID) },
+	id:    func(w patrol.Worker) string { return string(w.ID) },
 	check: checkWorker,
-	row: func(w coverage.Worker) ([]any, error) {
+	row: func(w patrol.Worker) ([]any, error) {
 		return []any{w.ID, w.Name, w.Role, w.DeviceID, encodeList(w.Grids)}, nil
 	},
-	scan: func(s gpkgScanner) (coverage.Worker, error) {
-		var w coverage.Worker
+	scan: func(s gpkgScanner) (patrol.Worker, error) {
+		var w patrol.Worker
 		var grids string
 		if err := s.Scan(&w.ID, &w.Name, &w.Role, &w.DeviceID, &grids); err != nil {
 			return w, err
@@ -32,17 +32,17 @@ var gpkgWorkers = &gpkgTable[coverage.Worker]{
 	},
 }
 
-var gpkgKeyPlaces = &gpkgTable[coverage.KeyPlace]{
+var gpkgKeyPlaces = &gpkgTable[patrol.KeyPlace]{
 	name: "key_places", kind: "key place", key: "id",
 	cols:  []string{"id", "category", "visit_interval_ns", "grid", "last_visited", "geom"},
-	id:    func(k coverage.KeyPlace) string { return string(k.ID) },
+	id:    func(k patrol.KeyPlace) string { return string(k.ID) },
 	check: checkKeyPlace,
-	geom:  func(k coverage.KeyPlace) orb.Geometry { return k.Location },
-	row: func(k coverage.KeyPlace) ([]any, error) {
+	geom:  func(k patrol.KeyPlace) orb.Geometry { return k.Location },
+	row: func(k patrol.KeyPlace) ([]any, error) {
 		return []any{k.ID, k.Category, int64(k.VisitInterval), k.Grid, encodeTime(k.LastVisited), gpkgPointBlob(k.Location)}, nil
 	},
-	scan: func(s gpkgScanner) (coverage.KeyPlace, error) {
-		var k coverage.KeyPlace
+	scan: func(s gpkgScanner) (patrol.KeyPlace, error) {
+		var k patrol.KeyPlace
 		var last sql.NullString
 		var g []byte
 		if err := s.Scan(&k.ID, &k.Category, &k.VisitInterval, &k.Grid, &last, &g); err != nil {
@@ -78,50 +78,50 @@ var gpkgTokens = &gpkgTable[Token]{
 }
 
 // PutWorkers upserts workers in one transaction.
-func (g *GeoPackage) PutWorkers(ctx context.Context, workers []coverage.Worker) error {
+func (g *GeoPackage) PutWorkers(ctx context.Context, workers []patrol.Worker) error {
 	return gpkgWorkers.put(ctx, g.db, workers)
 }
 
 // Worker reads one worker.
-func (g *GeoPackage) Worker(ctx context.Context, id coverage.WorkerID) (coverage.Worker, error) {
+func (g *GeoPackage) Worker(ctx context.Context, id patrol.WorkerID) (patrol.Worker, error) {
 	return gpkgWorkers.get(ctx, g.db, string(id))
 }
 
 // WorkerByDevice finds the worker carrying a device.
-func (g *GeoPackage) WorkerByDevice(ctx context.Context, deviceID string) (coverage.Worker, error) {
+func (g *GeoPackage) WorkerByDevice(ctx context.Context, deviceID string) (patrol.Worker, error) {
 	if deviceID == "" {
-		return coverage.Worker{}, invalid("empty device id")
+		return patrol.Worker{}, invalid("empty device id")
 	}
 	return gpkgWorkers.first(ctx, g.db, "device", "device_id = ?", deviceID)
 }
 
 // Workers lists all workers ordered by id.
-func (g *GeoPackage) Workers(ctx context.Context) ([]coverage.Worker, error) {
+func (g *GeoPackage) Workers(ctx context.Context) ([]patrol.Worker, error) {
 	return gpkgWorkers.list(ctx, g.db, gpkgQuery{})
 }
 
 // DeleteWorker deletes one worker; the worker's track stays.
-func (g *GeoPackage) DeleteWorker(ctx context.Context, id coverage.WorkerID) error {
+func (g *GeoPackage) DeleteWorker(ctx context.Context, id patrol.WorkerID) error {
 	return gpkgWorkers.remove(ctx, g.db, string(id))
 }
 
 // PutKeyPlaces upserts key places in one transaction.
-func (g *GeoPackage) PutKeyPlaces(ctx context.Context, places []coverage.KeyPlace) error {
+func (g *GeoPackage) PutKeyPlaces(ctx context.Context, places []patrol.KeyPlace) error {
 	return gpkgKeyPlaces.put(ctx, g.db, places)
 }
 
 // KeyPlace reads one key place.
-func (g *GeoPackage) KeyPlace(ctx context.Context, id coverage.KeyPlaceID) (coverage.KeyPlace, error) {
+func (g *GeoPackage) KeyPlace(ctx context.Context, id patrol.KeyPlaceID) (patrol.KeyPlace, error) {
 	return gpkgKeyPlaces.get(ctx, g.db, string(id))
 }
 
 // KeyPlaces lists key places ordered by id.
-func (g *GeoPackage) KeyPlaces(ctx context.Context, q BBoxQuery) ([]coverage.KeyPlace, error) {
+func (g *GeoPackage) KeyPlaces(ctx context.Context, q BBoxQuery) ([]patrol.KeyPlace, error) {
 	return gpkgKeyPlaces.list(ctx, g.db, gpkgBBox(q))
 }
 
 // DeleteKeyPlace deletes one key place.
-func (g *GeoPackage) DeleteKeyPlace(ctx context.Context, id coverage.KeyPlaceID) error {
+func (g *GeoPackage) DeleteKeyPlace(ctx context.Context, id patrol.KeyPlaceID) error {
 	return gpkgKeyPlaces.remove(ctx, g.db, string(id))
 }
 

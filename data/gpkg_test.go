@@ -18,7 +18,7 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/data/storetest"
 	"wangge/partition"
@@ -207,7 +207,7 @@ func TestGeoPackageConcurrentWriters(t *testing.T) {
 	errs := make(chan error, writers*batches)
 	for w := range writers {
 		wg.Go(func() {
-			id := coverage.WorkerID(fmt.Sprintf("w%d", w))
+			id := patrol.WorkerID(fmt.Sprintf("w%d", w))
 			for b := range batches {
 				if _, err := g.PutTrackPoints(context.Background(), benchFixes(id, b*size, size)); err != nil {
 					errs <- err
@@ -284,12 +284,12 @@ func TestGeoPackageSurvivesKill(t *testing.T) {
 }
 
 // benchFixes are n fixes of a worker, one a second from start seconds on.
-func benchFixes(worker coverage.WorkerID, start, n int) []coverage.TrackPoint {
+func benchFixes(worker patrol.WorkerID, start, n int) []patrol.TrackPoint {
 	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	pts := make([]coverage.TrackPoint, n)
+	pts := make([]patrol.TrackPoint, n)
 	for i := range pts {
 		k := start + i
-		pts[i] = coverage.TrackPoint{Worker: worker, Time: t0.Add(time.Duration(k) * time.Second),
+		pts[i] = patrol.TrackPoint{Worker: worker, Time: t0.Add(time.Duration(k) * time.Second),
 			Point: orb.Point{117.3 + 1e-6*float64(k%10000), 34.8 + 1e-6*float64(k/10000)}, Accuracy: 5, Speed: 1.2, Battery: 80}
 	}
 	return pts
@@ -304,9 +304,9 @@ func BenchmarkGeoPackageTrackInsert(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "bench.gpkg")
 	g := openGeoPackage(b, path)
 	ctx := context.Background()
-	batches := make([][]coverage.TrackPoint, b.N)
+	batches := make([][]patrol.TrackPoint, b.N)
 	for i := range batches {
-		batches[i] = benchFixes(coverage.WorkerID(fmt.Sprintf("w%d", i%100)), i*batch, batch)
+		batches[i] = benchFixes(patrol.WorkerID(fmt.Sprintf("w%d", i%100)), i*batch, batch)
 	}
 	b.ResetTimer()
 	cpu0 := processCPU(b)

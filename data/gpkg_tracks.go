@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 )
 
 // Track points are a point layer without an rtree: they are read by worker
@@ -47,13 +46,13 @@ func gpkgTrackInsert(n int) string {
 		strings.TrimSuffix(strings.Repeat(row+", ", n), ", ") + " ON CONFLICT (worker, t) DO NOTHING"
 }
 
-func gpkgTrackID(p coverage.TrackPoint) string {
+func gpkgTrackID(p patrol.TrackPoint) string {
 	return string(p.Worker) + "@" + p.Time.UTC().Format(timeLayout)
 }
 
 // PutTrackPoints stores fixes idempotently on (worker, time to the
 // microsecond) in one transaction and returns how many were new.
-func (g *GeoPackage) PutTrackPoints(ctx context.Context, pts []coverage.TrackPoint) (int, error) {
+func (g *GeoPackage) PutTrackPoints(ctx context.Context, pts []patrol.TrackPoint) (int, error) {
 	if err := checkBatch("track point", pts, gpkgTrackID, checkTrackPoint); err != nil {
 		return 0, err
 	}
@@ -131,7 +130,7 @@ func gpkgTrackWhere(q TrackQuery) (string, []any) {
 }
 
 // TrackPoints lists fixes ordered by worker, then time.
-func (g *GeoPackage) TrackPoints(ctx context.Context, q TrackQuery) ([]coverage.TrackPoint, error) {
+func (g *GeoPackage) TrackPoints(ctx context.Context, q TrackQuery) ([]patrol.TrackPoint, error) {
 	where, args := gpkgTrackWhere(q)
 	query := `SELECT worker, t, lon, lat, accuracy, speed, bearing, altitude, battery FROM track_points` +
 		where + " ORDER BY worker, t"
@@ -144,9 +143,9 @@ func (g *GeoPackage) TrackPoints(ctx context.Context, q TrackQuery) ([]coverage.
 		return nil, fmt.Errorf("data: list track points: %w", err)
 	}
 	defer rows.Close()
-	var out []coverage.TrackPoint
+	var out []patrol.TrackPoint
 	for rows.Next() {
-		var p coverage.TrackPoint
+		var p patrol.TrackPoint
 		var t int64
 		if err := rows.Scan(&p.Worker, &t, &p.Point[0], &p.Point[1], &p.Accuracy, &p.Speed, &p.Bearing, &p.Altitude, &p.Battery); err != nil {
 			return nil, fmt.Errorf("data: read track point: %w", err)

@@ -10,20 +10,20 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 )
 
 // hourEdgeFixes are two workers' fixes on both sides of hour boundaries,
 // before 1970 (where integer division truncates towards zero, upwards),
 // at 1970 and in 2024.
-func hourEdgeFixes() []coverage.TrackPoint {
-	var pts []coverage.TrackPoint
+func hourEdgeFixes() []patrol.TrackPoint {
+	var pts []patrol.TrackPoint
 	for _, hour := range []int64{-2, -1, 0, 1, 475_000} {
 		for _, off := range []time.Duration{-time.Microsecond, 0, time.Microsecond, 30 * time.Minute} {
 			at := time.UnixMicro(hour * int64(time.Hour/time.Microsecond)).Add(off).UTC()
-			for _, w := range []coverage.WorkerID{"w1", "w2"} {
-				pts = append(pts, coverage.TrackPoint{Worker: w, Time: at, Point: orb.Point{117.3, 34.8}})
+			for _, w := range []patrol.WorkerID{"w1", "w2"} {
+				pts = append(pts, patrol.TrackPoint{Worker: w, Time: at, Point: orb.Point{117.3, 34.8}})
 			}
 		}
 	}
@@ -31,7 +31,7 @@ func hourEdgeFixes() []coverage.TrackPoint {
 }
 
 // fixKeys are the fixes' worker@time keys, sorted.
-func fixKeys(pts []coverage.TrackPoint) []string {
+func fixKeys(pts []patrol.TrackPoint) []string {
 	keys := make([]string, len(pts))
 	for i, p := range pts {
 		keys[i] = string(p.Worker) + "@" + p.Time.UTC().Format(time.RFC3339Nano)
@@ -56,10 +56,10 @@ func TestGeoPackageTrackWindows(t *testing.T) {
 	for _, p := range pts {
 		bounds = append(bounds, p.Time.Add(-time.Microsecond), p.Time, p.Time.Add(time.Microsecond))
 	}
-	for _, worker := range []coverage.WorkerID{"", "w2"} {
+	for _, worker := range []patrol.WorkerID{"", "w2"} {
 		for _, from := range bounds {
 			for _, to := range bounds {
-				var want []coverage.TrackPoint
+				var want []patrol.TrackPoint
 				for _, p := range pts {
 					if (worker == "" || p.Worker == worker) && !p.Time.Before(from) && p.Time.Before(to) {
 						want = append(want, p)

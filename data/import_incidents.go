@@ -10,10 +10,10 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"wangge/coverage/incident"
+	"wangge/coverage/patrol"
 
 	"github.com/paulmach/orb"
-
-	"wangge/coverage"
 )
 
 // Incident files: a CSV file with a header row, or a GeoJSON
@@ -25,7 +25,7 @@ import (
 // offset ("2026-03-03T08:00:00+08:00" or "…Z"; a space may stand for the
 // T): a time without one is refused rather than guessed. status is empty,
 // "reported" (the default) or "discovered", the two states a new incident
-// starts in. The decoders return drafts for coverage.Create, in file order.
+// starts in. The decoders return drafts for incident.Create, in file order.
 
 // The fields of an incident record: CSV header names and GeoJSON property
 // names.
@@ -53,10 +53,10 @@ type incidentRecord map[string]string
 
 // draft checks the record and turns it into a draft incident at loc. On
 // error it names the field at fault.
-func (r incidentRecord) draft(loc orb.Point) (coverage.Incident, string, error) {
-	d := coverage.Incident{ID: coverage.IncidentID(r[incID]), Category: r[incCategory],
+func (r incidentRecord) draft(loc orb.Point) (incident.Incident, string, error) {
+	d := incident.Incident{ID: incident.ID(r[incID]), Category: r[incCategory],
 		Description: r[incDescription], Address: r[incAddress], MediaURL: r[incMediaURL],
-		Reporter: coverage.WorkerID(r[incReporter]), Location: loc}
+		Reporter: patrol.WorkerID(r[incReporter]), Location: loc}
 	for _, f := range append([]string{incID}, incidentTextFields...) {
 		if v := r[f]; !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
 			return d, f, fmt.Errorf("%w: %.40q is not UTF-8 text", ErrBadValue, v)
@@ -72,8 +72,8 @@ func (r incidentRecord) draft(loc orb.Point) (coverage.Incident, string, error) 
 	if d.Reported, err = parseReported(r[incReported]); err != nil {
 		return d, incReported, err
 	}
-	switch s := coverage.IncidentStatus(r[incStatus]); s {
-	case "", coverage.StatusReported, coverage.StatusDiscovered:
+	switch s := incident.Status(r[incStatus]); s {
+	case "", incident.StatusReported, incident.StatusDiscovered:
 		d.Status = s
 	default:
 		return d, incStatus, fmt.Errorf("%w: status %.40q: a new incident is reported or discovered", ErrBadValue, s)
@@ -118,7 +118,7 @@ func checkLonLat(lon, lat float64, lonField, latField string) (string, error) {
 // missing column (ErrMissingColumn), a missing or repeated id
 // (ErrMissingID, ErrDuplicateID), an empty required value
 // (ErrMissingValue) or a bad one (ErrBadValue).
-func DecodeIncidentsCSV(r io.Reader, name string) ([]coverage.Incident, error) {
+func DecodeIncidentsCSV(r io.Reader, name string) ([]incident.Incident, error) {
 	fail := func(line int, field string, err error) error {
 		return &ImportError{File: name, Line: line, Feature: -1, Field: field, Err: err}
 	}
@@ -143,8 +143,8 @@ func DecodeIncidentsCSV(r io.Reader, name string) ([]coverage.Incident, error) {
 			return nil, fail(1, c, fmt.Errorf("%w: no %q column in header %q", ErrMissingColumn, c, strings.Join(header, ",")))
 		}
 	}
-	var out []coverage.Incident
-	seen := map[coverage.IncidentID]int{}
+	var out []incident.Incident
+	seen := map[incident.ID]int{}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {

@@ -7,10 +7,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"wangge/coverage/incident"
 
 	"github.com/paulmach/orb"
-
-	"wangge/coverage"
 )
 
 // DecodeIncidentsGeoJSON reads a GeoJSON FeatureCollection of Point
@@ -23,7 +22,7 @@ import (
 // missing or repeated id (ErrMissingID, ErrDuplicateID), a geometry other
 // than a WGS-84 Point (ErrBadGeometry), an empty required value
 // (ErrMissingValue) or a bad one (ErrBadValue, ErrBadProperty).
-func DecodeIncidentsGeoJSON(r io.Reader, name string) ([]coverage.Incident, error) {
+func DecodeIncidentsGeoJSON(r io.Reader, name string) ([]incident.Incident, error) {
 	fail := func(feature int, field string, err error) error {
 		return &ImportError{File: name, Feature: feature, Field: field, Err: err}
 	}
@@ -49,8 +48,8 @@ func DecodeIncidentsGeoJSON(r io.Reader, name string) ([]coverage.Incident, erro
 	if typ, err := strconv.Unquote(string(bytes.TrimSpace(fc.Type))); err != nil || typ != "FeatureCollection" {
 		return nil, fail(-1, "type", fmt.Errorf("%w: type is %s", ErrNotFeatureCollection, shown(fc.Type)))
 	}
-	out := make([]coverage.Incident, 0, len(fc.Features))
-	seen := map[coverage.IncidentID]int{}
+	out := make([]incident.Incident, 0, len(fc.Features))
+	seen := map[incident.ID]int{}
 	for i, raw := range fc.Features {
 		d, field, err := incidentFeature(raw)
 		if err != nil {
@@ -76,32 +75,32 @@ func fieldName(path string) string {
 
 // incidentFeature reads one feature into a draft; on error it names the
 // field at fault and returns the draft with its id when known.
-func incidentFeature(raw json.RawMessage) (coverage.Incident, string, error) {
+func incidentFeature(raw json.RawMessage) (incident.Incident, string, error) {
 	var f rawFeature
 	var ute *json.UnmarshalTypeError
 	if err := json.Unmarshal(raw, &f); errors.As(err, &ute) {
-		return coverage.Incident{}, ute.Field, fmt.Errorf("%w: %s is a JSON %s", ErrNotFeatureCollection, fieldName(ute.Field), ute.Value)
+		return incident.Incident{}, ute.Field, fmt.Errorf("%w: %s is a JSON %s", ErrNotFeatureCollection, fieldName(ute.Field), ute.Value)
 	} else if err != nil {
-		return coverage.Incident{}, "", fmt.Errorf("%w: %w", ErrInvalidJSON, err)
+		return incident.Incident{}, "", fmt.Errorf("%w: %w", ErrInvalidJSON, err)
 	}
 	if s, err := strconv.Unquote(string(f.Type)); err != nil || s != "Feature" {
-		return coverage.Incident{}, "type", fmt.Errorf("%w: feature type is %s, want \"Feature\"", ErrNotFeatureCollection, shown(f.Type))
+		return incident.Incident{}, "type", fmt.Errorf("%w: feature type is %s, want \"Feature\"", ErrNotFeatureCollection, shown(f.Type))
 	}
 	id, field, err := f.id(BlockOptions{IDField: incID})
 	rec := incidentRecord{incID: id}
 	if err != nil {
-		return coverage.Incident{ID: coverage.IncidentID(id)}, field, err
+		return incident.Incident{ID: incident.ID(id)}, field, err
 	}
 	for _, name := range incidentTextFields {
 		v, err := scalar(f.Properties[name])
 		if err != nil {
-			return coverage.Incident{ID: coverage.IncidentID(id)}, "properties." + name, fmt.Errorf("%w: %w", ErrBadProperty, err)
+			return incident.Incident{ID: incident.ID(id)}, "properties." + name, fmt.Errorf("%w: %w", ErrBadProperty, err)
 		}
 		rec[name] = v
 	}
 	loc, field, err := incidentPoint(f.Geometry)
 	if err != nil {
-		return coverage.Incident{ID: coverage.IncidentID(id)}, field, err
+		return incident.Incident{ID: incident.ID(id)}, field, err
 	}
 	d, field, err := rec.draft(loc)
 	if err != nil && field != incID {

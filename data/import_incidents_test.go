@@ -8,7 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
 	"wangge/data"
 )
 
@@ -20,7 +20,7 @@ type incidentCase struct {
 	name    string
 	geojson bool
 	input   string
-	ids     []coverage.IncidentID // the drafts, when the file is good
+	ids     []incident.ID // the drafts, when the file is good
 	err     error                 // the sentinel, when it is bad
 	line    int                   // CSV line of the error
 	feature int                   // GeoJSON feature of the error, -1 outside any
@@ -31,9 +31,9 @@ var incidentCases = []incidentCase{
 	{name: "csv good", input: incidentsHeader +
 		"I1,环境卫生,垃圾堆放,3号楼,34.8,117.3,2026-03-03T08:00:00+08:00,w1,\n" +
 		"I2,治安,\"two, words\",,34.81,117.31,2026-03-03 09:30:00Z,,discovered\n",
-		ids: []coverage.IncidentID{"I1", "I2"}},
+		ids: []incident.ID{"I1", "I2"}},
 	{name: "csv bom, upper case, only required columns", input: "\ufeffID,Category,Lat,Lon,Reported\nA,x,1,2,2026-01-01T00:00:00Z\n",
-		ids: []coverage.IncidentID{"A"}},
+		ids: []incident.ID{"A"}},
 	{name: "csv header only", input: incidentsHeader},
 	{name: "csv empty", input: "", err: data.ErrInvalidCSV, line: 1},
 	{name: "csv no reported column", input: "id,category,lat,lon\n", err: data.ErrMissingColumn, line: 1, field: "reported"},
@@ -59,7 +59,7 @@ var incidentCases = []incidentCase{
 		 "properties":{"category":"环境卫生","reported":"2026-03-03T08:00:00+08:00","reporter":"w1"}},
 		{"type":"Feature","geometry":{"type":"Point","coordinates":[117.31,34.81]},
 		 "properties":{"id":"I2","category":"治安","reported":"2026-03-03T09:30:00Z","status":"discovered","address":null}}]}`,
-		ids: []coverage.IncidentID{"7", "I2"}},
+		ids: []incident.ID{"7", "I2"}},
 	{name: "geojson syntax", geojson: true, input: `{"type":"FeatureCollection","features":[}`, err: data.ErrInvalidJSON, feature: -1},
 	{name: "geojson a feature", geojson: true, input: `{"type":"Feature","features":[]}`, err: data.ErrNotFeatureCollection, feature: -1, field: "type"},
 	{name: "geojson features not an array", geojson: true, input: `{"type":"FeatureCollection","features":{}}`,
@@ -89,7 +89,7 @@ var incidentCases = []incidentCase{
 }
 
 // decodeIncidents runs the decoder of the case's format.
-func decodeIncidents(geojson bool, input string) ([]coverage.Incident, error) {
+func decodeIncidents(geojson bool, input string) ([]incident.Incident, error) {
 	if geojson {
 		return data.DecodeIncidentsGeoJSON(strings.NewReader(input), "in.geojson")
 	}
@@ -104,7 +104,7 @@ func TestDecodeIncidents(t *testing.T) {
 				if err != nil {
 					t.Fatalf("error %v", err)
 				}
-				var ids []coverage.IncidentID
+				var ids []incident.ID
 				for _, d := range got {
 					ids = append(ids, d.ID)
 				}
@@ -141,7 +141,7 @@ func incidentCaseNamed(t *testing.T, name string) incidentCase {
 	return incidentCase{}
 }
 
-func idStrings(ids []coverage.IncidentID) []string {
+func idStrings(ids []incident.ID) []string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
 		out[i] = string(id)
@@ -156,16 +156,16 @@ func TestDecodeIncidentsFields(t *testing.T) {
 	tests := []struct {
 		name string
 		c    incidentCase
-		want []coverage.Incident
+		want []incident.Incident
 	}{
-		{"csv", incidentCaseNamed(t, "csv good"), []coverage.Incident{
+		{"csv", incidentCaseNamed(t, "csv good"), []incident.Incident{
 			{ID: "I1", Category: "环境卫生", Description: "垃圾堆放", Address: "3号楼", Location: orb.Point{117.3, 34.8}, Reported: at, Reporter: "w1"},
 			{ID: "I2", Category: "治安", Description: "two, words", Location: orb.Point{117.31, 34.81}, Reported: at.Add(9*time.Hour + 30*time.Minute),
-				Status: coverage.StatusDiscovered}}},
-		{"geojson", incidentCaseNamed(t, "geojson good"), []coverage.Incident{
+				Status: incident.StatusDiscovered}}},
+		{"geojson", incidentCaseNamed(t, "geojson good"), []incident.Incident{
 			{ID: "7", Category: "环境卫生", Location: orb.Point{117.3, 34.8}, Reported: at, Reporter: "w1"},
 			{ID: "I2", Category: "治安", Location: orb.Point{117.31, 34.81}, Reported: at.Add(9*time.Hour + 30*time.Minute),
-				Status: coverage.StatusDiscovered}}},
+				Status: incident.StatusDiscovered}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -193,7 +193,7 @@ func TestDecodeIncidentsFields(t *testing.T) {
 
 // FuzzDecodeIncidents feeds both decoders the same bytes: neither may
 // panic; a refusal is an *ImportError naming the file; every draft they
-// accept is one coverage.Create takes, with a unique id.
+// accept is one incident.Create takes, with a unique id.
 func FuzzDecodeIncidents(f *testing.F) {
 	for _, tc := range incidentCases {
 		f.Add(tc.input)
@@ -208,13 +208,13 @@ func FuzzDecodeIncidents(f *testing.F) {
 				}
 				continue
 			}
-			seen := map[coverage.IncidentID]bool{}
+			seen := map[incident.ID]bool{}
 			for _, d := range drafts {
 				if seen[d.ID] {
 					t.Fatalf("geojson %v: id %q twice", geojson, d.ID)
 				}
 				seen[d.ID] = true
-				if _, err := coverage.Create(d, coverage.Actor{Role: coverage.ActorAdmin}, d.Reported, "", nil); err != nil {
+				if _, err := incident.Create(d, incident.Actor{Role: incident.ActorAdmin}, d.Reported, "", nil); err != nil {
 					t.Fatalf("geojson %v: accepted draft %+v is refused by Create: %v", geojson, d, err)
 				}
 			}

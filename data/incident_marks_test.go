@@ -10,7 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
 	"wangge/data"
 	"wangge/data/pgtest"
 )
@@ -55,16 +55,16 @@ func TestIncidentMarksMigration(t *testing.T) {
 	}
 	ctx := context.Background()
 	at := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
-	old := coverage.Incident{ID: "old", Category: "环境卫生", Location: orb.Point{117.3, 34.8},
-		Status: coverage.StatusReported, Level: coverage.LevelGrid, Reported: at}
+	old := incident.Incident{ID: "old", Category: "环境卫生", Location: orb.Point{117.3, 34.8},
+		Status: incident.StatusReported, Level: incident.LevelGrid, Reported: at}
 	marked := old
-	marked.ID, marked.Status, marked.DuplicateOf = "new", coverage.StatusDuplicate, "old"
-	marked.Flags = []string{coverage.FlagOutsideGrids}
+	marked.ID, marked.Status, marked.DuplicateOf = "new", incident.StatusDuplicate, "old"
+	marked.Flags = []string{incident.FlagOutsideGrids}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			dsn := tc.dsn(t)
 			s := openStore(t, dsn)
-			if err := s.PutIncidents(ctx, []coverage.Incident{old}); err != nil {
+			if err := s.PutIncidents(ctx, []incident.Incident{old}); err != nil {
 				t.Fatalf("put before migration: %v", err)
 			}
 			closeStore(t, s)
@@ -78,14 +78,14 @@ func TestIncidentMarksMigration(t *testing.T) {
 				if got.DuplicateOf != "" || got.Flags != nil {
 					t.Fatalf("open %d: old incident reads duplicate of %q, flags %v; want none", round, got.DuplicateOf, got.Flags)
 				}
-				if err := s.PutIncidents(ctx, []coverage.Incident{marked}); err != nil {
+				if err := s.PutIncidents(ctx, []incident.Incident{marked}); err != nil {
 					t.Fatalf("open %d: put marked: %v", round, err)
 				}
 				got, err = s.Incident(ctx, marked.ID)
 				if err != nil {
 					t.Fatalf("open %d: get marked: %v", round, err)
 				}
-				if got.DuplicateOf != "old" || len(got.Flags) != 1 || got.Flags[0] != coverage.FlagOutsideGrids {
+				if got.DuplicateOf != "old" || len(got.Flags) != 1 || got.Flags[0] != incident.FlagOutsideGrids {
 					t.Fatalf("open %d: marked incident reads duplicate of %q, flags %v", round, got.DuplicateOf, got.Flags)
 				}
 				closeStore(t, s)

@@ -18,7 +18,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data/pgtest"
 )
 
@@ -26,7 +26,7 @@ import (
 const pgGeoLifeFile = "../../shared/data/tracks/skmob_geolife_sample.txt.gz"
 
 // pgReadGeoLife reads the fixes of a `lat,lng,datetime,uid` file.
-func pgReadGeoLife(tb testing.TB, file string) []coverage.TrackPoint {
+func pgReadGeoLife(tb testing.TB, file string) []patrol.TrackPoint {
 	tb.Helper()
 	f, err := os.Open(file)
 	if err != nil {
@@ -40,7 +40,7 @@ func pgReadGeoLife(tb testing.TB, file string) []coverage.TrackPoint {
 	r := csv.NewReader(gz)
 	r.FieldsPerRecord = 4
 	r.ReuseRecord = true
-	var pts []coverage.TrackPoint
+	var pts []patrol.TrackPoint
 	for line := 1; ; line++ {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -58,7 +58,7 @@ func pgReadGeoLife(tb testing.TB, file string) []coverage.TrackPoint {
 		if err := errors.Join(err1, err2, err3); err != nil {
 			tb.Fatalf("%s:%d: %v", file, line, err)
 		}
-		pts = append(pts, coverage.TrackPoint{Worker: coverage.WorkerID(rec[3]), Time: tm, Point: orb.Point{lon, lat}})
+		pts = append(pts, patrol.TrackPoint{Worker: patrol.WorkerID(rec[3]), Time: tm, Point: orb.Point{lon, lat}})
 	}
 }
 
@@ -74,15 +74,15 @@ func BenchmarkPostGISTrackInsert(b *testing.B) {
 	s := pgOpen(b, dsn+"&application_name="+app)
 	watch := pgConn(b, dsn)
 	ctx := context.Background()
-	buf := make([]coverage.TrackPoint, batch)
+	buf := make([]patrol.TrackPoint, batch)
 	// Make the monthly partitions outside the timing: store one fix of
 	// each month for a worker of its own.
-	months := map[time.Time]coverage.TrackPoint{}
+	months := map[time.Time]patrol.TrackPoint{}
 	for _, p := range src {
 		m := time.Date(p.Time.Year(), p.Time.Month(), 1, 0, 0, 0, 0, time.UTC)
-		months[m] = coverage.TrackPoint{Worker: "warm-up", Time: m, Point: p.Point}
+		months[m] = patrol.TrackPoint{Worker: "warm-up", Time: m, Point: p.Point}
 	}
-	var warm []coverage.TrackPoint
+	var warm []patrol.TrackPoint
 	for _, p := range months {
 		warm = append(warm, p)
 	}
@@ -95,7 +95,7 @@ func BenchmarkPostGISTrackInsert(b *testing.B) {
 		for j := range buf {
 			g := batches*batch + j
 			p := src[g%len(src)]
-			p.Worker += coverage.WorkerID("-" + strconv.Itoa(g/len(src)))
+			p.Worker += patrol.WorkerID("-" + strconv.Itoa(g/len(src)))
 			buf[j] = p
 		}
 		n, err := s.PutTrackPoints(ctx, buf)

@@ -3,13 +3,12 @@ package data
 import (
 	"context"
 	"fmt"
+	"wangge/coverage/incident"
 
 	"github.com/jackc/pgx/v5"
-
-	"wangge/coverage"
 )
 
-var pgIncidents = &pgTable[coverage.Incident]{
+var pgIncidents = &pgTable[incident.Incident]{
 	name: "incidents", kind: "incident",
 	cols: []string{"id", "category", "description", "address", "media_url", "geom", "status",
 		"level", "reporter", "grid", "reported", "updated", "satisfied", "score", "duplicate_of", "flags"},
@@ -17,15 +16,15 @@ var pgIncidents = &pgTable[coverage.Incident]{
 		"$16", "$17::jsonb"},
 	sel: `SELECT id, category, description, address, media_url, ST_X(geom), ST_Y(geom), status,
 		level, reporter, grid, reported, updated, satisfied, score, duplicate_of, flags::text FROM incidents`,
-	id:    func(in coverage.Incident) string { return string(in.ID) },
+	id:    func(in incident.Incident) string { return string(in.ID) },
 	check: checkIncident,
-	args: func(in coverage.Incident) ([]any, error) {
+	args: func(in incident.Incident) ([]any, error) {
 		return []any{in.ID, in.Category, in.Description, in.Address, in.MediaURL, in.Location[0],
 			in.Status, in.Level, in.Reporter, in.Grid, pgTime(in.Reported), pgTime(in.Updated),
 			in.Satisfied, in.Score, in.Location[1], in.DuplicateOf, encodeList(in.Flags)}, nil
 	},
-	scan: func(row pgx.Row) (coverage.Incident, error) {
-		var in coverage.Incident
+	scan: func(row pgx.Row) (incident.Incident, error) {
+		var in incident.Incident
 		var flags string
 		err := row.Scan(&in.ID, &in.Category, &in.Description, &in.Address, &in.MediaURL,
 			&in.Location[0], &in.Location[1], &in.Status, &in.Level, &in.Reporter, &in.Grid,
@@ -48,7 +47,7 @@ const (
 // Events are append-only: those already stored keep their stored form and
 // only the ones past them are added; a batch that gives an incident fewer
 // or other events does not rewrite its history.
-func (s *PostGIS) PutIncidents(ctx context.Context, incidents []coverage.Incident) error {
+func (s *PostGIS) PutIncidents(ctx context.Context, incidents []incident.Incident) error {
 	t := pgIncidents
 	if err := checkBatch(t.kind, incidents, t.id, t.check); err != nil {
 		return err
@@ -75,8 +74,8 @@ func (s *PostGIS) PutIncidents(ctx context.Context, incidents []coverage.Inciden
 
 // pgEvent is an event with the incident it belongs to.
 type pgEvent struct {
-	incident coverage.IncidentID
-	coverage.IncidentEvent
+	incident incident.ID
+	incident.Event
 }
 
 func pgScanEvent(row pgx.Row) (pgEvent, error) {
@@ -87,8 +86,8 @@ func pgScanEvent(row pgx.Row) (pgEvent, error) {
 
 // pgReadIncidents reads the incidents a query selects and their events, in one
 // snapshot.
-func (s *PostGIS) pgReadIncidents(ctx context.Context, sql string, args []any) ([]coverage.Incident, error) {
-	var out []coverage.Incident
+func (s *PostGIS) pgReadIncidents(ctx context.Context, sql string, args []any) ([]incident.Incident, error) {
+	var out []incident.Incident
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
 		func(tx pgx.Tx) error {
 			var err error
@@ -96,7 +95,7 @@ func (s *PostGIS) pgReadIncidents(ctx context.Context, sql string, args []any) (
 				return err
 			}
 			ids := make([]string, len(out))
-			at := make(map[coverage.IncidentID]int, len(out))
+			at := make(map[incident.ID]int, len(out))
 			for i, in := range out {
 				ids[i] = string(in.ID)
 				at[in.ID] = i
@@ -105,7 +104,7 @@ func (s *PostGIS) pgReadIncidents(ctx context.Context, sql string, args []any) (
 				[]any{ids}, pgScanEvent)
 			for _, e := range events {
 				in := &out[at[e.incident]]
-				in.Events = append(in.Events, e.IncidentEvent)
+				in.Events = append(in.Events, e.Event)
 			}
 			return err
 		})
@@ -113,19 +112,19 @@ func (s *PostGIS) pgReadIncidents(ctx context.Context, sql string, args []any) (
 }
 
 // Incident returns one incident with its events.
-func (s *PostGIS) Incident(ctx context.Context, id coverage.IncidentID) (coverage.Incident, error) {
+func (s *PostGIS) Incident(ctx context.Context, id incident.ID) (incident.Incident, error) {
 	out, err := s.pgReadIncidents(ctx, pgIncidents.sel+" WHERE id = $1", []any{id})
 	if err == nil && len(out) == 0 {
 		err = pgx.ErrNoRows
 	}
 	if err != nil {
-		return coverage.Incident{}, pgGetErr("incident", string(id), err)
+		return incident.Incident{}, pgGetErr("incident", string(id), err)
 	}
 	return out[0], nil
 }
 
 // Incidents lists incidents with their events ordered by id, filtered by q.
-func (s *PostGIS) Incidents(ctx context.Context, q IncidentQuery) ([]coverage.Incident, error) {
+func (s *PostGIS) Incidents(ctx context.Context, q IncidentQuery) ([]incident.Incident, error) {
 	var w pgWhere
 	if len(q.Status) > 0 {
 		st := make([]string, len(q.Status))
@@ -147,6 +146,6 @@ func (s *PostGIS) Incidents(ctx context.Context, q IncidentQuery) ([]coverage.In
 }
 
 // DeleteIncident deletes one incident and its events.
-func (s *PostGIS) DeleteIncident(ctx context.Context, id coverage.IncidentID) error {
+func (s *PostGIS) DeleteIncident(ctx context.Context, id incident.ID) error {
 	return pgIncidents.delete(ctx, s, string(id))
 }

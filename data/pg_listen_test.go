@@ -10,7 +10,8 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/data/pgtest"
 	"wangge/partition"
@@ -62,11 +63,11 @@ func TestPostGISChanges(t *testing.T) {
 			if err := writer.PutBlocks(ctx, bad); err == nil {
 				return errors.New("a block with an open ring was stored")
 			}
-			in := coverage.Incident{ID: "i1", Status: coverage.StatusReported, Reported: plan.Created, Location: orb.Point{1, 1}}
-			if err := writer.PutIncidents(ctx, []coverage.Incident{in}); err != nil {
+			in := incident.Incident{ID: "i1", Status: incident.StatusReported, Reported: plan.Created, Location: orb.Point{1, 1}}
+			if err := writer.PutIncidents(ctx, []incident.Incident{in}); err != nil {
 				return err
 			}
-			return writer.PutWorkers(ctx, []coverage.Worker{{ID: "w1", Role: coverage.RoleFullTime}})
+			return writer.PutWorkers(ctx, []patrol.Worker{{ID: "w1", Role: patrol.RoleFullTime}})
 		}, []string{"workers"}},
 		{"delete block", func() error { return writer.DeleteBlock(ctx, "b1") }, []string{"blocks"}},
 		{"delete plan", func() error { return writer.DeletePlan(ctx, "p") }, []string{"plans", "grids"}},

@@ -6,22 +6,22 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/partition"
 )
 
-var pgWorkers = &pgTable[coverage.Worker]{
+var pgWorkers = &pgTable[patrol.Worker]{
 	name: "workers", kind: "worker", entity: "workers",
 	cols:  []string{"id", "name", "role", "device_id", "grids"},
 	vals:  []string{"$1", "$2", "$3", "$4", "$5::jsonb"},
 	sel:   "SELECT id, name, role, device_id, grids::text FROM workers",
-	id:    func(w coverage.Worker) string { return string(w.ID) },
+	id:    func(w patrol.Worker) string { return string(w.ID) },
 	check: checkWorker,
-	args: func(w coverage.Worker) ([]any, error) {
+	args: func(w patrol.Worker) ([]any, error) {
 		return []any{w.ID, w.Name, w.Role, w.DeviceID, encodeList(w.Grids)}, nil
 	},
-	scan: func(row pgx.Row) (coverage.Worker, error) {
-		var w coverage.Worker
+	scan: func(row pgx.Row) (patrol.Worker, error) {
+		var w patrol.Worker
 		var grids string
 		if err := row.Scan(&w.ID, &w.Name, &w.Role, &w.DeviceID, &grids); err != nil {
 			return w, err
@@ -33,18 +33,18 @@ var pgWorkers = &pgTable[coverage.Worker]{
 }
 
 // PutWorkers upserts workers in one transaction.
-func (s *PostGIS) PutWorkers(ctx context.Context, workers []coverage.Worker) error {
+func (s *PostGIS) PutWorkers(ctx context.Context, workers []patrol.Worker) error {
 	return pgWorkers.put(ctx, s, workers)
 }
 
 // Worker returns one worker.
-func (s *PostGIS) Worker(ctx context.Context, id coverage.WorkerID) (coverage.Worker, error) {
+func (s *PostGIS) Worker(ctx context.Context, id patrol.WorkerID) (patrol.Worker, error) {
 	return pgWorkers.get(ctx, s, string(id))
 }
 
 // WorkerByDevice returns the worker a device belongs to (the first by id
 // if several share it).
-func (s *PostGIS) WorkerByDevice(ctx context.Context, deviceID string) (coverage.Worker, error) {
+func (s *PostGIS) WorkerByDevice(ctx context.Context, deviceID string) (patrol.Worker, error) {
 	var w pgWhere
 	w.add("device_id = ?", deviceID)
 	ws, err := pgWorkers.list(ctx, s, &w, BBoxQuery{Limit: 1})
@@ -52,34 +52,34 @@ func (s *PostGIS) WorkerByDevice(ctx context.Context, deviceID string) (coverage
 		err = pgx.ErrNoRows
 	}
 	if err != nil {
-		return coverage.Worker{}, pgGetErr("worker with device", deviceID, err)
+		return patrol.Worker{}, pgGetErr("worker with device", deviceID, err)
 	}
 	return ws[0], nil
 }
 
 // Workers lists every worker ordered by id.
-func (s *PostGIS) Workers(ctx context.Context) ([]coverage.Worker, error) {
+func (s *PostGIS) Workers(ctx context.Context) ([]patrol.Worker, error) {
 	return pgWorkers.list(ctx, s, &pgWhere{}, BBoxQuery{})
 }
 
 // DeleteWorker deletes one worker; the worker's track points stay.
-func (s *PostGIS) DeleteWorker(ctx context.Context, id coverage.WorkerID) error {
+func (s *PostGIS) DeleteWorker(ctx context.Context, id patrol.WorkerID) error {
 	return pgWorkers.delete(ctx, s, string(id))
 }
 
-var pgKeyPlaces = &pgTable[coverage.KeyPlace]{
+var pgKeyPlaces = &pgTable[patrol.KeyPlace]{
 	name: "key_places", kind: "key place", entity: "key_places",
 	cols:  []string{"id", "category", "geom", "visit_interval_ns", "grid", "last_visited"},
 	vals:  []string{"$1", "$2", pgPointArg(3, 7), "$4", "$5", "$6"},
 	sel:   "SELECT id, category, ST_X(geom), ST_Y(geom), visit_interval_ns, grid, last_visited FROM key_places",
-	id:    func(k coverage.KeyPlace) string { return string(k.ID) },
+	id:    func(k patrol.KeyPlace) string { return string(k.ID) },
 	check: checkKeyPlace,
-	args: func(k coverage.KeyPlace) ([]any, error) {
+	args: func(k patrol.KeyPlace) ([]any, error) {
 		return []any{k.ID, k.Category, k.Location[0], int64(k.VisitInterval), k.Grid,
 			pgTime(k.LastVisited), k.Location[1]}, nil
 	},
-	scan: func(row pgx.Row) (coverage.KeyPlace, error) {
-		var k coverage.KeyPlace
+	scan: func(row pgx.Row) (patrol.KeyPlace, error) {
+		var k patrol.KeyPlace
 		var ns int64
 		err := row.Scan(&k.ID, &k.Category, &k.Location[0], &k.Location[1], &ns, &k.Grid, pgTimeDst{&k.LastVisited})
 		k.VisitInterval = time.Duration(ns)
@@ -88,22 +88,22 @@ var pgKeyPlaces = &pgTable[coverage.KeyPlace]{
 }
 
 // PutKeyPlaces upserts key places in one transaction.
-func (s *PostGIS) PutKeyPlaces(ctx context.Context, places []coverage.KeyPlace) error {
+func (s *PostGIS) PutKeyPlaces(ctx context.Context, places []patrol.KeyPlace) error {
 	return pgKeyPlaces.put(ctx, s, places)
 }
 
 // KeyPlace returns one key place.
-func (s *PostGIS) KeyPlace(ctx context.Context, id coverage.KeyPlaceID) (coverage.KeyPlace, error) {
+func (s *PostGIS) KeyPlace(ctx context.Context, id patrol.KeyPlaceID) (patrol.KeyPlace, error) {
 	return pgKeyPlaces.get(ctx, s, string(id))
 }
 
 // KeyPlaces lists key places ordered by id, filtered by q.
-func (s *PostGIS) KeyPlaces(ctx context.Context, q BBoxQuery) ([]coverage.KeyPlace, error) {
+func (s *PostGIS) KeyPlaces(ctx context.Context, q BBoxQuery) ([]patrol.KeyPlace, error) {
 	return pgKeyPlaces.list(ctx, s, &pgWhere{}, q)
 }
 
 // DeleteKeyPlace deletes one key place.
-func (s *PostGIS) DeleteKeyPlace(ctx context.Context, id coverage.KeyPlaceID) error {
+func (s *PostGIS) DeleteKeyPlace(ctx context.Context, id patrol.KeyPlaceID) error {
 	return pgKeyPlaces.delete(ctx, s, string(id))
 }
 

@@ -9,13 +9,12 @@ import (
 	"math"
 	"slices"
 	"time"
+	"wangge/coverage/patrol"
 
 	"github.com/paulmach/orb"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-
-	"wangge/coverage"
 )
 
 // pgUniqueViolation is PostgreSQL's SQLSTATE for a duplicate key.
@@ -38,7 +37,7 @@ const (
 )
 
 // pgTrackID names a track point in errors: its worker and time.
-func pgTrackID(p coverage.TrackPoint) string {
+func pgTrackID(p patrol.TrackPoint) string {
 	return string(p.Worker) + "@" + p.Time.UTC().Format(time.RFC3339Nano)
 }
 
@@ -47,7 +46,7 @@ func pgTrackID(p coverage.TrackPoint) string {
 // statement (COPY, or when a fix is already stored one INSERT that skips
 // it), so whole or not at all. The monthly partitions
 // the batch needs are created first.
-func (s *PostGIS) PutTrackPoints(ctx context.Context, pts []coverage.TrackPoint) (int, error) {
+func (s *PostGIS) PutTrackPoints(ctx context.Context, pts []patrol.TrackPoint) (int, error) {
 	if err := checkBatch("track point", pts, pgTrackID, checkTrackPoint); err != nil {
 		return 0, err
 	}
@@ -81,7 +80,7 @@ func (s *PostGIS) PutTrackPoints(ctx context.Context, pts []coverage.TrackPoint)
 }
 
 // pgTrackArrays gives the batch as pgTrackInsert's nine column arrays.
-func pgTrackArrays(pts []coverage.TrackPoint) []any {
+func pgTrackArrays(pts []patrol.TrackPoint) []any {
 	workers := make([]string, len(pts))
 	times := make([]time.Time, len(pts))
 	var nums [7][]float64
@@ -103,7 +102,7 @@ var pgTrackColumns = []string{"worker", "t", "geom", "accuracy", "speed", "beari
 // pgTrackRows gives the batch to COPY sorted by worker and time, the
 // geometry as EWKB (a point with SRID 4326), which PostGIS reads in COPY's
 // binary format.
-func pgTrackRows(pts []coverage.TrackPoint) pgx.CopyFromSource {
+func pgTrackRows(pts []patrol.TrackPoint) pgx.CopyFromSource {
 	order := make([]int, len(pts))
 	for i := range order {
 		order[i] = i
@@ -139,15 +138,15 @@ func pgTrackWhere(q TrackQuery) *pgWhere {
 	return w
 }
 
-func pgScanTrackPoint(row pgx.Row) (coverage.TrackPoint, error) {
-	var p coverage.TrackPoint
+func pgScanTrackPoint(row pgx.Row) (patrol.TrackPoint, error) {
+	var p patrol.TrackPoint
 	err := row.Scan(&p.Worker, pgTimeDst{&p.Time}, &p.Point[0], &p.Point[1],
 		&p.Accuracy, &p.Speed, &p.Bearing, &p.Altitude, &p.Battery)
 	return p, err
 }
 
 // TrackPoints lists fixes ordered by worker, then time.
-func (s *PostGIS) TrackPoints(ctx context.Context, q TrackQuery) ([]coverage.TrackPoint, error) {
+func (s *PostGIS) TrackPoints(ctx context.Context, q TrackQuery) ([]patrol.TrackPoint, error) {
 	w := pgTrackWhere(q)
 	sql := pgTrackSelect + w.sql() + " ORDER BY worker, t" + pgLimit(q.Limit)
 	return pgList(ctx, s, "track points", sql, w.args, pgScanTrackPoint)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/data/pgtest"
 )
@@ -21,8 +21,8 @@ func TestPostGISTrackPartitions(t *testing.T) {
 	dsn := pgtest.DSN(t)
 	s, db := pgOpen(t, dsn), pgConn(t, dsn)
 	at := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 8, 0, 0, 0, time.UTC) }
-	fix := func(w string, tm time.Time) coverage.TrackPoint {
-		return coverage.TrackPoint{Worker: coverage.WorkerID(w), Time: tm, Point: orb.Point{117.55, 34.86}}
+	fix := func(w string, tm time.Time) patrol.TrackPoint {
+		return patrol.TrackPoint{Worker: patrol.WorkerID(w), Time: tm, Point: orb.Point{117.55, 34.86}}
 	}
 	// A fix of a month with no partition yet lands in the default
 	// partition; the partition made later must take it over.
@@ -32,7 +32,7 @@ func TestPostGISTrackPartitions(t *testing.T) {
 	}
 	second := fix("w2", at(2026, time.January, 1))
 	second.Accuracy = 99
-	batch := []coverage.TrackPoint{
+	batch := []patrol.TrackPoint{
 		fix("w1", at(2025, time.November, 30)),
 		fix("w1", at(2025, time.December, 1)),
 		fix("w2", at(2026, time.January, 1)),
@@ -105,9 +105,9 @@ func TestPostGISTrackBBoxIndex(t *testing.T) {
 	ctx := context.Background()
 	dsn := pgtest.DSN(t)
 	s, db := pgOpen(t, dsn), pgConn(t, dsn)
-	var fixes []coverage.TrackPoint
+	var fixes []patrol.TrackPoint
 	for w := range 4 {
-		fixes = append(fixes, benchFixes(coverage.WorkerID(fmt.Sprintf("w%d", w)), 20000*w, 5000)...)
+		fixes = append(fixes, benchFixes(patrol.WorkerID(fmt.Sprintf("w%d", w)), 20000*w, 5000)...)
 	}
 	if _, err := s.PutTrackPoints(ctx, fixes); err != nil {
 		t.Fatal(err)
@@ -157,10 +157,10 @@ func TestPostGISTrackConcurrentWriters(t *testing.T) {
 	ctx := context.Background()
 	dsn := pgtest.DSN(t)
 	const writers, perMonth = 4, 50
-	var batch []coverage.TrackPoint
+	var batch []patrol.TrackPoint
 	for m := time.January; m <= time.March; m++ {
 		for i := range perMonth {
-			batch = append(batch, coverage.TrackPoint{Worker: "w", Time: time.Date(2024, m, 1, 0, i, 0, 0, time.UTC),
+			batch = append(batch, patrol.TrackPoint{Worker: "w", Time: time.Date(2024, m, 1, 0, i, 0, 0, time.UTC),
 				Point: orb.Point{117.55, 34.86}})
 		}
 	}

@@ -6,7 +6,8 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
+	"wangge/coverage/patrol"
 	"wangge/partition"
 )
 
@@ -53,29 +54,29 @@ type Store interface {
 	Plans(ctx context.Context) ([]partition.Plan, error)
 	DeletePlan(ctx context.Context, id partition.PlanID) error
 
-	PutWorkers(ctx context.Context, workers []coverage.Worker) error
-	Worker(ctx context.Context, id coverage.WorkerID) (coverage.Worker, error)
-	WorkerByDevice(ctx context.Context, deviceID string) (coverage.Worker, error)
-	Workers(ctx context.Context) ([]coverage.Worker, error)
-	DeleteWorker(ctx context.Context, id coverage.WorkerID) error
+	PutWorkers(ctx context.Context, workers []patrol.Worker) error
+	Worker(ctx context.Context, id patrol.WorkerID) (patrol.Worker, error)
+	WorkerByDevice(ctx context.Context, deviceID string) (patrol.Worker, error)
+	Workers(ctx context.Context) ([]patrol.Worker, error)
+	DeleteWorker(ctx context.Context, id patrol.WorkerID) error
 
 	// PutTrackPoints stores fixes idempotently on (worker, time): a fix
 	// already stored for that worker and instant is left as it is. It
 	// returns how many fixes were new.
-	PutTrackPoints(ctx context.Context, pts []coverage.TrackPoint) (int, error)
+	PutTrackPoints(ctx context.Context, pts []patrol.TrackPoint) (int, error)
 	// TrackPoints lists fixes ordered by worker, then time.
-	TrackPoints(ctx context.Context, q TrackQuery) ([]coverage.TrackPoint, error)
+	TrackPoints(ctx context.Context, q TrackQuery) ([]patrol.TrackPoint, error)
 	DeleteTrackPoints(ctx context.Context, q TrackQuery) (int, error)
 
-	PutIncidents(ctx context.Context, incidents []coverage.Incident) error
-	Incident(ctx context.Context, id coverage.IncidentID) (coverage.Incident, error)
-	Incidents(ctx context.Context, q IncidentQuery) ([]coverage.Incident, error)
-	DeleteIncident(ctx context.Context, id coverage.IncidentID) error
+	PutIncidents(ctx context.Context, incidents []incident.Incident) error
+	Incident(ctx context.Context, id incident.ID) (incident.Incident, error)
+	Incidents(ctx context.Context, q IncidentQuery) ([]incident.Incident, error)
+	DeleteIncident(ctx context.Context, id incident.ID) error
 
-	PutKeyPlaces(ctx context.Context, places []coverage.KeyPlace) error
-	KeyPlace(ctx context.Context, id coverage.KeyPlaceID) (coverage.KeyPlace, error)
-	KeyPlaces(ctx context.Context, q BBoxQuery) ([]coverage.KeyPlace, error)
-	DeleteKeyPlace(ctx context.Context, id coverage.KeyPlaceID) error
+	PutKeyPlaces(ctx context.Context, places []patrol.KeyPlace) error
+	KeyPlace(ctx context.Context, id patrol.KeyPlaceID) (patrol.KeyPlace, error)
+	KeyPlaces(ctx context.Context, q BBoxQuery) ([]patrol.KeyPlace, error)
+	DeleteKeyPlace(ctx context.Context, id patrol.KeyPlaceID) error
 
 	PutToken(ctx context.Context, t Token) error
 	// TokenByHash finds a token by the SHA-256 of its secret.
@@ -101,7 +102,7 @@ type BlockQuery struct {
 // TrackQuery filters track points. Zero fields do not filter; From is
 // inclusive and To exclusive.
 type TrackQuery struct {
-	Worker coverage.WorkerID
+	Worker patrol.WorkerID
 	From   time.Time
 	To     time.Time
 	BBox   *orb.Bound
@@ -112,7 +113,7 @@ type TrackQuery struct {
 // inclusive and To exclusive on the report time.
 type IncidentQuery struct {
 	BBoxQuery
-	Status []coverage.IncidentStatus
+	Status []incident.Status
 	Grid   partition.GridID
 	From   time.Time
 	To     time.Time
@@ -146,7 +147,7 @@ type Token struct {
 	ID      string
 	Hash    string
 	Role    Role
-	Worker  coverage.WorkerID
+	Worker  patrol.WorkerID
 	Grid    partition.GridID
 	Created time.Time
 }

@@ -14,7 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/partition"
 )
@@ -37,7 +37,7 @@ const tokenKey = "wangge.token"
 // SHA-256 of its secret and returns the secret, which is not kept anywhere
 // and must be shown to the user once. worker scopes a worker's token and
 // grid a leader's; both may be empty.
-func CreateToken(ctx context.Context, store data.Store, role data.Role, worker coverage.WorkerID, grid partition.GridID) (string, data.Token, error) {
+func CreateToken(ctx context.Context, store data.Store, role data.Role, worker patrol.WorkerID, grid partition.GridID) (string, data.Token, error) {
 	if !role.Valid() {
 		return "", data.Token{}, fmt.Errorf("%w: role %q is not one of admin, planner, leader, worker, viewer", ErrInvalid, role)
 	}

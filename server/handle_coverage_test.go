@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/partition"
 )
@@ -31,7 +32,7 @@ var (
 	covDay  = time.Date(2024, 5, 6, 0, 0, 0, 0, time.UTC) // 08:00 in Beijing
 )
 
-func coverageFixture(t *testing.T, st data.Store) (ingestFixture, partition.Grid, []partition.Block, []coverage.TrackPoint) {
+func coverageFixture(t *testing.T, st data.Store) (ingestFixture, partition.Grid, []partition.Block, []patrol.TrackPoint) {
 	t.Helper()
 	ctx := context.Background()
 	f := newIngestFixture(t, st)
@@ -50,16 +51,16 @@ func coverageFixture(t *testing.T, st data.Store) (ingestFixture, partition.Grid
 		Grids: []partition.Grid{grid}}); err != nil {
 		t.Fatal(err)
 	}
-	var pts []coverage.TrackPoint
+	var pts []patrol.TrackPoint
 	for i := 0; i <= 22; i++ { // 14 m every 10 s, 308 m north
-		pts = append(pts, coverage.TrackPoint{Worker: "li", Time: covDay.Add(time.Duration(i) * 10 * time.Second),
+		pts = append(pts, patrol.TrackPoint{Worker: "li", Time: covDay.Add(time.Duration(i) * 10 * time.Second),
 			Point: orb.Point{covLon + covDLon/4, covLat - 4*dLat + float64(i)*dLat}, Accuracy: 6})
 	}
 	west, east := covLon-covDLon*2/3, covLon+covDLon*5/3
 	row := covLat + covDLat*3/4
 	pts = append(pts,
-		coverage.TrackPoint{Worker: "wang", Time: covDay.Add(2 * time.Hour), Point: orb.Point{west, row}},
-		coverage.TrackPoint{Worker: "wang", Time: covDay.Add(2*time.Hour + time.Minute), Point: orb.Point{east, row}})
+		patrol.TrackPoint{Worker: "wang", Time: covDay.Add(2 * time.Hour), Point: orb.Point{west, row}},
+		patrol.TrackPoint{Worker: "wang", Time: covDay.Add(2*time.Hour + time.Minute), Point: orb.Point{east, row}})
 	if _, err := st.PutTrackPoints(ctx, pts); err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +110,7 @@ func TestCoverage(t *testing.T) {
 		// The referee is the library on the same fixes, read without a box.
 		direct := func(t *testing.T, from, to time.Time) *coverage.CoverageReport {
 			t.Helper()
-			var in []coverage.TrackPoint
+			var in []patrol.TrackPoint
 			for _, p := range pts {
 				if !p.Time.Before(from) && p.Time.Before(to) {
 					in = append(in, p)

@@ -9,7 +9,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
+	"wangge/coverage/patrol"
 	"wangge/partition"
 )
 
@@ -22,27 +23,27 @@ type incidentRequest struct {
 	Address     string                  `json:"address"`
 	MediaURL    string                  `json:"media_url"`
 	Location    *[2]float64             `json:"location"`
-	Status      coverage.IncidentStatus `json:"status"` // discovered or reported (the default)
+	Status      incident.Status `json:"status"` // discovered or reported (the default)
 	Note        string                  `json:"note"`
-	Reporter    coverage.WorkerID       `json:"reporter"` // reporting for someone else (leader, admin)
+	Reporter    patrol.WorkerID         `json:"reporter"` // reporting for someone else (leader, admin)
 }
 
-// draft checks the request and turns it into a draft for coverage.Create.
-func (s *Server) draft(r incidentRequest, c crs) (coverage.Incident, error) {
-	d := coverage.Incident{Category: r.Category, Description: r.Description, Address: r.Address,
+// draft checks the request and turns it into a draft for incident.Create.
+func (s *Server) draft(r incidentRequest, c crs) (incident.Incident, error) {
+	d := incident.Incident{Category: r.Category, Description: r.Description, Address: r.Address,
 		MediaURL: r.MediaURL, Status: r.Status}
 	if !s.desk.knows(r.Category) {
 		return d, &BodyError{Field: "category", Reason: fmt.Sprintf("%q is not a configured category; "+
 			"GET /open311/v2/services.json lists the codes", r.Category)}
 	}
-	if r.Status != "" && r.Status != coverage.StatusReported && r.Status != coverage.StatusDiscovered {
+	if r.Status != "" && r.Status != incident.StatusReported && r.Status != incident.StatusDiscovered {
 		return d, &BodyError{Field: "status", Reason: fmt.Sprintf("%q: a new incident is reported (the default) or discovered", r.Status)}
 	}
 	if r.Location == nil {
 		if r.Address == "" {
 			return d, &BodyError{Field: "location", Reason: "give the location as [lon, lat], or an address"}
 		}
-		d.Flags = []string{coverage.FlagNoLocation}
+		d.Flags = []string{incident.FlagNoLocation}
 		return d, nil
 	}
 	p := orb.Point(*r.Location)
@@ -88,7 +89,7 @@ func (s *Server) createIncident(c echo.Context) error {
 		return err
 	}
 	if req.Reporter != "" && req.Reporter != actor.Worker {
-		if actor.Role == coverage.ActorWorker {
+		if actor.Role == incident.ActorWorker {
 			return &ScopeError{Reason: fmt.Sprintf("a worker token reports in its own name (%s), not as %s", actor.Worker, req.Reporter)}
 		}
 		actor.Worker = req.Reporter
@@ -104,23 +105,23 @@ func (s *Server) createIncident(c echo.Context) error {
 // file creates and stores an incident from a draft: located in the grids
 // of the plan in force (returned too; nil when no plan is published) and
 // given a new id.
-func (s *Server) file(c echo.Context, d coverage.Incident, actor coverage.Actor, note string) (coverage.Incident, *planIndex, error) {
+func (s *Server) file(c echo.Context, d incident.Incident, actor incident.Actor, note string) (incident.Incident, *planIndex, error) {
 	ctx := c.Request().Context()
 	pi, err := s.inForce(ctx)
 	if err != nil {
-		return coverage.Incident{}, nil, err
+		return incident.Incident{}, nil, err
 	}
-	var locator coverage.GridLocator
+	var locator incident.GridLocator
 	if pi != nil {
 		locator = pi.grids
 	}
 	at := now()
-	d.ID = coverage.IncidentID(newID("inc", at))
-	inc, err := coverage.Create(d, actor, at, note, locator)
+	d.ID = incident.ID(newID("inc", at))
+	inc, err := incident.Create(d, actor, at, note, locator)
 	if err != nil {
 		return inc, nil, err
 	}
-	if err := s.store.PutIncidents(ctx, []coverage.Incident{inc}); err != nil {
+	if err := s.store.PutIncidents(ctx, []incident.Incident{inc}); err != nil {
 		return inc, nil, fmt.Errorf("server: store incident: %w", err)
 	}
 	s.logger(c).Info("incident reported", "incident", string(inc.ID), "grid", string(inc.Grid), "actor", actor.String(), "token", tokenID(c))
@@ -150,17 +151,17 @@ func (s *Server) getIncident(c echo.Context) error {
 }
 
 // loadIncident reads the incident named by the path.
-func (s *Server) loadIncident(c echo.Context) (coverage.Incident, error) {
+func (s *Server) loadIncident(c echo.Context) (incident.Incident, error) {
 	return pathItem(c, "incident", s.store.Incident)
 }
 
 // transitionRequest is the body of POST /api/v1/incidents/{id}/transitions.
 type transitionRequest struct {
-	To          coverage.IncidentStatus `json:"to"`
+	To          incident.Status `json:"to"`
 	Note        string                  `json:"note"`
 	Satisfied   *bool                   `json:"satisfied"` // closing: the resident's feedback …
 	Score       int                     `json:"score"`     // … and score 1–5
-	DuplicateOf coverage.IncidentID     `json:"duplicate_of"`
+	DuplicateOf incident.ID     `json:"duplicate_of"`
 }
 
 // transitionIncident answers POST /api/v1/incidents/{id}/transitions: the
@@ -183,27 +184,27 @@ func (s *Server) transitionIncident(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var opts []coverage.TransitionOption
+	var opts []incident.TransitionOption
 	if req.Satisfied != nil || req.Score != 0 {
-		opts = append(opts, coverage.WithFeedback(req.Satisfied != nil && *req.Satisfied, req.Score))
+		opts = append(opts, incident.WithFeedback(req.Satisfied != nil && *req.Satisfied, req.Score))
 	}
 	if req.DuplicateOf != "" {
-		opts = append(opts, coverage.WithDuplicateOf(req.DuplicateOf))
+		opts = append(opts, incident.WithDuplicateOf(req.DuplicateOf))
 	}
 	id, err := pathParam(c, "id")
 	if err != nil {
 		return err
 	}
-	defer s.desk.lockIncident(coverage.IncidentID(id))()
+	defer s.desk.lockIncident(incident.ID(id))()
 	inc, err := s.loadIncident(c)
 	if err != nil {
 		return err
 	}
-	if err := coverage.Transition(&inc, req.To, actor, now(), req.Note, opts...); err != nil {
+	if err := incident.Transition(&inc, req.To, actor, now(), req.Note, opts...); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	if err := s.store.PutIncidents(ctx, []coverage.Incident{inc}); err != nil {
+	if err := s.store.PutIncidents(ctx, []incident.Incident{inc}); err != nil {
 		return fmt.Errorf("server: store incident: %w", err)
 	}
 	s.logger(c).Info("incident moved", "incident", string(inc.ID), "to", string(req.To), "token", tokenID(c))
@@ -215,10 +216,10 @@ func (s *Server) transitionIncident(c echo.Context) error {
 }
 
 // currentGrid is the grid of the plan in force holding the incident now.
-func currentGrid(inc coverage.Incident, pi *planIndex) partition.GridID {
+func currentGrid(inc incident.Incident, pi *planIndex) partition.GridID {
 	if pi == nil {
 		return ""
 	}
-	g, _ := coverage.CurrentGrid(inc, pi.grids)
+	g, _ := incident.CurrentGrid(inc, pi.grids)
 	return g
 }

@@ -11,7 +11,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
+	"wangge/coverage/open311"
 	"wangge/data"
 	"wangge/partition"
 )
@@ -29,25 +30,25 @@ type desk struct {
 	mu         sync.Mutex
 	plans      map[partition.PlanID]*planIndex
 	locks      [incidentLockStripes]sync.Mutex
-	open311    *coverage.Open311
-	categories []coverage.Category
+	open311    *open311.Catalog
+	categories []open311.Category
 	limits     map[string]time.Duration
 }
 
 // newDesk makes the desk for the configured categories.
-func newDesk(categories []coverage.Category, agencies map[coverage.Level]string, zone *time.Location) (*desk, error) {
-	o, err := coverage.NewOpen311(categories, agencies, zone)
+func newDesk(categories []open311.Category, agencies map[incident.Level]string, zone *time.Location) (*desk, error) {
+	o, err := open311.NewCatalog(categories, agencies, zone)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrOptions, err)
 	}
 	return &desk{plans: map[partition.PlanID]*planIndex{}, open311: o, categories: categories,
-		limits: coverage.CategoryLimits(categories)}, nil
+		limits: open311.CategoryLimits(categories)}, nil
 }
 
 // planIndex is what the incident routes need of the plan in force.
 type planIndex struct {
 	id         partition.PlanID
-	grids      *coverage.GridIndex
+	grids      *incident.GridIndex
 	households map[partition.GridID]int // per grid, from the stored blocks
 }
 
@@ -60,7 +61,7 @@ func (d *desk) forget(id partition.PlanID) {
 
 // lockIncident serialises changes to one incident within this process and
 // returns the unlock.
-func (d *desk) lockIncident(id coverage.IncidentID) func() {
+func (d *desk) lockIncident(id incident.ID) func() {
 	h := fnv.New32a()
 	h.Write([]byte(id))
 	m := &d.locks[h.Sum32()%incidentLockStripes]
@@ -112,7 +113,7 @@ func (s *Server) indexPlan(ctx context.Context, id partition.PlanID) (*planIndex
 	for _, b := range blocks {
 		hh[b.ID] = b.Households
 	}
-	pi := &planIndex{id: id, grids: coverage.NewGridIndex(p.Grids), households: make(map[partition.GridID]int, len(p.Grids))}
+	pi := &planIndex{id: id, grids: incident.NewGridIndex(p.Grids), households: make(map[partition.GridID]int, len(p.Grids))}
 	for _, g := range p.Grids {
 		n := 0
 		for _, b := range g.Blocks {
@@ -127,21 +128,21 @@ func (s *Server) indexPlan(ctx context.Context, id partition.PlanID) (*planIndex
 // admin token is the admin; a worker or leader token acts for the grids
 // of its scope (data.Token.Grid) and, when it names a worker, that
 // worker's grids in the store. Other roles do not act on incidents.
-func (s *Server) actor(c echo.Context) (coverage.Actor, error) {
+func (s *Server) actor(c echo.Context) (incident.Actor, error) {
 	tok, _ := TokenFrom(c)
-	a := coverage.Actor{Worker: tok.Worker}
+	a := incident.Actor{Worker: tok.Worker}
 	switch tok.Role {
 	case data.RoleAdmin:
-		a.Role = coverage.ActorAdmin
+		a.Role = incident.ActorAdmin
 		return a, nil
 	case data.RoleWorker:
-		a.Role = coverage.ActorWorker
+		a.Role = incident.ActorWorker
 		if tok.Worker == "" {
 			return a, &ScopeError{Reason: "this worker token names no worker, so it cannot report or handle incidents; " +
 				"create a worker token for a worker id"}
 		}
 	case data.RoleLeader:
-		a.Role = coverage.ActorLeader
+		a.Role = incident.ActorLeader
 	default:
 		return a, &ScopeError{Reason: fmt.Sprintf("a %s token does not act on incidents", tok.Role)}
 	}

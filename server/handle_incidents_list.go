@@ -11,16 +11,16 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
 	"wangge/data"
 	"wangge/partition"
 )
 
 // incidentStatuses are the statuses a status filter may name.
-var incidentStatuses = []coverage.IncidentStatus{
-	coverage.StatusDiscovered, coverage.StatusReported, coverage.StatusAccepted, coverage.StatusHandling,
-	coverage.StatusResolved, coverage.StatusClosed, coverage.StatusEscalated, coverage.StatusReturned,
-	coverage.StatusRejected, coverage.StatusDuplicate,
+var incidentStatuses = []incident.Status{
+	incident.StatusDiscovered, incident.StatusReported, incident.StatusAccepted, incident.StatusHandling,
+	incident.StatusResolved, incident.StatusClosed, incident.StatusEscalated, incident.StatusReturned,
+	incident.StatusRejected, incident.StatusDuplicate,
 }
 
 // parseIncidentQuery reads the filters of GET /api/v1/incidents: bbox,
@@ -67,10 +67,10 @@ func parseTime(name, v string) (time.Time, error) {
 }
 
 // parseStatuses reads a comma list of incident statuses.
-func parseStatuses(v string) ([]coverage.IncidentStatus, error) {
-	var out []coverage.IncidentStatus
+func parseStatuses(v string) ([]incident.Status, error) {
+	var out []incident.Status
 	for _, s := range strings.Split(v, ",") {
-		st := coverage.IncidentStatus(strings.TrimSpace(s))
+		st := incident.Status(strings.TrimSpace(s))
 		if !slices.Contains(incidentStatuses, st) {
 			names := make([]string, len(incidentStatuses))
 			for i, x := range incidentStatuses {
@@ -121,9 +121,9 @@ func (s *Server) listIncidents(c echo.Context) error {
 type eventJSON struct {
 	Time  time.Time               `json:"time"`
 	Actor string                  `json:"actor"`
-	From  coverage.IncidentStatus `json:"from,omitempty"`
-	To    coverage.IncidentStatus `json:"to"`
-	Level coverage.Level          `json:"level"`
+	From  incident.Status `json:"from,omitempty"`
+	To    incident.Status `json:"to"`
+	Level incident.Level          `json:"level"`
 	Note  string                  `json:"note,omitempty"`
 }
 
@@ -131,7 +131,7 @@ type eventJSON struct {
 // when reported by address only). grid is the grid at report time and
 // current_grid the one of the plan in force; events are included when
 // asked for.
-func incidentFeature(inc coverage.Incident, pi *planIndex, c crs, events bool) feature {
+func incidentFeature(inc incident.Incident, pi *planIndex, c crs, events bool) feature {
 	flags := inc.Flags
 	if flags == nil {
 		flags = []string{}
@@ -158,7 +158,7 @@ func incidentFeature(inc coverage.Incident, pi *planIndex, c crs, events bool) f
 		props["events"] = ev
 	}
 	f := feature{Type: "Feature", ID: string(inc.ID), Properties: props}
-	if !slices.Contains(inc.Flags, coverage.FlagNoLocation) {
+	if !slices.Contains(inc.Flags, incident.FlagNoLocation) {
 		f.Geometry = pointGeometry(inc.Location, c)
 	}
 	return f

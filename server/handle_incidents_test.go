@@ -17,7 +17,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/geo"
 	"wangge/partition"
@@ -71,7 +72,7 @@ func (w *incidentWorld) inside(t *testing.T, i int) orb.Point {
 }
 
 // workerToken makes a worker token for worker id serving grid g.
-func workerToken(t *testing.T, st data.Store, role data.Role, id coverage.WorkerID, g partition.GridID) string {
+func workerToken(t *testing.T, st data.Store, role data.Role, id patrol.WorkerID, g partition.GridID) string {
 	t.Helper()
 	secret, _, err := CreateToken(context.Background(), st, role, id, g)
 	if err != nil {
@@ -87,11 +88,11 @@ type incidentDoc struct {
 		Coordinates []float64 `json:"coordinates"`
 	} `json:"geometry"`
 	Properties struct {
-		Status      coverage.IncidentStatus `json:"status"`
-		Level       coverage.Level          `json:"level"`
+		Status      incident.Status `json:"status"`
+		Level       incident.Level          `json:"level"`
 		Grid        partition.GridID        `json:"grid"`
 		CurrentGrid partition.GridID        `json:"current_grid"`
-		Reporter    coverage.WorkerID       `json:"reporter"`
+		Reporter    patrol.WorkerID         `json:"reporter"`
 		Flags       []string                `json:"flags"`
 		Events      []eventJSON             `json:"events"`
 		Score       int                     `json:"score"`
@@ -132,7 +133,7 @@ func TestIncidentLoopThroughAPI(t *testing.T) {
 		w2 := workerToken(t, st, data.RoleWorker, "W2", g1)
 
 		inc := report(t, w, w1, w.inside(t, 0), `,"note":"seen on patrol"`)
-		if inc.Properties.Grid != g0 || inc.Properties.CurrentGrid != g0 || inc.Properties.Level != coverage.LevelGrid ||
+		if inc.Properties.Grid != g0 || inc.Properties.CurrentGrid != g0 || inc.Properties.Level != incident.LevelGrid ||
 			inc.Properties.Reporter != "W1" || len(inc.Properties.Events) != 1 {
 			t.Fatalf("new incident %+v, want grid %s at grid level by W1", inc.Properties, g0)
 		}
@@ -176,7 +177,7 @@ func TestIncidentLoopThroughAPI(t *testing.T) {
 		}
 		var final incidentDoc
 		getJSON(t, w.s, "/api/v1/incidents/"+inc.ID, w.viewer, &final)
-		if final.Properties.Status != coverage.StatusClosed || final.Properties.Score != 5 || events[len(events)-1].Actor != "worker:W1" {
+		if final.Properties.Status != incident.StatusClosed || final.Properties.Score != 5 || events[len(events)-1].Actor != "worker:W1" {
 			t.Fatalf("final %+v", final.Properties)
 		}
 		p := decodeProblem(t, request(t, w.s, http.MethodPost, move, w1, strings.NewReader(`{"to":"handling"}`)), http.StatusConflict)
@@ -194,11 +195,11 @@ func TestIncidentOutsideGrids(t *testing.T) {
 	w := newIncidentWorld(t, st)
 	leader := workerToken(t, st, data.RoleLeader, "L1", w.grids[0].ID)
 	out := report(t, w, leader, orb.Point{10, 10}, "")
-	if out.Properties.Grid != "" || out.Properties.Level != coverage.LevelStreet || !reflect.DeepEqual(out.Properties.Flags, []string{coverage.FlagOutsideGrids}) {
+	if out.Properties.Grid != "" || out.Properties.Level != incident.LevelStreet || !reflect.DeepEqual(out.Properties.Flags, []string{incident.FlagOutsideGrids}) {
 		t.Fatalf("outside incident %+v", out.Properties)
 	}
 	addr := send(t, w.s, "/api/v1/incidents", w.admin, `{"category":"care","address":"3 Elm Lane","reporter":"W9"}`, http.StatusCreated)
-	if addr.Geometry != nil || addr.Properties.Reporter != "W9" || !reflect.DeepEqual(addr.Properties.Flags, []string{coverage.FlagNoLocation}) {
+	if addr.Geometry != nil || addr.Properties.Reporter != "W9" || !reflect.DeepEqual(addr.Properties.Flags, []string{incident.FlagNoLocation}) {
 		t.Fatalf("address-only incident %+v", addr)
 	}
 }
@@ -241,7 +242,7 @@ func TestIncidentCrsAndConcurrentMoves(t *testing.T) {
 	worker := workerToken(t, st, data.RoleWorker, "W3", w.grids[2].ID)
 	inc := send(t, w.s, "/api/v1/incidents?crs=gcj02", worker,
 		fmt.Sprintf(`{"category":"safety","location":[%v,%v]}`, g[0], g[1]), http.StatusCreated)
-	stored, err := st.Incident(context.Background(), coverage.IncidentID(inc.ID))
+	stored, err := st.Incident(context.Background(), incident.ID(inc.ID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +268,7 @@ func TestIncidentCrsAndConcurrentMoves(t *testing.T) {
 	if codes[0] != http.StatusOK || codes[1] != http.StatusConflict || codes[7] != http.StatusConflict {
 		t.Fatalf("concurrent accepts answered %v, want one 200 and 409s", codes)
 	}
-	stored, err = st.Incident(context.Background(), coverage.IncidentID(inc.ID))
+	stored, err = st.Incident(context.Background(), incident.ID(inc.ID))
 	if err != nil || len(stored.Events) != 2 {
 		t.Fatalf("events after concurrent accepts: %+v, %v", stored.Events, err)
 	}

@@ -16,14 +16,15 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
+	"wangge/coverage/track"
 	"wangge/data"
 )
 
 // ingestResult is the answer of every ingest route: how many fixes came
 // in, how many survived cleaning, how many of those were new to the store
 // (a re-sent batch gives 0) and, by reason, how many cleaning dropped
-// (reasons with no drop are left out; see coverage.CleanReport).
+// (reasons with no drop are left out; see track.CleanReport).
 type ingestResult struct {
 	Received int            `json:"received"`
 	Kept     int            `json:"kept"`
@@ -35,7 +36,7 @@ type ingestResult struct {
 // fix: beyond it, a fix could have come from anywhere a worker may travel.
 const anchorWindow = 10 * time.Minute
 
-// ingest cleans pts (coverage.Clean, with the request time as Now, so that
+// ingest cleans pts (track.Clean, with the request time as Now, so that
 // fixes from a phone clock that runs ahead are dropped) and stores what is
 // kept in one atomic PutTrackPoints call.
 //
@@ -43,22 +44,22 @@ const anchorWindow = 10 * time.Minute
 // goes in front of the batch as the anchor of the speed and spike checks,
 // and is taken out again after cleaning: the phone apps send one fix a
 // request, and a batch of one has no neighbour to be checked against.
-func (s *Server) ingest(c echo.Context, pts []coverage.TrackPoint, now time.Time) (ingestResult, error) {
+func (s *Server) ingest(c echo.Context, pts []patrol.TrackPoint, now time.Time) (ingestResult, error) {
 	ctx := c.Request().Context()
 	anchors, err := s.anchors(ctx, pts)
 	if err != nil {
 		return ingestResult{}, err
 	}
-	kept, rep := coverage.Clean(append(anchors, pts...), coverage.CleanOptions{Now: now})
+	kept, rep := track.Clean(append(anchors, pts...), track.CleanOptions{Now: now})
 	type key struct {
-		w coverage.WorkerID
+		w patrol.WorkerID
 		t int64
 	}
 	isAnchor := make(map[key]bool, len(anchors))
 	for _, a := range anchors {
 		isAnchor[key{a.Worker, a.Time.UnixNano()}] = true
 	}
-	kept = slices.DeleteFunc(kept, func(p coverage.TrackPoint) bool { return isAnchor[key{p.Worker, p.Time.UnixNano()}] })
+	kept = slices.DeleteFunc(kept, func(p patrol.TrackPoint) bool { return isAnchor[key{p.Worker, p.Time.UnixNano()}] })
 	rep.Input -= len(anchors)
 	rep.Kept = len(kept)
 	res := ingestResult{Received: rep.Input, Kept: rep.Kept, Dropped: droppedByReason(rep)}
@@ -75,16 +76,16 @@ func (s *Server) ingest(c echo.Context, pts []coverage.TrackPoint, now time.Time
 
 // anchors returns, for each worker of pts, its last stored fix in the
 // anchorWindow before its first fix in pts, when there is one that
-// cleaning keeps (accuracy within coverage.DefaultMaxAccuracy), so that
+// cleaning keeps (accuracy within track.DefaultMaxAccuracy), so that
 // it is always kept as the first fix of its worker.
-func (s *Server) anchors(ctx context.Context, pts []coverage.TrackPoint) ([]coverage.TrackPoint, error) {
-	first := map[coverage.WorkerID]time.Time{}
+func (s *Server) anchors(ctx context.Context, pts []patrol.TrackPoint) ([]patrol.TrackPoint, error) {
+	first := map[patrol.WorkerID]time.Time{}
 	for _, p := range pts {
 		if t, ok := first[p.Worker]; !ok || p.Time.Before(t) {
 			first[p.Worker] = p.Time
 		}
 	}
-	var out []coverage.TrackPoint
+	var out []patrol.TrackPoint
 	for _, w := range slices.Sorted(maps.Keys(first)) {
 		a, ok, err := s.anchor(ctx, w, first[w])
 		if err != nil {
@@ -100,24 +101,24 @@ func (s *Server) anchors(ctx context.Context, pts []coverage.TrackPoint) ([]cove
 // anchor finds the last usable fix of w before t. It reads the last
 // minute first (a dozen fixes at the apps' usual 5 s) and the whole
 // anchorWindow only when that minute holds none.
-func (s *Server) anchor(ctx context.Context, w coverage.WorkerID, t time.Time) (coverage.TrackPoint, bool, error) {
+func (s *Server) anchor(ctx context.Context, w patrol.WorkerID, t time.Time) (patrol.TrackPoint, bool, error) {
 	for _, back := range []time.Duration{time.Minute, anchorWindow} {
 		prev, err := s.store.TrackPoints(ctx, data.TrackQuery{Worker: w, From: t.Add(-back), To: t})
 		if err != nil {
-			return coverage.TrackPoint{}, false, fmt.Errorf("server: last fixes of %s: %w", w, err)
+			return patrol.TrackPoint{}, false, fmt.Errorf("server: last fixes of %s: %w", w, err)
 		}
 		for i := len(prev) - 1; i >= 0; i-- {
-			if prev[i].Accuracy <= coverage.DefaultMaxAccuracy {
+			if prev[i].Accuracy <= track.DefaultMaxAccuracy {
 				return prev[i], true, nil
 			}
 		}
 	}
-	return coverage.TrackPoint{}, false, nil
+	return patrol.TrackPoint{}, false, nil
 }
 
 // droppedByReason turns the counts of a CleanReport into a map keyed by
 // the report's JSON names, without the zero counts.
-func droppedByReason(r coverage.CleanReport) map[string]int {
+func droppedByReason(r track.CleanReport) map[string]int {
 	m := map[string]int{}
 	for reason, n := range map[string]int{
 		"invalid": r.Invalid, "future": r.Future, "accuracy": r.Accuracy, "duplicate": r.Duplicate,
@@ -153,7 +154,7 @@ type batchPoint struct {
 
 // postTracks answers POST /api/v1/tracks. The body is a batch
 // {"worker": ID, "points": [{time, lon, lat, …}]} or a GeoJSON track
-// (coverage.DecodeGeoJSON: Points with a time property, LineStrings with
+// (track.DecodeGeoJSON: Points with a time property, LineStrings with
 // times; the worker is the "worker" property or ?worker=). A worker token
 // writes only its own track; admins, planners and leaders any registered
 // worker's. One malformed fix rejects the whole batch (400 naming it);
@@ -169,7 +170,7 @@ func (s *Server) postTracks(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("server: read body: %w", err)
 	}
-	pts, err := decodeTracks(raw, coverage.WorkerID(worker))
+	pts, err := decodeTracks(raw, patrol.WorkerID(worker))
 	if err != nil {
 		return err
 	}
@@ -185,13 +186,13 @@ func (s *Server) postTracks(c echo.Context) error {
 
 // decodeTracks reads a batch or a GeoJSON body; worker is the default
 // worker of ?worker=.
-func decodeTracks(raw []byte, worker coverage.WorkerID) ([]coverage.TrackPoint, error) {
+func decodeTracks(raw []byte, worker patrol.WorkerID) ([]patrol.TrackPoint, error) {
 	var b trackBatch
 	if err := json.Unmarshal(raw, &b); err != nil {
 		return nil, batchJSONError(raw, err)
 	}
 	if b.Type == "FeatureCollection" || b.Type == "Feature" {
-		pts, err := coverage.DecodeGeoJSON(bytes.NewReader(raw), coverage.DecodeOptions{Source: "body", Worker: worker})
+		pts, err := track.DecodeGeoJSON(bytes.NewReader(raw), track.DecodeOptions{Source: "body", Worker: worker})
 		if err != nil {
 			return nil, decodeError(err, "features")
 		}
@@ -215,9 +216,9 @@ func decodeTracks(raw []byte, worker coverage.WorkerID) ([]coverage.TrackPoint, 
 	if len(b.Points) == 0 {
 		return nil, &BodyError{Field: "points", Reason: "missing or empty: send at least one fix"}
 	}
-	pts := make([]coverage.TrackPoint, len(b.Points))
+	pts := make([]patrol.TrackPoint, len(b.Points))
 	for i, p := range b.Points {
-		tp, err := p.trackPoint(i, coverage.WorkerID(b.Worker))
+		tp, err := p.trackPoint(i, patrol.WorkerID(b.Worker))
 		if err != nil {
 			return nil, err
 		}
@@ -248,7 +249,7 @@ func batchJSONError(raw []byte, err error) error {
 // for a BodyError: items names the array the decoder's item index counts
 // in ("features", "locations").
 func decodeError(err error, items string) error {
-	var de *coverage.DecodeError
+	var de *track.DecodeError
 	if !errors.As(err, &de) {
 		return fmt.Errorf("server: read positions: %w", err)
 	}
@@ -260,9 +261,9 @@ func decodeError(err error, items string) error {
 }
 
 // trackPoint checks p, the i-th point of a batch, and converts it.
-func (p batchPoint) trackPoint(i int, worker coverage.WorkerID) (coverage.TrackPoint, error) {
-	bad := func(field, reason string) (coverage.TrackPoint, error) {
-		return coverage.TrackPoint{}, &BodyError{Field: fmt.Sprintf("points[%d].%s", i, field), Reason: reason}
+func (p batchPoint) trackPoint(i int, worker patrol.WorkerID) (patrol.TrackPoint, error) {
+	bad := func(field, reason string) (patrol.TrackPoint, error) {
+		return patrol.TrackPoint{}, &BodyError{Field: fmt.Sprintf("points[%d].%s", i, field), Reason: reason}
 	}
 	if p.Time == nil {
 		return bad("time", "missing: give the fix time in RFC 3339")
@@ -281,16 +282,16 @@ func (p batchPoint) trackPoint(i int, worker coverage.WorkerID) (coverage.TrackP
 	case !(math.Abs(*p.Lat) <= 90):
 		return bad("lat", fmt.Sprintf("%v is outside [-90, 90]", *p.Lat))
 	}
-	return coverage.TrackPoint{Worker: worker, Time: t.UTC(), Point: [2]float64{*p.Lon, *p.Lat},
+	return patrol.TrackPoint{Worker: worker, Time: t.UTC(), Point: [2]float64{*p.Lon, *p.Lat},
 		Accuracy: p.Accuracy, Speed: p.Speed, Bearing: p.Bearing, Altitude: p.Altitude, Battery: p.Battery}, nil
 }
 
 // checkTrackOwners refuses fixes the token may not write: a worker token
 // writes only its own worker's fixes; every worker named must be
 // registered.
-func (s *Server) checkTrackOwners(c echo.Context, pts []coverage.TrackPoint) error {
+func (s *Server) checkTrackOwners(c echo.Context, pts []patrol.TrackPoint) error {
 	tok, _ := TokenFrom(c)
-	seen := map[coverage.WorkerID]bool{}
+	seen := map[patrol.WorkerID]bool{}
 	for i, p := range pts {
 		if seen[p.Worker] {
 			continue

@@ -10,7 +10,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
+	"wangge/coverage/track"
 	"wangge/data"
 )
 
@@ -44,7 +45,7 @@ func (s *Server) deviceRoutes() []route {
 
 // deviceWorker resolves a device id to the worker carrying it and checks
 // the token the request may carry (see above).
-func (s *Server) deviceWorker(c echo.Context, device string) (coverage.Worker, error) {
+func (s *Server) deviceWorker(c echo.Context, device string) (patrol.Worker, error) {
 	ctx := c.Request().Context()
 	w, err := s.store.WorkerByDevice(ctx, device)
 	if errors.Is(err, data.ErrNotFound) {
@@ -96,15 +97,15 @@ func deviceSecret(c echo.Context) (string, bool) {
 // ingestOsmAnd answers GET or POST /api/v1/ingest/osmand: the OsmAnd /
 // Traccar Client protocol, one fix in the query or form fields (speed in
 // knots), or the JSON form of Traccar Client 8+ with one or several
-// locations (speed in m/s); see coverage.DecodeOsmAnd and
+// locations (speed in m/s); see track.DecodeOsmAnd and
 // DecodeOsmAndJSON. A bad fix is a 400 naming the field.
 func (s *Server) ingestOsmAnd(c echo.Context) error {
 	now := time.Now()
 	req := c.Request()
-	var fixes []coverage.DeviceFix
+	var fixes []track.DeviceFix
 	mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
 	if req.Method == http.MethodPost && mt == echo.MIMEApplicationJSON {
-		f, err := coverage.DecodeOsmAndJSON(req.Body)
+		f, err := track.DecodeOsmAndJSON(req.Body)
 		if err != nil {
 			return decodeError(err, "locations")
 		}
@@ -113,17 +114,17 @@ func (s *Server) ingestOsmAnd(c echo.Context) error {
 		if err := req.ParseForm(); err != nil {
 			return &BodyError{Reason: "the form fields cannot be read: " + err.Error()}
 		}
-		f, err := coverage.DecodeOsmAnd(req.Form)
+		f, err := track.DecodeOsmAnd(req.Form)
 		if err != nil {
 			return decodeError(err, "locations")
 		}
-		fixes = []coverage.DeviceFix{f}
+		fixes = []track.DeviceFix{f}
 	}
 	w, err := s.deviceWorker(c, fixes[0].Device)
 	if err != nil {
 		return err
 	}
-	pts := make([]coverage.TrackPoint, len(fixes))
+	pts := make([]patrol.TrackPoint, len(fixes))
 	for i, f := range fixes {
 		pts[i] = f.Point
 		pts[i].Worker = w.ID
@@ -138,14 +139,14 @@ func (s *Server) ingestOsmAnd(c echo.Context) error {
 // ingestOwnTracks answers POST /api/v1/ingest/owntracks: one OwnTracks
 // message in HTTP mode. The device is "user/device" from the X-Limit-U
 // and X-Limit-D headers the app sends, else from the topic, else the
-// tracker id (coverage.OwnTracksMessage.Device); register that string as
+// tracker id (track.OwnTracksMessage.Device); register that string as
 // the worker's device_id. Messages other than locations are accepted and
 // ignored. The answer is an empty JSON array, as the app expects (it
 // would show the array's messages to the user).
 func (s *Server) ingestOwnTracks(c echo.Context) error {
 	now := time.Now()
 	req := c.Request()
-	m, err := coverage.DecodeOwnTracks(req.Body)
+	m, err := track.DecodeOwnTracks(req.Body)
 	if err != nil {
 		return decodeError(err, "locations")
 	}
@@ -160,7 +161,7 @@ func (s *Server) ingestOwnTracks(c echo.Context) error {
 			return err
 		}
 		m.Point.Worker = w.ID
-		if _, err := s.ingest(c, []coverage.TrackPoint{m.Point}, now); err != nil {
+		if _, err := s.ingest(c, []patrol.TrackPoint{m.Point}, now); err != nil {
 			return err
 		}
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 )
 
@@ -36,28 +36,28 @@ func TestIngestDevices(t *testing.T) {
 		tests := []struct {
 			name   string
 			req    *http.Request
-			worker coverage.WorkerID
-			want   coverage.TrackPoint
+			worker patrol.WorkerID
+			want   patrol.TrackPoint
 			body   string // exact answer, when the protocol fixes it
 		}{
 			{"osmand query, GET", deviceRequest(http.MethodGet, "/api/v1/ingest/osmand?id="+liDevice+
 				"&lat=39.9087&lon=116.3975&timestamp=1714521600&speed=10&bearing=270&altitude=44.5&accuracy=12&batt=77", "", "", nil),
-				"li", coverage.TrackPoint{Time: t0, Point: [2]float64{116.3975, 39.9087},
+				"li", patrol.TrackPoint{Time: t0, Point: [2]float64{116.3975, 39.9087},
 					Speed: 10 * 1852.0 / 3600, Bearing: 270, Altitude: 44.5, Accuracy: 12, Battery: 77}, ""},
 			{"osmand form, POST, location and milliseconds", deviceRequest(http.MethodPost, "/api/v1/ingest/osmand",
 				"application/x-www-form-urlencoded", "deviceid="+liDevice+"&location=39.9090,116.3980&timestamp=1714521630000&speed=2", nil),
-				"li", coverage.TrackPoint{Time: t0.Add(30 * time.Second), Point: [2]float64{116.3980, 39.9090},
+				"li", patrol.TrackPoint{Time: t0.Add(30 * time.Second), Point: [2]float64{116.3980, 39.9090},
 					Speed: 2 * 1852.0 / 3600}, ""},
 			{"osmand JSON, Traccar Client 8", deviceRequest(http.MethodPost, "/api/v1/ingest/osmand", "application/json",
 				`{"device_id":"`+liDevice+`","location":{"timestamp":"2024-05-01T08:01:00.000+08:00",
 				"coords":{"latitude":39.9093,"longitude":116.3985,"accuracy":6.5,"speed":1.25,"heading":-1,"altitude":40},
 				"is_moving":true,"battery":{"level":0.85,"is_charging":false}}}`, nil),
-				"li", coverage.TrackPoint{Time: t0.Add(time.Minute), Point: [2]float64{116.3985, 39.9093},
+				"li", patrol.TrackPoint{Time: t0.Add(time.Minute), Point: [2]float64{116.3985, 39.9093},
 					Accuracy: 6.5, Speed: 1.25, Altitude: 40, Battery: 85}, ""},
 			{"owntracks location", deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks", "application/json",
 				`{"_type":"location","tid":"pw","lat":39.9101,"lon":116.4002,"tst":1714521600,"acc":10,"vel":18,"cog":45,"alt":50,"batt":64,"conn":"m"}`,
 				map[string]string{"X-Limit-U": "wang", "X-Limit-D": "pixel7"}),
-				"wang", coverage.TrackPoint{Time: t0, Point: [2]float64{116.4002, 39.9101},
+				"wang", patrol.TrackPoint{Time: t0, Point: [2]float64{116.4002, 39.9101},
 					Accuracy: 10, Speed: 5, Bearing: 45, Altitude: 50, Battery: 64}, "[]\n"},
 		}
 		for _, tc := range tests {
@@ -67,7 +67,7 @@ func TestIngestDevices(t *testing.T) {
 				if tc.body != "" && rec.Body.String() != tc.body {
 					t.Errorf("answer %q, want %q", rec.Body.String(), tc.body)
 				}
-				var got *coverage.TrackPoint
+				var got *patrol.TrackPoint
 				for _, p := range f.stored(t, tc.worker) {
 					if p.Time.Equal(tc.want.Time) {
 						got = &p
@@ -174,7 +174,7 @@ func TestIngestDeviceRefusals(t *testing.T) {
 			if !strings.Contains(p.Detail, tc.detail) {
 				t.Errorf("detail %q does not name %q", p.Detail, tc.detail)
 			}
-			for _, w := range []coverage.WorkerID{"li", "wang"} {
+			for _, w := range []patrol.WorkerID{"li", "wang"} {
 				if n := len(f.stored(t, w)); n != 0 {
 					t.Fatalf("%d fixes of %s stored after a refused request", n, w)
 				}

@@ -13,7 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
+	"wangge/coverage/track"
 	"wangge/data"
 )
 
@@ -22,7 +23,7 @@ import (
 const geoLifePath = "../../shared/data/tracks/skmob_geolife_sample.txt.gz"
 
 // geoLifeFixes decodes the sample, or skips when it is missing.
-func geoLifeFixes(tb testing.TB) []coverage.TrackPoint {
+func geoLifeFixes(tb testing.TB) []patrol.TrackPoint {
 	tb.Helper()
 	f, err := os.Open(geoLifePath)
 	if errors.Is(err, os.ErrNotExist) {
@@ -36,8 +37,8 @@ func geoLifeFixes(tb testing.TB) []coverage.TrackPoint {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	pts, err := coverage.DecodeCSV(zr, coverage.CSVMapping{Lat: "lat", Lon: "lng", Time: "datetime", Worker: "uid"},
-		coverage.DecodeOptions{Source: geoLifePath})
+	pts, err := track.DecodeCSV(zr, track.CSVMapping{Lat: "lat", Lon: "lng", Time: "datetime", Worker: "uid"},
+		track.DecodeOptions{Source: geoLifePath})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func geoLifeFixes(tb testing.TB) []coverage.TrackPoint {
 
 // geoLifeBatches turns fixes (grouped by worker, in time order) into
 // batch bodies of at most size fixes of one worker each.
-func geoLifeBatches(tb testing.TB, pts []coverage.TrackPoint, size int) [][]byte {
+func geoLifeBatches(tb testing.TB, pts []patrol.TrackPoint, size int) [][]byte {
 	tb.Helper()
 	var out [][]byte
 	for lo := 0; lo < len(pts); {
@@ -103,8 +104,8 @@ func postAll(tb testing.TB, srv *httptest.Server, secret string, bodies [][]byte
 // and an admin token.
 func geoLifeServer(tb testing.TB, st data.Store) (*httptest.Server, string) {
 	tb.Helper()
-	if err := st.PutWorkers(context.Background(), []coverage.Worker{
-		{ID: "001", Role: coverage.RoleVolunteer}, {ID: "005", Role: coverage.RoleVolunteer}}); err != nil {
+	if err := st.PutWorkers(context.Background(), []patrol.Worker{
+		{ID: "001", Role: patrol.RoleVolunteer}, {ID: "005", Role: patrol.RoleVolunteer}}); err != nil {
 		tb.Fatal(err)
 	}
 	s, _ := testServer(tb, st, Options{})
@@ -117,7 +118,7 @@ func geoLifeServer(tb testing.TB, st data.Store) (*httptest.Server, string) {
 // each store: every fix is accounted for as kept or dropped, what is kept
 // is what the store holds, and posting it all again stores nothing new.
 // Cleaning batch by batch, each batch anchored on the fix stored before
-// it, drops exactly what coverage.Clean drops from the whole sample at
+// it, drops exactly what track.Clean drops from the whole sample at
 // once (the referee).
 func TestIngestGeoLife(t *testing.T) {
 	if testing.Short() {
@@ -125,7 +126,7 @@ func TestIngestGeoLife(t *testing.T) {
 	}
 	pts := geoLifeFixes(t)
 	bodies := geoLifeBatches(t, pts, 5000)
-	_, whole := coverage.Clean(pts, coverage.CleanOptions{Now: time.Now()})
+	_, whole := track.Clean(pts, track.CleanOptions{Now: time.Now()})
 	forEachStore(t, func(t *testing.T, st data.Store) {
 		srv, admin := geoLifeServer(t, st)
 		sum := postAll(t, srv, admin, bodies)

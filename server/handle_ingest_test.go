@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 )
 
@@ -48,7 +48,7 @@ func newIngestFixture(t testing.TB, st data.Store) ingestFixture {
 }
 
 // stored reads a worker's fixes back from the store.
-func (f ingestFixture) stored(t *testing.T, worker coverage.WorkerID) []coverage.TrackPoint {
+func (f ingestFixture) stored(t *testing.T, worker patrol.WorkerID) []patrol.TrackPoint {
 	t.Helper()
 	pts, err := f.st.TrackPoints(context.Background(), data.TrackQuery{Worker: worker})
 	if err != nil {
@@ -152,7 +152,7 @@ func TestPostTracksRefusals(t *testing.T) {
 			if !strings.Contains(p.Detail, tc.detail) {
 				t.Errorf("detail %q does not name %q", p.Detail, tc.detail)
 			}
-			for _, w := range []coverage.WorkerID{"li", "wang", "zhao"} {
+			for _, w := range []patrol.WorkerID{"li", "wang", "zhao"} {
 				if n := len(f.stored(t, w)); n != 0 {
 					t.Fatalf("%d fixes of %s stored after a refused batch", n, w)
 				}

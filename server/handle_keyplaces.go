@@ -13,7 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/partition"
 )
@@ -26,19 +26,19 @@ import (
 
 // keyPlaceJSON is a key place as the API reads and writes it.
 type keyPlaceJSON struct {
-	ID            coverage.KeyPlaceID `json:"id"`
-	Category      string              `json:"category"`
-	Lon           *float64            `json:"lon"`
-	Lat           *float64            `json:"lat"`
-	Grid          partition.GridID    `json:"grid"`
-	VisitInterval float64             `json:"visit_interval_days"`
-	LastVisited   *time.Time          `json:"last_visited,omitempty"`
+	ID            patrol.KeyPlaceID `json:"id"`
+	Category      string            `json:"category"`
+	Lon           *float64          `json:"lon"`
+	Lat           *float64          `json:"lat"`
+	Grid          partition.GridID  `json:"grid"`
+	VisitInterval float64           `json:"visit_interval_days"`
+	LastVisited   *time.Time        `json:"last_visited,omitempty"`
 }
 
 // keyPlace checks the i-th place of a body and converts it.
-func (k keyPlaceJSON) keyPlace(i int) (coverage.KeyPlace, error) {
-	bad := func(field, reason string) (coverage.KeyPlace, error) {
-		return coverage.KeyPlace{}, &BodyError{Field: fmt.Sprintf("[%d].%s", i, field), Reason: reason}
+func (k keyPlaceJSON) keyPlace(i int) (patrol.KeyPlace, error) {
+	bad := func(field, reason string) (patrol.KeyPlace, error) {
+		return patrol.KeyPlace{}, &BodyError{Field: fmt.Sprintf("[%d].%s", i, field), Reason: reason}
 	}
 	switch {
 	case k.ID == "":
@@ -54,7 +54,7 @@ func (k keyPlaceJSON) keyPlace(i int) (coverage.KeyPlace, error) {
 	case !(k.VisitInterval > 0 && k.VisitInterval <= 366):
 		return bad("visit_interval_days", "want days between visits, more than 0 and at most 366")
 	}
-	p := coverage.KeyPlace{ID: k.ID, Category: k.Category, Location: orb.Point{*k.Lon, *k.Lat}, Grid: k.Grid,
+	p := patrol.KeyPlace{ID: k.ID, Category: k.Category, Location: orb.Point{*k.Lon, *k.Lat}, Grid: k.Grid,
 		VisitInterval: time.Duration(k.VisitInterval * 24 * float64(time.Hour))}
 	if k.LastVisited != nil {
 		p.LastVisited = k.LastVisited.UTC()
@@ -75,7 +75,7 @@ func (s *Server) putKeyPlaces(c echo.Context) error {
 		return err
 	}
 	tok, _ := TokenFrom(c)
-	ids := make([]coverage.KeyPlaceID, len(places))
+	ids := make([]patrol.KeyPlaceID, len(places))
 	for i, p := range places {
 		if !canSeeGrid(tok, p.Grid) {
 			return &ScopeError{TokenID: tok.ID, Reason: scopeReason(tok, fmt.Sprintf("key place %s ([%d])", p.ID, i))}
@@ -98,7 +98,7 @@ func (s *Server) putKeyPlaces(c echo.Context) error {
 }
 
 // decodeKeyPlaces reads a JSON array of key places, checking each.
-func decodeKeyPlaces(raw []byte) ([]coverage.KeyPlace, error) {
+func decodeKeyPlaces(raw []byte) ([]patrol.KeyPlace, error) {
 	var in []keyPlaceJSON
 	if err := json.Unmarshal(raw, &in); err != nil {
 		return nil, &BodyError{Field: jsonWhere(err), Reason: "want a JSON array of key places: " + err.Error()}
@@ -106,7 +106,7 @@ func decodeKeyPlaces(raw []byte) ([]coverage.KeyPlace, error) {
 	if len(in) == 0 {
 		return nil, &BodyError{Reason: "the array holds no key place"}
 	}
-	places := make([]coverage.KeyPlace, len(in))
+	places := make([]patrol.KeyPlace, len(in))
 	for i, k := range in {
 		p, err := k.keyPlace(i)
 		if err != nil {
@@ -131,7 +131,7 @@ func canSeeGrid(tok data.Token, grid partition.GridID) bool {
 
 // auditKeyPlaces logs who read or wrote which key places: the token (its
 // id and role, never the secret), the request and the place ids.
-func (s *Server) auditKeyPlaces(c echo.Context, msg string, ids []coverage.KeyPlaceID) {
+func (s *Server) auditKeyPlaces(c echo.Context, msg string, ids []patrol.KeyPlaceID) {
 	tok, _ := TokenFrom(c)
 	s.logger(c).LogAttrs(c.Request().Context(), slog.LevelInfo, msg,
 		slog.Bool("audit", true),

@@ -12,7 +12,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
+	"wangge/coverage/open311"
 	"wangge/data"
 )
 
@@ -74,11 +75,11 @@ func (s *Server) open311Errors(next echo.HandlerFunc) echo.HandlerFunc {
 		if p.Status >= http.StatusInternalServerError {
 			s.logger(c).Error("open311 request failed", "status", p.Status, "err", err)
 		}
-		var fe *coverage.FieldError
+		var fe *incident.FieldError
 		if errors.As(err, &fe) {
 			p.Detail = fe.Error()
 		}
-		return open311Write(c, p.Status, "errors", coverage.Open311Errors(p.Status, errors.New(p.Detail)))
+		return open311Write(c, p.Status, "errors", open311.Errors(p.Status, errors.New(p.Detail)))
 	}
 }
 
@@ -99,7 +100,7 @@ func (s *Server) open311Post(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	actor := coverage.Actor{Role: coverage.ActorPublic}
+	actor := incident.Actor{Role: incident.ActorPublic}
 	if key := form.Get("api_key"); key != "" {
 		if actor, err = s.apiKeyActor(c, key); err != nil {
 			return err
@@ -121,8 +122,8 @@ func (s *Server) open311Post(c echo.Context) error {
 // apiKeyActor authenticates an Open311 api_key, which is an API token
 // secret: an unknown key is refused (403, as GeoReport v2 says), a token
 // that does not act on incidents reports as the public.
-func (s *Server) apiKeyActor(c echo.Context, key string) (coverage.Actor, error) {
-	public := coverage.Actor{Role: coverage.ActorPublic}
+func (s *Server) apiKeyActor(c echo.Context, key string) (incident.Actor, error) {
+	public := incident.Actor{Role: incident.ActorPublic}
 	if _, err := bearerSecret("Bearer " + key); err != nil {
 		return public, &ScopeError{Reason: "api_key is not a valid key"}
 	}
@@ -152,7 +153,7 @@ func (s *Server) open311Requests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := []coverage.Open311Request{}
+	out := []open311.Request{}
 	for i := len(incs) - 1; i >= 0; i-- {
 		if f.Match(incs[i]) {
 			out = append(out, s.desk.open311.Request(incs[i]))
@@ -164,10 +165,10 @@ func (s *Server) open311Requests(c echo.Context) error {
 // open311Find reads the incidents a filter may match: those it names by
 // id, else those reported in its window, which is the 90 days before its
 // end (or now) when it has no start.
-func (s *Server) open311Find(c echo.Context, f *coverage.Open311Filter) ([]coverage.Incident, error) {
+func (s *Server) open311Find(c echo.Context, f *open311.Filter) ([]incident.Incident, error) {
 	ctx := c.Request().Context()
 	if len(f.IDs) > 0 {
-		var out []coverage.Incident
+		var out []incident.Incident
 		for _, id := range f.IDs {
 			inc, err := s.store.Incident(ctx, id)
 			switch {
@@ -177,7 +178,7 @@ func (s *Server) open311Find(c echo.Context, f *coverage.Open311Filter) ([]cover
 				return nil, fmt.Errorf("server: service request %q: %w", id, err)
 			}
 		}
-		slices.SortFunc(out, func(a, b coverage.Incident) int { return cmp.Compare(a.ID, b.ID) })
+		slices.SortFunc(out, func(a, b incident.Incident) int { return cmp.Compare(a.ID, b.ID) })
 		return out, nil
 	}
 	if f.From.IsZero() {
@@ -206,19 +207,19 @@ func (s *Server) open311Request(c echo.Context) error {
 		return err
 	}
 	id, _ := open311Format(file)
-	inc, err := s.store.Incident(c.Request().Context(), coverage.IncidentID(id))
+	inc, err := s.store.Incident(c.Request().Context(), incident.ID(id))
 	if err != nil {
 		return fmt.Errorf("server: service request %q: %w", id, err)
 	}
-	return open311Write(c, http.StatusOK, "service_requests", []coverage.Open311Request{s.desk.open311.Request(inc)})
+	return open311Write(c, http.StatusOK, "service_requests", []open311.Request{s.desk.open311.Request(inc)})
 }
 
 // DefaultCategories are the incident categories served when Options gives
 // none: the kinds grid workers report most in Chinese community grid
 // governance, each with the time within which it should be settled.
-func DefaultCategories() []coverage.Category {
+func DefaultCategories() []open311.Category {
 	const day = 24 * time.Hour
-	return []coverage.Category{
+	return []open311.Category{
 		{Code: "environment", Name: "环境卫生 Environment and sanitation", Group: "environment",
 			Description: "litter, overflowing bins, blocked drains, pests", Keywords: []string{"litter", "garbage", "drain"}, Limit: 2 * day},
 		{Code: "safety", Name: "安全隐患 Public safety hazard", Group: "safety",

@@ -13,7 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
+	"wangge/coverage/open311"
 	"wangge/data"
 )
 
@@ -103,7 +104,7 @@ func TestOpen311ClientFlow(t *testing.T) {
 	if _, err := time.Parse(time.RFC3339, r["requested_datetime"].(string)); err != nil {
 		t.Fatalf("requested_datetime: %v", err)
 	}
-	inc, err := st.Incident(t.Context(), coverage.IncidentID(id))
+	inc, err := st.Incident(t.Context(), incident.ID(id))
 	if err != nil || inc.Grid != w.grids[0].ID || inc.Events[0].Actor != "public" {
 		t.Fatalf("stored incident %+v, %v: want grid %s reported by the public", inc, err, w.grids[0].ID)
 	}
@@ -137,7 +138,7 @@ func TestOpen311ClientFlow(t *testing.T) {
 	worker := workerToken(t, st, data.RoleWorker, "W1", w.grids[0].ID)
 	form.Set("api_key", worker)
 	c.do(http.MethodPost, "/requests.json", form, http.StatusOK, &posted)
-	if inc, err := st.Incident(t.Context(), coverage.IncidentID(posted[0].ID)); err != nil || inc.Reporter != "W1" {
+	if inc, err := st.Incident(t.Context(), incident.ID(posted[0].ID)); err != nil || inc.Reporter != "W1" {
 		t.Fatalf("reported with a worker's api_key: %+v, %v", inc, err)
 	}
 
@@ -155,7 +156,7 @@ func TestOpen311ClientFlow(t *testing.T) {
 	}
 	for _, tc := range errs {
 		t.Run(tc.name, func(t *testing.T) {
-			var body []coverage.Open311Error
+			var body []open311.Error
 			c.do(tc.method, tc.path, tc.form, tc.status, &body)
 			if len(body) != 1 || body[0].Code != tc.status || !strings.Contains(body[0].Description, tc.mention) {
 				t.Fatalf("error body %+v, want code %d mentioning %q", body, tc.status, tc.mention)

@@ -11,7 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
 	"wangge/data"
 	"wangge/partition"
 )
@@ -43,7 +43,7 @@ func parseWindow(q url.Values, allowed []string, extra func(name, v string) erro
 }
 
 // incidentsIn reads every incident reported in the window.
-func (s *Server) incidentsIn(ctx context.Context, w window) ([]coverage.Incident, error) {
+func (s *Server) incidentsIn(ctx context.Context, w window) ([]incident.Incident, error) {
 	incs, err := s.store.Incidents(ctx, data.IncidentQuery{From: w.From, To: w.To})
 	if err != nil {
 		return nil, fmt.Errorf("server: read incidents: %w", err)
@@ -53,7 +53,7 @@ func (s *Server) incidentsIn(ctx context.Context, w window) ([]coverage.Incident
 
 // incidentsAndPlan reads the incidents of the window and the index of the
 // plan in force (nil when none is published).
-func (s *Server) incidentsAndPlan(ctx context.Context, w window) ([]coverage.Incident, *planIndex, error) {
+func (s *Server) incidentsAndPlan(ctx context.Context, w window) ([]incident.Incident, *planIndex, error) {
 	incs, err := s.incidentsIn(ctx, w)
 	if err != nil {
 		return nil, nil, err
@@ -64,23 +64,23 @@ func (s *Server) incidentsAndPlan(ctx context.Context, w window) ([]coverage.Inc
 
 // statsResponse is the answer of GET /api/v1/stats/incidents.
 type statsResponse struct {
-	By   coverage.GroupBy    `json:"by"`
+	By   incident.GroupBy    `json:"by"`
 	From time.Time           `json:"from,omitzero"`
 	To   time.Time           `json:"to,omitzero"`
 	Plan partition.PlanID    `json:"plan,omitempty"` // whose grids give the communities
-	Rows []coverage.StatsRow `json:"rows"`
+	Rows []incident.StatsRow `json:"rows"`
 }
 
 // incidentStats answers GET /api/v1/stats/incidents?by=grid|community|
 // worker|none&from&to: counts by status and level, local settlement,
 // escalations, times to accept and resolve, overdue incidents against the
-// categories' limits and satisfaction (coverage.Stats). Communities are the
+// categories' limits and satisfaction (incident.Stats). Communities are the
 // parents of the grids of the plan in force.
 func (s *Server) incidentStats(c echo.Context) error {
-	by := coverage.GroupNone
+	by := incident.GroupNone
 	w, err := parseWindow(c.QueryParams(), []string{"by"}, func(name, v string) error {
 		var err error
-		if by, err = coverage.ParseGroupBy(v); err != nil {
+		if by, err = incident.ParseGroupBy(v); err != nil {
 			return &ParamError{Param: name, Value: v, Reason: "want grid, community, worker or none"}
 		}
 		return nil
@@ -92,16 +92,16 @@ func (s *Server) incidentStats(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q := coverage.StatsQuery{By: by, From: w.From, To: w.To, Limits: s.desk.limits}
+	q := incident.StatsQuery{By: by, From: w.From, To: w.To, Limits: s.desk.limits}
 	out := statsResponse{By: by, From: w.From, To: w.To}
 	if pi != nil {
 		q.Parents, out.Plan = pi.grids.Parents(), pi.id
 	}
-	if out.Rows, err = coverage.Stats(incs, q, time.Now()); err != nil {
+	if out.Rows, err = incident.Stats(incs, q, time.Now()); err != nil {
 		return err
 	}
 	if out.Rows == nil {
-		out.Rows = []coverage.StatsRow{}
+		out.Rows = []incident.StatsRow{}
 	}
 	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, out)
 }
@@ -113,7 +113,7 @@ func (s *Server) incidentStats(c echo.Context) error {
 // feature id, outlines counter-clockwise at 7 decimals, ?crs=gcj02|bd09
 // for Chinese basemaps.
 func (s *Server) hotspots(c echo.Context) error {
-	q := coverage.HotspotQuery{Resolution: 9}
+	q := incident.HotspotQuery{Resolution: 9}
 	out := crsWGS84
 	w, err := parseWindow(c.QueryParams(), []string{"res", "step", "crs"}, func(name, v string) error {
 		switch name {
@@ -147,7 +147,7 @@ func (s *Server) hotspots(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	fc, err := coverage.Hotspots(incs, q)
+	fc, err := incident.Hotspots(incs, q)
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ type loadsResponse struct {
 	Plan  partition.PlanID    `json:"plan,omitempty"`
 	From  time.Time           `json:"from,omitzero"`
 	To    time.Time           `json:"to,omitzero"`
-	Grids []coverage.GridLoad `json:"grids"`
+	Grids []incident.GridLoad `json:"grids"`
 }
 
 // gridLoads answers GET /api/v1/stats/loads?from&to: incidents per grid of
@@ -190,9 +190,9 @@ func (s *Server) gridLoads(c echo.Context) error {
 	if pi != nil {
 		out.Plan, hh = pi.id, pi.households
 	}
-	out.Grids = coverage.GridLoads(incs, hh, w.From, w.To)
+	out.Grids = incident.GridLoads(incs, hh, w.From, w.To)
 	if out.Grids == nil {
-		out.Grids = []coverage.GridLoad{}
+		out.Grids = []incident.GridLoad{}
 	}
 	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, out)
 }

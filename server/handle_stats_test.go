@@ -16,7 +16,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
 	"wangge/data"
 	"wangge/partition"
 )
@@ -98,7 +98,7 @@ type statsRowDoc struct {
 	Key       string                          `json:"key"`
 	Incidents int                             `json:"incidents"`
 	Settled   int                             `json:"settled"`
-	ByStatus  map[coverage.IncidentStatus]int `json:"by_status"`
+	ByStatus  map[incident.Status]int `json:"by_status"`
 	LocalRate float64                         `json:"local_settlement_rate"`
 }
 
@@ -117,7 +117,7 @@ func TestIncidentStatsRoutes(t *testing.T) {
 		rows[r.Key] = r
 	}
 	if len(rows) != 3 || rows[string(g0)].Incidents != 3 || rows[string(g1)].Incidents != 2 || rows[""].Incidents != 1 ||
-		rows[string(g0)].Settled != 1 || rows[string(g0)].ByStatus[coverage.StatusResolved] != 1 {
+		rows[string(g0)].Settled != 1 || rows[string(g0)].ByStatus[incident.StatusResolved] != 1 {
 		t.Fatalf("stats by grid: %+v", stats.Rows)
 	}
 	var total statsDoc
@@ -134,7 +134,7 @@ func TestIncidentStatsRoutes(t *testing.T) {
 
 	var loads loadsResponse
 	getJSON(t, w.s, "/api/v1/stats/loads", w.viewer, &loads)
-	byGrid := map[partition.GridID]coverage.GridLoad{}
+	byGrid := map[partition.GridID]incident.GridLoad{}
 	for _, l := range loads.Grids {
 		byGrid[l.Grid] = l
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/partition"
 )
@@ -30,12 +30,12 @@ type trajectoryAnswer struct {
 	Zone    string                     `json:"tz"`
 	Plan    partition.PlanID           `json:"plan,omitempty"` // the published plan the grids come from
 	Grids   []partition.GridID         `json:"grids"`          // the worker's grids found in it
-	Report  coverage.TrajectoryReport  `json:"report"`
+	Report  patrol.TrajectoryReport    `json:"report"`
 	GeoJSON *geojson.FeatureCollection `json:"geojson"`
 }
 
 // getTrajectory answers GET /api/v1/workers/{id}/trajectory?date=&tz=:
-// the worker's day analysed by coverage.Trajectory (trips, stops, distance,
+// the worker's day analysed by patrol.Trajectory (trips, stops, distance,
 // signal gaps, time inside and outside the worker's grids of the published
 // plan) and the same as GeoJSON for a map (simplified line, stops, gaps).
 // A worker reads only its own day, a leader only those of its grid's
@@ -65,7 +65,7 @@ func (s *Server) getTrajectory(c echo.Context) error {
 		q.opts.Grids = append(q.opts.Grids, g.Geometry)
 		ans.Grids = append(ans.Grids, g.ID)
 	}
-	ans.Report = coverage.Trajectory(pts, q.opts)
+	ans.Report = patrol.Trajectory(pts, q.opts)
 	ans.Report.Worker = w.ID
 	outputTrajectory(&ans.Report, q.crs)
 	ans.GeoJSON = ans.Report.GeoJSON()
@@ -75,7 +75,7 @@ func (s *Server) getTrajectory(c echo.Context) error {
 // outputTrajectory puts the coordinates of r into c, rounded to 7
 // decimals as every answer of the API, after the figures were computed in
 // WGS-84.
-func outputTrajectory(r *coverage.TrajectoryReport, c crs) {
+func outputTrajectory(r *patrol.TrajectoryReport, c crs) {
 	from, _ := c.conversions()
 	out := func(p orb.Point) orb.Point {
 		if from != nil {
@@ -99,7 +99,7 @@ type trajectoryParams struct {
 	day  time.Time
 	zone *time.Location
 	crs  crs
-	opts coverage.TrajectoryOptions
+	opts patrol.TrajectoryOptions
 }
 
 func parseTrajectoryParams(q url.Values) (trajectoryParams, error) {
@@ -171,7 +171,7 @@ func (s *Server) publishedPlan(ctx context.Context) (partition.Plan, bool, error
 
 // workerGrids returns the grids of w in the published plan (none when no
 // plan is published, or the plan has none of w's grids).
-func (s *Server) workerGrids(ctx context.Context, w coverage.Worker) (partition.Plan, []partition.Grid, error) {
+func (s *Server) workerGrids(ctx context.Context, w patrol.Worker) (partition.Plan, []partition.Grid, error) {
 	plan, ok, err := s.publishedPlan(ctx)
 	if err != nil || !ok {
 		return plan, nil, err

@@ -11,7 +11,7 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/geo"
 	"wangge/partition"
@@ -39,13 +39,13 @@ var (
 	dLat = stepM / earthR * 180 / math.Pi
 )
 
-func walkingDay(t *testing.T) []coverage.TrackPoint {
+func walkingDay(t *testing.T) []patrol.TrackPoint {
 	t.Helper()
 	cst := time.FixedZone("CST", 8*3600)
 	t0 := time.Date(2024, 5, 1, 8, 0, 0, 0, cst)
-	var pts []coverage.TrackPoint
+	var pts []patrol.TrackPoint
 	add := func(i int, lon, lat float64) {
-		pts = append(pts, coverage.TrackPoint{Worker: "li", Time: t0.Add(time.Duration(i) * 10 * time.Second), Point: orb.Point{lon, lat}, Accuracy: 8})
+		pts = append(pts, patrol.TrackPoint{Worker: "li", Time: t0.Add(time.Duration(i) * 10 * time.Second), Point: orb.Point{lon, lat}, Accuracy: 8})
 	}
 	for i := 0; i <= 60; i++ {
 		add(i, walkLon+float64(i)*dLon, walkLat)
@@ -59,8 +59,8 @@ func walkingDay(t *testing.T) []coverage.TrackPoint {
 	}
 	// One fix just before and one just after the day in Shanghai.
 	pts = append(pts,
-		coverage.TrackPoint{Worker: "li", Time: time.Date(2024, 4, 30, 23, 59, 50, 0, cst), Point: orb.Point{116.3, 39.8}},
-		coverage.TrackPoint{Worker: "li", Time: time.Date(2024, 5, 2, 0, 0, 0, 0, cst), Point: orb.Point{116.3, 39.8}})
+		patrol.TrackPoint{Worker: "li", Time: time.Date(2024, 4, 30, 23, 59, 50, 0, cst), Point: orb.Point{116.3, 39.8}},
+		patrol.TrackPoint{Worker: "li", Time: time.Date(2024, 5, 2, 0, 0, 0, 0, cst), Point: orb.Point{116.3, 39.8}})
 	return pts
 }
 

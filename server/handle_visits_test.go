@@ -13,7 +13,7 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/partition"
 )
@@ -63,11 +63,11 @@ func overdueIDs(t *testing.T, s *Server, secret, query string) (map[string][]str
 
 // stopAt is a worker standing 10 minutes at p from start, a fix every
 // 10 s scattered by a few metres, as a phone at a door reports.
-func stopAt(worker coverage.WorkerID, p orb.Point, start time.Time) []coverage.TrackPoint {
-	var pts []coverage.TrackPoint
+func stopAt(worker patrol.WorkerID, p orb.Point, start time.Time) []patrol.TrackPoint {
+	var pts []patrol.TrackPoint
 	for i := 0; i <= 60; i++ {
 		jitter := float64(i%3-1) * 3 / stepM // -3, 0 or +3 m
-		pts = append(pts, coverage.TrackPoint{Worker: worker, Time: start.Add(time.Duration(i) * 10 * time.Second),
+		pts = append(pts, patrol.TrackPoint{Worker: worker, Time: start.Add(time.Duration(i) * 10 * time.Second),
 			Point: orb.Point{p[0] + jitter*dLon, p[1] + jitter*dLat}, Accuracy: 10})
 	}
 	return pts

@@ -10,7 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/partition"
 )
@@ -18,14 +18,14 @@ import (
 // workerJSON is a worker as the API reads and writes it. DeviceID links a
 // phone: the ingest routes resolve a device to the worker carrying it.
 type workerJSON struct {
-	ID       coverage.WorkerID   `json:"id"`
-	Name     string              `json:"name"`
-	Role     coverage.WorkerRole `json:"role"`
-	DeviceID string              `json:"device_id,omitempty"`
-	Grids    []partition.GridID  `json:"grids"`
+	ID       patrol.WorkerID    `json:"id"`
+	Name     string             `json:"name"`
+	Role     patrol.WorkerRole  `json:"role"`
+	DeviceID string             `json:"device_id,omitempty"`
+	Grids    []partition.GridID `json:"grids"`
 }
 
-func toWorkerJSON(w coverage.Worker) workerJSON {
+func toWorkerJSON(w patrol.Worker) workerJSON {
 	grids := w.Grids
 	if grids == nil {
 		grids = []partition.GridID{}
@@ -67,7 +67,7 @@ func (s *Server) getWorker(c echo.Context) error {
 
 // scopedWorker reads the worker named by the path parameter id and checks
 // that the request's token may see it (canSeeWorker).
-func (s *Server) scopedWorker(c echo.Context) (coverage.Worker, error) {
+func (s *Server) scopedWorker(c echo.Context) (patrol.Worker, error) {
 	w, err := pathItem(c, "worker", s.store.Worker)
 	if err != nil {
 		return w, err
@@ -82,7 +82,7 @@ func (s *Server) scopedWorker(c echo.Context) (coverage.Worker, error) {
 // canSeeWorker reports whether tok's scope covers w: any worker for an
 // admin, a worker of the leader's grid for a leader, itself for a worker.
 // Workers' positions are personal data; nobody else sees them.
-func canSeeWorker(tok data.Token, w coverage.Worker) bool {
+func canSeeWorker(tok data.Token, w patrol.Worker) bool {
 	switch tok.Role {
 	case data.RoleAdmin:
 		return true
@@ -120,7 +120,7 @@ func (s *Server) putWorkers(c echo.Context) error {
 		return err
 	}
 	tok, _ := TokenFrom(c)
-	workers := make([]coverage.Worker, len(in))
+	workers := make([]patrol.Worker, len(in))
 	for i, w := range in {
 		where := fmt.Sprintf("[%d]", i)
 		switch {
@@ -130,7 +130,7 @@ func (s *Server) putWorkers(c echo.Context) error {
 			return &BodyError{Field: where + ".role", Reason: fmt.Sprintf("role %q is not one of "+
 				"leader, full-time, instructor, professional, volunteer, building-head", w.Role)}
 		}
-		workers[i] = coverage.Worker{ID: w.ID, Name: w.Name, Role: w.Role, DeviceID: w.DeviceID, Grids: w.Grids}
+		workers[i] = patrol.Worker{ID: w.ID, Name: w.Name, Role: w.Role, DeviceID: w.DeviceID, Grids: w.Grids}
 		if tok.Role == data.RoleLeader && (tok.Grid == "" || len(w.Grids) != 1 || w.Grids[0] != tok.Grid) {
 			return &ScopeError{TokenID: tok.ID, Reason: fmt.Sprintf(
 				"worker %s (%s): a leader token writes only workers whose grids are [%q]", w.ID, where, tok.Grid)}
@@ -150,10 +150,10 @@ func (s *Server) putWorkers(c echo.Context) error {
 // the wrong hands: a device id is the credential of the ingest routes, so
 // it may belong to one worker only (in the batch and in the store); and a
 // leader may not take over a worker registered in another grid.
-func (s *Server) checkWorkerWrites(c echo.Context, workers []coverage.Worker) error {
+func (s *Server) checkWorkerWrites(c echo.Context, workers []patrol.Worker) error {
 	ctx := c.Request().Context()
 	tok, _ := TokenFrom(c)
-	devices := map[string]coverage.WorkerID{}
+	devices := map[string]patrol.WorkerID{}
 	for i, w := range workers {
 		if tok.Role == data.RoleLeader {
 			old, err := s.store.Worker(ctx, w.ID)

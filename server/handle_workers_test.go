@@ -9,13 +9,13 @@ import (
 	"strings"
 	"testing"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/partition"
 )
 
 // listedWorkers calls GET /api/v1/workers and returns the ids.
-func listedWorkers(t *testing.T, s *Server, secret string) []coverage.WorkerID {
+func listedWorkers(t *testing.T, s *Server, secret string) []patrol.WorkerID {
 	t.Helper()
 	rec := request(t, s, http.MethodGet, "/api/v1/workers", secret, nil)
 	wantStatus(t, rec, http.StatusOK)
@@ -23,7 +23,7 @@ func listedWorkers(t *testing.T, s *Server, secret string) []coverage.WorkerID {
 	if err := json.Unmarshal(rec.Body.Bytes(), &l); err != nil {
 		t.Fatal(err)
 	}
-	ids := make([]coverage.WorkerID, len(l.Workers))
+	ids := make([]patrol.WorkerID, len(l.Workers))
 	for i, w := range l.Workers {
 		ids[i] = w.ID
 	}
@@ -44,17 +44,17 @@ func TestWorkersScope(t *testing.T) {
 			if err := json.Unmarshal(rec.Body.Bytes(), &w); err != nil {
 				t.Fatal(err)
 			}
-			if w.Name != "Li" || w.Role != coverage.RoleFullTime || w.DeviceID != liDevice || !slices.Equal(w.Grids, []partition.GridID{"g1"}) {
+			if w.Name != "Li" || w.Role != patrol.RoleFullTime || w.DeviceID != liDevice || !slices.Equal(w.Grids, []partition.GridID{"g1"}) {
 				t.Fatalf("worker li read back as %+v", w)
 			}
 		})
 		lists := []struct {
 			name, secret string
-			want         []coverage.WorkerID
+			want         []patrol.WorkerID
 		}{
-			{"admin sees all", f.admin, []coverage.WorkerID{"li", "wang"}},
-			{"leader sees own grid", leader1, []coverage.WorkerID{"li"}},
-			{"worker sees itself", f.liWork, []coverage.WorkerID{"li"}},
+			{"admin sees all", f.admin, []patrol.WorkerID{"li", "wang"}},
+			{"leader sees own grid", leader1, []patrol.WorkerID{"li"}},
+			{"worker sees itself", f.liWork, []patrol.WorkerID{"li"}},
 		}
 		for _, tc := range lists {
 			t.Run(tc.name, func(t *testing.T) {
@@ -91,7 +91,7 @@ func TestWorkersScope(t *testing.T) {
 			})
 		}
 		t.Run("refused batches store nothing", func(t *testing.T) {
-			if got := listedWorkers(t, f.s, f.admin); !slices.Equal(got, []coverage.WorkerID{"li", "wang"}) {
+			if got := listedWorkers(t, f.s, f.admin); !slices.Equal(got, []patrol.WorkerID{"li", "wang"}) {
 				t.Fatalf("workers after refusals: %v", got)
 			}
 		})
@@ -103,7 +103,7 @@ func TestWorkersScope(t *testing.T) {
 			rec = request(t, f.s, http.MethodPost, "/api/v1/workers", leader1,
 				strings.NewReader(`{"id":"li","name":"Li","role":"full-time","device_id":"`+liDevice+`","grids":["g1"]}`))
 			wantStatus(t, rec, http.StatusOK)
-			if got := listedWorkers(t, f.s, leader1); !slices.Equal(got, []coverage.WorkerID{"li", "zhao"}) {
+			if got := listedWorkers(t, f.s, leader1); !slices.Equal(got, []patrol.WorkerID{"li", "zhao"}) {
 				t.Fatalf("leader lists %v after the write", got)
 			}
 		})

@@ -11,7 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
 	"wangge/data"
 	"wangge/partition"
 )
@@ -91,8 +91,8 @@ func problemFor(err error, req *http.Request) Problem {
 		be  *BodyError
 		de  *DeviceError
 		ce  *ConflictError
-		te  *coverage.TransitionError
-		fe  *coverage.FieldError
+		te  *incident.TransitionError
+		fe  *incident.FieldError
 	)
 	switch {
 	case errors.As(err, &mbe):
@@ -124,7 +124,7 @@ func problemFor(err error, req *http.Request) Problem {
 				"with POST /api/v1/workers (device_id)", de.Device)}
 	case errors.As(err, &ce):
 		return Problem{Status: http.StatusConflict, Detail: ce.Reason}
-	case errors.As(err, &te) && errors.Is(err, coverage.ErrNotPermitted):
+	case errors.As(err, &te) && errors.Is(err, incident.ErrNotPermitted):
 		return Problem{Status: http.StatusForbidden, Detail: strings.TrimPrefix(te.Error(), "coverage: ") +
 			"; the incident's level and grid decide who holds it"}
 	case errors.As(err, &te):
@@ -133,7 +133,7 @@ func problemFor(err error, req *http.Request) Problem {
 	case errors.As(err, &fe):
 		return Problem{Status: http.StatusBadRequest, Detail: strings.TrimPrefix(fe.Error(), "coverage: ")}
 	case errors.Is(err, partition.ErrOptions), errors.Is(err, partition.ErrInfeasible), errors.Is(err, partition.ErrInput),
-		errors.Is(err, coverage.ErrGroupBy), errors.Is(err, coverage.ErrHotspotQuery):
+		errors.Is(err, incident.ErrGroupBy), errors.Is(err, incident.ErrHotspotQuery):
 		return Problem{Status: http.StatusBadRequest, Detail: err.Error()}
 	case errors.Is(err, ErrUnavailable):
 		return Problem{Status: http.StatusServiceUnavailable, Detail: "the store does not answer; " +

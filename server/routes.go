@@ -43,7 +43,7 @@ func (s *Server) policy() []route {
 		{http.MethodPost, "/plans/:id/publish", s.publishPlan, planners},
 		{http.MethodDelete, "/plans/:id", s.deletePlan, planners},
 		// Incidents: reported and moved by the grid staff (a worker in its
-		// own name; who holds an incident is checked by coverage.Transition).
+		// own name; who holds an incident is checked by incident.Transition).
 		{http.MethodGet, "/incidents", s.listIncidents, anyone},
 		{http.MethodPost, "/incidents", s.createIncident, incidentStaff},
 		{http.MethodGet, "/incidents/hotspots", s.hotspots, anyone},

@@ -12,7 +12,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
+	"wangge/coverage/open311"
 	"wangge/data"
 )
 
@@ -39,10 +40,10 @@ type Options struct {
 	ShutdownTimeout time.Duration
 	// Categories are the kinds of incident, served as Open311 services;
 	// DefaultCategories when empty.
-	Categories []coverage.Category
+	Categories []open311.Category
 	// Agencies name who holds each incident level in Open311's
 	// agency_responsible (the level's name when absent).
-	Agencies map[coverage.Level]string
+	Agencies map[incident.Level]string
 	// Zone is the time zone of Open311 datetimes and dates; UTC when nil.
 	Zone *time.Location
 }

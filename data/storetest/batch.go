@@ -6,7 +6,8 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/partition"
 )
@@ -15,7 +16,7 @@ func testAtomicBatch(e *env) {
 	t := e.t
 	blocks := providence(t)
 	must(t, "put blocks", e.s.PutBlocks(e.ctx, blocks[:10]))
-	a := patrol("wa", 20, 117.3)
+	a := fixesOf("wa", 20, 117.3)
 	_, err := e.s.PutTrackPoints(e.ctx, a[:10])
 	must(t, "put fixes", err)
 
@@ -43,15 +44,15 @@ func testAtomicBatch(e *env) {
 			return err
 		}, 5},
 		{"fix off the globe", func() error {
-			_, err := e.s.PutTrackPoints(e.ctx, []coverage.TrackPoint{a[12], farFix, a[17]})
+			_, err := e.s.PutTrackPoints(e.ctx, []patrol.TrackPoint{a[12], farFix, a[17]})
 			return err
 		}, 1},
 		{"fix without worker", func() error {
-			_, err := e.s.PutTrackPoints(e.ctx, []coverage.TrackPoint{{Time: a[0].Time, Point: a[0].Point}})
+			_, err := e.s.PutTrackPoints(e.ctx, []patrol.TrackPoint{{Time: a[0].Time, Point: a[0].Point}})
 			return err
 		}, 0},
 		{"key place without id", func() error {
-			return e.s.PutKeyPlaces(e.ctx, []coverage.KeyPlace{{ID: "k1", Location: orb.Point{1, 1}}, {Location: orb.Point{2, 2}}})
+			return e.s.PutKeyPlaces(e.ctx, []patrol.KeyPlace{{ID: "k1", Location: orb.Point{1, 1}}, {Location: orb.Point{2, 2}}})
 		}, 1},
 		{"incident of unknown status", func() error {
 			in := sampleIncidents()
@@ -86,16 +87,16 @@ func testAtomicBatch(e *env) {
 func testReopen(e *env) {
 	t := e.t
 	blocks := providence(t)[:5]
-	fixes := patrol("wa", 30, 117.3)
+	fixes := fixesOf("wa", 30, 117.3)
 	incidents := sampleIncidents()[:2]
 	plan := samplePlan("p", incidentT0, providence(t))
-	worker := coverage.Worker{ID: "wa", Name: "王芳", Role: coverage.RoleFullTime, DeviceID: "d1"}
+	worker := patrol.Worker{ID: "wa", Name: "王芳", Role: patrol.RoleFullTime, DeviceID: "d1"}
 	must(t, "put blocks", e.s.PutBlocks(e.ctx, blocks))
 	_, err := e.s.PutTrackPoints(e.ctx, fixes)
 	must(t, "put fixes", err)
 	must(t, "put incidents", e.s.PutIncidents(e.ctx, incidents))
 	must(t, "put plan", e.s.PutPlan(e.ctx, plan))
-	must(t, "put worker", e.s.PutWorkers(e.ctx, []coverage.Worker{worker}))
+	must(t, "put worker", e.s.PutWorkers(e.ctx, []patrol.Worker{worker}))
 
 	e.cycle()
 
@@ -137,12 +138,12 @@ func testTimes(e *env) {
 	shanghai := time.FixedZone("CST", 8*3600)
 	at := time.Date(2026, 7, 1, 23, 59, 59, 999999000, shanghai)
 	must(t, "put plan", e.s.PutPlan(e.ctx, partition.Plan{ID: "p", Status: partition.PlanPublished, Created: at, Published: at.Add(time.Microsecond)}))
-	_, err := e.s.PutTrackPoints(e.ctx, []coverage.TrackPoint{{Worker: "w", Time: at, Point: orb.Point{117, 34}}})
+	_, err := e.s.PutTrackPoints(e.ctx, []patrol.TrackPoint{{Worker: "w", Time: at, Point: orb.Point{117, 34}}})
 	must(t, "put fix", err)
 	in := sampleIncidents()[0]
 	in.Reported, in.Updated, in.Events[0].Time = at, at.Add(time.Microsecond), at
-	must(t, "put incident", e.s.PutIncidents(e.ctx, []coverage.Incident{in}))
-	must(t, "put key place", e.s.PutKeyPlaces(e.ctx, []coverage.KeyPlace{{ID: "k", Location: orb.Point{1, 2}, LastVisited: at}}))
+	must(t, "put incident", e.s.PutIncidents(e.ctx, []incident.Incident{in}))
+	must(t, "put key place", e.s.PutKeyPlaces(e.ctx, []patrol.KeyPlace{{ID: "k", Location: orb.Point{1, 2}, LastVisited: at}}))
 	must(t, "put token", e.s.PutToken(e.ctx, data.Token{ID: "t", Hash: "h", Role: data.RoleViewer, Created: at}))
 
 	p, err := e.s.Plan(e.ctx, "p")

@@ -8,7 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/incident"
 	"wangge/data"
 	"wangge/partition"
 )
@@ -17,50 +17,50 @@ var incidentT0 = time.Date(2026, 3, 3, 8, 0, 0, 987654000, time.UTC)
 
 // sampleIncidents are 8 incidents one hour apart along a diagonal, in
 // grids g0 and g1 alternately, with statuses cycling over four states.
-func sampleIncidents() []coverage.Incident {
-	statuses := []coverage.IncidentStatus{coverage.StatusReported, coverage.StatusHandling, coverage.StatusClosed, coverage.StatusEscalated}
+func sampleIncidents() []incident.Incident {
+	statuses := []incident.Status{incident.StatusReported, incident.StatusHandling, incident.StatusClosed, incident.StatusEscalated}
 	yes := true
-	var out []coverage.Incident
+	var out []incident.Incident
 	for i := range 8 {
-		in := coverage.Incident{
-			ID: coverage.IncidentID(fmt.Sprintf("i%d", 7-i)), Category: "环境卫生", Description: "垃圾堆放",
+		in := incident.Incident{
+			ID: incident.ID(fmt.Sprintf("i%d", 7-i)), Category: "环境卫生", Description: "垃圾堆放",
 			Address: "Y社区 3号楼", MediaURL: "https://example.org/p.jpg",
 			Location: orb.Point{117.3 + 0.01*float64(i), 34.8 + 0.01*float64(i)},
-			Status:   statuses[i%4], Level: coverage.LevelGrid, Reporter: "w1",
+			Status:   statuses[i%4], Level: incident.LevelGrid, Reporter: "w1",
 			Grid: partition.GridID(fmt.Sprintf("g%d", i%2)), Reported: incidentT0.Add(time.Duration(i) * time.Hour),
-			Events: []coverage.IncidentEvent{
-				{Time: incidentT0.Add(time.Duration(i) * time.Hour), Actor: "w1", To: coverage.StatusReported, Level: coverage.LevelGrid, Note: "上报"},
+			Events: []incident.Event{
+				{Time: incidentT0.Add(time.Duration(i) * time.Hour), Actor: "w1", To: incident.StatusReported, Level: incident.LevelGrid, Note: "上报"},
 			},
 		}
-		if in.Status == coverage.StatusClosed {
+		if in.Status == incident.StatusClosed {
 			in.Satisfied, in.Score, in.Updated = &yes, 5, in.Reported.Add(30*time.Minute)
 		}
 		if i%3 == 0 {
-			in.Flags = []string{coverage.FlagOutsideGrids}
+			in.Flags = []string{incident.FlagOutsideGrids}
 		}
 		out = append(out, in)
 	}
 	return out
 }
 
-func incidentCRUD(e *env) crud[coverage.Incident, coverage.IncidentID] {
-	return crud[coverage.Incident, coverage.IncidentID]{
+func incidentCRUD(e *env) crud[incident.Incident, incident.ID] {
+	return crud[incident.Incident, incident.ID]{
 		kind: "incident", items: sampleIncidents(),
-		id:  func(in coverage.Incident) coverage.IncidentID { return in.ID },
+		id:  func(in incident.Incident) incident.ID { return in.ID },
 		put: e.s.PutIncidents, get: e.s.Incident, del: e.s.DeleteIncident,
-		list: func(ctx context.Context) ([]coverage.Incident, error) {
+		list: func(ctx context.Context) ([]incident.Incident, error) {
 			return e.s.Incidents(ctx, data.IncidentQuery{})
 		},
-		change: func(in coverage.Incident) coverage.Incident {
-			in.Status, in.Level, in.DuplicateOf = coverage.StatusDuplicate, coverage.LevelCommunity, "i1"
-			in.Flags = []string{coverage.FlagOutsideGrids, coverage.FlagNoLocation}
+		change: func(in incident.Incident) incident.Incident {
+			in.Status, in.Level, in.DuplicateOf = incident.StatusDuplicate, incident.LevelCommunity, "i1"
+			in.Flags = []string{incident.FlagOutsideGrids, incident.FlagNoLocation}
 			no := false
 			in.Satisfied, in.Score = &no, 2
 			in.Updated = in.Reported.Add(time.Hour)
 			return in
 		},
-		geom: func(in coverage.Incident) orb.Geometry { return in.Location },
-		strip: func(in coverage.Incident) coverage.Incident {
+		geom: func(in incident.Incident) orb.Geometry { return in.Location },
+		strip: func(in incident.Incident) incident.Incident {
 			in.Location = orb.Point{}
 			if len(in.Events) == 0 {
 				in.Events = nil
@@ -78,20 +78,20 @@ func testIncidents(e *env) {
 	cases := []struct {
 		name string
 		q    data.IncidentQuery
-		want []coverage.IncidentID
+		want []incident.ID
 	}{
-		{"everything", data.IncidentQuery{}, []coverage.IncidentID{"i1", "i2", "i3", "i4", "i5", "i6", "i7"}},
-		{"status", data.IncidentQuery{Status: []coverage.IncidentStatus{coverage.StatusClosed, coverage.StatusEscalated}}, []coverage.IncidentID{"i1", "i4", "i5"}},
-		{"grid", data.IncidentQuery{Grid: "g1"}, []coverage.IncidentID{"i2", "i4", "i6"}},
-		{"window", data.IncidentQuery{From: incidentT0.Add(time.Hour), To: incidentT0.Add(3 * time.Hour)}, []coverage.IncidentID{"i5", "i6"}},
-		{"bbox", data.IncidentQuery{BBoxQuery: data.BBoxQuery{BBox: &g1}}, []coverage.IncidentID{"i3", "i4", "i5"}},
-		{"bbox page", data.IncidentQuery{BBoxQuery: data.BBoxQuery{BBox: &g1, After: "i3", Limit: 1}}, []coverage.IncidentID{"i4"}},
-		{"grid and status", data.IncidentQuery{Grid: "g0", Status: []coverage.IncidentStatus{coverage.StatusReported}}, []coverage.IncidentID{"i3", "i7"}},
+		{"everything", data.IncidentQuery{}, []incident.ID{"i1", "i2", "i3", "i4", "i5", "i6", "i7"}},
+		{"status", data.IncidentQuery{Status: []incident.Status{incident.StatusClosed, incident.StatusEscalated}}, []incident.ID{"i1", "i4", "i5"}},
+		{"grid", data.IncidentQuery{Grid: "g1"}, []incident.ID{"i2", "i4", "i6"}},
+		{"window", data.IncidentQuery{From: incidentT0.Add(time.Hour), To: incidentT0.Add(3 * time.Hour)}, []incident.ID{"i5", "i6"}},
+		{"bbox", data.IncidentQuery{BBoxQuery: data.BBoxQuery{BBox: &g1}}, []incident.ID{"i3", "i4", "i5"}},
+		{"bbox page", data.IncidentQuery{BBoxQuery: data.BBoxQuery{BBox: &g1, After: "i3", Limit: 1}}, []incident.ID{"i4"}},
+		{"grid and status", data.IncidentQuery{Grid: "g0", Status: []incident.Status{incident.StatusReported}}, []incident.ID{"i3", "i7"}},
 	}
 	for _, tc := range cases {
 		got, err := e.s.Incidents(e.ctx, tc.q)
 		must(t, tc.name, err)
-		var ids []coverage.IncidentID
+		var ids []incident.ID
 		for _, in := range got {
 			ids = append(ids, in.ID)
 			if len(in.Events) != 1 {
@@ -107,21 +107,21 @@ func testIncidents(e *env) {
 func testIncidentEvents(e *env) {
 	t := e.t
 	in := sampleIncidents()[0]
-	must(t, "put", e.s.PutIncidents(e.ctx, []coverage.Incident{in}))
-	next := coverage.IncidentEvent{Time: in.Reported.Add(time.Hour), Actor: "leader", From: coverage.StatusReported,
-		To: coverage.StatusEscalated, Level: coverage.LevelStreet, Note: "上报街道"}
-	in.Status, in.Level = coverage.StatusEscalated, coverage.LevelStreet
+	must(t, "put", e.s.PutIncidents(e.ctx, []incident.Incident{in}))
+	next := incident.Event{Time: in.Reported.Add(time.Hour), Actor: "leader", From: incident.StatusReported,
+		To: incident.StatusEscalated, Level: incident.LevelStreet, Note: "上报街道"}
+	in.Status, in.Level = incident.StatusEscalated, incident.LevelStreet
 	in.Events = append(in.Events, next)
-	must(t, "put with a second event", e.s.PutIncidents(e.ctx, []coverage.Incident{in}))
+	must(t, "put with a second event", e.s.PutIncidents(e.ctx, []incident.Incident{in}))
 	want := slices.Clone(in.Events)
 
 	// Rewriting or dropping events is ignored: events are append-only.
 	rewritten := in
-	rewritten.Events = []coverage.IncidentEvent{{Time: incidentT0, Actor: "someone else", To: coverage.StatusRejected}}
-	must(t, "put with a rewritten event", e.s.PutIncidents(e.ctx, []coverage.Incident{rewritten}))
+	rewritten.Events = []incident.Event{{Time: incidentT0, Actor: "someone else", To: incident.StatusRejected}}
+	must(t, "put with a rewritten event", e.s.PutIncidents(e.ctx, []incident.Incident{rewritten}))
 	dropped := in
 	dropped.Events = nil
-	must(t, "put without events", e.s.PutIncidents(e.ctx, []coverage.Incident{dropped}))
+	must(t, "put without events", e.s.PutIncidents(e.ctx, []incident.Incident{dropped}))
 
 	got, err := e.s.Incident(e.ctx, in.ID)
 	must(t, "get", err)
@@ -130,7 +130,7 @@ func testIncidentEvents(e *env) {
 		t.Fatalf("events %+v, want %+v", got.Events, want)
 	}
 	must(t, "delete", e.s.DeleteIncident(e.ctx, in.ID))
-	must(t, "put again after delete", e.s.PutIncidents(e.ctx, []coverage.Incident{rewritten}))
+	must(t, "put again after delete", e.s.PutIncidents(e.ctx, []incident.Incident{rewritten}))
 	got, err = e.s.Incident(e.ctx, in.ID)
 	must(t, "get new incident", err)
 	if len(got.Events) != 1 || got.Events[0].Actor != "someone else" {
@@ -144,22 +144,22 @@ func testIncidentMarks(e *env) {
 	t := e.t
 	c := incidentCRUD(e)
 	in := sampleIncidents()[1]
-	in.Status, in.DuplicateOf = coverage.StatusDuplicate, "i0"
-	in.Flags = []string{coverage.FlagNoLocation, "zz_other", coverage.FlagOutsideGrids} // kept in this order
-	must(t, "put marked", e.s.PutIncidents(e.ctx, []coverage.Incident{in}))
+	in.Status, in.DuplicateOf = incident.StatusDuplicate, "i0"
+	in.Flags = []string{incident.FlagNoLocation, "zz_other", incident.FlagOutsideGrids} // kept in this order
+	must(t, "put marked", e.s.PutIncidents(e.ctx, []incident.Incident{in}))
 	e.cycle()
 	got, err := e.s.Incident(e.ctx, in.ID)
 	must(t, "get marked", err)
 	c.same(t, "marked incident after reopen", in, got)
-	listed, err := e.s.Incidents(e.ctx, data.IncidentQuery{Status: []coverage.IncidentStatus{coverage.StatusDuplicate}})
+	listed, err := e.s.Incidents(e.ctx, data.IncidentQuery{Status: []incident.Status{incident.StatusDuplicate}})
 	must(t, "list duplicates", err)
 	if len(listed) != 1 {
 		t.Fatalf("listed %d duplicates, want 1", len(listed))
 	}
 	c.same(t, "listed marked incident", in, listed[0])
 
-	in.Status, in.DuplicateOf, in.Flags = coverage.StatusReported, "", nil
-	must(t, "put cleared", e.s.PutIncidents(e.ctx, []coverage.Incident{in}))
+	in.Status, in.DuplicateOf, in.Flags = incident.StatusReported, "", nil
+	must(t, "put cleared", e.s.PutIncidents(e.ctx, []incident.Incident{in}))
 	got, err = e.s.Incident(e.ctx, in.ID)
 	must(t, "get cleared", err)
 	if got.DuplicateOf != "" || len(got.Flags) != 0 {

@@ -8,27 +8,27 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/partition"
 )
 
 func testWorkers(e *env) {
 	t := e.t
-	c := crud[coverage.Worker, coverage.WorkerID]{
+	c := crud[patrol.Worker, patrol.WorkerID]{
 		kind: "worker",
-		items: []coverage.Worker{
-			{ID: "w2", Name: "王芳", Role: coverage.RoleFullTime, DeviceID: "imei-2", Grids: []partition.GridID{"g1", "g2"}},
-			{ID: "w1", Name: "李强", Role: coverage.RoleLeader, DeviceID: "imei-1"},
-			{ID: "w3", Name: "张伟", Role: coverage.RoleVolunteer},
+		items: []patrol.Worker{
+			{ID: "w2", Name: "王芳", Role: patrol.RoleFullTime, DeviceID: "imei-2", Grids: []partition.GridID{"g1", "g2"}},
+			{ID: "w1", Name: "李强", Role: patrol.RoleLeader, DeviceID: "imei-1"},
+			{ID: "w3", Name: "张伟", Role: patrol.RoleVolunteer},
 		},
-		id:  func(w coverage.Worker) coverage.WorkerID { return w.ID },
+		id:  func(w patrol.Worker) patrol.WorkerID { return w.ID },
 		put: e.s.PutWorkers, get: e.s.Worker, del: e.s.DeleteWorker, list: e.s.Workers,
-		change: func(w coverage.Worker) coverage.Worker {
-			w.Role, w.DeviceID, w.Grids = coverage.RoleInstructor, "imei-9", []partition.GridID{"g3"}
+		change: func(w patrol.Worker) patrol.Worker {
+			w.Role, w.DeviceID, w.Grids = patrol.RoleInstructor, "imei-9", []partition.GridID{"g3"}
 			return w
 		},
-		strip: func(w coverage.Worker) coverage.Worker {
+		strip: func(w patrol.Worker) patrol.Worker {
 			if len(w.Grids) == 0 {
 				w.Grids = nil
 			}
@@ -45,38 +45,38 @@ func testWorkers(e *env) {
 		_, err := e.s.WorkerByDevice(e.ctx, dev)
 		mustNotFound(t, "device "+dev, err)
 	}
-	err = e.s.PutWorkers(e.ctx, []coverage.Worker{{ID: "w4", Role: coverage.RoleVolunteer}, {ID: "w5", Role: "boss"}})
+	err = e.s.PutWorkers(e.ctx, []patrol.Worker{{ID: "w4", Role: patrol.RoleVolunteer}, {ID: "w5", Role: "boss"}})
 	mustRejected(t, "worker of unknown role", err, 1)
 }
 
 func testKeyPlaces(e *env) {
 	t := e.t
 	visited := time.Date(2026, 2, 27, 15, 4, 5, 678901000, time.UTC)
-	var items []coverage.KeyPlace
+	var items []patrol.KeyPlace
 	for i := range 10 {
-		items = append(items, coverage.KeyPlace{
-			ID: coverage.KeyPlaceID(fmt.Sprintf("k%02d", 9-i)), Category: "elderly-alone",
+		items = append(items, patrol.KeyPlace{
+			ID: patrol.KeyPlaceID(fmt.Sprintf("k%02d", 9-i)), Category: "elderly-alone",
 			Location: orb.Point{117.3 + 0.001*float64(i), 34.8 + 0.001*float64(i)}, VisitInterval: 7 * 24 * time.Hour,
 			Grid: "g1", LastVisited: visited.Add(time.Duration(i) * time.Hour),
 		})
 	}
 	items[0].LastVisited = time.Time{}
-	c := crud[coverage.KeyPlace, coverage.KeyPlaceID]{
+	c := crud[patrol.KeyPlace, patrol.KeyPlaceID]{
 		kind: "key place", items: items,
-		id:  func(k coverage.KeyPlace) coverage.KeyPlaceID { return k.ID },
+		id:  func(k patrol.KeyPlace) patrol.KeyPlaceID { return k.ID },
 		put: e.s.PutKeyPlaces, get: e.s.KeyPlace, del: e.s.DeleteKeyPlace,
-		list: func(ctx context.Context) ([]coverage.KeyPlace, error) { return e.s.KeyPlaces(ctx, data.BBoxQuery{}) },
-		change: func(k coverage.KeyPlace) coverage.KeyPlace {
+		list: func(ctx context.Context) ([]patrol.KeyPlace, error) { return e.s.KeyPlaces(ctx, data.BBoxQuery{}) },
+		change: func(k patrol.KeyPlace) patrol.KeyPlace {
 			k.VisitInterval, k.LastVisited, k.Location = 90*time.Minute, visited, orb.Point{-0.5, 51.25}
 			return k
 		},
-		geom:  func(k coverage.KeyPlace) orb.Geometry { return k.Location },
-		strip: func(k coverage.KeyPlace) coverage.KeyPlace { k.Location = orb.Point{}; return k },
+		geom:  func(k patrol.KeyPlace) orb.Geometry { return k.Location },
+		strip: func(k patrol.KeyPlace) patrol.KeyPlace { k.Location = orb.Point{}; return k },
 	}
 	c.run(e) // k00 moves to London, then is deleted
 	// Places i = 2..5 lie in the box; paged two at a time.
 	q := orb.Bound{Min: orb.Point{117.3015, 34.8015}, Max: orb.Point{117.3052, 34.8052}}
-	var got []coverage.KeyPlaceID
+	var got []patrol.KeyPlaceID
 	after := ""
 	for range 4 {
 		page, err := e.s.KeyPlaces(e.ctx, data.BBoxQuery{BBox: &q, After: after, Limit: 2})
@@ -86,7 +86,7 @@ func testKeyPlaces(e *env) {
 			after = string(k.ID)
 		}
 	}
-	if want := []coverage.KeyPlaceID{"k04", "k05", "k06", "k07"}; !slices.Equal(got, want) {
+	if want := []patrol.KeyPlaceID{"k04", "k05", "k06", "k07"}; !slices.Equal(got, want) {
 		t.Fatalf("key places in box: %v, want %v", got, want)
 	}
 }

@@ -8,18 +8,18 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"wangge/coverage"
+	"wangge/coverage/patrol"
 	"wangge/data"
 )
 
 // trackT0 has a microsecond fraction: stores keep times to the microsecond.
 var trackT0 = time.Date(2026, 3, 2, 0, 30, 0, 123456000, time.UTC)
 
-// patrol is n fixes of a worker, one every 5 s, walking north-east.
-func patrol(worker coverage.WorkerID, n int, lon float64) []coverage.TrackPoint {
-	pts := make([]coverage.TrackPoint, n)
+// fixesOf is n fixes of a worker, one every 5 s, walking north-east.
+func fixesOf(worker patrol.WorkerID, n int, lon float64) []patrol.TrackPoint {
+	pts := make([]patrol.TrackPoint, n)
 	for i := range pts {
-		pts[i] = coverage.TrackPoint{
+		pts[i] = patrol.TrackPoint{
 			Worker: worker, Time: trackT0.Add(time.Duration(i) * 5 * time.Second),
 			Point:    orb.Point{lon + 1e-4*float64(i), 34.8 + 1e-4*float64(i)},
 			Accuracy: 4.5, Speed: 1.25, Bearing: 45, Altitude: 60.5, Battery: float64(100 - i%100),
@@ -29,7 +29,7 @@ func patrol(worker coverage.WorkerID, n int, lon float64) []coverage.TrackPoint 
 }
 
 // sameTrack fails unless got equals want exactly (times as instants).
-func sameTrack(e *env, what string, want, got []coverage.TrackPoint) {
+func sameTrack(e *env, what string, want, got []patrol.TrackPoint) {
 	e.t.Helper()
 	if len(got) != len(want) {
 		e.t.Fatalf("%s: %d fixes, want %d", what, len(got), len(want))
@@ -49,9 +49,9 @@ func sameTrack(e *env, what string, want, got []coverage.TrackPoint) {
 
 func testTrackPoints(e *env) {
 	t := e.t
-	a, b := patrol("wa", 120, 117.30), patrol("wb", 80, 117.31)
+	a, b := fixesOf("wa", 120, 117.30), fixesOf("wb", 80, 117.31)
 	// Put them interleaved and out of order; they come back by worker, time.
-	var mixed []coverage.TrackPoint
+	var mixed []patrol.TrackPoint
 	for i := range 120 {
 		mixed = append(mixed, a[119-i])
 		if i < 80 {
@@ -96,19 +96,19 @@ func testTrackPoints(e *env) {
 
 func testTrackWindows(e *env) {
 	t := e.t
-	a, b := patrol("wa", 60, 117.30), patrol("wb", 60, 117.31)
+	a, b := fixesOf("wa", 60, 117.30), fixesOf("wb", 60, 117.31)
 	_, err := e.s.PutTrackPoints(e.ctx, append(slices.Clone(a), b...))
 	must(t, "put fixes", err)
 	cases := []struct {
 		name string
 		q    data.TrackQuery
-		want []coverage.TrackPoint
+		want []patrol.TrackPoint
 	}{
 		{"from is inclusive, to exclusive", data.TrackQuery{Worker: "wa", From: a[10].Time, To: a[20].Time}, a[10:20]},
 		{"a microsecond either side", data.TrackQuery{Worker: "wa", From: a[10].Time.Add(time.Microsecond), To: a[20].Time.Add(time.Microsecond)}, a[11:21]},
 		{"from only", data.TrackQuery{Worker: "wb", From: b[55].Time}, b[55:]},
 		{"to only", data.TrackQuery{Worker: "wb", To: b[3].Time}, b[:3]},
-		{"both workers", data.TrackQuery{From: a[58].Time, To: a[59].Time.Add(time.Second)}, []coverage.TrackPoint{a[58], a[59], b[58], b[59]}},
+		{"both workers", data.TrackQuery{From: a[58].Time, To: a[59].Time.Add(time.Second)}, []patrol.TrackPoint{a[58], a[59], b[58], b[59]}},
 		{"other time zone", data.TrackQuery{Worker: "wa", From: a[5].Time.In(time.FixedZone("CST", 8*3600)), To: a[7].Time.In(time.FixedZone("EST", -5*3600))}, a[5:7]},
 		{"empty window", data.TrackQuery{Worker: "wa", From: a[5].Time, To: a[5].Time}, nil},
 		{"unknown worker", data.TrackQuery{Worker: "nobody"}, nil},
@@ -122,7 +122,7 @@ func testTrackWindows(e *env) {
 
 func testTrackIdempotent(e *env) {
 	t := e.t
-	a := patrol("wa", 50, 117.30)
+	a := fixesOf("wa", 50, 117.30)
 	n, err := e.s.PutTrackPoints(e.ctx, a[:30])
 	must(t, "first put", err)
 	if n != 30 {
@@ -149,7 +149,7 @@ func testTrackIdempotent(e *env) {
 	must(t, "read back", err)
 	sameTrack(e, "after overlapping puts", want, got)
 	// The same instant given twice in one batch is one fix.
-	dup := patrol("wd", 1, 0)
+	dup := fixesOf("wd", 1, 0)
 	n, err = e.s.PutTrackPoints(e.ctx, append(dup, dup[0]))
 	must(t, "batch with a repeated fix", err)
 	if n != 1 {

@@ -1,0 +1,295 @@
+package patrol
+
+import (
+	"math"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"wangge/geo"
+)
+
+// Defaults of TrajectoryOptions, chosen for patrols on foot.
+const (
+	// DefaultStopRadius is 50 m: GPS noise of a phone indoors or beside
+	// buildings is 5–15 m and wanders, so a worker standing at a door
+	// produces fixes scattered over some 30–40 m; 50 m still tells two
+	// neighbouring buildings apart in most estates.
+	DefaultStopRadius = 50.0
+	// DefaultStopMinDuration is 5 minutes: a household visit or an
+	// errand, longer than waiting at a crossing.
+	DefaultStopMinDuration = 5 * time.Minute
+	// DefaultGapThreshold is 5 minutes without a fix: phones in patrol
+	// apps report every 5–60 s, so a longer silence is a lost signal or a
+	// phone switched off.
+	DefaultGapThreshold = 5 * time.Minute
+	// DefaultSimplifyTolerance is 10 m: below the GPS noise, so the
+	// display line loses jitter but no street turn.
+	DefaultSimplifyTolerance = 10.0
+)
+
+// TrajectoryOptions tune Trajectory. A zero field takes its default.
+type TrajectoryOptions struct {
+	StopRadius        float64       // metres
+	StopMinDuration   time.Duration // shortest stop
+	GapThreshold      time.Duration // longest time between fixes that is not a signal gap
+	SimplifyTolerance float64       // metres, Douglas-Peucker tolerance of the display line
+	// Grids are the worker's own grid polygons, for the time inside and
+	// outside them; none means all time counts as outside.
+	Grids []orb.MultiPolygon
+}
+
+// WithDefaults fills the zero fields with the package defaults.
+func (o TrajectoryOptions) WithDefaults() TrajectoryOptions {
+	if o.StopRadius <= 0 {
+		o.StopRadius = DefaultStopRadius
+	}
+	if o.StopMinDuration <= 0 {
+		o.StopMinDuration = DefaultStopMinDuration
+	}
+	if o.GapThreshold <= 0 {
+		o.GapThreshold = DefaultGapThreshold
+	}
+	if o.SimplifyTolerance <= 0 {
+		o.SimplifyTolerance = DefaultSimplifyTolerance
+	}
+	return o
+}
+
+// Stop is a place where the worker stayed. First and Last index the fixes
+// of the stop in the slice given to Trajectory.
+type Stop struct {
+	Worker   WorkerID  `json:"worker"`
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Duration Seconds   `json:"duration_s"`
+	Center   orb.Point `json:"center"`   // mean of its fixes, lon, lat
+	Radius   float64   `json:"radius_m"` // farthest fix from Center
+	Fixes    int       `json:"fixes"`
+	First    int       `json:"first"`
+	Last     int       `json:"last"`
+}
+
+// Trip is the movement between two stops (or the start or end of the
+// day). First and Last index its fixes.
+type Trip struct {
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Duration Seconds   `json:"duration_s"`
+	Distance float64   `json:"distance_m"`
+	Fixes    int       `json:"fixes"`
+	First    int       `json:"first"`
+	Last     int       `json:"last"`
+}
+
+// Gap is a signal gap: more than GapThreshold between two fixes.
+type Gap struct {
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Duration Seconds   `json:"duration_s"`
+	From     orb.Point `json:"from"`
+	To       orb.Point `json:"to"`
+	Distance float64   `json:"distance_m"` // straight across the gap
+}
+
+// TrajectoryReport describes one worker's track, usually one day.
+//
+// Times: every interval between two consecutive fixes is either a signal
+// gap (longer than GapThreshold), or part of a stop (both fixes in the
+// same stop), or moving time; Duration = Moving + Stopped + Gaps. The time
+// inside and outside the worker's grids splits the intervals that are not
+// gaps: an interval counts inside when both fixes are inside a grid,
+// outside when both are outside, and half each when it crosses a boundary.
+// Distance is geodesic (geo.Distance) along all fixes, the straight line
+// across each gap included, as PostGIS ST_Length(geography) measures the
+// line through them.
+type TrajectoryReport struct {
+	Worker   WorkerID       `json:"worker"`
+	Start    time.Time      `json:"start"`
+	End      time.Time      `json:"end"`
+	Fixes    int            `json:"fixes"`
+	Distance float64        `json:"distance_m"`
+	Duration Seconds        `json:"duration_s"`
+	Moving   Seconds        `json:"moving_s"`
+	Stopped  Seconds        `json:"stopped_s"`
+	GapTime  Seconds        `json:"gap_s"`
+	Inside   Seconds        `json:"inside_grids_s"`
+	Outside  Seconds        `json:"outside_grids_s"`
+	Trips    []Trip         `json:"trips"`
+	Stops    []Stop         `json:"stops"`
+	Gaps     []Gap          `json:"gaps"`
+	Line     orb.LineString `json:"line"` // simplified, for display
+}
+
+// Trajectory analyses the fixes of one worker in time order (what Clean
+// returns for one worker).
+//
+// Stop rule (the stay-point rule of Li et al. 2008, as scikit-mobility's
+// stay_locations and MovingPandas' stop detector use it): starting from a
+// fix i, the stop grows over the following fixes j while each lies within
+// StopRadius of fix i (geodesic distance); when the last such fix is at
+// least StopMinDuration after fix i, fixes i…j form a stop and the search
+// goes on after j, otherwise it goes on from i+1. So every fix of a stop
+// lies within StopRadius of the stop's first fix, and a stop lasts at
+// least StopMinDuration. A signal gap inside a stop does not end it: a
+// worker whose phone loses the sky in a stairwell and comes back at the
+// same door has stayed. Trips are the runs of fixes between stops (a stop's
+// first and last fix bound the trips beside it); a run of one fix is no
+// trip.
+func Trajectory(pts []TrackPoint, opts TrajectoryOptions) TrajectoryReport {
+	o := opts.WithDefaults()
+	var r TrajectoryReport
+	if len(pts) == 0 {
+		return r
+	}
+	r.Worker = pts[0].Worker
+	r.Start, r.End = pts[0].Time, pts[len(pts)-1].Time
+	r.Fixes = len(pts)
+	r.Duration = Seconds(r.End.Sub(r.Start))
+
+	step := make([]float64, len(pts)) // step[i]: metres from fix i-1 to fix i
+	for i := 1; i < len(pts); i++ {
+		step[i] = geo.Distance(pts[i-1].Point, pts[i].Point)
+		r.Distance += step[i]
+	}
+	r.Stops = findStops(pts, o)
+	inStop := make([]bool, len(pts)) // inStop[i]: interval i-1 → i lies in a stop
+	for _, s := range r.Stops {
+		for i := s.First + 1; i <= s.Last; i++ {
+			inStop[i] = true
+		}
+	}
+	inside := insideFlags(pts, o.Grids)
+	for i := 1; i < len(pts); i++ {
+		dt := pts[i].Time.Sub(pts[i-1].Time)
+		if dt > o.GapThreshold {
+			r.GapTime += Seconds(dt)
+			r.Gaps = append(r.Gaps, Gap{Start: pts[i-1].Time, End: pts[i].Time, Duration: Seconds(dt),
+				From: pts[i-1].Point, To: pts[i].Point, Distance: step[i]})
+			continue
+		}
+		if inStop[i] {
+			r.Stopped += Seconds(dt)
+		} else {
+			r.Moving += Seconds(dt)
+		}
+		switch {
+		case inside[i-1] && inside[i]:
+			r.Inside += Seconds(dt)
+		case !inside[i-1] && !inside[i]:
+			r.Outside += Seconds(dt)
+		default:
+			r.Inside += Seconds(dt / 2)
+			r.Outside += Seconds(dt - dt/2)
+		}
+	}
+	r.Trips = trips(pts, r.Stops, step)
+	r.Line = simplifyLine(pts, o.SimplifyTolerance)
+	return r
+}
+
+// findStops applies the stay-point rule documented on Trajectory.
+func findStops(pts []TrackPoint, o TrajectoryOptions) []Stop {
+	var stops []Stop
+	for i := 0; i < len(pts); {
+		near := newNearTest(pts[i].Point, o.StopRadius)
+		j := i
+		for j+1 < len(pts) && near.within(pts[j+1].Point) {
+			j++
+		}
+		if j == i || pts[j].Time.Sub(pts[i].Time) < o.StopMinDuration {
+			i++
+			continue
+		}
+		stops = append(stops, newStop(pts, i, j))
+		i = j + 1
+	}
+	return stops
+}
+
+// nearTest decides geo.Distance(anchor, p) <= radius, fast: a local
+// equirectangular estimate with the ellipsoid's metres per degree at the
+// anchor (off by far less than 1% at stop distances) settles the clear
+// cases, and geo.Distance the ones within 1% of the radius.
+type nearTest struct {
+	anchor         orb.Point
+	kx, ky, radius float64
+}
+
+func newNearTest(anchor orb.Point, radius float64) nearTest {
+	const a, e2 = 6378137.0, 6.69437999014e-3 // WGS-84
+	sin, cos := math.Sincos(anchor[1] * math.Pi / 180)
+	w := 1 - e2*sin*sin
+	n := a / math.Sqrt(w)                  // prime vertical radius of curvature
+	m := a * (1 - e2) / (w * math.Sqrt(w)) // meridian radius of curvature
+	return nearTest{anchor: anchor, kx: n * cos * math.Pi / 180, ky: m * math.Pi / 180, radius: radius}
+}
+
+func (t nearTest) within(p orb.Point) bool {
+	dLon := math.Remainder(p[0]-t.anchor[0], 360) // across the antimeridian too
+	d := math.Hypot(dLon*t.kx, (p[1]-t.anchor[1])*t.ky)
+	switch {
+	case d < 0.99*t.radius:
+		return true
+	case d > 1.01*t.radius:
+		return false
+	}
+	return geo.Distance(t.anchor, p) <= t.radius
+}
+
+// newStop summarises fixes first…last as a stop.
+func newStop(pts []TrackPoint, first, last int) Stop {
+	var c orb.Point
+	for _, p := range pts[first : last+1] {
+		c[0] += p.Point[0]
+		c[1] += p.Point[1]
+	}
+	n := float64(last - first + 1)
+	c = orb.Point{c[0] / n, c[1] / n}
+	var radius float64
+	for _, p := range pts[first : last+1] {
+		radius = max(radius, geo.Distance(c, p.Point))
+	}
+	d := pts[last].Time.Sub(pts[first].Time)
+	return Stop{Worker: pts[first].Worker, Start: pts[first].Time, End: pts[last].Time,
+		Duration: Seconds(d), Center: c, Radius: radius, Fixes: last - first + 1, First: first, Last: last}
+}
+
+// trips returns the runs of fixes between stops.
+func trips(pts []TrackPoint, stops []Stop, step []float64) []Trip {
+	var out []Trip
+	add := func(first, last int) {
+		if last <= first {
+			return
+		}
+		t := Trip{Start: pts[first].Time, End: pts[last].Time, Fixes: last - first + 1, First: first, Last: last}
+		t.Duration = Seconds(t.End.Sub(t.Start))
+		for i := first + 1; i <= last; i++ {
+			t.Distance += step[i]
+		}
+		out = append(out, t)
+	}
+	from := 0
+	for _, s := range stops {
+		add(from, s.First)
+		from = s.Last
+	}
+	add(from, len(pts)-1)
+	return out
+}
+
+// insideFlags tells for each fix whether it lies in one of grids.
+func insideFlags(pts []TrackPoint, grids []orb.MultiPolygon) []bool {
+	in := make([]bool, len(pts))
+	if len(grids) == 0 {
+		return in
+	}
+	ix := geo.NewIndex[int]()
+	for i, g := range grids {
+		ix.Insert(i, g)
+	}
+	for i, p := range pts {
+		_, in[i] = ix.Lookup(p.Point)
+	}
+	return in
+}

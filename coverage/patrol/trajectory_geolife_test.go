@@ -1,0 +1,133 @@
+package patrol_test
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"wangge/coverage/patrol"
+	"wangge/coverage/track"
+	"wangge/data/pgtest"
+	"wangge/geo"
+)
+
+// geolifePLT is where the GeoLife PLT files lie (tests only, never copied).
+const geolifePLT = "../../../shared/data/tracks/geolife_plt"
+
+// geolifeFiles returns the PLT files, skipping the test when there are none.
+func geolifeFiles(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(geolifePLT, "*", "Trajectory", "*.plt"))
+	if err != nil || len(files) == 0 {
+		t.Skipf("GeoLife PLT files not found under %s", geolifePLT)
+	}
+	return files
+}
+
+// readPLT decodes one PLT file as worker w.
+func readPLT(t *testing.T, name string) []patrol.TrackPoint {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pts, err := track.DecodePLT(f, track.DecodeOptions{Source: name, Worker: "geolife"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pts
+}
+
+// TestTrajectoryDistanceVsPostGIS compares the distance of every GeoLife
+// PLT file with PostGIS ST_Length over the same line as geography (on the
+// WGS-84 spheroid). The issue allows 0.5%.
+func TestTrajectoryDistanceVsPostGIS(t *testing.T) {
+	files := geolifeFiles(t)
+	conn := pgtest.Conn(t)
+	for _, name := range files {
+		t.Run(filepath.Base(filepath.Dir(filepath.Dir(name)))+"/"+filepath.Base(name), func(t *testing.T) {
+			pts := readPLT(t, name)
+			if len(pts) < 2 {
+				t.Skipf("%s: %d fixes", name, len(pts))
+			}
+			var wkt strings.Builder
+			wkt.WriteString("LINESTRING(")
+			for i, p := range pts {
+				if i > 0 {
+					wkt.WriteByte(',')
+				}
+				wkt.WriteString(strconv.FormatFloat(p.Point[0], 'f', -1, 64))
+				wkt.WriteByte(' ')
+				wkt.WriteString(strconv.FormatFloat(p.Point[1], 'f', -1, 64))
+			}
+			wkt.WriteString(")")
+			var want float64
+			err := conn.QueryRow(context.Background(),
+				"SELECT ST_Length(ST_GeogFromText('SRID=4326;' || $1), true)", wkt.String()).Scan(&want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := patrol.Trajectory(pts, patrol.TrajectoryOptions{}).Distance
+			if want == 0 {
+				if got != 0 {
+					t.Errorf("distance %.3f m, PostGIS 0", got)
+				}
+				return
+			}
+			if rel := math.Abs(got-want) / want; rel > 0.005 {
+				t.Errorf("distance %.2f m, PostGIS %.2f m (%.3f%%)", got, want, 100*rel)
+			}
+			t.Logf("%d fixes: %.2f m, PostGIS %.2f m", len(pts), got, want)
+		})
+	}
+}
+
+// TestTrajectoryStopsGeoLife checks the stop rule on real days: every fix
+// of a stop lies within StopRadius of the stop's first fix (by
+// geo.Distance, the referee PostGIS agrees with above), every stop lasts
+// at least StopMinDuration, stops and trips do not overlap, and the times
+// add up.
+func TestTrajectoryStopsGeoLife(t *testing.T) {
+	opts := patrol.TrajectoryOptions{}.WithDefaults()
+	stops := 0
+	for _, name := range geolifeFiles(t) {
+		pts := readPLT(t, name)
+		r := patrol.Trajectory(pts, patrol.TrajectoryOptions{})
+		t.Run(filepath.Base(name), func(t *testing.T) {
+			last := -1
+			for _, s := range r.Stops {
+				if s.First <= last {
+					t.Errorf("stop at fix %d overlaps the one before (to %d)", s.First, last)
+				}
+				last = s.Last
+				if d := time.Duration(s.Duration); d < opts.StopMinDuration {
+					t.Errorf("stop %d…%d lasts %v", s.First, s.Last, d)
+				}
+				for i := s.First; i <= s.Last; i++ {
+					if d := geo.Distance(pts[s.First].Point, pts[i].Point); d > opts.StopRadius {
+						t.Errorf("stop %d…%d: fix %d is %.1f m from its first", s.First, s.Last, i, d)
+					}
+				}
+			}
+			if sum := r.Moving + r.Stopped + r.GapTime; sum != r.Duration {
+				t.Errorf("moving %v + stopped %v + gaps %v != %v", time.Duration(r.Moving),
+					time.Duration(r.Stopped), time.Duration(r.GapTime), time.Duration(r.Duration))
+			}
+			if len(r.Line) > r.Fixes || (r.Fixes > 1 && len(r.Line) < 2) {
+				t.Errorf("simplified line has %d vertices for %d fixes", len(r.Line), r.Fixes)
+			}
+		})
+		stops += len(r.Stops)
+		t.Logf("%s: %d fixes, %.0f m, %d stops, %d trips, %d gaps, simplified %d vertices",
+			filepath.Base(name), r.Fixes, r.Distance, len(r.Stops), len(r.Trips), len(r.Gaps), len(r.Line))
+	}
+	if stops == 0 {
+		t.Error("no stop found in any GeoLife day")
+	}
+}
