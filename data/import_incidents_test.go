@@ -21,9 +21,9 @@ type incidentCase struct {
 	geojson bool
 	input   string
 	ids     []incident.ID // the drafts, when the file is good
-	err     error                 // the sentinel, when it is bad
-	line    int                   // CSV line of the error
-	feature int                   // GeoJSON feature of the error, -1 outside any
+	err     error         // the sentinel, when it is bad
+	line    int           // CSV line of the error
+	feature int           // GeoJSON feature of the error, -1 outside any
 	field   string
 }
 

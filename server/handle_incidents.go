@@ -18,14 +18,14 @@ import (
 // [lon, lat] in the crs of the query (WGS-84 by default); without it the
 // address is required and the incident is flagged no_location.
 type incidentRequest struct {
-	Category    string                  `json:"category"`
-	Description string                  `json:"description"`
-	Address     string                  `json:"address"`
-	MediaURL    string                  `json:"media_url"`
-	Location    *[2]float64             `json:"location"`
+	Category    string          `json:"category"`
+	Description string          `json:"description"`
+	Address     string          `json:"address"`
+	MediaURL    string          `json:"media_url"`
+	Location    *[2]float64     `json:"location"`
 	Status      incident.Status `json:"status"` // discovered or reported (the default)
-	Note        string                  `json:"note"`
-	Reporter    patrol.WorkerID         `json:"reporter"` // reporting for someone else (leader, admin)
+	Note        string          `json:"note"`
+	Reporter    patrol.WorkerID `json:"reporter"` // reporting for someone else (leader, admin)
 }
 
 // draft checks the request and turns it into a draft for incident.Create.
@@ -158,9 +158,9 @@ func (s *Server) loadIncident(c echo.Context) (incident.Incident, error) {
 // transitionRequest is the body of POST /api/v1/incidents/{id}/transitions.
 type transitionRequest struct {
 	To          incident.Status `json:"to"`
-	Note        string                  `json:"note"`
-	Satisfied   *bool                   `json:"satisfied"` // closing: the resident's feedback …
-	Score       int                     `json:"score"`     // … and score 1–5
+	Note        string          `json:"note"`
+	Satisfied   *bool           `json:"satisfied"` // closing: the resident's feedback …
+	Score       int             `json:"score"`     // … and score 1–5
 	DuplicateOf incident.ID     `json:"duplicate_of"`
 }
 

@@ -119,12 +119,12 @@ func (s *Server) listIncidents(c echo.Context) error {
 
 // eventJSON is one event of an incident as the API sends it.
 type eventJSON struct {
-	Time  time.Time               `json:"time"`
-	Actor string                  `json:"actor"`
+	Time  time.Time       `json:"time"`
+	Actor string          `json:"actor"`
 	From  incident.Status `json:"from,omitempty"`
 	To    incident.Status `json:"to"`
-	Level incident.Level          `json:"level"`
-	Note  string                  `json:"note,omitempty"`
+	Level incident.Level  `json:"level"`
+	Note  string          `json:"note,omitempty"`
 }
 
 // incidentFeature renders an incident as a Point Feature (null geometry

@@ -88,14 +88,14 @@ type incidentDoc struct {
 		Coordinates []float64 `json:"coordinates"`
 	} `json:"geometry"`
 	Properties struct {
-		Status      incident.Status `json:"status"`
-		Level       incident.Level          `json:"level"`
-		Grid        partition.GridID        `json:"grid"`
-		CurrentGrid partition.GridID        `json:"current_grid"`
-		Reporter    patrol.WorkerID         `json:"reporter"`
-		Flags       []string                `json:"flags"`
-		Events      []eventJSON             `json:"events"`
-		Score       int                     `json:"score"`
+		Status      incident.Status  `json:"status"`
+		Level       incident.Level   `json:"level"`
+		Grid        partition.GridID `json:"grid"`
+		CurrentGrid partition.GridID `json:"current_grid"`
+		Reporter    patrol.WorkerID  `json:"reporter"`
+		Flags       []string         `json:"flags"`
+		Events      []eventJSON      `json:"events"`
+		Score       int              `json:"score"`
 	} `json:"properties"`
 }
 

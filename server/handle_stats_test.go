@@ -95,11 +95,11 @@ type statsDoc struct {
 }
 
 type statsRowDoc struct {
-	Key       string                          `json:"key"`
-	Incidents int                             `json:"incidents"`
-	Settled   int                             `json:"settled"`
+	Key       string                  `json:"key"`
+	Incidents int                     `json:"incidents"`
+	Settled   int                     `json:"settled"`
 	ByStatus  map[incident.Status]int `json:"by_status"`
-	LocalRate float64                         `json:"local_settlement_rate"`
+	LocalRate float64                 `json:"local_settlement_rate"`
 }
 
 // TestIncidentStatsRoutes checks the statistics, hotspots and loads

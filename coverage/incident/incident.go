@@ -59,8 +59,8 @@ type Incident struct {
 	Satisfied   *bool // the resident's feedback once closed
 	Score       int   // 1–5, 0 when none
 	Events      []Event
-	DuplicateOf ID // the original, when Status is duplicate
-	Flags       []string   // FlagOutsideGrids, FlagNoLocation
+	DuplicateOf ID       // the original, when Status is duplicate
+	Flags       []string // FlagOutsideGrids, FlagNoLocation
 }
 
 // Event is one transition of an incident; events are appended and

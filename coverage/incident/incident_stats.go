@@ -61,27 +61,27 @@ type StatsQuery struct {
 // the latter. Satisfaction is over incidents with feedback: the mean score
 // and the share satisfied (0 when none).
 type StatsRow struct {
-	Key              string                 `json:"key"`
-	Incidents        int                    `json:"incidents"`
+	Key              string         `json:"key"`
+	Incidents        int            `json:"incidents"`
 	ByStatus         map[Status]int `json:"by_status"`
-	ByLevel          map[Level]int          `json:"by_level"`
-	Settled          int                    `json:"settled"`
-	SettledByLevel   map[Level]int          `json:"settled_by_level"`
-	SettledLocal     int                    `json:"settled_local"`
-	LocalRate        float64                `json:"local_settlement_rate"`
-	Escalated        int                    `json:"escalated"`
-	Escalations      map[Level]int          `json:"escalations"`
-	Accepted         int                    `json:"accepted"`
-	AcceptMedian     patrol.Seconds         `json:"accept_median_s"`
-	AcceptP90        patrol.Seconds         `json:"accept_p90_s"`
-	ResolveMedian    patrol.Seconds         `json:"resolve_median_s"`
-	ResolveP90       patrol.Seconds         `json:"resolve_p90_s"`
-	Overdue          int                    `json:"overdue"`
-	OverdueOpen      int                    `json:"overdue_open"`
-	Feedback         int                    `json:"feedback"`
-	Satisfied        int                    `json:"satisfied"`
-	SatisfactionMean float64                `json:"satisfaction_mean"`
-	SatisfiedShare   float64                `json:"satisfied_share"`
+	ByLevel          map[Level]int  `json:"by_level"`
+	Settled          int            `json:"settled"`
+	SettledByLevel   map[Level]int  `json:"settled_by_level"`
+	SettledLocal     int            `json:"settled_local"`
+	LocalRate        float64        `json:"local_settlement_rate"`
+	Escalated        int            `json:"escalated"`
+	Escalations      map[Level]int  `json:"escalations"`
+	Accepted         int            `json:"accepted"`
+	AcceptMedian     patrol.Seconds `json:"accept_median_s"`
+	AcceptP90        patrol.Seconds `json:"accept_p90_s"`
+	ResolveMedian    patrol.Seconds `json:"resolve_median_s"`
+	ResolveP90       patrol.Seconds `json:"resolve_p90_s"`
+	Overdue          int            `json:"overdue"`
+	OverdueOpen      int            `json:"overdue_open"`
+	Feedback         int            `json:"feedback"`
+	Satisfied        int            `json:"satisfied"`
+	SatisfactionMean float64        `json:"satisfaction_mean"`
+	SatisfiedShare   float64        `json:"satisfied_share"`
 }
 
 // statsAcc accumulates one group.
