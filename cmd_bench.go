@@ -12,9 +12,9 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"wangge/internal/cputime"
 	"wangge/partition"
 )
 
@@ -186,9 +186,9 @@ func measure(ctx context.Context, c benchCase, env benchEnv) (benchResult, error
 		srv0, r.serverOK = prep.serverCPU()
 	}
 	if c.oneThread {
-		err = onOneThread(func() error { return timed(ctx, &r, prep.run, threadCPUTime) })
+		err = onOneThread(func() error { return timed(ctx, &r, prep.run, cputime.Thread) })
 	} else {
-		err = timed(ctx, &r, prep.run, cpuTime)
+		err = timed(ctx, &r, prep.run, cputime.Self)
 	}
 	if err != nil {
 		return r, err
@@ -237,24 +237,6 @@ func onOneThread(fn func() error) error {
 		done <- fn()
 	}()
 	return <-done
-}
-
-// cpuTime is the user+system CPU time of the process so far.
-func cpuTime() time.Duration { return rusage(syscall.RUSAGE_SELF) }
-
-// rusageThread is Linux's RUSAGE_THREAD, which package syscall lacks.
-const rusageThread = 1
-
-// threadCPUTime is the user+system CPU time of the calling OS thread so
-// far (Linux; 0 elsewhere).
-func threadCPUTime() time.Duration { return rusage(rusageThread) }
-
-func rusage(who int) time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(who, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // loadAverage is the one-minute load average from /proc/loadavg ("?"

@@ -6,10 +6,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
-	"os"
-	"strconv"
 	"strings"
 	"time"
+	"wangge/internal/cputime"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -82,7 +81,7 @@ func (s *benchSchema) serverCPU() (time.Duration, bool) {
 	}
 	var total time.Duration
 	for _, pid := range pids {
-		t, ok := processCPU(int(pid))
+		t, ok := cputime.Process(int(pid), "postgres")
 		if !ok {
 			return 0, false
 		}
@@ -102,38 +101,4 @@ func (s *benchSchema) trackBytes() (int64, error) {
 		return 0, fmt.Errorf("bench: track table size: %w", err)
 	}
 	return n, nil
-}
-
-// clockTicks is USER_HZ, the unit of the times in /proc/PID/stat: 100 on
-// every Linux architecture Go supports.
-const clockTicks = 100
-
-// processCPU reads the user+system CPU time of a postgres process from
-// /proc/PID/stat; it refuses a process by another name (a server
-// elsewhere with a pid that happens to exist here).
-func processCPU(pid int) (time.Duration, bool) {
-	comm, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm")
-	if err != nil || !strings.HasPrefix(string(comm), "postgres") {
-		return 0, false
-	}
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0, false
-	}
-	// Fields after the command name, which is in parentheses and may hold
-	// spaces: state is field 3, utime 14 and stime 15.
-	i := strings.LastIndexByte(string(stat), ')')
-	if i < 0 {
-		return 0, false
-	}
-	f := strings.Fields(string(stat[i+1:]))
-	if len(f) < 13 {
-		return 0, false
-	}
-	utime, err1 := strconv.ParseInt(f[11], 10, 64)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, false
-	}
-	return time.Duration(utime+stime) * time.Second / clockTicks, true
 }

@@ -13,6 +13,8 @@ import (
 	"wangge/coverage"
 	"wangge/coverage/patrol"
 	"wangge/data"
+	"wangge/data/gpkg"
+	"wangge/data/postgis"
 )
 
 // benchCentre is where the synthetic districts of the ingest and
@@ -103,13 +105,13 @@ func openBenchGeoPackage(ctx context.Context, _ benchEnv) (benchStore, error) {
 		return benchStore{}, err
 	}
 	emptyPath, path := filepath.Join(dir, "empty.gpkg"), filepath.Join(dir, "bench.gpkg")
-	empty, err := data.OpenGeoPackage(ctx, emptyPath)
+	empty, err := gpkg.Open(ctx, emptyPath)
 	if err == nil {
 		err = empty.Close()
 	}
-	var g *data.GeoPackage
+	var g *gpkg.Store
 	if err == nil {
-		g, err = data.OpenGeoPackage(ctx, path)
+		g, err = gpkg.Open(ctx, path)
 	}
 	if err != nil {
 		return benchStore{}, errors.Join(err, os.RemoveAll(dir))
@@ -137,7 +139,7 @@ func openBenchPostGIS(ctx context.Context, env benchEnv) (benchStore, error) {
 	if err != nil {
 		return benchStore{}, err
 	}
-	pg, err := data.OpenPostGIS(ctx, schema.dsn)
+	pg, err := postgis.Open(ctx, schema.dsn)
 	if err != nil {
 		return benchStore{}, errors.Join(err, schema.drop())
 	}

@@ -20,6 +20,7 @@ import (
 	"wangge/coverage/incident"
 	"wangge/coverage/patrol"
 	"wangge/data"
+	"wangge/data/osm"
 	"wangge/data/sample"
 	"wangge/partition"
 	"wangge/server"
@@ -122,11 +123,11 @@ func freshDemoDB(db *string) error {
 // buildings (138 households) that straddle a footway and fall in no
 // block, against 2. `wangge import osm` keeps the street-only default,
 // which suits towns whose footways run beside the streets.
-var demoHighways = slices.Concat(data.DefaultCuttingHighways, []string{"service", "steps", "footway"})
+var demoHighways = slices.Concat(osm.DefaultCuttingHighways, []string{"service", "steps", "footway"})
 
 // demoWorkspace is what buildDemo made and stored.
 type demoWorkspace struct {
-	osm       *data.OSMResult
+	osm       *osm.Result
 	drawn     *partition.Result
 	plan      partition.Plan // published
 	day       time.Time      // the simulated patrol day, midnight in its zone
@@ -178,7 +179,7 @@ func demoDay(now time.Time) time.Time {
 func buildDemo(ctx context.Context, s data.Store, o demoOptions, progress io.Writer) (*demoWorkspace, error) {
 	ws := &demoWorkspace{day: o.day}
 	var err error
-	ws.osm, err = data.ImportOSM(ctx, bytes.NewReader(sample.MonacoPBF), data.OSMOptions{
+	ws.osm, err = osm.Import(ctx, bytes.NewReader(sample.MonacoPBF), osm.Options{
 		File: sample.MonacoName, Highways: demoHighways, Progress: progress, Size: int64(len(sample.MonacoPBF)),
 	})
 	if err != nil {
@@ -187,7 +188,7 @@ func buildDemo(ctx context.Context, s data.Store, o demoOptions, progress io.Wri
 	if ws.drawn, err = drawDemo(ctx, ws.osm, o); err != nil {
 		return nil, err
 	}
-	if err := data.SaveOSM(ctx, s, ws.osm); err != nil {
+	if err := osm.Save(ctx, s, ws.osm); err != nil {
 		return nil, err
 	}
 	ws.plan = demoPlan(ws.drawn, o)
@@ -224,7 +225,7 @@ func buildDemo(ctx context.Context, s data.Store, o demoOptions, progress io.Wri
 }
 
 // drawDemo draws the demo's grids from the imported blocks.
-func drawDemo(ctx context.Context, res *data.OSMResult, o demoOptions) (*partition.Result, error) {
+func drawDemo(ctx context.Context, res *osm.Result, o demoOptions) (*partition.Result, error) {
 	raw, err := json.Marshal(res.BlocksGeoJSON())
 	if err != nil {
 		return nil, err

@@ -15,6 +15,7 @@ import (
 	"wangge/coverage/incident"
 	"wangge/coverage/patrol"
 	"wangge/data"
+	"wangge/data/osm"
 	"wangge/data/sample"
 	"wangge/geo"
 	"wangge/partition"
@@ -223,7 +224,7 @@ func TestGridStreets(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := 0
-			for _, run := range gridStreets([]data.Road{{Line: tc.line}}, g) {
+			for _, run := range gridStreets([]osm.Road{{Line: tc.line}}, g) {
 				got += len(run) - 1
 			}
 			if got != tc.want {

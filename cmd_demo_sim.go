@@ -15,6 +15,7 @@ import (
 
 	"wangge/coverage/patrol"
 	"wangge/data"
+	"wangge/data/osm"
 	"wangge/geo"
 	"wangge/partition"
 )
@@ -146,7 +147,7 @@ func simulatePatrol(id patrol.WorkerID, seed uint64, day time.Time, streets []or
 
 // gridStreets returns the runs of road segments whose midpoint lies in g
 // or within demoStreetReach metres of its outline.
-func gridStreets(roads []data.Road, g partition.Grid) []orb.LineString {
+func gridStreets(roads []osm.Road, g partition.Grid) []orb.LineString {
 	box := g.Geometry.Bound()
 	proj := geo.NewProjection(box.Center())
 	outline := project.MultiPolygon(g.Geometry.Clone(), proj.Forward)

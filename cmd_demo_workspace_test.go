@@ -19,6 +19,7 @@ import (
 	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/data/sample"
+	"wangge/data/stores"
 	"wangge/geo"
 	"wangge/partition"
 	"wangge/server"
@@ -31,7 +32,7 @@ import (
 // places are in their grids, visited only where a worker stopped.
 func TestDemoWorkspace(t *testing.T) {
 	ctx := context.Background()
-	s, err := data.Open(ctx, filepath.Join(t.TempDir(), "demo.gpkg"))
+	s, err := stores.Open(ctx, filepath.Join(t.TempDir(), "demo.gpkg"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"wangge/data"
+	"wangge/data/importer"
 	"wangge/data/progress"
 )
 
@@ -36,7 +37,7 @@ func importUsage(w io.Writer) {
 type importBlocksOptions struct {
 	file   string
 	db     string
-	blocks data.BlockOptions
+	blocks importer.BlockOptions
 }
 
 func runImportBlocks(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -87,7 +88,7 @@ func importBlocks(ctx context.Context, o importBlocksOptions, stdout, stderr io.
 		return err
 	}
 	bar := progress.New(stderr, filepath.Base(o.file), info.Size(), progress.Bytes)
-	blocks, err := data.DecodeBlocks(bar.Reader(ctxReader{ctx, f}), o.file, o.blocks)
+	blocks, err := importer.DecodeBlocks(bar.Reader(ctxReader{ctx, f}), o.file, o.blocks)
 	bar.Done()
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 
 	"wangge/coverage/incident"
 	"wangge/data"
+	"wangge/data/importer"
 	"wangge/data/progress"
 	"wangge/partition"
 )
@@ -81,11 +82,11 @@ func importIncidents(ctx context.Context, o importIncidentsOptions, stdout, stde
 // readIncidentFile decodes a CSV or GeoJSON incident file, told apart by
 // its extension.
 func readIncidentFile(ctx context.Context, file string, stderr io.Writer) ([]incident.Incident, error) {
-	decode := data.DecodeIncidentsCSV
+	decode := importer.DecodeIncidentsCSV
 	switch strings.ToLower(filepath.Ext(file)) {
 	case ".csv":
 	case ".geojson", ".json":
-		decode = data.DecodeIncidentsGeoJSON
+		decode = importer.DecodeIncidentsGeoJSON
 	default:
 		return nil, fmt.Errorf("%s: %w: want a .csv or .geojson file", file, errIncidentFormat)
 	}

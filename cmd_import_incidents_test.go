@@ -14,6 +14,7 @@ import (
 
 	"wangge/coverage/incident"
 	"wangge/data"
+	"wangge/data/importer"
 	"wangge/partition"
 )
 
@@ -202,8 +203,8 @@ func TestImportIncidentsBadFile(t *testing.T) {
 		line, feature           int
 		err                     error
 	}{
-		{"csv bad lon on line 4", "bad.csv", badCSV, "lon", 4, -1, data.ErrBadValue},
-		{"geojson line feature 2", "bad.geojson", badGeoJSON, "geometry.type", 0, 2, data.ErrBadGeometry},
+		{"csv bad lon on line 4", "bad.csv", badCSV, "lon", 4, -1, importer.ErrBadValue},
+		{"geojson line feature 2", "bad.geojson", badGeoJSON, "geometry.type", 0, 2, importer.ErrBadGeometry},
 		{"other extension", "bad.xlsx", incidentsCSV, "", 0, 0, errIncidentFormat},
 	}
 	for _, st := range trackStores {
@@ -215,7 +216,7 @@ func TestImportIncidentsBadFile(t *testing.T) {
 				if !errors.Is(err, tc.err) {
 					t.Fatalf("error %v, want %v", err, tc.err)
 				}
-				var ie *data.ImportError
+				var ie *importer.Error
 				if errors.As(err, &ie) && (ie.File != file || ie.Line != tc.line || ie.Feature != tc.feature || ie.Field != tc.field) {
 					t.Fatalf("error names %s line %d feature %d field %q; want %s line %d feature %d field %q",
 						ie.File, ie.Line, ie.Feature, ie.Field, file, tc.line, tc.feature, tc.field)

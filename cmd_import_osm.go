@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"wangge/data"
+	"wangge/data/osm"
 )
 
 // importOSMOptions is the parsed command line of `wangge import osm`.
@@ -23,7 +24,7 @@ type importOSMOptions struct {
 	db        string // "-": no store, files only
 	blocksOut string
 	roadsOut  string
-	osm       data.OSMOptions
+	osm       osm.Options
 }
 
 func runImportOSM(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -38,7 +39,7 @@ func runImportOSM(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.Float64Var(&o.osm.DwellingM2, "dwelling-m2", 90, "average floor area of one dwelling, m²")
 	fs.Float64Var(&o.osm.MinBlockM2, "min-block-m2", 500, "faces smaller than this merge into a neighbour, m²")
 	fs.Float64Var(&o.osm.HouseholdSize, "household-size", 2.5, "people per household, for the population estimate")
-	fs.StringVar(&highways, "highways", strings.Join(data.DefaultCuttingHighways, ","), "highway classes that bound blocks, comma-separated")
+	fs.StringVar(&highways, "highways", strings.Join(osm.DefaultCuttingHighways, ","), "highway classes that bound blocks, comma-separated")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wangge import osm FILE.osm.pbf [flags]")
 		fmt.Fprintln(stderr, "Derives street blocks (with estimated households), buildings and roads from an")
@@ -87,7 +88,7 @@ func importOSM(ctx context.Context, o importOSMOptions, stdout, stderr io.Writer
 		o.osm.Size = info.Size()
 	}
 	o.osm.File, o.osm.Progress = o.file, stderr
-	res, err := data.ImportOSM(ctx, f, o.osm)
+	res, err := osm.Import(ctx, f, o.osm)
 	if err != nil {
 		return err
 	}
@@ -103,7 +104,7 @@ func importOSM(ctx context.Context, o importOSMOptions, stdout, stderr io.Writer
 	}
 	if o.db != "-" {
 		err := withStore(ctx, o.db, func(s data.Store) error {
-			if err := data.SaveOSM(ctx, s, res); err != nil {
+			if err := osm.Save(ctx, s, res); err != nil {
 				return fmt.Errorf("store %s in %s: %w", o.file, redactDSN(o.db), err)
 			}
 			return nil
@@ -146,7 +147,7 @@ func writeGeoJSON(path string, fc *geojson.FeatureCollection) error {
 }
 
 // printOSMReport says what the import found, with the attribution.
-func printOSMReport(w io.Writer, file string, res *data.OSMResult) {
+func printOSMReport(w io.Writer, file string, res *osm.Result) {
 	fmt.Fprintf(w, "%s: %d buildings (%d residential), %d dwellings (estimated), %d roads\n",
 		file, len(res.Buildings), res.ResidentialBuildings, res.Dwellings, len(res.RoadLayer()))
 	outline := "the outline of the streets and buildings"
@@ -167,5 +168,5 @@ func printOSMReport(w io.Writer, file string, res *data.OSMResult) {
 		fmt.Fprintln(w, "warning:", warn)
 	}
 	fmt.Fprintln(w, "Households and population are estimates from building floor area.")
-	fmt.Fprintln(w, "Data", data.OSMAttribution)
+	fmt.Fprintln(w, "Data", osm.OSMAttribution)
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"wangge/data"
+	"wangge/data/osm"
+	"wangge/data/stores"
 )
 
 // monacoPBF is the Monaco extract described in shared/data/MANIFEST.md.
@@ -40,7 +42,7 @@ func TestImportOSMCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	for _, want := range []string{"buildings", "dwellings (estimated)", "residential", data.OSMAttribution} {
+	for _, want := range []string{"buildings", "dwellings (estimated)", "residential", osm.OSMAttribution} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
@@ -49,7 +51,7 @@ func TestImportOSMCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fc.ExtraMembers["attribution"] != data.OSMAttribution {
+	if fc.ExtraMembers["attribution"] != osm.OSMAttribution {
 		t.Errorf("blocks file attribution %v", fc.ExtraMembers["attribution"])
 	}
 	blocks := storedBlocks(t, db)
@@ -79,7 +81,7 @@ func checkStoredRoads(t *testing.T, db, roadsOut, out string) {
 	for _, f := range fc.Features {
 		ways[fmt.Sprintf("w%d", int64(f.Properties.MustFloat64("osm_id", 0)))] = f.Properties.MustString("highway", "")
 	}
-	s, err := data.Open(context.Background(), db)
+	s, err := stores.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,8 +115,8 @@ func TestImportOSMCommandBadInput(t *testing.T) {
 		content []byte
 		want    error
 	}{
-		{"truncated", whole[:len(whole)*2/3], data.ErrBadOSM},
-		{"not OSM", []byte("{\"type\":\"FeatureCollection\"}"), data.ErrNotOSM},
+		{"truncated", whole[:len(whole)*2/3], osm.ErrBadOSM},
+		{"not OSM", []byte("{\"type\":\"FeatureCollection\"}"), osm.ErrNotOSM},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

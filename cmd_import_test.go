@@ -12,7 +12,9 @@ import (
 	"testing"
 
 	"wangge/data"
+	"wangge/data/importer"
 	"wangge/data/pgtest"
+	"wangge/data/stores"
 	"wangge/partition"
 )
 
@@ -106,7 +108,7 @@ func writeBadFile(t *testing.T, n int) string {
 // storedBlocks opens the store and lists its blocks.
 func storedBlocks(t *testing.T, dsn string) []partition.Block {
 	t.Helper()
-	s, err := data.Open(context.Background(), dsn)
+	s, err := stores.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,9 +137,9 @@ func testImportBlocks(t *testing.T, dsn string) {
 
 	bad := writeBadFile(t, 50)
 	stdout, _, err = runCLI(t, "import", "blocks", bad, "--weight-field", "population", "--db", dsn)
-	var ie *data.ImportError
+	var ie *importer.Error
 	if !errors.As(err, &ie) || ie.Feature != 49 || ie.ID != "extra-49" || ie.Field != "geometry.coordinates" {
-		t.Fatalf("bad file: error %v, want an *data.ImportError at feature 49 (extra-49), geometry.coordinates", err)
+		t.Fatalf("bad file: error %v, want an *importer.Error at feature 49 (extra-49), geometry.coordinates", err)
 	}
 	if msg := err.Error(); !strings.HasPrefix(msg, bad+": feature 49") || strings.Contains(msg, "\n") {
 		t.Errorf("message %q should be one line starting with the file and feature", msg)
@@ -215,8 +217,8 @@ func TestImportBlocksCancelled(t *testing.T) {
 	cancel()
 	var out bytes.Buffer
 	err := run(ctx, []string{"import", "blocks", providenceBlocks, "--weight-field", "population", "--db", db}, &out, &out)
-	var ie *data.ImportError
-	if !errors.Is(err, context.Canceled) || !errors.As(err, &ie) || errors.Is(err, data.ErrInvalidJSON) {
+	var ie *importer.Error
+	if !errors.Is(err, context.Canceled) || !errors.As(err, &ie) || errors.Is(err, importer.ErrInvalidJSON) {
 		t.Fatalf("error %v, want an ImportError wrapping context.Canceled (not invalid JSON)", err)
 	}
 	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"wangge/data"
+	"wangge/data/stores"
 	"wangge/server"
 )
 
@@ -69,10 +70,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	})
 }
 
-// withStore opens the store db names (data.Open), runs fn on it and closes it; a
+// withStore opens the store db names (stores.Open), runs fn on it and closes it; a
 // failure to close is reported when fn succeeded.
 func withStore(ctx context.Context, db string, fn func(data.Store) error) (err error) {
-	store, err := data.Open(ctx, db)
+	store, err := stores.Open(ctx, db)
 	if err != nil {
 		return fmt.Errorf("open store %s: %w", redactDSN(db), err)
 	}

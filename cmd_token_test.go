@@ -16,6 +16,7 @@ import (
 
 	"wangge/data"
 	"wangge/data/pgtest"
+	"wangge/data/stores"
 	"wangge/server"
 )
 
@@ -94,7 +95,7 @@ func tokenCreateUseRevoke(t *testing.T, db string) {
 	viewer := createToken(t, "--role", "viewer")
 
 	ctx := context.Background()
-	store, err := data.Open(ctx, db)
+	store, err := stores.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}

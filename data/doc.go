@@ -1,32 +1,26 @@
-// Package data keeps wangge's territory, plans, workers, tracks, incidents,
-// key places and API tokens behind one interface, Store, with two
-// implementations that pass the same conformance suite (package storetest):
+// Package data is where wangge keeps its territory, plans, workers,
+// tracks, incidents, key places and API tokens. It holds the contract, not
+// an implementation: Store composes one small interface per concern
+// (TerritoryStore, PlanStore, PatrolStore, IncidentStore, TokenStore), the
+// queries they take, the errors every implementation returns (ErrNotFound,
+// ErrInvalid with an *ItemError naming the rejected item), API tokens and
+// their roles, and InForce / PublishedPlan for the one plan in force.
 //
-//   - GeoPackage, the default: one SQLite file laid out as an OGC
-//     GeoPackage 1.3, so GDAL and QGIS open its layers, and no server is
-//     needed. It runs on github.com/mattn/go-sqlite3 rather than the pure-Go
-//     modernc.org/sqlite: the module already needs cgo for H3, so the C
-//     SQLite costs no portability it has not already paid, it is the
-//     driver the Go ecosystem runs most, and its ConnectHook registers the
-//     ST_* functions that the GeoPackage R-tree triggers call on every
-//     connection.
-//   - PostGIS, through a pgxpool: GiST indexes on the feature tables,
-//     month partitions of the track table, and LISTEN/NOTIFY so that
-//     several stateless servers see each other's changes.
+// The rest lives in sub-packages, each named by its concept:
 //
-// Open picks the store from a path or a postgres:// URL. Every method takes
-// the caller's context first; a missing record is an error wrapping
-// ErrNotFound. PublishedPlan and InForce give the one plan in force.
+//	data/gpkg       the embedded store: one SQLite file laid out as an OGC
+//	                GeoPackage 1.3 (GDAL and QGIS open its layers)
+//	data/postgis    the store in PostgreSQL with PostGIS, for production and
+//	                several servers on one database (LISTEN/NOTIFY)
+//	data/stores     Open: the store a path or a postgres:// URL names
+//	data/storetest  the conformance suite both stores pass
+//	data/importer   blocks and incidents from GeoJSON and CSV files
+//	data/osm        street blocks, buildings, roads and households from an
+//	                OpenStreetMap extract
+//	data/sample     the bundled Monaco extract `wangge demo` runs on
+//	data/pgtest     a PostGIS schema of its own for each test
+//	data/progress   progress bars of long imports on a terminal
 //
-// The importers decode a whole file before anything is stored, so a bad
-// file stores nothing (an *ImportError names its file, line or feature,
-// and field; an *OSMError its file): DecodeBlocks reads a GeoJSON FeatureCollection of blocks, ImportOSM
-// derives street blocks (with estimated households), buildings and roads
-// from an OpenStreetMap extract and SaveOSM stores them in one batch, and
-// DecodeIncidentsCSV and DecodeIncidentsGeoJSON read reported incidents.
-//
-// Beside it: package sample bundles the Monaco extract `wangge demo` runs
-// on, storetest is the conformance suite both stores pass, pgtest gives
-// tests a PostGIS schema of their own, and progress draws the importers'
-// progress bars on a terminal.
+// Both stores run the same checks before they write (data/internal/codec),
+// so a batch either passes them whole or stores nothing.
 package data

@@ -12,8 +12,10 @@ import (
 )
 
 // Store keeps the territory, plans, workers, tracks, incidents, key places
-// and API tokens. Two implementations pass one conformance suite: the
-// embedded GeoPackage (the default, no server) and PostGIS.
+// and API tokens: the small interfaces below, one per concern, composed.
+// Two implementations pass one conformance suite (data/storetest): the
+// embedded GeoPackage (data/gpkg, the default, no server) and PostGIS
+// (data/postgis).
 //
 // Every Put* method is an upsert of a batch and is atomic: when one item is
 // rejected, nothing of the batch is stored. Get-by-id methods return an
@@ -24,6 +26,15 @@ type Store interface {
 	// Close releases the store; acknowledged writes are durable.
 	Close() error
 
+	TerritoryStore
+	PlanStore
+	PatrolStore
+	IncidentStore
+	TokenStore
+}
+
+// TerritoryStore keeps the areas, blocks, buildings and roads.
+type TerritoryStore interface {
 	PutAreas(ctx context.Context, areas []partition.Area) error
 	Area(ctx context.Context, id partition.AreaID) (partition.Area, error)
 	Areas(ctx context.Context) ([]partition.Area, error)
@@ -45,7 +56,10 @@ type Store interface {
 	// Roads lists roads ordered by id, filtered by q.
 	Roads(ctx context.Context, q BBoxQuery) ([]partition.Road, error)
 	DeleteRoad(ctx context.Context, id partition.RoadID) error
+}
 
+// PlanStore keeps grid plans with their grids.
+type PlanStore interface {
 	// PutPlan stores a plan with all its grids, replacing any earlier
 	// version of the same plan.
 	PutPlan(ctx context.Context, p partition.Plan) error
@@ -53,7 +67,11 @@ type Store interface {
 	// Plans lists the plans ordered by creation time, without their grids.
 	Plans(ctx context.Context) ([]partition.Plan, error)
 	DeletePlan(ctx context.Context, id partition.PlanID) error
+}
 
+// PatrolStore keeps the workers, their GPS fixes and the key places they
+// visit.
+type PatrolStore interface {
 	PutWorkers(ctx context.Context, workers []patrol.Worker) error
 	Worker(ctx context.Context, id patrol.WorkerID) (patrol.Worker, error)
 	WorkerByDevice(ctx context.Context, deviceID string) (patrol.Worker, error)
@@ -68,16 +86,22 @@ type Store interface {
 	TrackPoints(ctx context.Context, q TrackQuery) ([]patrol.TrackPoint, error)
 	DeleteTrackPoints(ctx context.Context, q TrackQuery) (int, error)
 
-	PutIncidents(ctx context.Context, incidents []incident.Incident) error
-	Incident(ctx context.Context, id incident.ID) (incident.Incident, error)
-	Incidents(ctx context.Context, q IncidentQuery) ([]incident.Incident, error)
-	DeleteIncident(ctx context.Context, id incident.ID) error
-
 	PutKeyPlaces(ctx context.Context, places []patrol.KeyPlace) error
 	KeyPlace(ctx context.Context, id patrol.KeyPlaceID) (patrol.KeyPlace, error)
 	KeyPlaces(ctx context.Context, q BBoxQuery) ([]patrol.KeyPlace, error)
 	DeleteKeyPlace(ctx context.Context, id patrol.KeyPlaceID) error
+}
 
+// IncidentStore keeps incidents with their append-only event logs.
+type IncidentStore interface {
+	PutIncidents(ctx context.Context, incidents []incident.Incident) error
+	Incident(ctx context.Context, id incident.ID) (incident.Incident, error)
+	Incidents(ctx context.Context, q IncidentQuery) ([]incident.Incident, error)
+	DeleteIncident(ctx context.Context, id incident.ID) error
+}
+
+// TokenStore keeps API tokens by the hash of their secret.
+type TokenStore interface {
 	PutToken(ctx context.Context, t Token) error
 	// TokenByHash finds a token by the SHA-256 of its secret.
 	TokenByHash(ctx context.Context, hash string) (Token, error)
@@ -117,37 +141,4 @@ type IncidentQuery struct {
 	Grid   partition.GridID
 	From   time.Time
 	To     time.Time
-}
-
-// Role is what an API token may do.
-type Role string
-
-// The API roles, from most to least powerful.
-const (
-	RoleAdmin   Role = "admin"
-	RolePlanner Role = "planner"
-	RoleLeader  Role = "leader"
-	RoleWorker  Role = "worker"
-	RoleViewer  Role = "viewer"
-)
-
-// Valid reports whether r is a known role.
-func (r Role) Valid() bool {
-	switch r {
-	case RoleAdmin, RolePlanner, RoleLeader, RoleWorker, RoleViewer:
-		return true
-	}
-	return false
-}
-
-// Token is an API bearer token. Only the SHA-256 hash of its secret is
-// kept; the secret is shown once when the token is created. Worker and Grid
-// scope a worker's or a leader's token.
-type Token struct {
-	ID      string
-	Hash    string
-	Role    Role
-	Worker  patrol.WorkerID
-	Grid    partition.GridID
-	Created time.Time
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 	"time"
+	"wangge/internal/cputime"
 
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
@@ -68,14 +69,14 @@ func benchLookup(b *testing.B, blocks []block) {
 	} {
 		b.Run(path.name, func(b *testing.B) {
 			found, i := 0, 0
-			cpu0 := cpuTime()
+			cpu0 := cputime.Self()
 			for b.Loop() {
 				if _, ok := path.lookup(pts[i&(len(pts)-1)]); ok {
 					found++
 				}
 				i++
 			}
-			reportRate(b, b.N, b.Elapsed(), cpuTime()-cpu0, "points")
+			reportRate(b, b.N, b.Elapsed(), cputime.Self()-cpu0, "points")
 			if found == 0 {
 				b.Fatal("no point found a polygon")
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb/encoding/wkt"
 
 	"wangge/data/pgtest"
+	"wangge/internal/cputime"
 )
 
 // loadGridsAndPoints makes two PostGIS tables from the same data as the
@@ -154,7 +155,7 @@ func BenchmarkLookupVsPostGIS(b *testing.B) {
 		for _, o := range postgisOwners(b, conn, len(pts)) {
 			pgPairs += len(o)
 		}
-		t1, cpu1 := time.Now(), cpuTime()
+		t1, cpu1 := time.Now(), cputime.Self()
 		for range goRounds {
 			for _, p := range pts {
 				if _, ok := ix.Lookup(p); ok {
@@ -164,7 +165,7 @@ func BenchmarkLookupVsPostGIS(b *testing.B) {
 		}
 		pgTime += t1.Sub(t0)
 		goTime += time.Since(t1)
-		goCPU += cpuTime() - cpu1
+		goCPU += cputime.Self() - cpu1
 	}
 	if goPairs != goRounds*pgPairs {
 		b.Fatalf("Go found %d points in a grid, PostGIS %d", goPairs/goRounds, pgPairs/b.N)

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"wangge/data"
+	"wangge/data/gpkg"
 	"wangge/server"
 )
 
@@ -21,7 +22,7 @@ func Example() {
 	dir, _ := os.MkdirTemp("", "wangge-example")
 	defer os.RemoveAll(dir)
 	ctx := context.Background()
-	store, err := data.OpenGeoPackage(ctx, filepath.Join(dir, "example.gpkg"))
+	store, err := gpkg.Open(ctx, filepath.Join(dir, "example.gpkg"))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"wangge/data"
+	"wangge/data/importer"
 	"wangge/partition"
 )
 
@@ -117,14 +118,14 @@ type upsertResult struct {
 
 // putBlocks answers POST /api/v1/blocks: the FeatureCollection's blocks
 // are inserted or replaced, all or none. The body follows the rules of
-// `wangge import blocks` (data.DecodeBlocks): every block needs an id and
+// `wangge import blocks` (importer.DecodeBlocks): every block needs an id and
 // the weight property, households unless ?weight= names another.
 func (s *Server) putBlocks(c echo.Context) error {
 	opts, err := parseUpsertParams(c.QueryParams())
 	if err != nil {
 		return err
 	}
-	blocks, err := data.DecodeBlocks(c.Request().Body, "request body", opts)
+	blocks, err := importer.DecodeBlocks(c.Request().Body, "request body", opts)
 	if err != nil {
 		return err
 	}

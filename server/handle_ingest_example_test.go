@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"wangge/data"
+	"wangge/data/gpkg"
 	"wangge/server"
 )
 
@@ -23,7 +24,7 @@ func Example_ingestOsmAnd() {
 	ctx := context.Background()
 	tmp, _ := os.MkdirTemp("", "wangge-ingest")
 	defer os.RemoveAll(tmp)
-	st, err := data.OpenGeoPackage(ctx, filepath.Join(tmp, "ingest.gpkg"))
+	st, err := gpkg.Open(ctx, filepath.Join(tmp, "ingest.gpkg"))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -8,10 +8,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"wangge/data/importer"
 
 	"github.com/paulmach/orb"
-
-	"wangge/data"
 )
 
 // Paging limits of collection routes.
@@ -92,8 +91,8 @@ func parseFeatureParams(q url.Values) (crs, error) {
 
 // parseUpsertParams reads the query of a block upsert: weight, the
 // property every block must have (households when absent).
-func parseUpsertParams(q url.Values) (data.BlockOptions, error) {
-	var o data.BlockOptions
+func parseUpsertParams(q url.Values) (importer.BlockOptions, error) {
+	var o importer.BlockOptions
 	err := eachParam(q, []string{"weight"}, func(name, v string) error {
 		if v == "" {
 			return &ParamError{Param: name, Value: v, Reason: "give a property name, such as households or population"}

@@ -13,6 +13,7 @@ import (
 
 	"wangge/coverage/incident"
 	"wangge/data"
+	"wangge/data/importer"
 	"wangge/partition"
 )
 
@@ -82,7 +83,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 func problemFor(err error, req *http.Request) Problem {
 	var (
 		pe  *ParamError
-		ie  *data.ImportError
+		ie  *importer.Error
 		mbe *http.MaxBytesError
 		ae  *AuthError
 		re  *RoleError

@@ -55,7 +55,7 @@ func TestBadBodies(t *testing.T) {
 	fc := func(features ...string) string {
 		return `{"type":"FeatureCollection","features":[` + strings.Join(features, ",") + `]}`
 	}
-	// The decoder is data.DecodeBlocks, tested in its package; these cases
+	// The decoder is importer.DecodeBlocks, tested in its package; these cases
 	// check that its verdicts reach the client as 400s naming the place.
 	cases := []struct{ name, query, body, detail string }{
 		{"empty", "", "", "request body"},

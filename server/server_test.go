@@ -16,16 +16,18 @@ import (
 	"testing"
 
 	"wangge/data"
+	"wangge/data/gpkg"
 	"wangge/data/pgtest"
+	"wangge/data/postgis"
 )
 
 // providencePath is the real block file the route tests load.
 const providencePath = "../../shared/data/blocks/providence_blocks.geojson"
 
 // openGPKG opens a fresh GeoPackage store in the test's temp dir.
-func openGPKG(t testing.TB) *data.GeoPackage {
+func openGPKG(t testing.TB) *gpkg.Store {
 	t.Helper()
-	st, err := data.OpenGeoPackage(context.Background(), filepath.Join(t.TempDir(), "test.gpkg"))
+	st, err := gpkg.Open(context.Background(), filepath.Join(t.TempDir(), "test.gpkg"))
 	if err != nil {
 		t.Fatalf("open GeoPackage: %v", err)
 	}
@@ -34,9 +36,9 @@ func openGPKG(t testing.TB) *data.GeoPackage {
 }
 
 // openPostGIS opens a PostGIS store in a fresh schema, or skips.
-func openPostGIS(t testing.TB) *data.PostGIS {
+func openPostGIS(t testing.TB) *postgis.Store {
 	t.Helper()
-	st, err := data.OpenPostGIS(context.Background(), pgtest.DSN(t))
+	st, err := postgis.Open(context.Background(), pgtest.DSN(t))
 	if err != nil {
 		t.Fatalf("open PostGIS: %v", err)
 	}

@@ -10,7 +10,7 @@
 // loop:
 //
 //	bar := progress.New(os.Stderr, "blocks.geojson", size, progress.Bytes)
-//	blocks, err := data.DecodeBlocks(bar.Reader(f), name, opts) // counts bytes read
+//	blocks, err := importer.DecodeBlocks(bar.Reader(f), name, opts) // counts bytes read
 //	bar.Done()
 //	wait := progress.Wait(os.Stderr, "storing 3014 blocks")
 //	err = store.PutBlocks(ctx, blocks)

@@ -156,3 +156,17 @@ func testTrackIdempotent(e *env) {
 		t.Fatalf("a batch repeating one fix: %d new, want 1", n)
 	}
 }
+
+// Fixes are n fixes of a worker, one a second from start seconds on (from
+// 2026-03-01 UTC), on a lattice of 1e-6° steps: the batches of the stores'
+// crash and ingest tests and benchmarks.
+func Fixes(worker patrol.WorkerID, start, n int) []patrol.TrackPoint {
+	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	pts := make([]patrol.TrackPoint, n)
+	for i := range pts {
+		k := start + i
+		pts[i] = patrol.TrackPoint{Worker: worker, Time: t0.Add(time.Duration(k) * time.Second),
+			Point: orb.Point{117.3 + 1e-6*float64(k%10000), 34.8 + 1e-6*float64(k/10000)}, Accuracy: 5, Speed: 1.2, Battery: 80}
+	}
+	return pts
+}

@@ -1,0 +1,143 @@
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/paulmach/orb"
+
+	"wangge/coverage/patrol"
+	"wangge/data"
+	"wangge/data/internal/codec"
+	"wangge/partition"
+)
+
+// This file keeps workers, key places and tokens.
+
+var gpkgWorkers = &gpkgTable[patrol.Worker]{
+	name: "workers", kind: "worker", key: "id",
+	cols:  []string{"id", "name", "role", "device_id", "grids"},
+	id:    func(w patrol.Worker) string { return string(w.ID) },
+	check: codec.CheckWorker,
+	row: func(w patrol.Worker) ([]any, error) {
+		return []any{w.ID, w.Name, w.Role, w.DeviceID, codec.EncodeList(w.Grids)}, nil
+	},
+	scan: func(s gpkgScanner) (patrol.Worker, error) {
+		var w patrol.Worker
+		var grids string
+		if err := s.Scan(&w.ID, &w.Name, &w.Role, &w.DeviceID, &grids); err != nil {
+			return w, err
+		}
+		var err error
+		w.Grids, err = codec.DecodeList[partition.GridID](grids)
+		return w, err
+	},
+}
+
+var gpkgKeyPlaces = &gpkgTable[patrol.KeyPlace]{
+	name: "key_places", kind: "key place", key: "id",
+	cols:  []string{"id", "category", "visit_interval_ns", "grid", "last_visited", "geom"},
+	id:    func(k patrol.KeyPlace) string { return string(k.ID) },
+	check: codec.CheckKeyPlace,
+	geom:  func(k patrol.KeyPlace) orb.Geometry { return k.Location },
+	row: func(k patrol.KeyPlace) ([]any, error) {
+		return []any{k.ID, k.Category, int64(k.VisitInterval), k.Grid, codec.EncodeTime(k.LastVisited), gpkgPointBlob(k.Location)}, nil
+	},
+	scan: func(s gpkgScanner) (patrol.KeyPlace, error) {
+		var k patrol.KeyPlace
+		var last sql.NullString
+		var g []byte
+		if err := s.Scan(&k.ID, &k.Category, &k.VisitInterval, &k.Grid, &last, &g); err != nil {
+			return k, err
+		}
+		var err error
+		if k.LastVisited, err = codec.DecodeTime(last); err != nil {
+			return k, err
+		}
+		k.Location, err = gpkgPoint(g)
+		return k, err
+	},
+}
+
+var gpkgTokens = &gpkgTable[data.Token]{
+	name: "tokens", kind: "token", key: "id",
+	cols:  []string{"id", "hash", "role", "worker", "grid", "created"},
+	id:    func(t data.Token) string { return t.ID },
+	check: codec.CheckToken,
+	row: func(t data.Token) ([]any, error) {
+		return []any{t.ID, t.Hash, t.Role, t.Worker, t.Grid, codec.EncodeTime(t.Created)}, nil
+	},
+	scan: func(s gpkgScanner) (data.Token, error) {
+		var t data.Token
+		var created sql.NullString
+		if err := s.Scan(&t.ID, &t.Hash, &t.Role, &t.Worker, &t.Grid, &created); err != nil {
+			return t, err
+		}
+		var err error
+		t.Created, err = codec.DecodeTime(created)
+		return t, err
+	},
+}
+
+// PutWorkers upserts workers in one transaction.
+func (g *Store) PutWorkers(ctx context.Context, workers []patrol.Worker) error {
+	return gpkgWorkers.put(ctx, g.db, workers)
+}
+
+// Worker reads one worker.
+func (g *Store) Worker(ctx context.Context, id patrol.WorkerID) (patrol.Worker, error) {
+	return gpkgWorkers.get(ctx, g.db, string(id))
+}
+
+// WorkerByDevice finds the worker carrying a device.
+func (g *Store) WorkerByDevice(ctx context.Context, deviceID string) (patrol.Worker, error) {
+	if deviceID == "" {
+		return patrol.Worker{}, codec.Invalid("empty device id")
+	}
+	return gpkgWorkers.first(ctx, g.db, "device", "device_id = ?", deviceID)
+}
+
+// Workers lists all workers ordered by id.
+func (g *Store) Workers(ctx context.Context) ([]patrol.Worker, error) {
+	return gpkgWorkers.list(ctx, g.db, gpkgQuery{})
+}
+
+// DeleteWorker deletes one worker; the worker's track stays.
+func (g *Store) DeleteWorker(ctx context.Context, id patrol.WorkerID) error {
+	return gpkgWorkers.remove(ctx, g.db, string(id))
+}
+
+// PutKeyPlaces upserts key places in one transaction.
+func (g *Store) PutKeyPlaces(ctx context.Context, places []patrol.KeyPlace) error {
+	return gpkgKeyPlaces.put(ctx, g.db, places)
+}
+
+// KeyPlace reads one key place.
+func (g *Store) KeyPlace(ctx context.Context, id patrol.KeyPlaceID) (patrol.KeyPlace, error) {
+	return gpkgKeyPlaces.get(ctx, g.db, string(id))
+}
+
+// KeyPlaces lists key places ordered by id.
+func (g *Store) KeyPlaces(ctx context.Context, q data.BBoxQuery) ([]patrol.KeyPlace, error) {
+	return gpkgKeyPlaces.list(ctx, g.db, gpkgBBox(q))
+}
+
+// DeleteKeyPlace deletes one key place.
+func (g *Store) DeleteKeyPlace(ctx context.Context, id patrol.KeyPlaceID) error {
+	return gpkgKeyPlaces.remove(ctx, g.db, string(id))
+}
+
+// PutToken stores a token.
+func (g *Store) PutToken(ctx context.Context, t data.Token) error {
+	return gpkgTokens.put(ctx, g.db, []data.Token{t})
+}
+
+// TokenByHash finds a token by the SHA-256 of its secret.
+func (g *Store) TokenByHash(ctx context.Context, hash string) (data.Token, error) {
+	return gpkgTokens.first(ctx, g.db, "hash", "hash = ?", hash)
+}
+
+// DeleteToken deletes a token.
+func (g *Store) DeleteToken(ctx context.Context, id string) error {
+	return gpkgTokens.remove(ctx, g.db, id)
+}
