@@ -1,94 +1,30 @@
 // Command wangge is the spatial engine of community grid governance: it
 // draws grids from complete blocks, indexes patrol tracks and incidents,
-// and serves them over a GeoJSON API. `wangge help` lists the commands.
+// and serves them over a GeoJSON API. `wangge help` lists the commands,
+// which live in package wangge/internal/cli.
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"wangge/internal/cli"
 )
-
-// errUsage marks a command line that could not be understood; main exits 2.
-var errUsage = errors.New("usage")
-
-// command is one subcommand: its name, a one-line summary and its body.
-type command struct {
-	name, summary string
-	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) error
-}
-
-func commands() []command {
-	return []command{
-		{"demo", "build a demo workspace from the bundled OSM extract and serve it", runDemo},
-		{"serve", "serve the API over a store", runServe},
-		{"import", "load blocks, OSM, tracks or incidents into a store", runImport},
-		{"partition", "draw basic and dedicated grids from blocks (file to file)", runPartition},
-		{"coverage", "patrol coverage and gaps of grids (file to file)", runCoverage},
-		{"trajectory", "trips, stops, distance and signal gaps of each worker and day (file to file)", runTrajectory},
-		{"simulate", "synthetic patrol days on a road network, as GPX or GeoJSON", runSimulate},
-		{"bench", "run the benchmark suite and print a table", runBench},
-		{"token", "create or revoke API tokens", runToken},
-		{"version", "print the version", runVersion},
-	}
-}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	err := cli.Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	switch {
 	case err == nil:
-	case errors.Is(err, errUsage):
+	case errors.Is(err, cli.ErrUsage):
 		os.Exit(2)
 	default:
 		fmt.Fprintln(os.Stderr, "wangge:", err)
 		os.Exit(1)
-	}
-}
-
-// run dispatches args to a subcommand. Usage problems are reported on
-// stderr here and returned as errUsage.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return dispatch(ctx, args, stdout, stderr, commands(), usage, "wangge: unknown command")
-}
-
-func usage(w io.Writer) {
-	listCommands(w, "usage: wangge COMMAND [flags]   (wangge COMMAND --help for its flags)", "commands", commands())
-}
-
-// dispatch runs the command of cmds that args[0] names with the rest of
-// args. No argument prints usage and is a usage error; help, -h or --help
-// print it and are not. An unknown name is said on stderr after unknown,
-// then usage, and is a usage error.
-func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, cmds []command, usage func(io.Writer), unknown string) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stderr)
-		if len(args) == 0 {
-			return errUsage
-		}
-		return nil
-	}
-	for _, c := range cmds {
-		if c.name == args[0] {
-			return c.run(ctx, args[1:], stdout, stderr)
-		}
-	}
-	fmt.Fprintf(stderr, "%s %q\n\n", unknown, args[0])
-	usage(stderr)
-	return errUsage
-}
-
-// listCommands prints the usage line, then each of cmds with its summary
-// under heading.
-func listCommands(w io.Writer, line, heading string, cmds []command) {
-	fmt.Fprintln(w, line)
-	fmt.Fprintf(w, "\n%s:\n", heading)
-	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 }

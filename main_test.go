@@ -1,60 +1,48 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"errors"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
-func TestRunDispatch(t *testing.T) {
-	tests := []struct {
-		name       string
-		args       []string
-		wantErr    error
-		wantStdout string
-		wantStderr string
+// TestExitCodes builds the command and checks what main makes of each
+// outcome of cli.Run: 0 for success, 2 for a command line it cannot
+// understand, 1 with "wangge: " and the error on stderr for a failure.
+func TestExitCodes(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "wangge")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
 	}{
-		{"no command prints usage", nil, errUsage, "", "usage: wangge COMMAND"},
-		{"help is not an error", []string{"help"}, nil, "", "commands:"},
-		{"unknown command", []string{"frobnicate"}, errUsage, "", `unknown command "frobnicate"`},
-		{"version", []string{"version"}, nil, "wangge dev\n", ""},
-		{"version takes no argument", []string{"version", "x"}, errUsage, "", `unexpected argument "x"`},
+		{"help", []string{"help"}, 0, "usage: wangge COMMAND"},
+		{"no command", nil, 2, "usage: wangge COMMAND"},
+		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{"failure", []string{"partition", "--blocks", filepath.Join(t.TempDir(), "none.geojson"), "--weight", "households",
+			"--count", "2", "--tolerance", "0.1", "--out", filepath.Join(t.TempDir(), "g.geojson")}, 1, "wangge: "},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			err := run(context.Background(), tt.args, &stdout, &stderr)
-			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
-				t.Fatalf("run(%q) = %v, want %v", tt.args, err, tt.wantErr)
-			}
-			if stdout.String() != tt.wantStdout && !(tt.wantStdout == "" && stdout.Len() == 0) {
-				t.Errorf("stdout = %q, want %q", stdout.String(), tt.wantStdout)
-			}
-			if !strings.Contains(stderr.String(), tt.wantStderr) {
-				t.Errorf("stderr = %q, want it to contain %q", stderr.String(), tt.wantStderr)
-			}
-		})
-	}
-}
-
-// Every command answers --help with its usage and no error, and the usage
-// lists every command.
-func TestEveryCommandHasHelp(t *testing.T) {
-	var list bytes.Buffer
-	usage(&list)
-	for _, c := range commands() {
-		if !strings.Contains(list.String(), "  "+c.name+" ") {
-			t.Errorf("usage does not list %s", c.name)
-		}
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			if err := run(context.Background(), []string{c.name, "--help"}, &stdout, &stderr); err != nil {
-				t.Fatalf("%s --help: %v", c.name, err)
+			cmd := exec.Command(bin, c.args...)
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			err := cmd.Run()
+			code := 0
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				code = exit.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
 			}
-			if !strings.Contains(stderr.String()+stdout.String(), "usage: wangge "+c.name) {
-				t.Errorf("%s --help printed %q", c.name, stderr.String())
+			if code != c.code || !strings.Contains(stderr.String(), c.stderr) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr.String(), c.code, c.stderr)
 			}
 		})
 	}

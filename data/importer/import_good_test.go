@@ -224,7 +224,7 @@ func ExampleDecodeBlocks() {
 		fmt.Println(b.ID, b.Households, b.Attrs)
 	}
 	// Output:
-	// blocks.geojson: feature 1 (id "b2"): properties.households: data: bad weight: -4 is negative
+	// blocks.geojson: feature 1 (id "b2"): properties.households: importer: bad weight: -4 is negative
 	// b1 320 map[ward:3]
 	// b2 40 map[]
 }

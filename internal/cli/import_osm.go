@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/paulmach/orb/geojson"
+
+	"wangge/data"
+	"wangge/data/osm"
+)
+
+// importOSMOptions is the parsed command line of `wangge import osm`.
+type importOSMOptions struct {
+	file      string
+	db        string // "-": no store, files only
+	blocksOut string
+	roadsOut  string
+	osm       osm.Options
+}
+
+func runImportOSM(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o importOSMOptions
+	var highways string
+	fs := flag.NewFlagSet("import osm", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbFlag(fs, &o.db)
+	fs.StringVar(&o.blocksOut, "blocks-out", "", "also write the blocks to this GeoJSON `file`")
+	fs.StringVar(&o.roadsOut, "roads-out", "", "also write the roads to this GeoJSON `file`")
+	fs.Float64Var(&o.osm.Levels, "levels", 3, "storeys of a building without building:levels")
+	fs.Float64Var(&o.osm.DwellingM2, "dwelling-m2", 90, "average floor area of one dwelling, m²")
+	fs.Float64Var(&o.osm.MinBlockM2, "min-block-m2", 500, "faces smaller than this merge into a neighbour, m²")
+	fs.Float64Var(&o.osm.HouseholdSize, "household-size", 2.5, "people per household, for the population estimate")
+	fs.StringVar(&highways, "highways", strings.Join(osm.DefaultCuttingHighways, ","), "highway classes that bound blocks, comma-separated")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: wangge import osm FILE.osm.pbf [flags]")
+		fmt.Fprintln(stderr, "Derives street blocks (with estimated households), buildings and roads from an")
+		fmt.Fprintln(stderr, "OpenStreetMap extract (PBF or OSM XML) and stores blocks, buildings and roads in one batch")
+		fmt.Fprintln(stderr, "(--db - stores nothing). Data © OpenStreetMap contributors, ODbL.")
+		fs.PrintDefaults()
+	}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		o.file, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return helpIsNoError(usageErr(err))
+	}
+	if o.file == "" && fs.NArg() == 1 {
+		o.file = fs.Arg(0)
+	} else if fs.NArg() > 0 || o.file == "" {
+		fmt.Fprintln(stderr, "wangge import osm: want one FILE.osm.pbf")
+		fs.Usage()
+		return ErrUsage
+	}
+	for _, h := range strings.Split(highways, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			o.osm.Highways = append(o.osm.Highways, h)
+		}
+	}
+	return importOSM(ctx, o, stdout, stderr)
+}
+
+// usageErr keeps --help apart from any other flag problem.
+func usageErr(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return ErrUsage
+}
+
+// importOSM derives everything first, then writes the files and stores
+// blocks, buildings and roads in one batch, and prints the report.
+func importOSM(ctx context.Context, o importOSMOptions, stdout, stderr io.Writer) error {
+	f, err := os.Open(o.file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err == nil {
+		o.osm.Size = info.Size()
+	}
+	o.osm.File, o.osm.Progress = o.file, stderr
+	res, err := osm.Import(ctx, f, o.osm)
+	if err != nil {
+		return err
+	}
+	for _, out := range []struct {
+		path string
+		fc   func() *geojson.FeatureCollection
+	}{{o.blocksOut, res.BlocksGeoJSON}, {o.roadsOut, res.RoadsGeoJSON}} {
+		if out.path != "" {
+			if err := writeGeoJSON(out.path, out.fc()); err != nil {
+				return err
+			}
+		}
+	}
+	if o.db != "-" {
+		err := withStore(ctx, o.db, func(s data.Store) error {
+			if err := osm.Save(ctx, s, res); err != nil {
+				return fmt.Errorf("store %s in %s: %w", o.file, redactDSN(o.db), err)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	printOSMReport(stdout, o.file, res)
+	if o.db != "-" {
+		fmt.Fprintf(stdout, "stored in %s: %d blocks, %d buildings, %d roads\n",
+			redactDSN(o.db), len(res.Blocks), len(res.Buildings), len(res.RoadLayer()))
+	}
+	return nil
+}
+
+// writeGeoJSON writes fc to path through a temporary file, so that a
+// failed write leaves no partial file.
+func writeGeoJSON(path string, fc *geojson.FeatureCollection) error {
+	b, err := json.Marshal(fc)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".wangge-*.geojson")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(b)
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// printOSMReport says what the import found, with the attribution.
+func printOSMReport(w io.Writer, file string, res *osm.Result) {
+	fmt.Fprintf(w, "%s: %d buildings (%d residential), %d dwellings (estimated), %d roads\n",
+		file, len(res.Buildings), res.ResidentialBuildings, res.Dwellings, len(res.RoadLayer()))
+	outline := "the outline of the streets and buildings"
+	if res.BoundaryName != "" {
+		outline = "the boundary of " + res.BoundaryName
+	}
+	fmt.Fprintf(w, "%d blocks within %s:\n", len(res.Blocks), outline)
+	byKind := res.BlocksByKind()
+	kinds := make([]string, 0, len(byKind))
+	for k := range byKind {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		fmt.Fprintf(w, "  %-14s %d\n", k, byKind[k])
+	}
+	for _, warn := range res.Warnings {
+		fmt.Fprintln(w, "warning:", warn)
+	}
+	fmt.Fprintln(w, "Households and population are estimates from building floor area.")
+	fmt.Fprintln(w, "Data", osm.OSMAttribution)
+}

@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"wangge/data/progress"
+	"wangge/partition"
+)
+
+// runPartition is `wangge partition`: blocks in, grids and a report out.
+// `wangge partition move|redraw|merge|split|validate|diff` edit and check
+// plans.
+func runPartition(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		for _, c := range planCommands() {
+			if c.name == args[0] {
+				return c.run(ctx, args[1:], stdout, stderr)
+			}
+		}
+	}
+	fs := flag.NewFlagSet("partition", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o partitionFlags
+	o.register(fs)
+	out := fs.String("out", "", "output grids GeoJSON file (required)")
+	report := fs.String("report", "", "output report JSON file")
+	compare := fs.String("compare", "", "block field holding an existing plan to compare with (e.g. ward)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: wangge partition --blocks F.geojson --weight FIELD (--min N --max N | --count K --tolerance T) [flags] --out grids.geojson")
+		fmt.Fprintln(stderr, "       wangge partition move|redraw|merge|split|validate|diff … (plan editing; --help on each)")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return helpIsNoError(usageErr(err))
+	}
+	if *out == "" || o.blocks == "" {
+		fmt.Fprintln(stderr, "wangge partition: --blocks and --out are required")
+		return ErrUsage
+	}
+	opt, err := o.options()
+	if err != nil {
+		return err
+	}
+	blocks, err := readBlocks(o.blocks, o.id)
+	if err != nil {
+		return err
+	}
+	bar := progress.New(stderr, "partition", int64(2*len(blocks)), progress.Count)
+	opt.Progress = func(done, _ int) { bar.Set(int64(done)) }
+	res, err := partition.Draw(ctx, blocks, opt)
+	bar.Done()
+	if err != nil {
+		return err
+	}
+	for _, n := range res.Report.Notes {
+		fmt.Fprintln(stderr, "note:", n)
+	}
+	if err := writeFile(*out, func(w io.Writer) error { return partition.WriteGrids(w, res.Grids) }); err != nil {
+		return err
+	}
+	printReport(stdout, "plan", res.Report)
+	if *compare != "" {
+		human, err := partition.PlanFromField(blocks, *compare, opt.Weight)
+		if err != nil {
+			return err
+		}
+		h := partition.Summarize(human, len(blocks), res.Report.Min, res.Report.Max)
+		res.Report.Compare = &h
+		printReport(stdout, "plan by "+*compare, h)
+		fmt.Fprintf(stdout, "engine vs %s: max deviation %.2f%% vs %.2f%%, mean Polsby-Popper %.3f vs %.3f (min %.3f vs %.3f), mean hull ratio %.3f vs %.3f\n",
+			*compare, res.Report.MaxDeviationPct, h.MaxDeviationPct, res.Report.MeanPolsbyPopper, h.MeanPolsbyPopper,
+			res.Report.MinPolsbyPopper, h.MinPolsbyPopper, res.Report.MeanHullRatio, h.MeanHullRatio)
+	}
+	if *report != "" {
+		if err := writeFile(*report, func(w io.Writer) error { return writeJSON(w, res.Report) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// partitionFlags are the flags shared by partition and redraw.
+type partitionFlags struct {
+	blocks, id, weight, dedicated, within, prefix string
+	min, max, tolerance, gap                      float64
+	count                                         int
+	seed                                          uint64
+}
+
+func (o *partitionFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.blocks, "blocks", "", "input blocks GeoJSON file")
+	fs.StringVar(&o.id, "id", "id", "block property holding the block id")
+	fs.StringVar(&o.weight, "weight", "", "block property to balance (households, population)")
+	fs.Float64Var(&o.min, "min", 0, "bounds mode: least weight of a basic grid")
+	fs.Float64Var(&o.max, "max", 0, "bounds mode: most weight of a basic grid")
+	fs.IntVar(&o.count, "count", 0, "count mode: number of basic grids")
+	fs.Float64Var(&o.tolerance, "tolerance", 0, "count mode: allowed deviation from the mean, a fraction (0.02)")
+	fs.StringVar(&o.dedicated, "dedicated", "", "FIELD=V1,V2: blocks that become dedicated grids")
+	fs.StringVar(&o.within, "within", "", "block property of the parent area grids never cross")
+	fs.Float64Var(&o.gap, "gap", 0, "blocks this many metres apart count as neighbours")
+	fs.Uint64Var(&o.seed, "seed", partition.DefaultSeed, "random seed (same seed, same plan)")
+	fs.StringVar(&o.prefix, "code-prefix", "", "12-digit district+street+community code for 15-digit grid codes")
+}
+
+func (o *partitionFlags) options() (partition.Options, error) {
+	opt := partition.Options{Weight: o.weight, Min: o.min, Max: o.max, Count: o.count, Tolerance: o.tolerance,
+		Within: o.within, Gap: o.gap, Seed: o.seed, CodePrefix: o.prefix}
+	if o.dedicated != "" {
+		f, vals, err := partition.ParseDedicated(o.dedicated)
+		if err != nil {
+			return opt, err
+		}
+		opt.DedicatedField, opt.DedicatedValues = f, vals
+	}
+	return opt, opt.Validate()
+}
+
+func readBlocks(path, id string) ([]partition.Block, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return partition.ReadBlocks(f, path, id)
+}
+
+func readGrids(path string) ([]partition.Grid, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return partition.ReadGrids(f, path)
+}
+
+// writeFile writes a file through fn, reporting the first error of the
+// write or the close.
+func writeFile(path string, fn func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := fn(f); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func printReport(w io.Writer, title string, r partition.Report) {
+	fmt.Fprintf(w, "%s: %d grids (%d basic, %d dedicated) from %d blocks, weight %g\n", title, r.Grids, r.Basic, r.Dedicated, r.Blocks, r.WeightTotal)
+	fmt.Fprintf(w, "  basic in [%.1f, %.1f]: %d of %d; max deviation %.2f%% from mean %.1f\n", r.Min, r.Max, r.BasicInBounds, r.Basic, r.MaxDeviationPct, r.Target)
+	fmt.Fprintf(w, "  Polsby-Popper mean %.3f, min %.3f; hull ratio mean %.3f; unassigned blocks %d", r.MeanPolsbyPopper, r.MinPolsbyPopper, r.MeanHullRatio, r.UnassignedBlocks)
+	if r.Seconds > 0 {
+		fmt.Fprintf(w, "; %.2f s", r.Seconds)
+	}
+	fmt.Fprintln(w)
+}

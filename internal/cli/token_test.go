@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"wangge/data"
+	"wangge/data/pgtest"
+	"wangge/data/stores"
+	"wangge/server"
+)
+
+// oneBlockFC is a valid block upsert body.
+const oneBlockFC = `{"type":"FeatureCollection","features":[{"type":"Feature","id":"b1","properties":{"households":40},
+ "geometry":{"type":"Polygon","coordinates":[[[117.5,34.8],[117.6,34.8],[117.6,34.9],[117.5,34.8]]]}}]}`
+
+func TestTokenAndServeUsage(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr error
+		stderr  string
+	}{
+		{"token alone", []string{"token"}, ErrUsage, "token create"},
+		{"token help", []string{"token", "--help"}, nil, "token revoke"},
+		{"unknown subcommand", []string{"token", "list"}, ErrUsage, `unknown subcommand "list"`},
+		{"create help", []string{"token", "create", "--help"}, nil, "-role"},
+		{"create without role", []string{"token", "create"}, ErrUsage, "--role"},
+		{"create with a bad role", []string{"token", "create", "--role", "root"}, ErrUsage, `"root"`},
+		{"create with an argument", []string{"token", "create", "--role", "admin", "extra"}, ErrUsage, `unexpected argument "extra"`},
+		{"revoke without id", []string{"token", "revoke"}, ErrUsage, "want one token ID, got 0"},
+		{"revoke two ids", []string{"token", "revoke", "a", "--db", "x.gpkg", "b"}, ErrUsage, "got 2"},
+		{"revoke help", []string{"token", "revoke", "--help"}, nil, "-db"},
+		{"serve help", []string{"serve", "--help"}, nil, "WANGGE_ADDR"},
+		{"serve bad flag", []string{"serve", "--port", "80"}, ErrUsage, "-port"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, err := runCLI(t, tt.args...)
+			if !errors.Is(err, tt.wantErr) && !(err == nil && tt.wantErr == nil) {
+				t.Fatalf("error %v, want %v", err, tt.wantErr)
+			}
+			if !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("stderr %q lacks %q", stderr, tt.stderr)
+			}
+		})
+	}
+}
+
+// createToken runs `wangge token create` and returns the printed secret.
+func createToken(t *testing.T, args ...string) string {
+	t.Helper()
+	stdout, stderr, err := runCLI(t, append([]string{"token", "create"}, args...)...)
+	if err != nil {
+		t.Fatalf("token create: %v (%s)", err, stderr)
+	}
+	secret := strings.TrimSuffix(stdout, "\n")
+	if strings.Count(stdout, "\n") != 1 || !strings.HasPrefix(secret, server.SecretPrefix) {
+		t.Fatalf("stdout %q: want the secret alone on one line", stdout)
+	}
+	if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "only this once") {
+		t.Fatalf("stderr %q: want a one-line note", stderr)
+	}
+	return secret
+}
+
+func TestTokenCreateUseRevoke(t *testing.T) {
+	stores := []struct {
+		name string
+		db   func(t *testing.T) string
+	}{
+		{"gpkg", func(t *testing.T) string { return filepath.Join(t.TempDir(), "w.gpkg") }},
+		{"postgis", func(t *testing.T) string { return pgtest.DSN(t) }},
+	}
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { tokenCreateUseRevoke(t, st.db(t)) })
+	}
+}
+
+// tokenCreateUseRevoke makes tokens with the CLI, uses them on a server
+// over the same store, and revokes one.
+func tokenCreateUseRevoke(t *testing.T, db string) {
+	secret := createToken(t, "--role", "planner", "--db", db)
+	t.Setenv(envDB, db) // the viewer's token comes from the environment's store
+	viewer := createToken(t, "--role", "viewer")
+
+	ctx := context.Background()
+	store, err := stores.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	srv, err := server.New(server.Options{Store: store, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(secret string) int {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/blocks", strings.NewReader(oneBlockFC))
+		req.Header.Set("Authorization", "Bearer "+secret)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if code := post(secret); code != http.StatusOK {
+		t.Fatalf("planner token from the CLI: status %d", code)
+	}
+	if code := post(viewer); code != http.StatusForbidden {
+		t.Fatalf("viewer token from the CLI: status %d", code)
+	}
+	sum := sha256.Sum256([]byte(secret))
+	tok, err := store.TokenByHash(ctx, hex.EncodeToString(sum[:]))
+	if err != nil || tok.Role != data.RolePlanner {
+		t.Fatalf("stored token %+v, %v", tok, err)
+	}
+	if _, stderr, err := runCLI(t, "token", "revoke", tok.ID, "--db", db); err != nil {
+		t.Fatalf("token revoke: %v (%s)", err, stderr)
+	}
+	if code := post(secret); code != http.StatusUnauthorized {
+		t.Fatalf("revoked token: status %d", code)
+	}
+	if _, _, err := runCLI(t, "token", "revoke", "--db", db, tok.ID); !errors.Is(err, data.ErrNotFound) {
+		t.Fatalf("revoking twice: %v, want ErrNotFound", err)
+	}
+}
+
+func TestServeCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.gpkg")
+	secret := createToken(t, "--role", "admin", "--db", db)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	t.Setenv(envAddr, "127.0.0.1:0") // the address comes from the environment
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, []string{"serve", "--db", db}, outW, io.Discard)
+		outW.Close()
+	}()
+	line, err := bufio.NewReader(outR).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the URL line: %v", err)
+	}
+	fields := strings.Fields(line)
+	if len(fields) < 3 || !strings.HasPrefix(fields[2], "http://127.0.0.1:") {
+		t.Fatalf("start line %q does not give the URL", line)
+	}
+	url := fields[2]
+	req, _ := http.NewRequest(http.MethodPost, url+"/api/v1/blocks", strings.NewReader(oneBlockFC))
+	req.Header.Set("Authorization", "Bearer "+secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST through `wangge serve`: status %d", resp.StatusCode)
+	}
+	cancel()
+	go io.Copy(io.Discard, outR)
+	if err := <-done; err != nil {
+		t.Fatalf("serve after cancel: %v", err)
+	}
+}
