@@ -175,3 +175,16 @@ func (s *Server) Serve(ctx context.Context) error {
 	s.log.Info("stopped")
 	return nil
 }
+
+// URL is the URL to open for a listening address; an unspecified
+// host (":8080") is shown as localhost.
+func URL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}

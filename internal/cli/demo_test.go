@@ -1,16 +1,12 @@
 package cli
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/paulmach/orb/encoding/wkt"
-
-	"wangge/data/pgtest"
-	"wangge/geo"
+	"wangge/internal/plantest"
 	"wangge/partition"
 )
 
@@ -32,64 +28,7 @@ func TestOSMToGridsEndToEnd(t *testing.T) {
 	}
 	blocks := readFile(t, blocksFile, func(f *os.File) ([]partition.Block, error) { return partition.ReadBlocks(f, blocksFile, "id") })
 	grids := readFile(t, gridsFile, func(f *os.File) ([]partition.Grid, error) { return partition.ReadGrids(f, gridsFile) })
-	checkBlocksInOneGrid(t, grids, blocks)
-	checkCoverInPostGIS(t, blocks, grids)
-}
-
-// checkBlocksInOneGrid checks the cover rules that need no referee:
-// every grid valid, every block in exactly one grid, and no grid naming a
-// block that is not there.
-func checkBlocksInOneGrid(t *testing.T, grids []partition.Grid, blocks []partition.Block) {
-	t.Helper()
-	in := make(map[partition.BlockID]int)
-	for _, g := range grids {
-		if err := geo.Validate(g.Geometry); err != nil {
-			t.Errorf("grid %s: %v", g.ID, err)
-		}
-		for _, b := range g.Blocks {
-			in[b]++
-		}
-	}
-	for _, b := range blocks {
-		if in[b.ID] != 1 {
-			t.Errorf("block %s (%s) is in %d grids", b.ID, b.Kind, in[b.ID])
-		}
-	}
-	if len(in) != len(blocks) {
-		t.Errorf("grids name %d blocks, there are %d", len(in), len(blocks))
-	}
-}
-
-// checkCoverInPostGIS asks PostGIS whether grids overlap and whether their
-// union is the blocks' union.
-func checkCoverInPostGIS(t *testing.T, blocks []partition.Block, grids []partition.Grid) {
-	t.Helper()
-	conn := pgtest.Conn(t)
-	var bw, gw []string
-	for _, b := range blocks {
-		bw = append(bw, wkt.MarshalString(b.Geometry))
-	}
-	for _, g := range grids {
-		gw = append(gw, wkt.MarshalString(g.Geometry))
-	}
-	var overlaps int
-	var gridArea, blockArea, symDiff float64
-	err := conn.QueryRow(context.Background(), `
-		WITH g AS (SELECT i, ST_GeomFromText(w, 4326) AS g FROM unnest($1::text[]) WITH ORDINALITY AS t(w, i)),
-		b AS (SELECT ST_GeomFromText(w, 4326) AS g FROM unnest($2::text[]) AS w),
-		u AS (SELECT (SELECT ST_Union(g) FROM g) AS gu, (SELECT ST_Union(g) FROM b) AS bu)
-		SELECT (SELECT count(*) FROM g x JOIN g y ON x.i < y.i AND x.g && y.g AND ST_Relate(x.g, y.g, '2********')),
-		       ST_Area(gu::geography), ST_Area(bu::geography), ST_Area(ST_SymDifference(gu, bu)::geography)
-		FROM u`, gw, bw).Scan(&overlaps, &gridArea, &blockArea, &symDiff)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if overlaps != 0 {
-		t.Errorf("PostGIS finds %d pairs of grids sharing interior", overlaps)
-	}
-	if symDiff > 1e-6*blockArea {
-		t.Errorf("grids' union (%.0f m²) and blocks' union (%.0f m²) differ by %.1f m²", gridArea, blockArea, symDiff)
-	}
+	plantest.CheckCover(t, blocks, grids)
 }
 
 // readFile opens path and decodes it with read.

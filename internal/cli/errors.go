@@ -13,13 +13,3 @@ var (
 	// errIncidentFormat means an incident file is neither .csv nor .geojson.
 	errIncidentFormat = errors.New("unknown incident file format")
 )
-
-// Errors of `wangge bench`.
-var (
-	// errBenchPG means --pg is not a postgres:// URL.
-	errBenchPG = errors.New("bench: --pg must be a postgres:// URL")
-	// errBenchCheck means a case's work gave an answer that cannot be
-	// right (no point found in any grid, fewer new fixes stored than
-	// sent), so its timing would measure the wrong thing.
-	errBenchCheck = errors.New("bench: implausible result")
-)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -65,7 +64,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "wangge: serving %s (store %s)\n", serverURL(addr), redactDSN(o.db))
+		fmt.Fprintf(stdout, "wangge: serving %s (store %s)\n", server.URL(addr), redactDSN(o.db))
 		return srv.Serve(ctx)
 	})
 }
@@ -130,17 +129,4 @@ func redactDSN(dsn string) string {
 		return "postgres://…"
 	}
 	return u.Redacted()
-}
-
-// serverURL is the URL to open for a listening address; an unspecified
-// host (":8080") is shown as localhost.
-func serverURL(addr net.Addr) string {
-	host, port, err := net.SplitHostPort(addr.String())
-	if err != nil {
-		return "http://" + addr.String()
-	}
-	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
-		host = "localhost"
-	}
-	return "http://" + net.JoinHostPort(host, port)
 }

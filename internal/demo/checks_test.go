@@ -1,4 +1,4 @@
-package cli
+package demo
 
 import (
 	"context"
@@ -158,7 +158,7 @@ func checkDemoKeyPlaces(t *testing.T, s data.Store, plan partition.Plan, fixes [
 // checkServedBlocks serves the demo store on a real port and reads the
 // blocks back with a viewer token: all of them, each with the OSM
 // attribution.
-func checkServedBlocks(t *testing.T, s data.Store, ws *demoWorkspace) {
+func checkServedBlocks(t *testing.T, s data.Store, ws *Workspace) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -175,7 +175,7 @@ func checkServedBlocks(t *testing.T, s data.Store, ws *demoWorkspace) {
 		t.Fatal(err)
 	}
 	go srv.Serve(ctx)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, serverURL(addr)+server.APIPrefix+"/blocks?limit=10000", nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, server.URL(addr)+server.APIPrefix+"/blocks?limit=10000", nil)
 	req.Header.Set("Authorization", "Bearer "+secret)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

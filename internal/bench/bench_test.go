@@ -1,7 +1,9 @@
-package cli
+package bench
 
 import (
+	"context"
 	"errors"
+	"io"
 	"math"
 	"os"
 	"strconv"
@@ -88,8 +90,9 @@ func TestBenchQuickLookup(t *testing.T) {
 			if tc.name == "postgis" && tc.pg == "" {
 				t.Skipf("PostGIS rows skipped: %s is not set", pgtest.EnvVar)
 			}
-			t.Setenv(benchPGEnv, tc.pg)
-			out, _, err := runCLI(t, "bench", "--quick", "--only", "lookup")
+			var b strings.Builder
+			err := Run(context.Background(), Options{Quick: true, Only: "lookup", PG: tc.pg}, &b)
+			out := b.String()
 			if err != nil {
 				t.Fatalf("bench: %v\n%s", err, out)
 			}
@@ -160,9 +163,9 @@ func TestBenchQuickLookup(t *testing.T) {
 // TestBenchBadPG checks that a --pg that is not a postgres:// URL is
 // refused before anything is measured.
 func TestBenchBadPG(t *testing.T) {
-	_, _, err := runCLI(t, "bench", "--quick", "--only", "lookup/10k-grids-postgis", "--pg", "mysql://localhost/x")
-	if !errors.Is(err, errBenchPG) {
-		t.Fatalf("err %v, want errBenchPG", err)
+	err := Run(context.Background(), Options{Quick: true, Only: "lookup/10k-grids-postgis", PG: "mysql://localhost/x"}, io.Discard)
+	if !errors.Is(err, ErrPG) {
+		t.Fatalf("err %v, want ErrPG", err)
 	}
 }
 

@@ -1,4 +1,4 @@
-package cli
+package bench
 
 import (
 	"context"
@@ -59,7 +59,7 @@ func ingestCase(name string, n, side int, needPG bool, open func(context.Context
 				return benchRun{}, err
 			}
 			if len(pts) < n {
-				return benchRun{}, fmt.Errorf("%w: a day of %d workers is %d fixes, want %d", errBenchCheck, side*side, len(pts), n)
+				return benchRun{}, fmt.Errorf("%w: a day of %d workers is %d fixes, want %d", ErrCheck, side*side, len(pts), n)
 			}
 			pts = pts[:n]
 			s, err := open(ctx, env)
@@ -78,7 +78,7 @@ func ingestCase(name string, n, side int, needPG bool, open func(context.Context
 						stored += k
 					}
 					if stored != len(pts) {
-						return fmt.Errorf("%w: %d of %d fixes stored as new", errBenchCheck, stored, len(pts))
+						return fmt.Errorf("%w: %d of %d fixes stored as new", ErrCheck, stored, len(pts))
 					}
 					return nil
 				},

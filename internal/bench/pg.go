@@ -1,4 +1,4 @@
-package cli
+package bench
 
 import (
 	"context"
@@ -28,7 +28,7 @@ type benchSchema struct {
 func newBenchSchema(ctx context.Context, base string) (*benchSchema, error) {
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return nil, fmt.Errorf("%w, not %q", errBenchPG, base)
+		return nil, fmt.Errorf("%w, not %q", ErrPG, base)
 	}
 	var b [6]byte
 	if _, err := rand.Read(b[:]); err != nil {

@@ -1,4 +1,4 @@
-package cli
+package demo
 
 import (
 	"context"
@@ -84,7 +84,7 @@ type simDay struct {
 // under the worker's id and counts them in ws.fixes, and returns each
 // worker's stops as patrol.Trajectory finds them. A grid with no street
 // to walk gets no patrol; its id is listed in idle.
-func patrolDemo(ctx context.Context, s data.Store, ws *demoWorkspace) (stops [][]patrol.Stop, idle []partition.GridID, err error) {
+func patrolDemo(ctx context.Context, s data.Store, ws *Workspace) (stops [][]patrol.Stop, idle []partition.GridID, err error) {
 	grids := make(map[partition.GridID]partition.Grid, len(ws.plan.Grids))
 	gridOf := make(map[partition.BlockID]partition.GridID)
 	for _, g := range ws.plan.Grids {

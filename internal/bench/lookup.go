@@ -1,4 +1,4 @@
-package cli
+package bench
 
 import (
 	"context"
@@ -66,7 +66,7 @@ func (d lookupData) found(ctx context.Context, n int) (int, error) {
 		}
 	}
 	if found == 0 {
-		return 0, fmt.Errorf("%w: none of %d points is in a grid", errBenchCheck, n)
+		return 0, fmt.Errorf("%w: none of %d points is in a grid", ErrCheck, n)
 	}
 	return found, nil
 }

@@ -1,4 +1,4 @@
-package cli
+package demo
 
 import (
 	"bytes"
@@ -21,6 +21,7 @@ import (
 	"wangge/data/sample"
 	"wangge/data/stores"
 	"wangge/geo"
+	"wangge/internal/plantest"
 	"wangge/partition"
 	"wangge/server"
 )
@@ -37,8 +38,8 @@ func TestDemoWorkspace(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	day := demoDay(time.Now())
-	ws, err := buildDemo(ctx, s, demoOptions{min: 150, max: 500, day: day}, nil)
+	day := Day(time.Now())
+	ws, err := Build(ctx, s, Options{Min: 150, Max: 500, Day: day}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestDemoWorkspace(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkDemoPlan(t, plan, blocks, ws.drawn.Report)
-		t.Run("PostGIS", func(t *testing.T) { checkCoverInPostGIS(t, blocks, plan.Grids) })
+		plantest.CheckCover(t, blocks, plan.Grids)
 	})
 	t.Run("map layers", func(t *testing.T) {
 		buildings, err := s.Buildings(ctx, data.BBoxQuery{})
@@ -103,7 +104,7 @@ func TestDemoWorkspace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		focus := ws.focus()
+		focus := ws.Focus()
 		leader, _, err := server.CreateToken(ctx, s, data.RoleLeader, ws.leader.ID, focus.Grids[0])
 		if err != nil {
 			t.Fatal(err)
@@ -135,14 +136,14 @@ func TestDemoWorkspace(t *testing.T) {
 	t.Run("served on a port", func(t *testing.T) { checkServedBlocks(t, s, ws) })
 	t.Run("summary", func(t *testing.T) {
 		var b bytes.Buffer
-		printDemo(&b, ws, time.Now())
-		printServing(&b, "http://127.0.0.1:8080", "demo.gpkg", "wg_viewer", "wg_leader", ws)
+		Print(&b, ws, time.Now())
+		PrintServing(&b, "http://127.0.0.1:8080", "demo.gpkg", "wg_viewer", "wg_leader", ws)
 		out := b.String()
 		for _, want := range []string{
 			fmt.Sprintf("%d GPS fixes", len(fixes)),
 			fmt.Sprintf("%d incidents", demoIncidentCount),
-			"/workers/" + string(ws.focus().ID) + "/trajectory?date=" + day.Format(time.DateOnly),
-			"/grids/" + string(ws.focus().Grids[0]) + "/coverage",
+			"/workers/" + string(ws.Focus().ID) + "/trajectory?date=" + day.Format(time.DateOnly),
+			"/grids/" + string(ws.Focus().Grids[0]) + "/coverage",
 			"/visits/overdue", "/open311/v2/requests.json", "export WANGGE_LEADER=wg_leader",
 		} {
 			if !strings.Contains(out, want) {
@@ -193,16 +194,15 @@ func getJSON(t *testing.T, srv http.Handler, path, secret string, v any) int {
 }
 
 // checkDemoPlan checks the published plan: the demo's, with the figures
-// of the drawing, and every stored block in exactly one of its grids.
+// of the drawing, and (checked with pgtest.CheckCover) every stored block in exactly one of its grids.
 func checkDemoPlan(t *testing.T, plan partition.Plan, blocks []partition.Block, r partition.Report) {
 	t.Helper()
-	if plan.ID != demoPlanID || plan.Status != partition.PlanPublished || plan.Published.IsZero() {
-		t.Errorf("plan in force: %s, %s, published %v; want %s published", plan.ID, plan.Status, plan.Published, demoPlanID)
+	if plan.ID != PlanID || plan.Status != partition.PlanPublished || plan.Published.IsZero() {
+		t.Errorf("plan in force: %s, %s, published %v; want %s published", plan.ID, plan.Status, plan.Published, PlanID)
 	}
 	if len(plan.Grids) != r.Grids || r.Basic == 0 || r.Dedicated == 0 {
 		t.Errorf("stored plan has %d grids, drawn %d (%d basic, %d dedicated)", len(plan.Grids), r.Grids, r.Basic, r.Dedicated)
 	}
-	checkBlocksInOneGrid(t, plan.Grids, blocks)
 }
 
 // checkDemoWorkers checks one synthetic full-time worker per basic grid,

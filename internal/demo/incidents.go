@@ -1,4 +1,4 @@
-package cli
+package demo
 
 import (
 	"cmp"
@@ -78,7 +78,7 @@ var demoScripts = [][]demoStep{
 // and so on; each is located in the plan's grids by incident.Create and
 // then follows a script of demoScripts. Categories are the API's default
 // ones in turn, and every description says the incident is synthetic.
-func demoIncidents(ws *demoWorkspace, stops [][]patrol.Stop, locator incident.GridLocator) ([]incident.Incident, error) {
+func demoIncidents(ws *Workspace, stops [][]patrol.Stop, locator incident.GridLocator) ([]incident.Incident, error) {
 	categories := server.DefaultCategories()
 	var out []incident.Incident
 	for round, more := 0, true; more && len(out) < demoIncidentCount; round++ {
@@ -149,7 +149,7 @@ const demoVisitInterval = 7 * 24 * time.Hour
 // spread over the grid's buildings in id order) of each basic grid as
 // synthetic key places, located in the grids by locator, and records the
 // visits the simulated stops made to them.
-func demoKeyPlaces(ws *demoWorkspace, stops [][]patrol.Stop, locator incident.GridLocator) []patrol.KeyPlace {
+func demoKeyPlaces(ws *Workspace, stops [][]patrol.Stop, locator incident.GridLocator) []patrol.KeyPlace {
 	basic := make(map[partition.BlockID]partition.GridID)
 	for _, g := range ws.plan.Grids {
 		if g.Kind == partition.Basic {
