@@ -45,7 +45,7 @@ type gridCollection struct {
 func WriteGrids(w io.Writer, grids []Grid) error {
 	fc := gridCollection{Type: "FeatureCollection", Features: make([]gridFeature, len(grids))}
 	for i, g := range grids {
-		var geom orb.Geometry = orb.Round(g.Geometry, 1e7)
+		geom := orb.Round(g.Geometry, 1e7)
 		if len(g.Geometry) == 1 {
 			geom = orb.Round(g.Geometry[0], 1e7)
 		}

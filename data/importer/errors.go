@@ -8,7 +8,7 @@ import (
 
 // Errors wrapped by *Error when an input file is rejected.
 var (
-	ErrInvalidJSON          = errors.New("importer: codec.Invalid JSON")
+	ErrInvalidJSON          = errors.New("importer: invalid JSON")
 	ErrNotFeatureCollection = errors.New("importer: not a GeoJSON FeatureCollection")
 	ErrMissingID            = errors.New("importer: missing id")
 	ErrDuplicateID          = errors.New("importer: duplicate id")
@@ -16,7 +16,7 @@ var (
 	ErrBadWeight            = errors.New("importer: bad weight")
 	ErrBadProperty          = errors.New("importer: bad property")
 	ErrBadGeometry          = errors.New("importer: malformed geometry")
-	ErrInvalidCSV           = errors.New("importer: codec.Invalid CSV")
+	ErrInvalidCSV           = errors.New("importer: invalid CSV")
 	ErrMissingColumn        = errors.New("importer: missing column")
 	ErrMissingValue         = errors.New("importer: missing value")
 	ErrBadValue             = errors.New("importer: bad value")

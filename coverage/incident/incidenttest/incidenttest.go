@@ -34,10 +34,12 @@ var (
 	Public         = incident.Actor{Role: incident.ActorPublic}
 )
 
+// Square is the square of side d degrees with its south-west corner at x, y.
 func Square(x, y, d float64) orb.MultiPolygon {
 	return orb.MultiPolygon{{{{x, y}, {x + d, y}, {x + d, y + d}, {x, y + d}, {x, y}}}}
 }
 
+// Index locates points in GridA and GridB.
 func Index() *incident.GridIndex { return incident.NewGridIndex([]partition.Grid{GridA, GridB}) }
 
 // New creates a reported incident in grid A through Create.
@@ -50,7 +52,7 @@ func New(t testing.TB, id incident.ID) incident.Incident {
 	return inc
 }
 
-// step is one transition to make in a test.
+// Step is one transition to make in a test.
 type Step struct {
 	To    incident.Status
 	Actor incident.Actor
