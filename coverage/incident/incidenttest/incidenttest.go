@@ -52,11 +52,12 @@ func New(t testing.TB, id incident.ID) incident.Incident {
 	return inc
 }
 
-// Step is one transition to make in a test.
+// Step is one transition to make in a test, with its note.
 type Step struct {
 	To    incident.Status
 	Actor incident.Actor
 	Opts  []incident.TransitionOption
+	Note  string
 }
 
 // Apply applies steps one minute apart after the incident's last event.
@@ -64,7 +65,7 @@ func Apply(t testing.TB, inc *incident.Incident, steps ...Step) {
 	t.Helper()
 	for _, s := range steps {
 		at := inc.Events[len(inc.Events)-1].Time.Add(time.Minute)
-		if err := incident.Transition(inc, s.To, s.Actor, at, "", s.Opts...); err != nil {
+		if err := incident.Transition(inc, s.To, s.Actor, at, s.Note, s.Opts...); err != nil {
 			t.Fatalf("%s → %s by %s: %v", inc.Status, s.To, s.Actor, err)
 		}
 	}
