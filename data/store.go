@@ -92,9 +92,23 @@ type PatrolStore interface {
 	DeleteKeyPlace(ctx context.Context, id patrol.KeyPlaceID) error
 }
 
-// IncidentStore keeps incidents with their append-only event logs.
+// IncidentStore keeps incidents with their append-only event logs. The
+// version of a stored incident is the number of its events.
 type IncidentStore interface {
+	// PutIncidents upserts incidents (new reports, imports) without
+	// looking at their versions: events already stored are kept as they
+	// are and only those past them are appended.
 	PutIncidents(ctx context.Context, incidents []incident.Incident) error
+	// UpdateIncident stores inc, an incident read from the store and moved
+	// on by one or more transitions, unless someone changed it meanwhile:
+	// version is the number of events it had when read. In one
+	// transaction, if the stored incident still has exactly version
+	// events, its fields become inc's and the events of inc past version
+	// are appended (its version becomes len(inc.Events)); otherwise
+	// nothing changes and the error wraps ErrConflict (read it again and
+	// retry). An unknown id wraps ErrNotFound; an invalid incident, or a
+	// version below 0 or above len(inc.Events), ErrInvalid.
+	UpdateIncident(ctx context.Context, inc incident.Incident, version int) error
 	Incident(ctx context.Context, id incident.ID) (incident.Incident, error)
 	Incidents(ctx context.Context, q IncidentQuery) ([]incident.Incident, error)
 	DeleteIncident(ctx context.Context, id incident.ID) error

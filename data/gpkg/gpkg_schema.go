@@ -75,6 +75,10 @@ type gpkgLayer struct {
 	// released; each needs a default so that gpkgCreate can add it to an
 	// older file with ALTER TABLE.
 	added []string
+	// fill holds, by column name, the statement that gives an added column
+	// its values in the rows of an older file, run once when the column is
+	// added.
+	fill map[string]string
 }
 
 // gpkgLayers is the store's schema. Times are ISO 8601 text in UTC with
@@ -115,7 +119,12 @@ var gpkgLayers = []gpkgLayer{
   media_url TEXT NOT NULL, status TEXT NOT NULL, level TEXT NOT NULL, reporter TEXT NOT NULL, grid TEXT NOT NULL,
   reported TEXT NOT NULL, updated TEXT, satisfied BOOLEAN, score INTEGER NOT NULL`,
 		indexes: []string{"incidents_reported ON incidents(reported)"},
-		added:   []string{"duplicate_of TEXT NOT NULL DEFAULT ''", "flags TEXT NOT NULL DEFAULT '[]'"}},
+		// version counts the incident's events (see UpdateIncident).
+		added: []string{"duplicate_of TEXT NOT NULL DEFAULT ''", "flags TEXT NOT NULL DEFAULT '[]'",
+			"version INTEGER NOT NULL DEFAULT 0"},
+		fill: map[string]string{
+			"version": "UPDATE incidents SET version = (SELECT count(*) FROM incident_events WHERE incident = incidents.id)",
+		}},
 	{name: "incident_events",
 		cols: `incident TEXT NOT NULL REFERENCES incidents(id) ON DELETE CASCADE, seq INTEGER NOT NULL,
   time TEXT NOT NULL, actor TEXT NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL,
@@ -193,7 +202,8 @@ BEGIN DELETE FROM {RT} WHERE id = OLD.fid; END;
 `)
 }
 
-// addColumns adds the layer's added columns that an older file lacks.
+// addColumns adds the layer's added columns that an older file lacks and
+// fills them.
 func (l gpkgLayer) addColumns(ctx context.Context, tx *sql.Tx) error {
 	if len(l.added) == 0 {
 		return nil
@@ -218,6 +228,11 @@ func (l gpkgLayer) addColumns(ctx context.Context, tx *sql.Tx) error {
 		if name, _, _ := strings.Cut(def, " "); !have[name] {
 			if _, err := tx.ExecContext(ctx, "ALTER TABLE "+l.name+" ADD COLUMN "+def); err != nil {
 				return fmt.Errorf("data: add column %s.%s: %w", l.name, name, err)
+			}
+			if fill := l.fill[name]; fill != "" {
+				if _, err := tx.ExecContext(ctx, fill); err != nil {
+					return fmt.Errorf("data: fill column %s.%s: %w", l.name, name, err)
+				}
 			}
 		}
 	}

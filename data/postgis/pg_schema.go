@@ -134,6 +134,15 @@ var pgSchema = []string{
 		level text NOT NULL,
 		note text NOT NULL,
 		PRIMARY KEY (incident, seq))`,
+	// version counts the incident's events (see UpdateIncident); an
+	// older database gains it counted from the events stored.
+	`DO $$ BEGIN
+		IF NOT EXISTS (SELECT FROM pg_attribute
+				WHERE attrelid = 'incidents'::regclass AND attname = 'version' AND NOT attisdropped) THEN
+			ALTER TABLE incidents ADD COLUMN version integer NOT NULL DEFAULT 0;
+			UPDATE incidents i SET version = (SELECT count(*) FROM incident_events e WHERE e.incident = i.id);
+		END IF;
+	END $$`,
 	// Events are appended and never rewritten; they go only with their
 	// incident.
 	`CREATE OR REPLACE FUNCTION incident_events_append_only() RETURNS trigger

@@ -3,7 +3,9 @@ package stores_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -16,44 +18,48 @@ import (
 	"wangge/data/stores"
 )
 
+// backends are the two stores, each with a way to change its data behind
+// its back as an older release or an operator with a SQL shell would.
+var backends = []struct {
+	name string
+	dsn  func(t testing.TB) string
+	exec func(t *testing.T, dsn string, stmts ...string)
+}{
+	{"GeoPackage", func(t testing.TB) string { return filepath.Join(t.TempDir(), "old.gpkg") },
+		func(t *testing.T, path string, stmts ...string) {
+			t.Helper()
+			db, err := sql.Open("sqlite3", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			for _, q := range stmts {
+				if _, err := db.Exec(q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+		}},
+	{"PostGIS", pgtest.DSN, func(t *testing.T, dsn string, stmts ...string) {
+		t.Helper()
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		for _, q := range stmts {
+			if _, err := conn.Exec(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+	}},
+}
+
 // TestIncidentMarksMigration opens a store whose incidents table predates
 // the duplicate_of and flags columns (they are dropped by hand, as a file
 // or database made by an older release lacks them): opening it again adds
 // them, a row stored before reads back unmarked, and the marks round-trip.
 func TestIncidentMarksMigration(t *testing.T) {
-	cases := []struct {
-		name string
-		dsn  func(t testing.TB) string
-		drop func(t *testing.T, dsn string)
-	}{
-		{"GeoPackage",
-			func(t testing.TB) string { return filepath.Join(t.TempDir(), "old.gpkg") },
-			func(t *testing.T, path string) {
-				t.Helper()
-				db, err := sql.Open("sqlite3", path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer db.Close()
-				for _, col := range []string{"duplicate_of", "flags"} {
-					if _, err := db.Exec("ALTER TABLE incidents DROP COLUMN " + col); err != nil {
-						t.Fatalf("drop %s: %v", col, err)
-					}
-				}
-			}},
-		{"PostGIS", pgtest.DSN, func(t *testing.T, dsn string) {
-			t.Helper()
-			ctx := context.Background()
-			conn, err := pgx.Connect(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close(ctx)
-			if _, err := conn.Exec(ctx, "ALTER TABLE incidents DROP COLUMN duplicate_of, DROP COLUMN flags"); err != nil {
-				t.Fatalf("drop columns: %v", err)
-			}
-		}},
-	}
 	ctx := context.Background()
 	at := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 	old := incident.Incident{ID: "old", Category: "环境卫生", Location: orb.Point{117.3, 34.8},
@@ -61,7 +67,7 @@ func TestIncidentMarksMigration(t *testing.T) {
 	marked := old
 	marked.ID, marked.Status, marked.DuplicateOf = "new", incident.StatusDuplicate, "old"
 	marked.Flags = []string{incident.FlagOutsideGrids}
-	for _, tc := range cases {
+	for _, tc := range backends {
 		t.Run(tc.name, func(t *testing.T) {
 			dsn := tc.dsn(t)
 			s := openStore(t, dsn)
@@ -69,7 +75,7 @@ func TestIncidentMarksMigration(t *testing.T) {
 				t.Fatalf("put before migration: %v", err)
 			}
 			closeStore(t, s)
-			tc.drop(t, dsn)
+			tc.exec(t, dsn, "ALTER TABLE incidents DROP COLUMN duplicate_of", "ALTER TABLE incidents DROP COLUMN flags")
 			for round := range 2 { // the second open finds the columns there
 				s = openStore(t, dsn)
 				got, err := s.Incident(ctx, old.ID)
@@ -90,6 +96,55 @@ func TestIncidentMarksMigration(t *testing.T) {
 					t.Fatalf("open %d: marked incident reads duplicate of %q, flags %v", round, got.DuplicateOf, got.Flags)
 				}
 				closeStore(t, s)
+			}
+		})
+	}
+}
+
+// TestIncidentVersionMigration opens a store whose incidents table
+// predates the version column: opening it again counts each incident's
+// stored events into it, so that an update made on what a client read
+// goes through and one made on fewer events is a conflict.
+func TestIncidentVersionMigration(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	step := func(in incident.Incident, to incident.Status) incident.Incident {
+		t.Helper()
+		in.Events = slices.Clone(in.Events)
+		if err := incident.Transition(&in, to, incident.Actor{Role: incident.ActorAdmin}, at, ""); err != nil {
+			t.Fatal(err)
+		}
+		return in
+	}
+	quiet := incident.Incident{ID: "quiet", Location: orb.Point{117.3, 34.8}, Status: incident.StatusDiscovered,
+		Level: incident.LevelGrid, Reported: at}
+	busy := step(step(quiet, incident.StatusReported), incident.StatusAccepted)
+	busy.ID = "busy"
+	for _, tc := range backends {
+		t.Run(tc.name, func(t *testing.T) {
+			dsn := tc.dsn(t)
+			s := openStore(t, dsn)
+			if err := s.PutIncidents(ctx, []incident.Incident{quiet, busy}); err != nil {
+				t.Fatalf("put before migration: %v", err)
+			}
+			closeStore(t, s)
+			tc.exec(t, dsn, "ALTER TABLE incidents DROP COLUMN version")
+			s = openStore(t, dsn)
+			defer closeStore(t, s)
+			cases := []struct {
+				name    string
+				in      incident.Incident
+				version int
+				want    error
+			}{
+				{"no events, read with none", step(quiet, incident.StatusReported), 0, nil},
+				{"two events, read with one", step(busy, incident.StatusHandling), 1, data.ErrConflict},
+				{"two events, read with two", step(busy, incident.StatusHandling), 2, nil},
+			}
+			for _, c := range cases {
+				if err := s.UpdateIncident(ctx, c.in, c.version); !errors.Is(err, c.want) {
+					t.Errorf("%s: %v, want %v", c.name, err, c.want)
+				}
 			}
 		})
 	}
