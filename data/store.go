@@ -58,14 +58,27 @@ type TerritoryStore interface {
 	DeleteRoad(ctx context.Context, id partition.RoadID) error
 }
 
-// PlanStore keeps grid plans with their grids.
+// PlanStore keeps grid plans with their grids. At most one plan is
+// published (the plan in force): the store keeps that rule itself, with a
+// unique index, so that several processes cannot break it.
 type PlanStore interface {
 	// PutPlan stores a plan with all its grids, replacing any earlier
-	// version of the same plan.
+	// version of the same plan. A plan put as published while another
+	// plan is published is refused with an error wrapping ErrConflict
+	// (PublishPlan hands over).
 	PutPlan(ctx context.Context, p partition.Plan) error
 	Plan(ctx context.Context, id partition.PlanID) (partition.Plan, error)
 	// Plans lists the plans ordered by creation time, without their grids.
 	Plans(ctx context.Context) ([]partition.Plan, error)
+	// PublishPlan puts plan id in force from at, in one transaction: the
+	// plans published before go back to draft (their Published time
+	// cleared) and are returned ordered by id, and id becomes published
+	// with Published = at. Publishing the published plan changes nothing
+	// and returns none. An unknown id wraps ErrNotFound, a zero at
+	// ErrInvalid.
+	PublishPlan(ctx context.Context, id partition.PlanID, at time.Time) (superseded []partition.PlanID, err error)
+	// DeletePlan deletes a plan and its grids. The published plan is
+	// refused with an error wrapping ErrConflict: publish another first.
 	DeletePlan(ctx context.Context, id partition.PlanID) error
 }
 

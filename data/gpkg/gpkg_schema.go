@@ -137,6 +137,31 @@ var gpkgLayers = []gpkgLayer{
   grid TEXT NOT NULL, created TEXT`},
 }
 
+// gpkgUnique are the rules across rows that the file itself keeps, by
+// unique partial indexes, so that several processes writing it cannot
+// break them. Each index is created once fit has made an older file's rows
+// obey it (or failed, saying what to resolve).
+var gpkgUnique = []struct {
+	index string
+	fit   func(ctx context.Context, tx *sql.Tx) error
+}{
+	{"plans_published ON plans(status) WHERE status = 'published'", gpkgOnePublished},
+}
+
+// gpkgOnePublished returns to draft every published plan but the one in
+// force (see data.InForce): a publish of an older release that failed
+// half-way may have left two. Published times are fixed-width UTC text,
+// so they sort as they compare; a plan without one sorts first.
+func gpkgOnePublished(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE plans SET status = 'draft', published = NULL
+		WHERE status = 'published' AND id <> (SELECT id FROM plans WHERE status = 'published'
+			ORDER BY published DESC, id DESC LIMIT 1)`)
+	if err != nil {
+		return fmt.Errorf("data: leave one plan published: %w", err)
+	}
+	return nil
+}
+
 // gpkgAppendOnly keeps incident events as they were written.
 const gpkgAppendOnly = `CREATE TRIGGER IF NOT EXISTS incident_events_append_only
 BEFORE UPDATE ON incident_events BEGIN SELECT RAISE(ABORT, 'incident events are append-only'); END;`
@@ -280,6 +305,14 @@ func gpkgCreate(ctx context.Context, db *sql.DB) error {
 	for _, l := range gpkgLayers {
 		if err := l.addColumns(ctx, tx); err != nil {
 			return err
+		}
+	}
+	for _, u := range gpkgUnique {
+		if err := u.fit(ctx, tx); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "CREATE UNIQUE INDEX IF NOT EXISTS "+u.index); err != nil {
+			return fmt.Errorf("data: create unique index %s: %w", u.index, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {

@@ -171,6 +171,30 @@ var pgSchema = []string{
 		created timestamptz)`,
 }
 
+// pgUnique are the rules across rows that the database itself keeps, by
+// unique partial indexes, so that several processes cannot break them.
+// Each index is created once fit has made an older database's rows obey
+// it (or failed, saying what to resolve).
+var pgUnique = []struct {
+	index string
+	fit   func(ctx context.Context, tx pgx.Tx) error
+}{
+	{"plans_published ON plans (status) WHERE status = 'published'", pgOnePublished},
+}
+
+// pgOnePublished returns to draft every published plan but the one in
+// force (see data.InForce): a publish of an older release that failed
+// half-way may have left two.
+func pgOnePublished(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `UPDATE plans SET status = 'draft', published = NULL
+		WHERE status = 'published' AND id <> (SELECT id FROM plans WHERE status = 'published'
+			ORDER BY published DESC NULLS LAST, id DESC LIMIT 1)`)
+	if err != nil {
+		return fmt.Errorf("data: leave one plan published: %w", err)
+	}
+	return nil
+}
+
 // migrate creates the schema when missing, under an advisory lock so that
 // several processes starting at once do not race on the catalog.
 func (s *Store) migrate(ctx context.Context) error {
@@ -191,6 +215,14 @@ func (s *Store) migrate(ctx context.Context) error {
 		for _, ddl := range pgSchema {
 			if _, err := tx.Exec(ctx, ddl); err != nil {
 				return fmt.Errorf("data: postgis schema: %w", err)
+			}
+		}
+		for _, u := range pgUnique {
+			if err := u.fit(ctx, tx); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, "CREATE UNIQUE INDEX IF NOT EXISTS "+u.index); err != nil {
+				return fmt.Errorf("data: postgis unique index %s: %w", u.index, err)
 			}
 		}
 		return nil

@@ -16,6 +16,7 @@ import (
 	"wangge/data"
 	"wangge/data/pgtest"
 	"wangge/data/stores"
+	"wangge/partition"
 )
 
 // backends are the two stores, each with a way to change its data behind
@@ -165,5 +166,66 @@ func closeStore(t *testing.T, s data.Store) {
 	t.Helper()
 	if err := s.Close(); err != nil {
 		t.Fatalf("close: %v", err)
+	}
+}
+
+// TestOnePublishedMigration opens a store left with two published plans
+// (the unique index dropped by hand, as an older release could leave it
+// after a publish that failed half-way): opening it again returns to draft
+// every published plan but the one in force, the one published last (ties:
+// the greater id), before it makes the rule an index again.
+func TestOnePublishedMigration(t *testing.T) {
+	ctx := context.Background()
+	t1 := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	t2 := t1.Add(time.Second)
+	cases := []struct {
+		name   string
+		at, bt time.Time // when a and b were published
+		want   partition.PlanID
+	}{
+		{"b later", t1, t2, "b"},
+		{"a later", t2, t1, "a"},
+		{"same time", t1, t1, "b"},
+	}
+	for _, be := range backends {
+		for _, tc := range cases {
+			t.Run(be.name+"/"+tc.name, func(t *testing.T) {
+				dsn := be.dsn(t)
+				s := openStore(t, dsn)
+				plans := []partition.Plan{
+					{ID: "a", Status: partition.PlanPublished, Published: tc.at},
+					{ID: "b", Status: partition.PlanDraft, Published: tc.bt},
+					{ID: "c", Status: partition.PlanDraft},
+				}
+				for _, p := range plans {
+					if err := s.PutPlan(ctx, p); err != nil {
+						t.Fatalf("put plan %s: %v", p.ID, err)
+					}
+				}
+				closeStore(t, s)
+				be.exec(t, dsn, "DROP INDEX plans_published", "UPDATE plans SET status = 'published' WHERE id = 'b'")
+				s = openStore(t, dsn)
+				defer closeStore(t, s)
+				got, err := s.Plans(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var published []partition.PlanID
+				for _, p := range got {
+					if p.Status == partition.PlanPublished {
+						published = append(published, p.ID)
+					} else if !p.Published.IsZero() {
+						t.Errorf("draft plan %s keeps a published time %v", p.ID, p.Published)
+					}
+				}
+				if !slices.Equal(published, []partition.PlanID{tc.want}) {
+					t.Fatalf("published plans after reopening %v, want [%s]", published, tc.want)
+				}
+				err = s.PutPlan(ctx, partition.Plan{ID: "c", Status: partition.PlanPublished, Published: t2})
+				if !errors.Is(err, data.ErrConflict) {
+					t.Fatalf("a second published plan after reopening: %v, want ErrConflict", err)
+				}
+			})
+		}
 	}
 }

@@ -3,10 +3,13 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
+	"time"
 
 	"wangge/coverage/incident"
 	"wangge/data"
+	"wangge/partition"
 )
 
 // This file holds the cases where two stores opened on the same data, as
@@ -89,6 +92,35 @@ func testIncidentRace(e *env) {
 		if last := got.Events[len(got.Events)-1]; got.Status != last.To || len(got.Events) != 2 {
 			t.Fatalf("incident %s: status %s with %d events, the last to %s; want 2 events, the last to the status",
 				in.ID, got.Status, len(got.Events), last.To)
+		}
+	}
+}
+
+// testPublishRace has two stores publish two different plans at once, 20
+// times over: afterwards exactly one plan is published, one of the two.
+func testPublishRace(e *env) {
+	t := e.t
+	blocks := providence(t)
+	t0 := time.Date(2026, 4, 2, 8, 0, 0, 0, time.UTC)
+	stores := []data.Store{e.s, e.another()}
+	ids := []partition.PlanID{"p1", "p2"}
+	must(t, "put the plan in force", e.s.PutPlan(e.ctx, samplePlan("p0", t0, blocks)))
+	_, err := e.s.PublishPlan(e.ctx, "p0", t0)
+	must(t, "publish p0", err)
+	for _, id := range ids {
+		must(t, "put plan "+string(id), e.s.PutPlan(e.ctx, samplePlan(id, t0, blocks)))
+	}
+	for round := range 20 {
+		at := t0.Add(time.Duration(round+1) * time.Minute)
+		errs := race(
+			func() error { _, err := stores[0].PublishPlan(e.ctx, ids[0], at); return err },
+			func() error { _, err := stores[1].PublishPlan(e.ctx, ids[1], at); return err },
+		)
+		for i, err := range errs {
+			must(t, fmt.Sprintf("round %d: publish %s", round, ids[i]), err)
+		}
+		if got := publishedPlans(e); len(got) != 1 || !slices.Contains(ids, got[0]) {
+			t.Fatalf("round %d: published plans %v, want one of %v", round, got, ids)
 		}
 	}
 }

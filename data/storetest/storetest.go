@@ -87,6 +87,8 @@ func Run(t *testing.T, open Opener) {
 		{"RoadsAtomicBatch", testRoadsAtomicBatch},
 		{"RoadsReopen", testRoadsReopen},
 		{"Plans", testPlans},
+		{"PlanPublish", testPlanPublish},
+		{"PublishRace", testPublishRace},
 		{"Workers", testWorkers},
 		{"TrackPoints", testTrackPoints},
 		{"TrackWindows", testTrackWindows},

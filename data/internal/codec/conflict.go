@@ -2,9 +2,11 @@ package codec
 
 import (
 	"fmt"
+	"time"
 
 	"wangge/coverage/incident"
 	"wangge/data"
+	"wangge/partition"
 )
 
 // This file holds what both stores share about writes that several
@@ -30,4 +32,24 @@ func CheckUpdate(inc incident.Incident, version int) error {
 func Stale(id incident.ID, version, stored int) error {
 	return fmt.Errorf("%w: incident %q was changed meanwhile (it has %d events, the update was made on %d): read it again and retry",
 		data.ErrConflict, id, stored, version)
+}
+
+// SecondPublished is the error of a put of plan id as published while
+// plan other is published.
+func SecondPublished(id, other partition.PlanID) error {
+	return fmt.Errorf("%w: plan %q cannot be stored as published while plan %q is: one plan is published at a time; publish it with PublishPlan, which returns the other to draft",
+		data.ErrConflict, id, other)
+}
+
+// DeletePublished is the error of a delete of plan id, the published plan.
+func DeletePublished(id partition.PlanID) error {
+	return fmt.Errorf("%w: plan %q is the plan in force: publish another plan before deleting it", data.ErrConflict, id)
+}
+
+// CheckPublish checks the time a plan is published at.
+func CheckPublish(id partition.PlanID, at time.Time) error {
+	if at.IsZero() {
+		return &data.ItemError{Kind: "plan", ID: string(id), Err: Invalid("no publication time")}
+	}
+	return nil
 }
