@@ -85,6 +85,11 @@ type PlanStore interface {
 // PatrolStore keeps the workers, their GPS fixes and the key places they
 // visit.
 type PatrolStore interface {
+	// PutWorkers upserts workers. A device belongs to one worker, a rule
+	// the store keeps with a unique index: a batch giving a device that a
+	// worker outside it holds, or one device to two of its workers, is
+	// refused whole with an *ItemError wrapping ErrConflict. A batch may
+	// move devices between its own workers.
 	PutWorkers(ctx context.Context, workers []patrol.Worker) error
 	Worker(ctx context.Context, id patrol.WorkerID) (patrol.Worker, error)
 	WorkerByDevice(ctx context.Context, deviceID string) (patrol.Worker, error)

@@ -125,8 +125,20 @@ func (t *gpkgTable[T]) upsertSQL() string {
 		set = append(set, c+" = excluded."+c)
 	}
 	return fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s",
-		t.name, strings.Join(t.cols, ", "), strings.TrimSuffix(strings.Repeat("?, ", len(t.cols)), ", "),
+		t.name, strings.Join(t.cols, ", "), gpkgMarks(len(t.cols)),
 		t.key, strings.Join(set, ", "))
+}
+
+// gpkgMarks is n placeholders separated by commas: "?, ?, ?".
+func gpkgMarks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// gpkgArgs turns strings into query arguments.
+func gpkgArgs[S ~string](xs []S) []any {
+	args := make([]any, len(xs))
+	for i, x := range xs {
+		args[i] = string(x)
+	}
+	return args
 }
 
 // put checks the batch, then upserts it in one transaction.

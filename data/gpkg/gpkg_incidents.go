@@ -204,11 +204,7 @@ func (g *Store) Incident(ctx context.Context, id incident.ID) (incident.Incident
 func (g *Store) Incidents(ctx context.Context, q data.IncidentQuery) ([]incident.Incident, error) {
 	lq := gpkgBBox(q.BBoxQuery)
 	if len(q.Status) > 0 {
-		args := make([]any, len(q.Status))
-		for i, s := range q.Status {
-			args[i] = s
-		}
-		lq.add("status IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+")", args...)
+		lq.add("status IN ("+gpkgMarks(len(q.Status))+")", gpkgArgs(q.Status)...)
 	}
 	if q.Grid != "" {
 		lq.add("grid = ?", q.Grid)

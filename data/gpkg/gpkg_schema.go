@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"wangge/data/internal/codec"
 )
 
 // gpkgApplicationID is "GPKG" and gpkgUserVersion is 1.3.0, the two
@@ -107,7 +109,7 @@ var gpkgLayers = []gpkgLayer{
   UNIQUE (plan, id)`},
 	{name: "workers",
 		cols:    `id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL, device_id TEXT NOT NULL, grids TEXT NOT NULL`,
-		indexes: []string{"workers_device ON workers(device_id) WHERE device_id <> ''"}},
+		dropped: []string{"workers_device"}}, // now the unique workers_device_key
 	{name: "track_points", geom: "POINT",
 		cols: `worker TEXT NOT NULL, t INTEGER NOT NULL, time DATETIME NOT NULL, lon REAL NOT NULL, lat REAL NOT NULL,
   accuracy REAL NOT NULL, speed REAL NOT NULL, bearing REAL NOT NULL, altitude REAL NOT NULL, battery REAL NOT NULL,
@@ -146,6 +148,38 @@ var gpkgUnique = []struct {
 	fit   func(ctx context.Context, tx *sql.Tx) error
 }{
 	{"plans_published ON plans(status) WHERE status = 'published'", gpkgOnePublished},
+	{"workers_device_key ON workers(device_id) WHERE device_id <> ''", gpkgNoSharedDevice},
+}
+
+// gpkgNoSharedDevice fails, naming them, when workers share a device: only
+// a person can tell which of them keeps it.
+func gpkgNoSharedDevice(ctx context.Context, tx *sql.Tx) error {
+	shared, err := gpkgHolders(ctx, tx, codec.SharedDevicesSQL)
+	if err != nil {
+		return err
+	}
+	return codec.SharedDevices(shared)
+}
+
+// gpkgHolders reads the (device, worker) rows of a query.
+func gpkgHolders(ctx context.Context, db gpkgDB, query string, args ...any) ([]codec.Holder, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("data: devices of workers: %w", err)
+	}
+	defer rows.Close()
+	var out []codec.Holder
+	for rows.Next() {
+		var h codec.Holder
+		if err := rows.Scan(&h.Device, &h.Worker); err != nil {
+			return nil, fmt.Errorf("data: devices of workers: %w", err)
+		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("data: devices of workers: %w", err)
+	}
+	return out, nil
 }
 
 // gpkgOnePublished returns to draft every published plan but the one in

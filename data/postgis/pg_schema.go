@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"wangge/data/internal/codec"
 )
 
 // pgSchema creates every table and index when missing. Identifiers are
@@ -80,7 +82,7 @@ var pgSchema = []string{
 		role text NOT NULL,
 		device_id text NOT NULL,
 		grids jsonb)`,
-	`CREATE INDEX IF NOT EXISTS workers_device ON workers (device_id, id)`,
+	`DROP INDEX IF EXISTS workers_device`, // now the unique workers_device_key
 
 	`CREATE TABLE IF NOT EXISTS track_points (
 		worker text COLLATE "C" NOT NULL,
@@ -180,6 +182,17 @@ var pgUnique = []struct {
 	fit   func(ctx context.Context, tx pgx.Tx) error
 }{
 	{"plans_published ON plans (status) WHERE status = 'published'", pgOnePublished},
+	{"workers_device_key ON workers (device_id) WHERE device_id <> ''", pgNoSharedDevice},
+}
+
+// pgNoSharedDevice fails, naming them, when workers share a device: only
+// a person can tell which of them keeps it.
+func pgNoSharedDevice(ctx context.Context, tx pgx.Tx) error {
+	shared, err := pgCollect(ctx, tx, codec.SharedDevicesSQL, nil, pgScanHolder)
+	if err != nil {
+		return fmt.Errorf("data: devices of workers: %w", err)
+	}
+	return codec.SharedDevices(shared)
 }
 
 // pgOnePublished returns to draft every published plan but the one in

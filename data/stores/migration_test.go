@@ -6,6 +6,7 @@ import (
 	"errors"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"wangge/coverage/incident"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/data/pgtest"
 	"wangge/data/stores"
@@ -227,5 +229,46 @@ func TestOnePublishedMigration(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestSharedDevicesMigration opens a store whose workers share devices
+// (the unique index dropped by hand, as in a store of an older release):
+// Open fails naming each device and its workers, as only a person can tell
+// who keeps a device, and succeeds once they are resolved.
+func TestSharedDevicesMigration(t *testing.T) {
+	ctx := context.Background()
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) {
+			dsn := be.dsn(t)
+			s := openStore(t, dsn)
+			err := s.PutWorkers(ctx, []patrol.Worker{
+				{ID: "w1", Role: patrol.RoleFullTime, DeviceID: "imei-1"},
+				{ID: "w2", Role: patrol.RoleFullTime, DeviceID: "imei-2"},
+				{ID: "w3", Role: patrol.RoleFullTime, DeviceID: "imei-3"},
+				{ID: "w4", Role: patrol.RoleFullTime},
+				{ID: "w5", Role: patrol.RoleFullTime},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			closeStore(t, s)
+			be.exec(t, dsn, "DROP INDEX workers_device_key",
+				"UPDATE workers SET device_id = 'imei-1' WHERE id IN ('w2', 'w3')")
+			s, err = stores.Open(ctx, dsn)
+			if !errors.Is(err, data.ErrConflict) || s != nil {
+				t.Fatalf("open with shared devices: %v, %v; want no store and an error wrapping ErrConflict", s, err)
+			}
+			if want := `device "imei-1" is held by workers "w1", "w2", "w3"`; !strings.Contains(err.Error(), want) {
+				t.Fatalf("open with shared devices: %q does not say %s", err, want)
+			}
+			be.exec(t, dsn, "UPDATE workers SET device_id = '' WHERE id IN ('w2', 'w3')")
+			s = openStore(t, dsn)
+			defer closeStore(t, s)
+			err = s.PutWorkers(ctx, []patrol.Worker{{ID: "w4", Role: patrol.RoleFullTime, DeviceID: "imei-1"}})
+			if !errors.Is(err, data.ErrConflict) {
+				t.Fatalf("a shared device after the fix: %v, want ErrConflict", err)
+			}
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"wangge/coverage/incident"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/partition"
 )
@@ -122,5 +123,32 @@ func testPublishRace(e *env) {
 		if got := publishedPlans(e); len(got) != 1 || !slices.Contains(ids, got[0]) {
 			t.Fatalf("round %d: published plans %v, want one of %v", round, got, ids)
 		}
+	}
+}
+
+// testDeviceRace has two stores register two new workers with the same new
+// device at once, 30 times over: exactly one worker is stored each time,
+// and the device is the winner's.
+func testDeviceRace(e *env) {
+	t := e.t
+	stores := []data.Store{e.s, e.another()}
+	for round := range 30 {
+		device := fmt.Sprintf("imei-%02d", round)
+		ws := []patrol.Worker{
+			{ID: patrol.WorkerID(fmt.Sprintf("r%02da", round)), Role: patrol.RoleFullTime, DeviceID: device},
+			{ID: patrol.WorkerID(fmt.Sprintf("r%02db", round)), Role: patrol.RoleFullTime, DeviceID: device},
+		}
+		errs := race(
+			func() error { return stores[0].PutWorkers(e.ctx, ws[:1]) },
+			func() error { return stores[1].PutWorkers(e.ctx, ws[1:]) },
+		)
+		w := oneWins(e, "device "+device, errs)
+		got, err := e.s.WorkerByDevice(e.ctx, device)
+		must(t, "worker by device "+device, err)
+		if got.ID != ws[w].ID {
+			t.Fatalf("device %s is carried by %s, want the winner %s", device, got.ID, ws[w].ID)
+		}
+		_, err = e.s.Worker(e.ctx, ws[1-w].ID)
+		mustNotFound(t, "the loser "+string(ws[1-w].ID), err)
 	}
 }

@@ -90,6 +90,8 @@ func Run(t *testing.T, open Opener) {
 		{"PlanPublish", testPlanPublish},
 		{"PublishRace", testPublishRace},
 		{"Workers", testWorkers},
+		{"WorkerDevices", testWorkerDevices},
+		{"DeviceRace", testDeviceRace},
 		{"TrackPoints", testTrackPoints},
 		{"TrackWindows", testTrackWindows},
 		{"TrackIdempotent", testTrackIdempotent},

@@ -2,9 +2,12 @@ package codec
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"wangge/coverage/incident"
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/partition"
 )
@@ -52,4 +55,84 @@ func CheckPublish(id partition.PlanID, at time.Time) error {
 		return &data.ItemError{Kind: "plan", ID: string(id), Err: Invalid("no publication time")}
 	}
 	return nil
+}
+
+// Holder is a device and the worker carrying it.
+type Holder struct {
+	Device string
+	Worker patrol.WorkerID
+}
+
+// SharedDevicesSQL lists, as (device_id, id) rows ordered by device and
+// worker, the workers whose device another worker carries too.
+const SharedDevicesSQL = `SELECT device_id, id FROM workers WHERE device_id IN
+	(SELECT device_id FROM workers WHERE device_id <> '' GROUP BY device_id HAVING count(*) > 1)
+	ORDER BY device_id, id`
+
+// SharedDevices is the error of a store whose workers share devices (rows
+// of SharedDevicesSQL), or nil when shared is empty: a store of an older
+// release may hold such workers, and only a person can tell who keeps the
+// device.
+func SharedDevices(shared []Holder) error {
+	if len(shared) == 0 {
+		return nil
+	}
+	var groups []string
+	for i := 0; i < len(shared); {
+		d := shared[i].Device
+		var workers []string
+		for ; i < len(shared) && shared[i].Device == d; i++ {
+			workers = append(workers, strconv.Quote(string(shared[i].Worker)))
+		}
+		groups = append(groups, fmt.Sprintf("device %q is held by workers %s", d, strings.Join(workers, ", ")))
+	}
+	return fmt.Errorf("%w: %s, but a device belongs to one worker: clear device_id of all but one of them in the workers table, then open the store again",
+		data.ErrConflict, strings.Join(groups, "; "))
+}
+
+// CheckDevices checks that a batch of workers gives no device to two
+// workers: two of the batch, or one of the batch and one outside it. held
+// are the stored holders of the batch's devices; what a worker of the
+// batch holds now does not count, as the batch replaces it. The first
+// worker refused is named by an *ItemError wrapping data.ErrConflict.
+func CheckDevices(workers []patrol.Worker, held []Holder) error {
+	inBatch := make(map[patrol.WorkerID]bool, len(workers))
+	for _, w := range workers {
+		inBatch[w.ID] = true
+	}
+	stored := map[string]patrol.WorkerID{}
+	for _, h := range held {
+		if !inBatch[h.Worker] {
+			stored[h.Device] = h.Worker
+		}
+	}
+	given := map[string]patrol.WorkerID{}
+	for i, w := range workers {
+		if w.DeviceID == "" {
+			continue
+		}
+		var reason string
+		if other, ok := stored[w.DeviceID]; ok {
+			reason = fmt.Sprintf("device %q is held by worker %q: take it from %q first", w.DeviceID, other, other)
+		} else if other, ok := given[w.DeviceID]; ok && other != w.ID {
+			reason = fmt.Sprintf("device %q is given to worker %q too in this batch", w.DeviceID, other)
+		}
+		if reason != "" {
+			return &data.ItemError{Kind: "worker", Index: i, ID: string(w.ID),
+				Err: fmt.Errorf("%w: %s; a device belongs to one worker", data.ErrConflict, reason)}
+		}
+		given[w.DeviceID] = w.ID
+	}
+	return nil
+}
+
+// Devices lists the devices of a batch of workers, without the empty one.
+func Devices(workers []patrol.Worker) []string {
+	var ds []string
+	for _, w := range workers {
+		if w.DeviceID != "" {
+			ds = append(ds, w.DeviceID)
+		}
+	}
+	return ds
 }
