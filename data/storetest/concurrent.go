@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -150,5 +151,82 @@ func testDeviceRace(e *env) {
 		}
 		_, err = e.s.Worker(e.ctx, ws[1-w].ID)
 		mustNotFound(t, "the loser "+string(ws[1-w].ID), err)
+	}
+}
+
+// retryBusy runs write until it returns anything but an error wrapping
+// data.ErrBusy, at most five times, as a client answered 503 would.
+func retryBusy(e *env, what string, write func() error) error {
+	for try := 1; ; try++ {
+		err := write()
+		if !errors.Is(err, data.ErrBusy) || try == 5 {
+			return err
+		}
+		e.t.Logf("%s: %v; retrying", what, err)
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// testConcurrentWrites has two stores on the same data write from four
+// goroutines each at once, fixes and incidents with their updates: no
+// write fails with anything but ErrBusy (retried, and logged) and nothing
+// is lost.
+func testConcurrentWrites(e *env) {
+	t := e.t
+	const writers, rounds, size = 4, 10, 200
+	stores := []data.Store{e.s, e.another()}
+	base := sampleIncidents()[3] // reported, one event
+	var fs []func() error
+	var all []incident.Incident
+	for si, s := range stores {
+		for w := range writers {
+			worker := patrol.WorkerID(fmt.Sprintf("h%d%d", si, w))
+			var mine []incident.Incident
+			for r := range rounds {
+				in := base
+				in.ID = incident.ID(fmt.Sprintf("%s-%02d", worker, r))
+				mine = append(mine, moved(t, in, incident.StatusAccepted))
+			}
+			all = append(all, mine...)
+			fs = append(fs, func() error {
+				for r, up := range mine {
+					in := base
+					in.ID = up.ID
+					writes := []struct {
+						what  string
+						write func() error
+					}{
+						{"put fixes", func() error { _, err := s.PutTrackPoints(e.ctx, Fixes(worker, r*size, size)); return err }},
+						{"put incident", func() error { return s.PutIncidents(e.ctx, []incident.Incident{in}) }},
+						{"update incident", func() error { return s.UpdateIncident(e.ctx, up, 1) }},
+					}
+					for _, w := range writes {
+						what := fmt.Sprintf("%s, round %d: %s", worker, r, w.what)
+						if err := retryBusy(e, what, w.write); err != nil {
+							return fmt.Errorf("%s: %w", what, err)
+						}
+					}
+				}
+				return nil
+			})
+		}
+	}
+	for _, err := range race(fs...) {
+		must(t, "concurrent writes", err)
+	}
+	fixes, err := e.s.TrackPoints(e.ctx, data.TrackQuery{})
+	must(t, "read fixes", err)
+	if want := len(stores) * writers * rounds * size; len(fixes) != want {
+		t.Fatalf("%d fixes stored, want %d", len(fixes), want)
+	}
+	got, err := e.s.Incidents(e.ctx, data.IncidentQuery{})
+	must(t, "read incidents", err)
+	if len(got) != len(all) {
+		t.Fatalf("%d incidents stored, want %d", len(got), len(all))
+	}
+	slices.SortFunc(all, func(a, b incident.Incident) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	c := incidentCRUD(e)
+	for i := range all {
+		c.same(t, "incident "+string(all[i].ID), all[i], got[i])
 	}
 }

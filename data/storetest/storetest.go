@@ -103,6 +103,7 @@ func Run(t *testing.T, open Opener) {
 		{"KeyPlaces", testKeyPlaces},
 		{"Tokens", testTokens},
 		{"AtomicBatch", testAtomicBatch},
+		{"ConcurrentWrites", testConcurrentWrites},
 		{"Reopen", testReopen},
 		{"Times", testTimes},
 	}
