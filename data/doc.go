@@ -3,8 +3,10 @@
 // an implementation: Store composes one small interface per concern
 // (TerritoryStore, PlanStore, PatrolStore, IncidentStore, TokenStore), the
 // queries they take, the errors every implementation returns (ErrNotFound,
-// ErrInvalid with an *ItemError naming the rejected item), API tokens and
-// their roles, and InForce / PublishedPlan for the one plan in force.
+// ErrInvalid with an *ItemError naming the rejected item, ErrConflict for a
+// write that lost a race or broke a uniqueness rule, ErrBusy for a store
+// locked too long), API tokens and their roles, and InForce /
+// PublishedPlan for the one plan in force.
 //
 // The rest lives in sub-packages, each named by its concept:
 //

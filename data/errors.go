@@ -10,7 +10,18 @@ var ErrNotFound = errors.New("data: not found")
 
 // ErrInvalid is wrapped by every error that rejects an item passed to a
 // Put method (empty id, unknown role or status, missing geometry, …).
-var ErrInvalid = errors.New("data: codec.Invalid item")
+var ErrInvalid = errors.New("data: invalid item")
+
+// ErrConflict is wrapped by every error that reports a write that lost a
+// race with another writer or would break a uniqueness rule of the store
+// (one published plan, one worker per device); callers answer 409.
+var ErrConflict = errors.New("data: conflict")
+
+// ErrBusy is wrapped by every error that reports the store stayed locked
+// by another writer past its busy timeout; nothing was written, and the
+// same call may succeed a moment later (callers answer 503 with
+// Retry-After).
+var ErrBusy = errors.New("data: store busy")
 
 // ItemError names the item of a batch that was rejected: its kind, its
 // position in the batch and its id. It wraps the reason, which wraps

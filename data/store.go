@@ -58,20 +58,38 @@ type TerritoryStore interface {
 	DeleteRoad(ctx context.Context, id partition.RoadID) error
 }
 
-// PlanStore keeps grid plans with their grids.
+// PlanStore keeps grid plans with their grids. At most one plan is
+// published (the plan in force): the store keeps that rule itself, with a
+// unique index, so that several processes cannot break it.
 type PlanStore interface {
 	// PutPlan stores a plan with all its grids, replacing any earlier
-	// version of the same plan.
+	// version of the same plan. A plan put as published while another
+	// plan is published is refused with an error wrapping ErrConflict
+	// (PublishPlan hands over).
 	PutPlan(ctx context.Context, p partition.Plan) error
 	Plan(ctx context.Context, id partition.PlanID) (partition.Plan, error)
 	// Plans lists the plans ordered by creation time, without their grids.
 	Plans(ctx context.Context) ([]partition.Plan, error)
+	// PublishPlan puts plan id in force from at, in one transaction: the
+	// plans published before go back to draft (their Published time
+	// cleared) and are returned ordered by id, and id becomes published
+	// with Published = at. Publishing the published plan changes nothing
+	// and returns none. An unknown id wraps ErrNotFound, a zero at
+	// ErrInvalid.
+	PublishPlan(ctx context.Context, id partition.PlanID, at time.Time) (superseded []partition.PlanID, err error)
+	// DeletePlan deletes a plan and its grids. The published plan is
+	// refused with an error wrapping ErrConflict: publish another first.
 	DeletePlan(ctx context.Context, id partition.PlanID) error
 }
 
 // PatrolStore keeps the workers, their GPS fixes and the key places they
 // visit.
 type PatrolStore interface {
+	// PutWorkers upserts workers. A device belongs to one worker, a rule
+	// the store keeps with a unique index: a batch giving a device that a
+	// worker outside it holds, or one device to two of its workers, is
+	// refused whole with an *ItemError wrapping ErrConflict. A batch may
+	// move devices between its own workers.
 	PutWorkers(ctx context.Context, workers []patrol.Worker) error
 	Worker(ctx context.Context, id patrol.WorkerID) (patrol.Worker, error)
 	WorkerByDevice(ctx context.Context, deviceID string) (patrol.Worker, error)
@@ -92,9 +110,23 @@ type PatrolStore interface {
 	DeleteKeyPlace(ctx context.Context, id patrol.KeyPlaceID) error
 }
 
-// IncidentStore keeps incidents with their append-only event logs.
+// IncidentStore keeps incidents with their append-only event logs. The
+// version of a stored incident is the number of its events.
 type IncidentStore interface {
+	// PutIncidents upserts incidents (new reports, imports) without
+	// looking at their versions: events already stored are kept as they
+	// are and only those past them are appended.
 	PutIncidents(ctx context.Context, incidents []incident.Incident) error
+	// UpdateIncident stores inc, an incident read from the store and moved
+	// on by one or more transitions, unless someone changed it meanwhile:
+	// version is the number of events it had when read. In one
+	// transaction, if the stored incident still has exactly version
+	// events, its fields become inc's and the events of inc past version
+	// are appended (its version becomes len(inc.Events)); otherwise
+	// nothing changes and the error wraps ErrConflict (read it again and
+	// retry). An unknown id wraps ErrNotFound; an invalid incident, or a
+	// version below 0 or above len(inc.Events), ErrInvalid.
+	UpdateIncident(ctx context.Context, inc incident.Incident, version int) error
 	Incident(ctx context.Context, id incident.ID) (incident.Incident, error)
 	Incidents(ctx context.Context, q IncidentQuery) ([]incident.Incident, error)
 	DeleteIncident(ctx context.Context, id incident.ID) error

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 	"wangge/data"
 	"wangge/data/internal/codec"
 
@@ -59,26 +60,53 @@ func gpkgFunctions(c *sqlite3.SQLiteConn) error {
 	return nil
 }
 
+// BusyTimeout is how long a write waits for the lock of a GeoPackage
+// that another connection or process is writing before it fails with an
+// error wrapping data.ErrBusy.
+const BusyTimeout = 10 * time.Second
+
 // Open opens the GeoPackage at path, creating the file and the
 // store's layers when they are missing. An SQLite file that is not a
 // GeoPackage is refused with an error wrapping ErrNotGeoPackage.
+//
+// Several stores, in one process or several, may have one file open.
+// Every write transaction takes the file's write lock when it begins
+// (BEGIN IMMEDIATE), so that the checks it makes before writing hold until
+// it commits, and waits up to BusyTimeout for it.
 func Open(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, BusyTimeout)
+}
+
+// open opens the GeoPackage at path with writes waiting up to busy for
+// the lock.
+func open(ctx context.Context, path string, busy time.Duration) (*Store, error) {
 	if path == "" || strings.ContainsRune(path, '?') {
 		return nil, fmt.Errorf("data: GeoPackage path %q: empty or holds '?'", path)
 	}
 	gpkgRegister.Do(func() {
 		sql.Register(gpkgDriver, &sqlite3.SQLiteDriver{ConnectHook: gpkgFunctions})
 	})
-	dsn := path + "?_journal_mode=WAL&_synchronous=FULL&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate"
+	dsn := fmt.Sprintf("%s?_journal_mode=WAL&_synchronous=FULL&_busy_timeout=%d&_foreign_keys=on&_txlock=immediate",
+		path, busy.Milliseconds())
 	db, err := sql.Open(gpkgDriver, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("data: open %s: %w", path, err)
 	}
 	if err := gpkgCreate(ctx, db); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("data: open %s: %w", path, err)
+		return nil, fmt.Errorf("data: open %s: %w", path, gpkgBusy(err))
 	}
 	return &Store{db: db, path: path}, nil
+}
+
+// gpkgBusy wraps err with data.ErrBusy when SQLite gave up waiting for a
+// lock (SQLITE_BUSY or SQLITE_LOCKED after the busy timeout).
+func gpkgBusy(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) && !errors.Is(err, data.ErrBusy) {
+		return fmt.Errorf("%w: another connection kept the GeoPackage locked past the busy timeout; retry in a moment: %w", data.ErrBusy, err)
+	}
+	return err
 }
 
 // Ping reports whether the file can be read.
@@ -125,8 +153,20 @@ func (t *gpkgTable[T]) upsertSQL() string {
 		set = append(set, c+" = excluded."+c)
 	}
 	return fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s",
-		t.name, strings.Join(t.cols, ", "), strings.TrimSuffix(strings.Repeat("?, ", len(t.cols)), ", "),
+		t.name, strings.Join(t.cols, ", "), gpkgMarks(len(t.cols)),
 		t.key, strings.Join(set, ", "))
+}
+
+// gpkgMarks is n placeholders separated by commas: "?, ?, ?".
+func gpkgMarks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// gpkgArgs turns strings into query arguments.
+func gpkgArgs[S ~string](xs []S) []any {
+	args := make([]any, len(xs))
+	for i, x := range xs {
+		args[i] = string(x)
+	}
+	return args
 }
 
 // put checks the batch, then upserts it in one transaction.
@@ -156,9 +196,15 @@ func (t *gpkgTable[T]) putTx(ctx context.Context, tx *sql.Tx, items []T) error {
 	return nil
 }
 
-// gpkgTx runs f in a transaction and, when it returns nil, stamps the
-// tables it wrote with the time in gpkg_contents.last_change and commits.
+// gpkgTx runs f in a write transaction and, when it returns nil, stamps
+// the tables it wrote with the time in gpkg_contents.last_change and
+// commits. A lock not had in time is an error wrapping data.ErrBusy.
 func gpkgTx(ctx context.Context, db *sql.DB, tables []string, f func(*sql.Tx) error) error {
+	return gpkgBusy(gpkgWrite(ctx, db, tables, f))
+}
+
+// gpkgWrite is gpkgTx without the mapping of its errors.
+func gpkgWrite(ctx context.Context, db *sql.DB, tables []string, f func(*sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("data: begin: %w", err)
@@ -183,13 +229,13 @@ func gpkgTx(ctx context.Context, db *sql.DB, tables []string, f func(*sql.Tx) er
 func gpkgRead(ctx context.Context, db *sql.DB, f func(gpkgDB) error) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("data: connect: %w", err)
+		return fmt.Errorf("data: connect: %w", gpkgBusy(err))
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, "BEGIN DEFERRED"); err != nil {
-		return fmt.Errorf("data: begin read: %w", err)
+		return fmt.Errorf("data: begin read: %w", gpkgBusy(err))
 	}
-	ferr := f(conn)
+	ferr := gpkgBusy(f(conn))
 	if _, err := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); err != nil {
 		return errors.Join(ferr, fmt.Errorf("data: end read: %w", err))
 	}
@@ -236,7 +282,7 @@ func (t *gpkgTable[T]) list(ctx context.Context, db gpkgDB, q gpkgQuery) ([]T, e
 	}
 	rows, err := db.QueryContext(ctx, query+" ORDER BY "+q.order, q.args...)
 	if err != nil {
-		return nil, fmt.Errorf("data: list %s: %w", t.name, err)
+		return nil, fmt.Errorf("data: list %s: %w", t.name, gpkgBusy(err))
 	}
 	defer rows.Close()
 	var out []T
@@ -250,7 +296,7 @@ func (t *gpkgTable[T]) list(ctx context.Context, db gpkgDB, q gpkgQuery) ([]T, e
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("data: list %s: %w", t.name, err)
+		return nil, fmt.Errorf("data: list %s: %w", t.name, gpkgBusy(err))
 	}
 	return out, nil
 }

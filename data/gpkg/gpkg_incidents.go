@@ -3,6 +3,7 @@ package gpkg
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"wangge/coverage/incident"
@@ -59,9 +60,19 @@ var gpkgIncidents = &gpkgTable[incident.Incident]{
 	},
 }
 
+// gpkgEventInsert appends one event; a repeated position fails.
+const gpkgEventInsert = `INSERT INTO incident_events
+	(incident, seq, time, actor, from_status, to_status, level, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
+// gpkgIncidentCAS writes every field of an incident and its new version
+// if its stored version is still the one given last.
+var gpkgIncidentCAS = "UPDATE incidents SET " + strings.Join(gpkgIncidents.cols[1:], " = ?, ") +
+	" = ?, version = ? WHERE id = ? AND version = ?"
+
 // PutIncidents upserts incidents in one transaction. Events are appended:
 // the i-th event of an incident is stored once, and a later put never
-// rewrites or removes an event already stored.
+// rewrites or removes an event already stored. The version follows the
+// events stored.
 func (g *Store) PutIncidents(ctx context.Context, incidents []incident.Incident) error {
 	if err := codec.CheckBatch(gpkgIncidents.kind, incidents, gpkgIncidents.id, gpkgIncidents.check); err != nil {
 		return err
@@ -70,22 +81,84 @@ func (g *Store) PutIncidents(ctx context.Context, incidents []incident.Incident)
 		if err := gpkgIncidents.putTx(ctx, tx, incidents); err != nil {
 			return err
 		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO incident_events
-			(incident, seq, time, actor, from_status, to_status, level, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (incident, seq) DO NOTHING`)
+		events, err := tx.PrepareContext(ctx, gpkgEventInsert+" ON CONFLICT (incident, seq) DO NOTHING")
 		if err != nil {
 			return fmt.Errorf("data: prepare incident events: %w", err)
 		}
-		defer stmt.Close()
+		defer events.Close()
+		version, err := tx.PrepareContext(ctx, "UPDATE incidents SET version = max(version, ?) WHERE id = ?")
+		if err != nil {
+			return fmt.Errorf("data: prepare incident versions: %w", err)
+		}
+		defer version.Close()
 		for i, in := range incidents {
-			for seq, e := range in.Events {
-				if _, err := stmt.ExecContext(ctx, in.ID, seq, codec.EncodeTime(e.Time), e.Actor, e.From, e.To, e.Level, e.Note); err != nil {
-					return &data.ItemError{Kind: "incident", Index: i, ID: string(in.ID), Err: fmt.Errorf("event %d: %w", seq, err)}
-				}
+			err := gpkgAppend(ctx, events, in, 0)
+			if err == nil {
+				_, err = version.ExecContext(ctx, len(in.Events), in.ID)
+			}
+			if err != nil {
+				return &data.ItemError{Kind: "incident", Index: i, ID: string(in.ID), Err: err}
 			}
 		}
 		return nil
 	})
+}
+
+// UpdateIncident stores inc if the stored incident still has version
+// events (see data.IncidentStore): a compare-and-set on the version
+// column inside the write transaction, which holds the file's lock.
+func (g *Store) UpdateIncident(ctx context.Context, inc incident.Incident, version int) error {
+	if err := codec.CheckUpdate(inc, version); err != nil {
+		return err
+	}
+	row, err := gpkgIncidents.row(inc)
+	if err != nil {
+		return fmt.Errorf("data: update incident %q: %w", inc.ID, err)
+	}
+	return gpkgTx(ctx, g.db, []string{"incidents", "incident_events"}, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, gpkgIncidentCAS, append(row[1:], len(inc.Events), inc.ID, version)...)
+		if err != nil {
+			return fmt.Errorf("data: update incident %q: %w", inc.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return errors.Join(err, gpkgStale(ctx, tx, inc.ID, version))
+		}
+		events, err := tx.PrepareContext(ctx, gpkgEventInsert)
+		if err != nil {
+			return fmt.Errorf("data: prepare incident events: %w", err)
+		}
+		defer events.Close()
+		if err := gpkgAppend(ctx, events, inc, version); err != nil {
+			return fmt.Errorf("data: update incident %q: %w", inc.ID, err)
+		}
+		return nil
+	})
+}
+
+// gpkgStale explains why the compare-and-set of incident id on version
+// changed nothing: the incident is missing or has another version.
+func gpkgStale(ctx context.Context, tx *sql.Tx, id incident.ID, version int) error {
+	var stored int
+	err := tx.QueryRowContext(ctx, "SELECT version FROM incidents WHERE id = ?", id).Scan(&stored)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("%w: incident with id %q", data.ErrNotFound, id)
+	case err != nil:
+		return fmt.Errorf("data: version of incident %q: %w", id, err)
+	}
+	return codec.Stale(id, version, stored)
+}
+
+// gpkgAppend inserts the events of in from position from on with stmt
+// (gpkgEventInsert, with or without a conflict clause).
+func gpkgAppend(ctx context.Context, stmt *sql.Stmt, in incident.Incident, from int) error {
+	for seq := from; seq < len(in.Events); seq++ {
+		e := in.Events[seq]
+		if _, err := stmt.ExecContext(ctx, in.ID, seq, codec.EncodeTime(e.Time), e.Actor, e.From, e.To, e.Level, e.Note); err != nil {
+			return fmt.Errorf("event %d: %w", seq, err)
+		}
+	}
+	return nil
 }
 
 // gpkgEvents reads the events of an incident in order.
@@ -131,11 +204,7 @@ func (g *Store) Incident(ctx context.Context, id incident.ID) (incident.Incident
 func (g *Store) Incidents(ctx context.Context, q data.IncidentQuery) ([]incident.Incident, error) {
 	lq := gpkgBBox(q.BBoxQuery)
 	if len(q.Status) > 0 {
-		args := make([]any, len(q.Status))
-		for i, s := range q.Status {
-			args[i] = s
-		}
-		lq.add("status IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+")", args...)
+		lq.add("status IN ("+gpkgMarks(len(q.Status))+")", gpkgArgs(q.Status)...)
 	}
 	if q.Grid != "" {
 		lq.add("grid = ?", q.Grid)

@@ -3,6 +3,7 @@ package gpkg
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/paulmach/orb"
 
@@ -79,9 +80,44 @@ var gpkgTokens = &gpkgTable[data.Token]{
 	},
 }
 
-// PutWorkers upserts workers in one transaction.
+// PutWorkers upserts workers in one transaction. A device another worker
+// holds is a conflict; the check runs inside the write transaction, which
+// holds the file's lock.
 func (g *Store) PutWorkers(ctx context.Context, workers []patrol.Worker) error {
-	return gpkgWorkers.put(ctx, g.db, workers)
+	t := gpkgWorkers
+	if err := codec.CheckBatch(t.kind, workers, t.id, t.check); err != nil {
+		return err
+	}
+	return gpkgTx(ctx, g.db, []string{t.name}, func(tx *sql.Tx) error {
+		if err := gpkgFreeDevices(ctx, tx, workers); err != nil {
+			return err
+		}
+		return t.putTx(ctx, tx, workers)
+	})
+}
+
+// gpkgFreeDevices checks that no worker outside the batch holds a device
+// of the batch, then takes the devices from the batch's stored workers,
+// so that a batch may move devices between its workers in any order.
+func gpkgFreeDevices(ctx context.Context, tx *sql.Tx, workers []patrol.Worker) error {
+	devices := codec.Devices(workers)
+	held, err := gpkgHolders(ctx, tx, "SELECT device_id, id FROM workers WHERE device_id IN ("+gpkgMarks(len(devices))+")",
+		gpkgArgs(devices)...)
+	if err != nil {
+		return err
+	}
+	if err := codec.CheckDevices(workers, held); err != nil {
+		return err
+	}
+	ids := make([]patrol.WorkerID, len(workers))
+	for i, w := range workers {
+		ids[i] = w.ID
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE workers SET device_id = '' WHERE device_id <> '' AND id IN ("+gpkgMarks(len(ids))+")",
+		gpkgArgs(ids)...); err != nil {
+		return fmt.Errorf("data: free devices of workers: %w", err)
+	}
+	return nil
 }
 
 // Worker reads one worker.
@@ -94,7 +130,8 @@ func (g *Store) WorkerByDevice(ctx context.Context, deviceID string) (patrol.Wor
 	if deviceID == "" {
 		return patrol.Worker{}, codec.Invalid("empty device id")
 	}
-	return gpkgWorkers.first(ctx, g.db, "device", "device_id = ?", deviceID)
+	// The second term lets SQLite use the partial index workers_device_key.
+	return gpkgWorkers.first(ctx, g.db, "device", "device_id = ? AND device_id <> ''", deviceID)
 }
 
 // Workers lists all workers ordered by id.

@@ -3,7 +3,10 @@ package gpkg
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -75,7 +78,8 @@ var gpkgGrids = &gpkgTable[partition.Grid]{
 }
 
 // PutPlan stores a plan with its grids in one transaction, replacing the
-// grids of an earlier version of the plan.
+// grids of an earlier version of the plan. A second published plan is a
+// conflict.
 func (g *Store) PutPlan(ctx context.Context, p partition.Plan) error {
 	if err := codec.CheckPlan(p); err != nil {
 		return &data.ItemError{Kind: "plan", ID: string(p.ID), Err: err}
@@ -86,6 +90,16 @@ func (g *Store) PutPlan(ctx context.Context, p partition.Plan) error {
 		grids[i] = gr
 	}
 	return gpkgTx(ctx, g.db, []string{"plans", "grids"}, func(tx *sql.Tx) error {
+		if p.Status == partition.PlanPublished {
+			var other partition.PlanID
+			err := tx.QueryRowContext(ctx, "SELECT id FROM plans WHERE status = 'published' AND id <> ?", p.ID).Scan(&other)
+			if err == nil {
+				return codec.SecondPublished(p.ID, other)
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("data: published plan: %w", err)
+			}
+		}
 		if err := gpkgPlans.putTx(ctx, tx, []partition.Plan{p}); err != nil {
 			return err
 		}
@@ -117,9 +131,69 @@ func (g *Store) Plans(ctx context.Context) ([]partition.Plan, error) {
 	return gpkgPlans.list(ctx, g.db, gpkgQuery{order: "created, id"})
 }
 
-// DeletePlan deletes a plan and its grids.
+// PublishPlan puts plan id in force (see data.PlanStore) in one write
+// transaction, which holds the file's lock.
+func (g *Store) PublishPlan(ctx context.Context, id partition.PlanID, at time.Time) ([]partition.PlanID, error) {
+	if err := codec.CheckPublish(id, at); err != nil {
+		return nil, err
+	}
+	var superseded []partition.PlanID
+	err := gpkgTx(ctx, g.db, []string{"plans"}, func(tx *sql.Tx) error {
+		status, err := gpkgPlanStatus(ctx, tx, id)
+		if err != nil || status == partition.PlanPublished {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, "UPDATE plans SET status = 'draft', published = NULL WHERE status = 'published' RETURNING id")
+		if err != nil {
+			return fmt.Errorf("data: return published plans to draft: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var old partition.PlanID
+			if err := rows.Scan(&old); err != nil {
+				return fmt.Errorf("data: return published plans to draft: %w", err)
+			}
+			superseded = append(superseded, old)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("data: return published plans to draft: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE plans SET status = 'published', published = ? WHERE id = ?", codec.EncodeTime(at), id); err != nil {
+			return fmt.Errorf("data: publish plan %q: %w", id, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(superseded)
+	return superseded, nil
+}
+
+// gpkgPlanStatus reads the status of plan id.
+func gpkgPlanStatus(ctx context.Context, tx *sql.Tx, id partition.PlanID) (partition.PlanStatus, error) {
+	var status partition.PlanStatus
+	err := tx.QueryRowContext(ctx, "SELECT status FROM plans WHERE id = ?", id).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("%w: plan with id %q", data.ErrNotFound, id)
+	}
+	if err != nil {
+		return "", fmt.Errorf("data: status of plan %q: %w", id, err)
+	}
+	return status, nil
+}
+
+// DeletePlan deletes a plan and its grids, unless it is the published
+// plan.
 func (g *Store) DeletePlan(ctx context.Context, id partition.PlanID) error {
 	return gpkgTx(ctx, g.db, []string{"plans", "grids"}, func(tx *sql.Tx) error {
+		status, err := gpkgPlanStatus(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if status == partition.PlanPublished {
+			return codec.DeletePublished(id)
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM grids WHERE plan = ?", id); err != nil {
 			return fmt.Errorf("data: delete grids of plan %q: %w", id, err)
 		}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"wangge/data/internal/codec"
 )
 
 // gpkgApplicationID is "GPKG" and gpkgUserVersion is 1.3.0, the two
@@ -75,6 +77,10 @@ type gpkgLayer struct {
 	// released; each needs a default so that gpkgCreate can add it to an
 	// older file with ALTER TABLE.
 	added []string
+	// fill holds, by column name, the statement that gives an added column
+	// its values in the rows of an older file, run once when the column is
+	// added.
+	fill map[string]string
 }
 
 // gpkgLayers is the store's schema. Times are ISO 8601 text in UTC with
@@ -103,7 +109,7 @@ var gpkgLayers = []gpkgLayer{
   UNIQUE (plan, id)`},
 	{name: "workers",
 		cols:    `id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL, device_id TEXT NOT NULL, grids TEXT NOT NULL`,
-		indexes: []string{"workers_device ON workers(device_id) WHERE device_id <> ''"}},
+		dropped: []string{"workers_device"}}, // now the unique workers_device_key
 	{name: "track_points", geom: "POINT",
 		cols: `worker TEXT NOT NULL, t INTEGER NOT NULL, time DATETIME NOT NULL, lon REAL NOT NULL, lat REAL NOT NULL,
   accuracy REAL NOT NULL, speed REAL NOT NULL, bearing REAL NOT NULL, altitude REAL NOT NULL, battery REAL NOT NULL,
@@ -115,7 +121,12 @@ var gpkgLayers = []gpkgLayer{
   media_url TEXT NOT NULL, status TEXT NOT NULL, level TEXT NOT NULL, reporter TEXT NOT NULL, grid TEXT NOT NULL,
   reported TEXT NOT NULL, updated TEXT, satisfied BOOLEAN, score INTEGER NOT NULL`,
 		indexes: []string{"incidents_reported ON incidents(reported)"},
-		added:   []string{"duplicate_of TEXT NOT NULL DEFAULT ''", "flags TEXT NOT NULL DEFAULT '[]'"}},
+		// version counts the incident's events (see UpdateIncident).
+		added: []string{"duplicate_of TEXT NOT NULL DEFAULT ''", "flags TEXT NOT NULL DEFAULT '[]'",
+			"version INTEGER NOT NULL DEFAULT 0"},
+		fill: map[string]string{
+			"version": "UPDATE incidents SET version = (SELECT count(*) FROM incident_events WHERE incident = incidents.id)",
+		}},
 	{name: "incident_events",
 		cols: `incident TEXT NOT NULL REFERENCES incidents(id) ON DELETE CASCADE, seq INTEGER NOT NULL,
   time TEXT NOT NULL, actor TEXT NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL,
@@ -126,6 +137,63 @@ var gpkgLayers = []gpkgLayer{
 	{name: "tokens",
 		cols: `id TEXT NOT NULL UNIQUE, hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL, worker TEXT NOT NULL,
   grid TEXT NOT NULL, created TEXT`},
+}
+
+// gpkgUnique are the rules across rows that the file itself keeps, by
+// unique partial indexes, so that several processes writing it cannot
+// break them. Each index is created once fit has made an older file's rows
+// obey it (or failed, saying what to resolve).
+var gpkgUnique = []struct {
+	index string
+	fit   func(ctx context.Context, tx *sql.Tx) error
+}{
+	{"plans_published ON plans(status) WHERE status = 'published'", gpkgOnePublished},
+	{"workers_device_key ON workers(device_id) WHERE device_id <> ''", gpkgNoSharedDevice},
+}
+
+// gpkgNoSharedDevice fails, naming them, when workers share a device: only
+// a person can tell which of them keeps it.
+func gpkgNoSharedDevice(ctx context.Context, tx *sql.Tx) error {
+	shared, err := gpkgHolders(ctx, tx, codec.SharedDevicesSQL)
+	if err != nil {
+		return err
+	}
+	return codec.SharedDevices(shared)
+}
+
+// gpkgHolders reads the (device, worker) rows of a query.
+func gpkgHolders(ctx context.Context, db gpkgDB, query string, args ...any) ([]codec.Holder, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("data: devices of workers: %w", err)
+	}
+	defer rows.Close()
+	var out []codec.Holder
+	for rows.Next() {
+		var h codec.Holder
+		if err := rows.Scan(&h.Device, &h.Worker); err != nil {
+			return nil, fmt.Errorf("data: devices of workers: %w", err)
+		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("data: devices of workers: %w", err)
+	}
+	return out, nil
+}
+
+// gpkgOnePublished returns to draft every published plan but the one in
+// force (see data.InForce): a publish of an older release that failed
+// half-way may have left two. Published times are fixed-width UTC text,
+// so they sort as they compare; a plan without one sorts first.
+func gpkgOnePublished(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE plans SET status = 'draft', published = NULL
+		WHERE status = 'published' AND id <> (SELECT id FROM plans WHERE status = 'published'
+			ORDER BY published DESC, id DESC LIMIT 1)`)
+	if err != nil {
+		return fmt.Errorf("data: leave one plan published: %w", err)
+	}
+	return nil
 }
 
 // gpkgAppendOnly keeps incident events as they were written.
@@ -193,7 +261,8 @@ BEGIN DELETE FROM {RT} WHERE id = OLD.fid; END;
 `)
 }
 
-// addColumns adds the layer's added columns that an older file lacks.
+// addColumns adds the layer's added columns that an older file lacks and
+// fills them.
 func (l gpkgLayer) addColumns(ctx context.Context, tx *sql.Tx) error {
 	if len(l.added) == 0 {
 		return nil
@@ -218,6 +287,11 @@ func (l gpkgLayer) addColumns(ctx context.Context, tx *sql.Tx) error {
 		if name, _, _ := strings.Cut(def, " "); !have[name] {
 			if _, err := tx.ExecContext(ctx, "ALTER TABLE "+l.name+" ADD COLUMN "+def); err != nil {
 				return fmt.Errorf("data: add column %s.%s: %w", l.name, name, err)
+			}
+			if fill := l.fill[name]; fill != "" {
+				if _, err := tx.ExecContext(ctx, fill); err != nil {
+					return fmt.Errorf("data: fill column %s.%s: %w", l.name, name, err)
+				}
 			}
 		}
 	}
@@ -265,6 +339,14 @@ func gpkgCreate(ctx context.Context, db *sql.DB) error {
 	for _, l := range gpkgLayers {
 		if err := l.addColumns(ctx, tx); err != nil {
 			return err
+		}
+	}
+	for _, u := range gpkgUnique {
+		if err := u.fit(ctx, tx); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "CREATE UNIQUE INDEX IF NOT EXISTS "+u.index); err != nil {
+			return fmt.Errorf("data: create unique index %s: %w", u.index, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {

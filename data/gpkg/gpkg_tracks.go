@@ -142,7 +142,7 @@ func (g *Store) TrackPoints(ctx context.Context, q data.TrackQuery) ([]patrol.Tr
 	}
 	rows, err := g.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("data: list track points: %w", err)
+		return nil, fmt.Errorf("data: list track points: %w", gpkgBusy(err))
 	}
 	defer rows.Close()
 	var out []patrol.TrackPoint
@@ -156,7 +156,7 @@ func (g *Store) TrackPoints(ctx context.Context, q data.TrackQuery) ([]patrol.Tr
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("data: list track points: %w", err)
+		return nil, fmt.Errorf("data: list track points: %w", gpkgBusy(err))
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package postgis
 import (
 	"context"
 	"fmt"
+	"strings"
 	"wangge/coverage/incident"
 	"wangge/data"
 	"wangge/data/internal/codec"
@@ -40,15 +41,29 @@ var pgIncidents = &pgTable[incident.Incident]{
 }
 
 const (
+	// pgEventInsert appends one event; a repeated position fails.
 	pgEventInsert = `INSERT INTO incident_events (incident, seq, t, actor, from_status, to_status, level, note)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (incident, seq) DO NOTHING`
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
 	pgEventSelect = `SELECT incident, t, actor, from_status, to_status, level, note FROM incident_events`
 )
+
+// pgIncidentCAS writes every field of an incident and its new version
+// ($18) if its stored version is still $19. PostgreSQL re-checks the
+// condition on the row a concurrent update committed, so of two updates
+// made on one version only the first changes the row.
+var pgIncidentCAS = func() string {
+	set := make([]string, 0, len(pgIncidents.cols))
+	for i, c := range pgIncidents.cols[1:] {
+		set = append(set, c+" = "+pgIncidents.vals[i+1])
+	}
+	return "UPDATE incidents SET " + strings.Join(set, ", ") + ", version = $18 WHERE id = $1 AND version = $19"
+}()
 
 // PutIncidents upserts incidents with their events in one transaction.
 // Events are append-only: those already stored keep their stored form and
 // only the ones past them are added; a batch that gives an incident fewer
-// or other events does not rewrite its history.
+// or other events does not rewrite its history. The version follows the
+// events stored.
 func (s *Store) PutIncidents(ctx context.Context, incidents []incident.Incident) error {
 	t := pgIncidents
 	if err := codec.CheckBatch(t.kind, incidents, t.id, t.check); err != nil {
@@ -63,15 +78,56 @@ func (s *Store) PutIncidents(ctx context.Context, incidents []incident.Incident)
 		}
 		b := &pgx.Batch{}
 		for _, in := range incidents {
-			for i, e := range in.Events {
-				b.Queue(pgEventInsert, in.ID, i, pgTime(e.Time), e.Actor, e.From, e.To, e.Level, e.Note)
-			}
+			pgQueueEvents(b, pgEventInsert+" ON CONFLICT (incident, seq) DO NOTHING", in, 0)
+			b.Queue("UPDATE incidents SET version = GREATEST(version, $2) WHERE id = $1", in.ID, len(in.Events))
 		}
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return fmt.Errorf("data: incident events: %w", err)
 		}
 		return nil
 	})
+}
+
+// UpdateIncident stores inc if the stored incident still has version
+// events (see data.IncidentStore), by a compare-and-set on the version
+// column.
+func (s *Store) UpdateIncident(ctx context.Context, inc incident.Incident, version int) error {
+	if err := codec.CheckUpdate(inc, version); err != nil {
+		return err
+	}
+	args, err := pgIncidents.args(inc)
+	if err != nil {
+		return fmt.Errorf("data: update incident %q: %w", inc.ID, err)
+	}
+	return s.pgTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, pgIncidentCAS, append(args, len(inc.Events), version)...)
+		if err != nil {
+			return fmt.Errorf("data: update incident %q: %w", inc.ID, err)
+		}
+		if tag.RowsAffected() == 0 {
+			var stored int
+			err := tx.QueryRow(ctx, "SELECT version FROM incidents WHERE id = $1", inc.ID).Scan(&stored)
+			if err != nil {
+				return pgGetErr("incident", string(inc.ID), err)
+			}
+			return codec.Stale(inc.ID, version, stored)
+		}
+		b := &pgx.Batch{}
+		pgQueueEvents(b, pgEventInsert, inc, version)
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return fmt.Errorf("data: update incident %q: events: %w", inc.ID, err)
+		}
+		return nil
+	})
+}
+
+// pgQueueEvents queues sql (pgEventInsert, with or without a conflict
+// clause) for each event of in from position from on.
+func pgQueueEvents(b *pgx.Batch, sql string, in incident.Incident, from int) {
+	for seq := from; seq < len(in.Events); seq++ {
+		e := in.Events[seq]
+		b.Queue(sql, in.ID, seq, pgTime(e.Time), e.Actor, e.From, e.To, e.Level, e.Note)
+	}
 }
 
 // pgEvent is an event with the incident it belongs to.

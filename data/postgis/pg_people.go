@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -34,9 +35,56 @@ var pgWorkers = &pgTable[patrol.Worker]{
 	},
 }
 
-// PutWorkers upserts workers in one transaction.
+// PutWorkers upserts workers in one transaction. A device another worker
+// holds is a conflict.
 func (s *Store) PutWorkers(ctx context.Context, workers []patrol.Worker) error {
-	return pgWorkers.put(ctx, s, workers)
+	t := pgWorkers
+	if err := codec.CheckBatch(t.kind, workers, t.id, t.check); err != nil {
+		return err
+	}
+	if len(workers) == 0 {
+		return nil
+	}
+	return s.pgTx(ctx, func(tx pgx.Tx) error {
+		if err := pgFreeDevices(ctx, tx, workers); err != nil {
+			return err
+		}
+		return t.putTx(ctx, tx, t.upsertSQL(), workers)
+	}, t.entity)
+}
+
+// pgFreeDevices checks that no worker outside the batch holds a device of
+// the batch, then takes the devices from the batch's stored workers, so
+// that a batch may move devices between its workers in any order. Writes
+// of workers wait for each other on an advisory lock, so that the check
+// sees the devices the write before gave.
+func pgFreeDevices(ctx context.Context, tx pgx.Tx, workers []patrol.Worker) error {
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtext('wangge workers ' || current_schema()))"); err != nil {
+		return fmt.Errorf("data: workers lock: %w", err)
+	}
+	held, err := pgCollect(ctx, tx, "SELECT device_id, id FROM workers WHERE device_id = ANY($1)",
+		[]any{codec.Devices(workers)}, pgScanHolder)
+	if err != nil {
+		return fmt.Errorf("data: devices of workers: %w", err)
+	}
+	if err := codec.CheckDevices(workers, held); err != nil {
+		return err
+	}
+	ids := make([]string, len(workers))
+	for i, w := range workers {
+		ids[i] = string(w.ID)
+	}
+	if _, err := tx.Exec(ctx, "UPDATE workers SET device_id = '' WHERE device_id <> '' AND id = ANY($1)", ids); err != nil {
+		return fmt.Errorf("data: free devices of workers: %w", err)
+	}
+	return nil
+}
+
+// pgScanHolder reads a (device, worker) row.
+func pgScanHolder(row pgx.Row) (codec.Holder, error) {
+	var h codec.Holder
+	err := row.Scan(&h.Device, &h.Worker)
+	return h, err
 }
 
 // Worker returns one worker.
@@ -44,8 +92,7 @@ func (s *Store) Worker(ctx context.Context, id patrol.WorkerID) (patrol.Worker, 
 	return pgWorkers.get(ctx, s, string(id))
 }
 
-// WorkerByDevice returns the worker a device belongs to (the first by id
-// if several share it).
+// WorkerByDevice returns the worker a device belongs to.
 func (s *Store) WorkerByDevice(ctx context.Context, deviceID string) (patrol.Worker, error) {
 	var w pgWhere
 	w.add("device_id = ?", deviceID)

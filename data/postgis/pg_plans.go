@@ -2,8 +2,11 @@ package postgis
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -67,7 +70,8 @@ var pgGrids = &pgTable[partition.Grid]{
 }
 
 // PutPlan stores a plan with all its grids in one transaction, replacing
-// any earlier version of the plan and its grids.
+// any earlier version of the plan and its grids. A second published plan
+// is a conflict.
 func (s *Store) PutPlan(ctx context.Context, p partition.Plan) error {
 	if err := codec.CheckPlan(p); err != nil {
 		return fmt.Errorf("data: plan %q: %w", p.ID, err)
@@ -79,6 +83,11 @@ func (s *Store) PutPlan(ctx context.Context, p partition.Plan) error {
 	}
 	gridSQL := "INSERT INTO grids (" + strings.Join(pgGrids.cols, ", ") + ") VALUES (" + strings.Join(pgGrids.vals, ", ") + ")"
 	return s.pgTx(ctx, func(tx pgx.Tx) error {
+		if p.Status == partition.PlanPublished {
+			if err := pgSecondPublished(ctx, tx, p.ID); err != nil {
+				return err
+			}
+		}
 		if err := pgPlans.putTx(ctx, tx, pgPlans.upsertSQL(), []partition.Plan{p}); err != nil {
 			return err
 		}
@@ -115,9 +124,86 @@ func (s *Store) Plans(ctx context.Context) ([]partition.Plan, error) {
 	return pgList(ctx, s, "plans", pgPlans.sel+" ORDER BY created NULLS FIRST, id", nil, pgPlans.scan)
 }
 
-// DeletePlan deletes a plan and its grids.
+// pgPublishLock serialises the writes that publish a plan, so that each
+// sees the plan its predecessor published.
+const pgPublishLock = "SELECT pg_advisory_xact_lock(hashtext('wangge publish ' || current_schema()))"
+
+// pgSecondPublished takes the publish lock and fails with a conflict when
+// a plan other than id is published.
+func pgSecondPublished(ctx context.Context, tx pgx.Tx, id partition.PlanID) error {
+	if _, err := tx.Exec(ctx, pgPublishLock); err != nil {
+		return fmt.Errorf("data: publish lock: %w", err)
+	}
+	var other partition.PlanID
+	err := tx.QueryRow(ctx, "SELECT id FROM plans WHERE status = 'published' AND id <> $1", id).Scan(&other)
+	switch {
+	case err == nil:
+		return codec.SecondPublished(id, other)
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil
+	}
+	return fmt.Errorf("data: published plan: %w", err)
+}
+
+// PublishPlan puts plan id in force (see data.PlanStore) in one
+// transaction. Publishes wait for each other on an advisory lock, so that
+// two at once both succeed, the later one in force.
+func (s *Store) PublishPlan(ctx context.Context, id partition.PlanID, at time.Time) ([]partition.PlanID, error) {
+	if err := codec.CheckPublish(id, at); err != nil {
+		return nil, err
+	}
+	var superseded []partition.PlanID
+	err := s.pgTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, pgPublishLock); err != nil {
+			return fmt.Errorf("data: publish lock: %w", err)
+		}
+		status, err := pgPlanStatus(ctx, tx, id)
+		if err != nil || status == partition.PlanPublished {
+			return err
+		}
+		superseded, err = pgCollect(ctx, tx, "UPDATE plans SET status = 'draft', published = NULL WHERE status = 'published' RETURNING id",
+			nil, func(row pgx.Row) (partition.PlanID, error) {
+				var old partition.PlanID
+				return old, row.Scan(&old)
+			})
+		if err != nil {
+			return fmt.Errorf("data: return published plans to draft: %w", err)
+		}
+		if _, err := tx.Exec(ctx, "UPDATE plans SET status = 'published', published = $2 WHERE id = $1", id, at); err != nil {
+			return fmt.Errorf("data: publish plan %q: %w", id, err)
+		}
+		return nil
+	}, "plans")
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(superseded)
+	return superseded, nil
+}
+
+// pgPlanStatus reads the status of plan id and locks its row until the
+// transaction ends.
+func pgPlanStatus(ctx context.Context, tx pgx.Tx, id partition.PlanID) (partition.PlanStatus, error) {
+	var status partition.PlanStatus
+	err := tx.QueryRow(ctx, "SELECT status FROM plans WHERE id = $1 FOR UPDATE", id).Scan(&status)
+	return status, pgGetErr("plan", string(id), err)
+}
+
+// DeletePlan deletes a plan and its grids, unless it is the published
+// plan: the delete itself checks the status, so a publish that commits
+// first wins.
 func (s *Store) DeletePlan(ctx context.Context, id partition.PlanID) error {
 	return s.pgTx(ctx, func(tx pgx.Tx) error {
-		return pgDeleteIn(ctx, tx, pgPlans.kind, pgPlans.name, string(id))
+		tag, err := tx.Exec(ctx, "DELETE FROM plans WHERE id = $1 AND status <> 'published'", id)
+		if err != nil {
+			return fmt.Errorf("data: delete plan %q: %w", id, err)
+		}
+		if tag.RowsAffected() > 0 {
+			return nil
+		}
+		if _, err := pgPlanStatus(ctx, tx, id); err != nil {
+			return err
+		}
+		return codec.DeletePublished(id)
 	}, "plans", "grids")
 }

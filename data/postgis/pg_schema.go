@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"wangge/data/internal/codec"
 )
 
 // pgSchema creates every table and index when missing. Identifiers are
@@ -80,7 +82,7 @@ var pgSchema = []string{
 		role text NOT NULL,
 		device_id text NOT NULL,
 		grids jsonb)`,
-	`CREATE INDEX IF NOT EXISTS workers_device ON workers (device_id, id)`,
+	`DROP INDEX IF EXISTS workers_device`, // now the unique workers_device_key
 
 	`CREATE TABLE IF NOT EXISTS track_points (
 		worker text COLLATE "C" NOT NULL,
@@ -134,6 +136,15 @@ var pgSchema = []string{
 		level text NOT NULL,
 		note text NOT NULL,
 		PRIMARY KEY (incident, seq))`,
+	// version counts the incident's events (see UpdateIncident); an
+	// older database gains it counted from the events stored.
+	`DO $$ BEGIN
+		IF NOT EXISTS (SELECT FROM pg_attribute
+				WHERE attrelid = 'incidents'::regclass AND attname = 'version' AND NOT attisdropped) THEN
+			ALTER TABLE incidents ADD COLUMN version integer NOT NULL DEFAULT 0;
+			UPDATE incidents i SET version = (SELECT count(*) FROM incident_events e WHERE e.incident = i.id);
+		END IF;
+	END $$`,
 	// Events are appended and never rewritten; they go only with their
 	// incident.
 	`CREATE OR REPLACE FUNCTION incident_events_append_only() RETURNS trigger
@@ -162,6 +173,41 @@ var pgSchema = []string{
 		created timestamptz)`,
 }
 
+// pgUnique are the rules across rows that the database itself keeps, by
+// unique partial indexes, so that several processes cannot break them.
+// Each index is created once fit has made an older database's rows obey
+// it (or failed, saying what to resolve).
+var pgUnique = []struct {
+	index string
+	fit   func(ctx context.Context, tx pgx.Tx) error
+}{
+	{"plans_published ON plans (status) WHERE status = 'published'", pgOnePublished},
+	{"workers_device_key ON workers (device_id) WHERE device_id <> ''", pgNoSharedDevice},
+}
+
+// pgNoSharedDevice fails, naming them, when workers share a device: only
+// a person can tell which of them keeps it.
+func pgNoSharedDevice(ctx context.Context, tx pgx.Tx) error {
+	shared, err := pgCollect(ctx, tx, codec.SharedDevicesSQL, nil, pgScanHolder)
+	if err != nil {
+		return fmt.Errorf("data: devices of workers: %w", err)
+	}
+	return codec.SharedDevices(shared)
+}
+
+// pgOnePublished returns to draft every published plan but the one in
+// force (see data.InForce): a publish of an older release that failed
+// half-way may have left two.
+func pgOnePublished(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `UPDATE plans SET status = 'draft', published = NULL
+		WHERE status = 'published' AND id <> (SELECT id FROM plans WHERE status = 'published'
+			ORDER BY published DESC NULLS LAST, id DESC LIMIT 1)`)
+	if err != nil {
+		return fmt.Errorf("data: leave one plan published: %w", err)
+	}
+	return nil
+}
+
 // migrate creates the schema when missing, under an advisory lock so that
 // several processes starting at once do not race on the catalog.
 func (s *Store) migrate(ctx context.Context) error {
@@ -182,6 +228,14 @@ func (s *Store) migrate(ctx context.Context) error {
 		for _, ddl := range pgSchema {
 			if _, err := tx.Exec(ctx, ddl); err != nil {
 				return fmt.Errorf("data: postgis schema: %w", err)
+			}
+		}
+		for _, u := range pgUnique {
+			if err := u.fit(ctx, tx); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, "CREATE UNIQUE INDEX IF NOT EXISTS "+u.index); err != nil {
+				return fmt.Errorf("data: postgis unique index %s: %w", u.index, err)
 			}
 		}
 		return nil

@@ -1,7 +1,9 @@
 // Package storetest is the conformance suite every data.Store passes.
 //
-// An implementation's test calls Run with a function that opens a fresh,
-// empty store and can reopen it over the same data:
+// An implementation's test calls Run with an Opener: a function that opens
+// a fresh, empty store and returns it with a function that opens another
+// store over the same data, both to reopen it and to run a second store
+// beside the first, as several processes would:
 //
 //	func TestGeoPackage(t *testing.T) {
 //		storetest.Run(t, func(t *testing.T) (data.Store, func() data.Store) {

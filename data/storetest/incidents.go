@@ -2,8 +2,10 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -165,4 +167,88 @@ func testIncidentMarks(e *env) {
 	if got.DuplicateOf != "" || len(got.Flags) != 0 {
 		t.Fatalf("cleared marks came back: duplicate of %q, flags %v", got.DuplicateOf, got.Flags)
 	}
+}
+
+// admin may take any edge of the incident state machine.
+var admin = incident.Actor{Role: incident.ActorAdmin}
+
+// moved returns in after a transition to status to an hour after its last
+// change, failing the test if the state machine refuses it.
+func moved(t *testing.T, in incident.Incident, to incident.Status) incident.Incident {
+	t.Helper()
+	in.Events = slices.Clone(in.Events)
+	at := in.Events[len(in.Events)-1].Time.Add(time.Hour)
+	if err := incident.Transition(&in, to, admin, at, "to "+string(to)); err != nil {
+		t.Fatalf("move incident %s to %s: %v", in.ID, to, err)
+	}
+	return in
+}
+
+// testIncidentUpdate puts UpdateIncident through its cases on one store:
+// an update on the stored version, a stale one, two transitions at once,
+// bad versions, an unknown id, and versions kept by PutIncidents.
+func testIncidentUpdate(e *env) {
+	t := e.t
+	c := incidentCRUD(e)
+	in := sampleIncidents()[3] // reported, one event
+	must(t, "put", e.s.PutIncidents(e.ctx, []incident.Incident{in}))
+	accepted := moved(t, in, incident.StatusAccepted)
+	must(t, "update on version 1", e.s.UpdateIncident(e.ctx, accepted, 1))
+	got, err := e.s.Incident(e.ctx, in.ID)
+	must(t, "get updated", err)
+	c.same(t, "updated incident", accepted, got)
+
+	escalated := moved(t, in, incident.StatusEscalated) // made on the version read before
+	err = e.s.UpdateIncident(e.ctx, escalated, 1)
+	if !errors.Is(err, data.ErrConflict) {
+		t.Fatalf("update on a stale version: %v, want an error wrapping data.ErrConflict", err)
+	}
+	got, err = e.s.Incident(e.ctx, in.ID)
+	must(t, "get after a stale update", err)
+	c.same(t, "incident after a stale update", accepted, got)
+
+	three := moved(t, moved(t, moved(t, got, incident.StatusHandling), incident.StatusResolved), incident.StatusHandling)
+	must(t, "three transitions at once", e.s.UpdateIncident(e.ctx, three, 2))
+	got, err = e.s.Incident(e.ctx, in.ID)
+	must(t, "get after three transitions", err)
+	c.same(t, "incident after three transitions", three, got)
+
+	cases := []struct {
+		name    string
+		in      incident.Incident
+		version int
+		want    error
+	}{
+		{"version past the events", three, 6, data.ErrInvalid},
+		{"negative version", three, -1, data.ErrInvalid},
+		{"invalid incident", incident.Incident{ID: in.ID, Status: "lost"}, 0, data.ErrInvalid},
+		{"unknown incident", moved(t, sampleIncidents()[4], incident.StatusAccepted), 1, data.ErrNotFound},
+		{"stale by two events", moved(t, accepted, incident.StatusHandling), 2, data.ErrConflict},
+		{"stale by one event", three, 4, data.ErrConflict},
+	}
+	for _, tc := range cases {
+		if err := e.s.UpdateIncident(e.ctx, tc.in, tc.version); !errors.Is(err, tc.want) {
+			t.Fatalf("%s: error %v, want one wrapping %v", tc.name, err, tc.want)
+		}
+	}
+	got, err = e.s.Incident(e.ctx, in.ID)
+	must(t, "get after refused updates", err)
+	c.same(t, "incident after refused updates", three, got)
+
+	// PutIncidents keeps the version equal to the events stored: a put
+	// with fewer events leaves it, one with more raises it.
+	fewer := three
+	fewer.Events = three.Events[:1]
+	must(t, "put with fewer events", e.s.PutIncidents(e.ctx, []incident.Incident{fewer}))
+	err = e.s.UpdateIncident(e.ctx, moved(t, fewer, incident.StatusResolved), 1)
+	if !errors.Is(err, data.ErrConflict) {
+		t.Fatalf("update on the version of a put with fewer events: %v, want ErrConflict", err)
+	}
+	more := moved(t, three, incident.StatusResolved)
+	must(t, "put with one more event", e.s.PutIncidents(e.ctx, []incident.Incident{more}))
+	last := moved(t, more, incident.StatusHandling)
+	must(t, "update on the version of the put", e.s.UpdateIncident(e.ctx, last, len(more.Events)))
+	got, err = e.s.Incident(e.ctx, in.ID)
+	must(t, "get last", err)
+	c.same(t, "incident after puts and updates", last, got)
 }

@@ -2,8 +2,10 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -127,5 +129,76 @@ func testTokens(e *env) {
 	mustRejected(t, "token without hash", e.s.PutToken(e.ctx, data.Token{ID: "t4", Role: data.RoleViewer}), 0)
 	if _, err := e.s.TokenByHash(e.ctx, "dd"); err == nil {
 		t.Fatal("a refused token was stored")
+	}
+}
+
+// testWorkerDevices checks that a device belongs to one worker: a batch
+// giving a held device, or one device to two workers, is refused whole,
+// while a batch may move devices between its own workers.
+func testWorkerDevices(e *env) {
+	t := e.t
+	must(t, "put workers", e.s.PutWorkers(e.ctx, []patrol.Worker{
+		{ID: "w1", Role: patrol.RoleFullTime, DeviceID: "imei-1"},
+		{ID: "w2", Role: patrol.RoleFullTime, DeviceID: "imei-2"},
+		{ID: "w3", Role: patrol.RoleVolunteer},
+		{ID: "w4", Role: patrol.RoleVolunteer}, // many workers carry no device
+	}))
+	refused := []struct {
+		name    string
+		batch   []patrol.Worker
+		index   int
+		mention []string // what the message names
+	}{
+		{"a device another worker holds", []patrol.Worker{
+			{ID: "w5", Role: patrol.RoleVolunteer},
+			{ID: "w6", Role: patrol.RoleVolunteer, DeviceID: "imei-1"},
+		}, 1, []string{`"imei-1"`, `"w1"`}},
+		{"a stored worker taking a held device", []patrol.Worker{
+			{ID: "w3", Role: patrol.RoleVolunteer, DeviceID: "imei-2"},
+		}, 0, []string{`"imei-2"`, `"w2"`}},
+		{"one new device to two workers", []patrol.Worker{
+			{ID: "w5", Role: patrol.RoleVolunteer, DeviceID: "imei-7"},
+			{ID: "w6", Role: patrol.RoleVolunteer, DeviceID: "imei-7"},
+		}, 1, []string{`"imei-7"`, `"w5"`}},
+	}
+	for _, tc := range refused {
+		err := e.s.PutWorkers(e.ctx, tc.batch)
+		var ie *data.ItemError
+		if !errors.As(err, &ie) || !errors.Is(err, data.ErrConflict) || ie.Index != tc.index {
+			t.Fatalf("%s: error %v, want an *ItemError for worker %d wrapping data.ErrConflict", tc.name, err, tc.index)
+		}
+		for _, m := range tc.mention {
+			if !strings.Contains(err.Error(), m) {
+				t.Errorf("%s: error %q does not name %s", tc.name, err, m)
+			}
+		}
+	}
+	for _, id := range []patrol.WorkerID{"w5", "w6"} {
+		_, err := e.s.Worker(e.ctx, id)
+		mustNotFound(t, "worker "+string(id)+" of a refused batch", err)
+	}
+	if w, err := e.s.Worker(e.ctx, "w3"); err != nil || w.DeviceID != "" {
+		t.Fatalf("w3 after a refused batch: %+v, %v; want it without device", w, err)
+	}
+
+	// Devices move within a batch whatever the order: w1 and w2 swap,
+	// then w2 hands its device to w5 and takes a new one.
+	must(t, "swap devices", e.s.PutWorkers(e.ctx, []patrol.Worker{
+		{ID: "w1", Role: patrol.RoleFullTime, DeviceID: "imei-2"},
+		{ID: "w2", Role: patrol.RoleFullTime, DeviceID: "imei-1"},
+	}))
+	must(t, "hand a device on", e.s.PutWorkers(e.ctx, []patrol.Worker{
+		{ID: "w5", Role: patrol.RoleVolunteer, DeviceID: "imei-1"},
+		{ID: "w2", Role: patrol.RoleFullTime, DeviceID: "imei-3"},
+	}))
+	must(t, "put a worker with its own device again", e.s.PutWorkers(e.ctx, []patrol.Worker{
+		{ID: "w1", Role: patrol.RoleLeader, DeviceID: "imei-2"},
+	}))
+	for dev, want := range map[string]patrol.WorkerID{"imei-1": "w5", "imei-2": "w1", "imei-3": "w2"} {
+		w, err := e.s.WorkerByDevice(e.ctx, dev)
+		must(t, "worker by device "+dev, err)
+		if w.ID != want {
+			t.Fatalf("device %s is carried by %s, want %s", dev, w.ID, want)
+		}
 	}
 }

@@ -1,11 +1,14 @@
 package storetest
 
 import (
+	"errors"
 	"reflect"
 	"slices"
 	"strings"
+	"testing"
 	"time"
 
+	"wangge/data"
 	"wangge/partition"
 )
 
@@ -85,6 +88,8 @@ func testPlans(e *env) {
 	_, err = e.s.Plan(e.ctx, "c")
 	mustNotFound(t, "refused plan", err)
 
+	a.Status, a.Published = partition.PlanDraft, time.Time{} // the published plan cannot be deleted
+	must(t, "put plan a back to draft", e.s.PutPlan(e.ctx, a))
 	must(t, "delete plan a", e.s.DeletePlan(e.ctx, "a"))
 	_, err = e.s.Plan(e.ctx, "a")
 	mustNotFound(t, "deleted plan", err)
@@ -92,4 +97,85 @@ func testPlans(e *env) {
 	got, err = e.s.Plan(e.ctx, "b")
 	must(t, "get plan b", err)
 	samePlan(e, "plan b after a was deleted", b, got)
+}
+
+// mustConflict fails unless err wraps data.ErrConflict.
+func mustConflict(t *testing.T, what string, err error) {
+	t.Helper()
+	if !errors.Is(err, data.ErrConflict) {
+		t.Fatalf("%s: error %v, want one wrapping data.ErrConflict", what, err)
+	}
+}
+
+// publishedPlans lists the ids of the published plans.
+func publishedPlans(e *env) []partition.PlanID {
+	e.t.Helper()
+	plans, err := e.s.Plans(e.ctx)
+	must(e.t, "list plans", err)
+	var ids []partition.PlanID
+	for _, p := range plans {
+		if p.Status == partition.PlanPublished {
+			ids = append(ids, p.ID)
+		}
+	}
+	return ids
+}
+
+// testPlanPublish hands the plan in force from one plan to another with
+// PublishPlan and checks that no write makes two published plans or
+// deletes the one in force.
+func testPlanPublish(e *env) {
+	t := e.t
+	blocks := providence(t)
+	t0 := time.Date(2026, 4, 1, 9, 30, 0, 123456000, time.UTC)
+	plans := map[partition.PlanID]partition.Plan{}
+	for i, id := range []partition.PlanID{"a", "b", "c"} {
+		plans[id] = samplePlan(id, t0.Add(time.Duration(i)*time.Minute), blocks[i:])
+		must(t, "put plan "+string(id), e.s.PutPlan(e.ctx, plans[id]))
+	}
+	// publish checks the superseded plans, then every plan as stored.
+	publish := func(what string, id partition.PlanID, at time.Time, superseded ...partition.PlanID) {
+		t.Helper()
+		got, err := e.s.PublishPlan(e.ctx, id, at)
+		must(t, what, err)
+		if !slices.Equal(got, superseded) {
+			t.Fatalf("%s: superseded %v, want %v", what, got, superseded)
+		}
+		for _, old := range superseded {
+			p := plans[old]
+			p.Status, p.Published = partition.PlanDraft, time.Time{}
+			plans[old] = p
+		}
+		if p := plans[id]; p.Status != partition.PlanPublished {
+			p.Status, p.Published = partition.PlanPublished, at
+			plans[id] = p
+		}
+		for id, want := range plans {
+			got, err := e.s.Plan(e.ctx, id)
+			must(t, what+": get plan "+string(id), err)
+			samePlan(e, what+": plan "+string(id), want, got)
+		}
+	}
+	publish("publish a", "a", t0.Add(time.Hour))
+	publish("publish b", "b", t0.Add(2*time.Hour), "a")
+	publish("publish b again", "b", t0.Add(3*time.Hour))
+
+	_, err := e.s.PublishPlan(e.ctx, "nope", t0)
+	mustNotFound(t, "publish an unknown plan", err)
+	if _, err := e.s.PublishPlan(e.ctx, "c", time.Time{}); !errors.Is(err, data.ErrInvalid) {
+		t.Fatalf("publish without a time: %v, want an error wrapping data.ErrInvalid", err)
+	}
+	second := plans["c"]
+	second.Status, second.Published = partition.PlanPublished, t0.Add(4*time.Hour)
+	mustConflict(t, "put a second published plan", e.s.PutPlan(e.ctx, second))
+	mustConflict(t, "delete the published plan", e.s.DeletePlan(e.ctx, "b"))
+	renamed := plans["b"]
+	renamed.Name = "plan b, renamed"
+	must(t, "put the published plan again", e.s.PutPlan(e.ctx, renamed))
+	plans["b"] = renamed
+	publish("after refused writes, publish c", "c", t0.Add(5*time.Hour), "b")
+	must(t, "delete a superseded plan", e.s.DeletePlan(e.ctx, "b"))
+	if got := publishedPlans(e); !slices.Equal(got, []partition.PlanID{"c"}) {
+		t.Fatalf("published plans %v, want [c]", got)
+	}
 }

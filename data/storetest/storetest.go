@@ -26,28 +26,47 @@ const BlocksFile = "shared/data/blocks/providence_blocks.geojson"
 const sampleSize = 60
 
 // Opener opens a fresh, empty store and returns it with a function that
-// opens the same store again (after the suite closed the first one).
-type Opener func(t *testing.T) (s data.Store, reopen func() data.Store)
+// opens another store on the same data (the same file or schema), as
+// another process would. The suite calls it after closing the first store
+// (a reopen) or while the first is open (several processes sharing one
+// store), from the test's goroutine, and closes every store it gets.
+type Opener func(t *testing.T) (s data.Store, again func() data.Store)
 
-// env is the store under test; reopen closes it and opens it again.
+// env is the store under test; again opens another store on its data.
 type env struct {
-	t      *testing.T
-	ctx    context.Context
-	s      data.Store
-	reopen func() data.Store
+	t     *testing.T
+	ctx   context.Context
+	s     data.Store
+	again func() data.Store
 }
 
+// cycle closes the store and opens it again.
 func (e *env) cycle() {
 	e.t.Helper()
 	if err := e.s.Close(); err != nil {
 		e.t.Fatalf("Close: %v", err)
 	}
-	e.s = e.reopen()
+	e.s = e.again()
+}
+
+// another opens a second store on the same data while the first stays
+// open, like a second `wangge serve` process; it is closed when the test
+// ends.
+func (e *env) another() data.Store {
+	e.t.Helper()
+	s := e.again()
+	e.t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			e.t.Errorf("Close the second store: %v", err)
+		}
+	})
+	return s
 }
 
 // Run runs the conformance suite against the stores open makes. Every
-// subtest gets a fresh store; Run closes it (and any reopened one).
-func Run(t *testing.T, open func(t *testing.T) (s data.Store, reopen func() data.Store)) {
+// subtest gets a fresh store; Run closes it (and every other store opened
+// on its data).
+func Run(t *testing.T, open Opener) {
 	cases := []struct {
 		name string
 		f    func(e *env)
@@ -68,23 +87,30 @@ func Run(t *testing.T, open func(t *testing.T) (s data.Store, reopen func() data
 		{"RoadsAtomicBatch", testRoadsAtomicBatch},
 		{"RoadsReopen", testRoadsReopen},
 		{"Plans", testPlans},
+		{"PlanPublish", testPlanPublish},
+		{"PublishRace", testPublishRace},
 		{"Workers", testWorkers},
+		{"WorkerDevices", testWorkerDevices},
+		{"DeviceRace", testDeviceRace},
 		{"TrackPoints", testTrackPoints},
 		{"TrackWindows", testTrackWindows},
 		{"TrackIdempotent", testTrackIdempotent},
 		{"Incidents", testIncidents},
 		{"IncidentEvents", testIncidentEvents},
 		{"IncidentMarks", testIncidentMarks},
+		{"IncidentUpdate", testIncidentUpdate},
+		{"IncidentRace", testIncidentRace},
 		{"KeyPlaces", testKeyPlaces},
 		{"Tokens", testTokens},
 		{"AtomicBatch", testAtomicBatch},
+		{"ConcurrentWrites", testConcurrentWrites},
 		{"Reopen", testReopen},
 		{"Times", testTimes},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s, reopen := open(t)
-			e := &env{t: t, ctx: context.Background(), s: s, reopen: reopen}
+			s, again := open(t)
+			e := &env{t: t, ctx: context.Background(), s: s, again: again}
 			t.Cleanup(func() {
 				if err := e.s.Close(); err != nil {
 					t.Errorf("Close: %v", err)
