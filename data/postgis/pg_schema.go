@@ -208,11 +208,19 @@ func pgOnePublished(ctx context.Context, tx pgx.Tx) error {
 	return nil
 }
 
-// migrate creates the schema when missing, under an advisory lock so that
+// pgSchemaLock takes the advisory lock of the schema's definition until
+// the transaction ends. Every change of the schema takes it first, the
+// tables and indexes an Open creates as well as the track partitions
+// made later, so that no two of them take the locks of the tables they
+// change in different orders: with one lock each, an Open and a new
+// partition deadlocked (40P01).
+const pgSchemaLock = "SELECT pg_advisory_xact_lock(hashtext('wangge schema ' || current_schema()))"
+
+// migrate creates the schema when missing, under pgSchemaLock so that
 // several processes starting at once do not race on the catalog.
 func (s *Store) migrate(ctx context.Context) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtext('wangge schema ' || current_schema()))"); err != nil {
+		if _, err := tx.Exec(ctx, pgSchemaLock); err != nil {
 			return fmt.Errorf("data: postgis schema lock: %w", err)
 		}
 		var hasPostGIS bool
@@ -283,7 +291,7 @@ func (s *Store) createMonth(ctx context.Context, m int) error {
 	from, to := pgMonthStart(m), pgMonthStart(m+1)
 	name := fmt.Sprintf("track_points_%04d%02d", from.Year(), int(from.Month()))
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtext('wangge tracks ' || current_schema()))"); err != nil {
+		if _, err := tx.Exec(ctx, pgSchemaLock); err != nil {
 			return fmt.Errorf("data: track partition lock: %w", err)
 		}
 		var exists bool

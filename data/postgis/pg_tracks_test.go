@@ -195,3 +195,50 @@ func TestPostGISTrackConcurrentWriters(t *testing.T) {
 		t.Errorf("%d fixes stored, want %d", len(got), len(batch))
 	}
 }
+
+// TestPostGISConcurrentOpen starts eight processes at once on a fresh
+// schema: each opens a store, so creating the schema, and puts fixes of
+// several months, so creating their partitions. None fails (schema
+// creation and partitions once deadlocked, 40P01), and every fix is
+// stored.
+func TestPostGISConcurrentOpen(t *testing.T) {
+	ctx := context.Background()
+	const stores, months, perMonth = 8, 3, 50
+	for round := range 3 {
+		dsn := pgtest.DSN(t)
+		var wg sync.WaitGroup
+		errs := make([]error, stores)
+		start := make(chan struct{})
+		for i := range stores {
+			wg.Go(func() {
+				<-start
+				s, err := postgis.Open(ctx, dsn)
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				defer s.Close()
+				var batch []patrol.TrackPoint
+				for m := range months {
+					t0 := time.Date(2026, time.Month(1+m), 2, 0, 0, 0, 0, time.UTC)
+					for k := range perMonth {
+						batch = append(batch, patrol.TrackPoint{Worker: patrol.WorkerID(fmt.Sprintf("w%d", i)),
+							Time: t0.Add(time.Duration(k) * time.Minute), Point: orb.Point{117.55, 34.86}})
+					}
+				}
+				_, errs[i] = s.PutTrackPoints(ctx, batch)
+			})
+		}
+		close(start)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d, process %d: %v", round, i, err)
+			}
+		}
+		got, err := pgOpen(t, dsn).TrackPoints(ctx, data.TrackQuery{})
+		if err != nil || len(got) != stores*months*perMonth {
+			t.Fatalf("round %d: %d fixes stored (%v), want %d", round, len(got), err, stores*months*perMonth)
+		}
+	}
+}
