@@ -33,8 +33,44 @@ type ItemError struct {
 	Err   error
 }
 
+// Error names the item and gives the reason.
 func (e *ItemError) Error() string {
 	return fmt.Sprintf("data: %s %d (id %q): %v", e.Kind, e.Index, e.ID, e.Err)
 }
 
+// Unwrap returns the reason.
 func (e *ItemError) Unwrap() error { return e.Err }
+
+// Refusal is a write the store refused, in words: Err is ErrInvalid or
+// ErrConflict, Reason says what is wrong and what to do, for a person.
+type Refusal struct {
+	Err    error
+	Reason string
+}
+
+// Refuse makes a Refusal wrapping sentinel with a formatted reason.
+func Refuse(sentinel error, format string, args ...any) *Refusal {
+	return &Refusal{Err: sentinel, Reason: fmt.Sprintf(format, args...)}
+}
+
+// Error is the sentinel's text, then the reason.
+func (e *Refusal) Error() string { return e.Err.Error() + ": " + e.Reason }
+
+// Unwrap returns the sentinel.
+func (e *Refusal) Unwrap() error { return e.Err }
+
+// Detail is the message of a store's error for a person at the other end
+// of an API: for a refused item, its kind, position and id with the reason
+// in words; for another refusal, the reason; otherwise the error's text.
+func Detail(err error) string {
+	var r *Refusal
+	hasReason := errors.As(err, &r)
+	var it *ItemError
+	switch {
+	case errors.As(err, &it) && hasReason:
+		return fmt.Sprintf("%s %d (id %q): %s", it.Kind, it.Index, it.ID, r.Reason)
+	case hasReason:
+		return r.Reason
+	}
+	return err.Error()
+}

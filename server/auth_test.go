@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"wangge/data"
+	"wangge/internal/app"
 )
 
 // oneBlock is a valid FeatureCollection with one small block.
@@ -23,7 +24,7 @@ func TestAuth(t *testing.T) {
 		s, _ := testServer(t, st, Options{})
 		viewer := token(t, st, data.RoleViewer)
 		planner := token(t, st, data.RolePlanner)
-		unknown := SecretPrefix + strings.Repeat("A", secretLen-len(SecretPrefix))
+		unknown := SecretPrefix + strings.Repeat("A", app.SecretLen-len(SecretPrefix))
 		cases := []struct {
 			name, method, auth string
 			status             int
@@ -32,7 +33,7 @@ func TestAuth(t *testing.T) {
 			{"no token", http.MethodGet, "", http.StatusUnauthorized, `Bearer realm="wangge"`},
 			{"basic scheme", http.MethodGet, "Basic dXNlcjpwYXNz", http.StatusUnauthorized, `error="invalid_request"`},
 			{"malformed token", http.MethodGet, "Bearer wg_short", http.StatusUnauthorized, `error="invalid_token"`},
-			{"not base64url", http.MethodGet, "Bearer " + SecretPrefix + strings.Repeat("*", secretLen-len(SecretPrefix)), http.StatusUnauthorized, `error="invalid_token"`},
+			{"not base64url", http.MethodGet, "Bearer " + SecretPrefix + strings.Repeat("*", app.SecretLen-len(SecretPrefix)), http.StatusUnauthorized, `error="invalid_token"`},
 			{"unknown token", http.MethodGet, "Bearer " + unknown, http.StatusUnauthorized, `error="invalid_token"`},
 			{"viewer reads", http.MethodGet, "Bearer " + viewer, http.StatusOK, ""},
 			{"lower-case scheme", http.MethodGet, "bearer " + viewer, http.StatusOK, ""},
@@ -64,12 +65,12 @@ func TestAuth(t *testing.T) {
 func TestCreateTokenStoresOnlyTheHash(t *testing.T) {
 	st := openGPKG(t)
 	ctx := context.Background()
-	secret, tok, err := CreateToken(ctx, st, data.RoleWorker, "w7", "g1")
+	secret, tok, err := app.CreateToken(ctx, st, data.RoleWorker, "w7", "g1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(secret) != secretLen || !strings.HasPrefix(secret, SecretPrefix) {
-		t.Fatalf("secret %q: want %q and %d characters", secret, SecretPrefix, secretLen)
+	if len(secret) != app.SecretLen || !strings.HasPrefix(secret, SecretPrefix) {
+		t.Fatalf("secret %q: want %q and %d characters", secret, SecretPrefix, app.SecretLen)
 	}
 	sum := sha256.Sum256([]byte(secret))
 	got, err := st.TokenByHash(ctx, hex.EncodeToString(sum[:]))
@@ -82,14 +83,14 @@ func TestCreateTokenStoresOnlyTheHash(t *testing.T) {
 	if strings.Contains(got.Hash, secret[len(SecretPrefix):]) || got.Hash == secret {
 		t.Errorf("the store holds the secret itself: %+v", got)
 	}
-	again, _, err := CreateToken(ctx, st, data.RoleWorker, "w7", "g1")
+	again, _, err := app.CreateToken(ctx, st, data.RoleWorker, "w7", "g1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if again == secret {
 		t.Error("two tokens got the same secret")
 	}
-	if _, _, err := CreateToken(ctx, st, data.Role("root"), "", ""); !errors.Is(err, ErrInvalid) {
+	if _, _, err := app.CreateToken(ctx, st, data.Role("root"), "", ""); !errors.Is(err, app.ErrInvalid) {
 		t.Errorf("role root: err %v, want ErrInvalid", err)
 	}
 }
@@ -97,7 +98,7 @@ func TestCreateTokenStoresOnlyTheHash(t *testing.T) {
 func TestRevokedTokenIsRefused(t *testing.T) {
 	forEachStore(t, func(t *testing.T, st data.Store) {
 		s, _ := testServer(t, st, Options{})
-		secret, tok, err := CreateToken(context.Background(), st, data.RoleAdmin, "", "")
+		secret, tok, err := app.CreateToken(context.Background(), st, data.RoleAdmin, "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,9 +144,9 @@ func TestPolicyCoversEveryAPIRoute(t *testing.T) {
 // FuzzBearerSecret checks that any Authorization header either fails with
 // an *AuthError or yields a secret of the one well-formed shape.
 func FuzzBearerSecret(f *testing.F) {
-	good := SecretPrefix + strings.Repeat("A", secretLen-len(SecretPrefix))
+	good := SecretPrefix + strings.Repeat("A", app.SecretLen-len(SecretPrefix))
 	for _, s := range []string{"", "Bearer " + good, "bearer  " + good + " ", "Basic abc", "Bearer", "Bearer wg_",
-		"Bearer " + good + "=", "Bearer\t" + good, "Bearer " + strings.Repeat("\xff", secretLen)} {
+		"Bearer " + good + "=", "Bearer\t" + good, "Bearer " + strings.Repeat("\xff", app.SecretLen)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, header string) {
@@ -156,7 +157,7 @@ func FuzzBearerSecret(f *testing.F) {
 			}
 			return
 		}
-		if len(secret) != secretLen || !strings.HasPrefix(secret, SecretPrefix) {
+		if len(secret) != app.SecretLen || !strings.HasPrefix(secret, SecretPrefix) {
 			t.Fatalf("header %q gave the secret %q", header, secret)
 		}
 	})

@@ -1,4 +1,8 @@
-// Package server is the HTTP API of wangge over a data.Store.
+// Package server is the HTTP API of wangge over a data.Store. It is
+// transport only: a handler reads the parameters and the body, calls one
+// use case of internal/app (which checks the scope policy of
+// internal/access and writes atomically in the store), and writes the
+// answer or the problem document.
 //
 // New builds a Server from Options; Serve runs it until its context is
 // cancelled and then drains the requests in flight. Every response carries
@@ -32,9 +36,18 @@
 // Coordinates are WGS-84 unless ?crs=gcj02 or ?crs=bd09 asks for the
 // systems of Chinese web basemaps (the bbox is then read in it too).
 //
-// Every /api/v1 route needs `Authorization: Bearer wg_…`. CreateToken
+// Every /api/v1 route needs `Authorization: Bearer wg_…`. app.CreateToken
 // makes a token and the store keeps only the SHA-256 of its secret; the
-// roles allowed on each route are listed in one table (routes.go).
+// roles allowed on each route are listed in one table (routes.go), the
+// scope of each role in internal/access.
+//
+// Several servers may share one store: every multi-step write is atomic
+// in the store (an incident transition is a compare-and-set on its
+// version, the loser answered 409 with the status now; one published plan
+// is a constraint; device ids are unique), and on PostGIS each server
+// follows the change feed to keep its cached plan index, tokens and
+// workers true (Watch). A GeoPackage still locked past its busy timeout
+// answers 503 with Retry-After.
 //
 // The device ingest routes take no bearer token: the device id, registered
 // as a worker's device_id, is the credential, as in Traccar (an unknown

@@ -103,11 +103,15 @@ type BodyError struct {
 	Reason string
 }
 
-func (e *BodyError) Error() string {
+func (e *BodyError) Error() string { return "server: " + e.Detail() }
+
+// Detail is the message for the client: where in the body, and what is
+// wrong.
+func (e *BodyError) Detail() string {
 	if e.Field == "" {
-		return "server: request body: " + e.Reason
+		return "request body: " + e.Reason
 	}
-	return "server: request body: " + e.Field + ": " + e.Reason
+	return "request body: " + e.Field + ": " + e.Reason
 }
 
 // Unwrap makes errors.Is(err, ErrInvalid) hold.

@@ -13,6 +13,7 @@ import (
 
 	"wangge/data"
 	"wangge/data/gpkg"
+	"wangge/internal/app"
 	"wangge/server"
 )
 
@@ -29,7 +30,7 @@ func Example() {
 	}
 	defer store.Close()
 	srv, _ := server.New(server.Options{Store: store, Logger: slog.New(slog.DiscardHandler)})
-	planner, _, _ := server.CreateToken(ctx, store, data.RolePlanner, "", "")
+	planner, _, _ := app.CreateToken(ctx, store, data.RolePlanner, "", "")
 
 	send := func(method, target, body string) {
 		req := httptest.NewRequest(method, target, strings.NewReader(body))

@@ -4,17 +4,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
-	orbgeo "github.com/paulmach/orb/geo"
 	"github.com/paulmach/orb/geojson"
 
 	"wangge/coverage"
-	"wangge/data"
 	"wangge/partition"
 )
 
@@ -27,11 +24,6 @@ const (
 	maxCoverageBuf   = 500.0
 	maxCoverageSpan  = 92 * 24 * time.Hour
 	defaultCovWindow = 7 * 24 * time.Hour
-	// trackMargin widens the grid's box when reading fixes, so that the
-	// segments of a walk that enters or leaves the grid are interpolated
-	// from the fixes just outside it: coverage.DefaultMaxInterpGap (2 min)
-	// at up to 4 m/s.
-	trackMargin = 500.0
 )
 
 // coverageAnswer is a GeoJSON FeatureCollection of the grid's gaps (the
@@ -68,41 +60,17 @@ func (s *Server) getCoverage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	tok, _ := TokenFrom(c)
-	if tok.Role == data.RoleLeader && tok.Grid != partition.GridID(id) {
-		return &ScopeError{TokenID: tok.ID, Reason: scopeReason(tok, "grid "+id)}
-	}
 	opts, out, err := parseCoverageParams(c.QueryParams(), time.Now())
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	plan, ok, err := s.publishedPlan(ctx)
+	gc, err := s.app.GridCoverage(c.Request().Context(), principal(c), partition.GridID(id), opts)
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(plan.Grids, func(g partition.Grid) bool { return string(g.ID) == id })
-	if !ok || i < 0 {
-		return fmt.Errorf("server: grid %q is in no published plan: %w", id, data.ErrNotFound)
-	}
-	grid := plan.Grids[i]
-	box := grid.Geometry.Bound()
-	blocks, err := s.store.Blocks(ctx, data.BlockQuery{BBoxQuery: data.BBoxQuery{BBox: &box}})
-	if err != nil {
-		return fmt.Errorf("server: blocks of grid %s: %w", id, err)
-	}
-	blocks = slices.DeleteFunc(blocks, func(b partition.Block) bool { return !slices.Contains(grid.Blocks, b.ID) })
-	wide := orbgeo.BoundPad(box, trackMargin+opts.Buffer)
-	pts, err := s.store.TrackPoints(ctx, data.TrackQuery{From: opts.From, To: opts.To, BBox: &wide})
-	if err != nil {
-		return fmt.Errorf("server: fixes near grid %s: %w", id, err)
-	}
-	rep, err := coverage.Coverage([]partition.Grid{grid}, blocks, pts, opts)
-	if err != nil {
-		return &ParamError{Param: "id", Value: id, Reason: "coverage cannot be computed for this grid: " + err.Error()}
-	}
+	rep := gc.Report
 	ans := coverageAnswer{Type: "FeatureCollection", Features: []feature{}, Report: coverageFigure{
-		Grid: grid.ID, Plan: plan.ID, Res: rep.Res, Buffer: rep.Buffer, From: opts.From, To: opts.To,
+		Grid: gc.Grid.ID, Plan: gc.Plan, Res: rep.Res, Buffer: rep.Buffer, From: opts.From, To: opts.To,
 		Fixes: rep.Fixes, Days: rep.Days, Blocks: rep.Blocks}}
 	if ans.Report.Blocks == nil {
 		ans.Report.Blocks = []coverage.BlockCoverage{}

@@ -14,6 +14,7 @@ import (
 	"wangge/coverage"
 	"wangge/coverage/patrol"
 	"wangge/data"
+	"wangge/internal/app"
 	"wangge/partition"
 )
 
@@ -183,7 +184,7 @@ func TestCoverageRefusals(t *testing.T) {
 	st := openGPKG(t)
 	f, _, _, _ := coverageFixture(t, st)
 	leader := func(grid partition.GridID) string {
-		s, _, err := CreateToken(context.Background(), st, data.RoleLeader, "", grid)
+		s, _, err := app.CreateToken(context.Background(), st, data.RoleLeader, "", grid)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 
 	"wangge/coverage/incident"
 	"wangge/coverage/patrol"
+	"wangge/internal/access"
+	"wangge/internal/app"
 	"wangge/partition"
 )
 
@@ -32,10 +33,6 @@ type incidentRequest struct {
 func (s *Server) draft(r incidentRequest, c crs) (incident.Incident, error) {
 	d := incident.Incident{Category: r.Category, Description: r.Description, Address: r.Address,
 		MediaURL: r.MediaURL, Status: r.Status}
-	if !s.desk.knows(r.Category) {
-		return d, &BodyError{Field: "category", Reason: fmt.Sprintf("%q is not a configured category; "+
-			"GET /open311/v2/services.json lists the codes", r.Category)}
-	}
 	if r.Status != "" && r.Status != incident.StatusReported && r.Status != incident.StatusDiscovered {
 		return d, &BodyError{Field: "status", Reason: fmt.Sprintf("%q: a new incident is reported (the default) or discovered", r.Status)}
 	}
@@ -57,16 +54,6 @@ func (s *Server) draft(r incidentRequest, c crs) (incident.Incident, error) {
 	return d, nil
 }
 
-// knows reports whether code is a configured category.
-func (d *desk) knows(code string) bool {
-	for _, c := range d.categories {
-		if c.Code == code {
-			return true
-		}
-	}
-	return false
-}
-
 // createIncident answers POST /api/v1/incidents: the incident is located
 // in a grid of the plan in force (kept even if a later plan moves the
 // boundary), started at grid level or, outside every grid, flagged and
@@ -84,53 +71,24 @@ func (s *Server) createIncident(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	actor, err := s.actor(c)
+	p := principal(c)
+	actor, err := s.app.Actor(c.Request().Context(), p)
 	if err != nil {
 		return err
 	}
 	if req.Reporter != "" && req.Reporter != actor.Worker {
-		if actor.Role == incident.ActorWorker {
-			return &ScopeError{Reason: fmt.Sprintf("a worker token reports in its own name (%s), not as %s", actor.Worker, req.Reporter)}
+		if err := access.Check(p, access.Write, access.ReportAs(req.Reporter)); err != nil {
+			return err
 		}
 		actor.Worker = req.Reporter
 	}
-	inc, pi, err := s.file(c, d, actor, req.Note)
+	f, err := s.app.FileIncident(c.Request().Context(), d, actor, req.Note)
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set(echo.HeaderLocation, APIPrefix+"/incidents/"+string(inc.ID))
-	return writeJSON(c, http.StatusCreated, GeoJSONContentType, incidentFeature(inc, pi, crs, true))
+	c.Response().Header().Set(echo.HeaderLocation, APIPrefix+"/incidents/"+string(f.Incident.ID))
+	return writeJSON(c, http.StatusCreated, GeoJSONContentType, incidentFeature(f.Incident, f.Plan, crs, true))
 }
-
-// file creates and stores an incident from a draft: located in the grids
-// of the plan in force (returned too; nil when no plan is published) and
-// given a new id.
-func (s *Server) file(c echo.Context, d incident.Incident, actor incident.Actor, note string) (incident.Incident, *planIndex, error) {
-	ctx := c.Request().Context()
-	pi, err := s.inForce(ctx)
-	if err != nil {
-		return incident.Incident{}, nil, err
-	}
-	var locator incident.GridLocator
-	if pi != nil {
-		locator = pi.grids
-	}
-	at := now()
-	d.ID = incident.ID(newID("inc", at))
-	inc, err := incident.Create(d, actor, at, note, locator)
-	if err != nil {
-		return inc, nil, err
-	}
-	if err := s.store.PutIncidents(ctx, []incident.Incident{inc}); err != nil {
-		return inc, nil, fmt.Errorf("server: store incident: %w", err)
-	}
-	s.logger(c).Info("incident reported", "incident", string(inc.ID), "grid", string(inc.Grid), "actor", actor.String(), "token", tokenID(c))
-	return inc, pi, nil
-}
-
-// now is the time of a report or transition, to the millisecond, which
-// both stores keep exactly.
-func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 
 // getIncident answers GET /api/v1/incidents/{id}: one Feature with its
 // events and the grid that holds its location in the plan in force.
@@ -143,7 +101,7 @@ func (s *Server) getIncident(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pi, err := s.inForce(c.Request().Context())
+	pi, err := s.app.InForce(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -180,7 +138,8 @@ func (s *Server) transitionIncident(c echo.Context) error {
 	if req.To == "" {
 		return &BodyError{Field: "to", Reason: "name the status to move to"}
 	}
-	actor, err := s.actor(c)
+	ctx := c.Request().Context()
+	actor, err := s.app.Actor(ctx, principal(c))
 	if err != nil {
 		return err
 	}
@@ -195,20 +154,11 @@ func (s *Server) transitionIncident(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	defer s.desk.lockIncident(incident.ID(id))()
-	inc, err := s.loadIncident(c)
+	inc, err := s.app.MoveIncident(ctx, incident.ID(id), req.To, actor, req.Note, opts...)
 	if err != nil {
 		return err
 	}
-	if err := incident.Transition(&inc, req.To, actor, now(), req.Note, opts...); err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	if err := s.store.PutIncidents(ctx, []incident.Incident{inc}); err != nil {
-		return fmt.Errorf("server: store incident: %w", err)
-	}
-	s.logger(c).Info("incident moved", "incident", string(inc.ID), "to", string(req.To), "token", tokenID(c))
-	pi, err := s.inForce(ctx)
+	pi, err := s.app.InForce(ctx)
 	if err != nil {
 		return err
 	}
@@ -216,10 +166,10 @@ func (s *Server) transitionIncident(c echo.Context) error {
 }
 
 // currentGrid is the grid of the plan in force holding the incident now.
-func currentGrid(inc incident.Incident, pi *planIndex) partition.GridID {
+func currentGrid(inc incident.Incident, pi *app.PlanIndex) partition.GridID {
 	if pi == nil {
 		return ""
 	}
-	g, _ := incident.CurrentGrid(inc, pi.grids)
+	g, _ := incident.CurrentGrid(inc, pi.Locator())
 	return g
 }

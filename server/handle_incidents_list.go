@@ -13,6 +13,7 @@ import (
 
 	"wangge/coverage/incident"
 	"wangge/data"
+	"wangge/internal/app"
 	"wangge/partition"
 )
 
@@ -97,7 +98,7 @@ func (s *Server) listIncidents(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("server: list incidents: %w", err)
 	}
-	pi, err := s.inForce(ctx)
+	pi, err := s.app.InForce(ctx)
 	if err != nil {
 		return err
 	}
@@ -131,7 +132,7 @@ type eventJSON struct {
 // when reported by address only). grid is the grid at report time and
 // current_grid the one of the plan in force; events are included when
 // asked for.
-func incidentFeature(inc incident.Incident, pi *planIndex, c crs, events bool) feature {
+func incidentFeature(inc incident.Incident, pi *app.PlanIndex, c crs, events bool) feature {
 	flags := inc.Flags
 	if flags == nil {
 		flags = []string{}

@@ -21,6 +21,7 @@ import (
 	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/geo"
+	"wangge/internal/app"
 	"wangge/partition"
 )
 
@@ -74,7 +75,7 @@ func (w *incidentWorld) inside(t *testing.T, i int) orb.Point {
 // workerToken makes a worker token for worker id serving grid g.
 func workerToken(t *testing.T, st data.Store, role data.Role, id patrol.WorkerID, g partition.GridID) string {
 	t.Helper()
-	secret, _, err := CreateToken(context.Background(), st, role, id, g)
+	secret, _, err := app.CreateToken(context.Background(), st, role, id, g)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +182,7 @@ func TestIncidentLoopThroughAPI(t *testing.T) {
 			t.Fatalf("final %+v", final.Properties)
 		}
 		p := decodeProblem(t, request(t, w.s, http.MethodPost, move, w1, strings.NewReader(`{"to":"handling"}`)), http.StatusConflict)
-		if !strings.Contains(p.Detail, "illegal transition") {
+		if !strings.Contains(p.Detail, "closed is final") {
 			t.Fatalf("409 detail %q does not give the reason", p.Detail)
 		}
 	})

@@ -2,15 +2,12 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"math"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -18,118 +15,7 @@ import (
 
 	"wangge/coverage/patrol"
 	"wangge/coverage/track"
-	"wangge/data"
 )
-
-// ingestResult is the answer of every ingest route: how many fixes came
-// in, how many survived cleaning, how many of those were new to the store
-// (a re-sent batch gives 0) and, by reason, how many cleaning dropped
-// (reasons with no drop are left out; see track.CleanReport).
-type ingestResult struct {
-	Received int            `json:"received"`
-	Kept     int            `json:"kept"`
-	New      int            `json:"new"`
-	Dropped  map[string]int `json:"dropped"`
-}
-
-// anchorWindow is how far back ingest looks for a worker's last stored
-// fix: beyond it, a fix could have come from anywhere a worker may travel.
-const anchorWindow = 10 * time.Minute
-
-// ingest cleans pts (track.Clean, with the request time as Now, so that
-// fixes from a phone clock that runs ahead are dropped) and stores what is
-// kept in one atomic PutTrackPoints call.
-//
-// Each worker's last stored fix before the batch (within anchorWindow)
-// goes in front of the batch as the anchor of the speed and spike checks,
-// and is taken out again after cleaning: the phone apps send one fix a
-// request, and a batch of one has no neighbour to be checked against.
-func (s *Server) ingest(c echo.Context, pts []patrol.TrackPoint, now time.Time) (ingestResult, error) {
-	ctx := c.Request().Context()
-	anchors, err := s.anchors(ctx, pts)
-	if err != nil {
-		return ingestResult{}, err
-	}
-	kept, rep := track.Clean(append(anchors, pts...), track.CleanOptions{Now: now})
-	type key struct {
-		w patrol.WorkerID
-		t int64
-	}
-	isAnchor := make(map[key]bool, len(anchors))
-	for _, a := range anchors {
-		isAnchor[key{a.Worker, a.Time.UnixNano()}] = true
-	}
-	kept = slices.DeleteFunc(kept, func(p patrol.TrackPoint) bool { return isAnchor[key{p.Worker, p.Time.UnixNano()}] })
-	rep.Input -= len(anchors)
-	rep.Kept = len(kept)
-	res := ingestResult{Received: rep.Input, Kept: rep.Kept, Dropped: droppedByReason(rep)}
-	if len(kept) > 0 {
-		n, err := s.store.PutTrackPoints(ctx, kept)
-		if err != nil {
-			return res, fmt.Errorf("server: store %d fixes: %w", len(kept), err)
-		}
-		res.New = n
-	}
-	s.logger(c).Info("fixes ingested", "received", res.Received, "kept", res.Kept, "new", res.New, "token", tokenID(c))
-	return res, nil
-}
-
-// anchors returns, for each worker of pts, its last stored fix in the
-// anchorWindow before its first fix in pts, when there is one that
-// cleaning keeps (accuracy within track.DefaultMaxAccuracy), so that
-// it is always kept as the first fix of its worker.
-func (s *Server) anchors(ctx context.Context, pts []patrol.TrackPoint) ([]patrol.TrackPoint, error) {
-	first := map[patrol.WorkerID]time.Time{}
-	for _, p := range pts {
-		if t, ok := first[p.Worker]; !ok || p.Time.Before(t) {
-			first[p.Worker] = p.Time
-		}
-	}
-	var out []patrol.TrackPoint
-	for _, w := range slices.Sorted(maps.Keys(first)) {
-		a, ok, err := s.anchor(ctx, w, first[w])
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, a)
-		}
-	}
-	return out, nil
-}
-
-// anchor finds the last usable fix of w before t. It reads the last
-// minute first (a dozen fixes at the apps' usual 5 s) and the whole
-// anchorWindow only when that minute holds none.
-func (s *Server) anchor(ctx context.Context, w patrol.WorkerID, t time.Time) (patrol.TrackPoint, bool, error) {
-	for _, back := range []time.Duration{time.Minute, anchorWindow} {
-		prev, err := s.store.TrackPoints(ctx, data.TrackQuery{Worker: w, From: t.Add(-back), To: t})
-		if err != nil {
-			return patrol.TrackPoint{}, false, fmt.Errorf("server: last fixes of %s: %w", w, err)
-		}
-		for i := len(prev) - 1; i >= 0; i-- {
-			if prev[i].Accuracy <= track.DefaultMaxAccuracy {
-				return prev[i], true, nil
-			}
-		}
-	}
-	return patrol.TrackPoint{}, false, nil
-}
-
-// droppedByReason turns the counts of a CleanReport into a map keyed by
-// the report's JSON names, without the zero counts.
-func droppedByReason(r track.CleanReport) map[string]int {
-	m := map[string]int{}
-	for reason, n := range map[string]int{
-		"invalid": r.Invalid, "future": r.Future, "accuracy": r.Accuracy, "duplicate": r.Duplicate,
-		"conflict": r.Conflict, "jump": r.Jump, "speed": r.Speed,
-	} {
-		if n > 0 {
-			m[reason] = n
-		}
-	}
-	return m
-}
 
 // trackBatch is the batch JSON of POST /api/v1/tracks.
 type trackBatch struct {
@@ -160,7 +46,6 @@ type batchPoint struct {
 // worker's. One malformed fix rejects the whole batch (400 naming it);
 // plausible but bad fixes are dropped by cleaning and counted.
 func (s *Server) postTracks(c echo.Context) error {
-	now := time.Now()
 	var worker string
 	err := eachParam(c.QueryParams(), []string{"worker"}, func(_, v string) error { worker = v; return nil })
 	if err != nil {
@@ -174,10 +59,7 @@ func (s *Server) postTracks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.checkTrackOwners(c, pts); err != nil {
-		return err
-	}
-	res, err := s.ingest(c, pts, now)
+	res, err := s.app.IngestFixes(c.Request().Context(), principal(c), pts)
 	if err != nil {
 		return err
 	}
@@ -284,28 +166,4 @@ func (p batchPoint) trackPoint(i int, worker patrol.WorkerID) (patrol.TrackPoint
 	}
 	return patrol.TrackPoint{Worker: worker, Time: t.UTC(), Point: [2]float64{*p.Lon, *p.Lat},
 		Accuracy: p.Accuracy, Speed: p.Speed, Bearing: p.Bearing, Altitude: p.Altitude, Battery: p.Battery}, nil
-}
-
-// checkTrackOwners refuses fixes the token may not write: a worker token
-// writes only its own worker's fixes; every worker named must be
-// registered.
-func (s *Server) checkTrackOwners(c echo.Context, pts []patrol.TrackPoint) error {
-	tok, _ := TokenFrom(c)
-	seen := map[patrol.WorkerID]bool{}
-	for i, p := range pts {
-		if seen[p.Worker] {
-			continue
-		}
-		seen[p.Worker] = true
-		if tok.Role == data.RoleWorker && p.Worker != tok.Worker {
-			return &ScopeError{TokenID: tok.ID, Reason: scopeReason(tok, "the track of worker "+string(p.Worker))}
-		}
-		if _, err := s.store.Worker(c.Request().Context(), p.Worker); errors.Is(err, data.ErrNotFound) {
-			return &BodyError{Field: fmt.Sprintf("fix %d", i), Reason: fmt.Sprintf(
-				"worker %q is not registered; create it with POST /api/v1/workers first", p.Worker)}
-		} else if err != nil {
-			return fmt.Errorf("server: worker %q: %w", p.Worker, err)
-		}
-	}
-	return nil
 }

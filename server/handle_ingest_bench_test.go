@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+	"wangge/internal/app"
 )
 
 // BenchmarkIngestHTTP posts batches of fixes to POST /api/v1/tracks over a
@@ -53,7 +54,7 @@ func BenchmarkIngestHTTP(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				var r ingestResult
+				var r app.Ingested
 				err = json.NewDecoder(res.Body).Decode(&r)
 				res.Body.Close()
 				if err != nil || res.StatusCode != http.StatusOK || r.New != batch {

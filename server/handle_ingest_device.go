@@ -6,13 +6,14 @@ import (
 	"mime"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"wangge/coverage/patrol"
 	"wangge/coverage/track"
 	"wangge/data"
+	"wangge/internal/access"
+	"wangge/internal/app"
 )
 
 // Device ingest: the routes phone apps post positions to.
@@ -44,36 +45,37 @@ func (s *Server) deviceRoutes() []route {
 }
 
 // deviceWorker resolves a device id to the worker carrying it and checks
-// the token the request may carry (see above).
-func (s *Server) deviceWorker(c echo.Context, device string) (patrol.Worker, error) {
+// the token the request may carry (see above). The principal is the
+// token's, or, without one, the worker itself as the device vouches.
+func (s *Server) deviceWorker(c echo.Context, device string) (patrol.Worker, access.Principal, error) {
 	ctx := c.Request().Context()
-	w, err := s.store.WorkerByDevice(ctx, device)
+	w, err := s.app.WorkerByDevice(ctx, device)
 	if errors.Is(err, data.ErrNotFound) {
-		return w, &DeviceError{Device: device}
+		return w, access.Principal{}, &DeviceError{Device: device}
 	}
 	if err != nil {
-		return w, fmt.Errorf("server: device %q: %w", device, err)
+		return w, access.Principal{}, fmt.Errorf("server: device %q: %w", device, err)
 	}
 	secret, ok := deviceSecret(c)
 	if !ok {
-		return w, nil
+		return w, access.Principal{Role: data.RoleWorker, Worker: w.ID, TokenID: "device " + device}, nil
 	}
 	if _, err := bearerSecret("Bearer " + secret); err != nil {
-		return w, err
+		return w, access.Principal{}, err
 	}
-	tok, err := s.store.TokenByHash(ctx, hashSecret(secret))
-	if errors.Is(err, data.ErrNotFound) {
-		return w, &AuthError{Code: "invalid_token", Reason: "the token sent with this device is unknown or was revoked"}
+	tok, err := s.app.Authenticate(ctx, secret)
+	if errors.Is(err, app.ErrUnknownToken) {
+		return w, access.Principal{}, &AuthError{Code: "invalid_token", Reason: "the token sent with this device is unknown or was revoked"}
 	}
 	if err != nil {
-		return w, fmt.Errorf("server: look up token: %w", err)
+		return w, access.Principal{}, err
 	}
 	c.Set(tokenKey, tok)
 	if tok.Role != data.RoleAdmin && (tok.Role != data.RoleWorker || tok.Worker != w.ID) {
-		return w, &ScopeError{TokenID: tok.ID, Reason: fmt.Sprintf(
+		return w, access.Principal{}, &ScopeError{TokenID: tok.ID, Reason: fmt.Sprintf(
 			"device %q belongs to worker %s; send that worker's own token, or none", device, w.ID)}
 	}
-	return w, nil
+	return w, access.Of(tok), nil
 }
 
 // deviceSecret returns the token a device request carries, if any: a
@@ -100,7 +102,6 @@ func deviceSecret(c echo.Context) (string, bool) {
 // locations (speed in m/s); see track.DecodeOsmAnd and
 // DecodeOsmAndJSON. A bad fix is a 400 naming the field.
 func (s *Server) ingestOsmAnd(c echo.Context) error {
-	now := time.Now()
 	req := c.Request()
 	var fixes []track.DeviceFix
 	mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
@@ -120,7 +121,7 @@ func (s *Server) ingestOsmAnd(c echo.Context) error {
 		}
 		fixes = []track.DeviceFix{f}
 	}
-	w, err := s.deviceWorker(c, fixes[0].Device)
+	w, p, err := s.deviceWorker(c, fixes[0].Device)
 	if err != nil {
 		return err
 	}
@@ -129,7 +130,7 @@ func (s *Server) ingestOsmAnd(c echo.Context) error {
 		pts[i] = f.Point
 		pts[i].Worker = w.ID
 	}
-	res, err := s.ingest(c, pts, now)
+	res, err := s.app.IngestFixes(req.Context(), p, pts)
 	if err != nil {
 		return err
 	}
@@ -144,7 +145,6 @@ func (s *Server) ingestOsmAnd(c echo.Context) error {
 // ignored. The answer is an empty JSON array, as the app expects (it
 // would show the array's messages to the user).
 func (s *Server) ingestOwnTracks(c echo.Context) error {
-	now := time.Now()
 	req := c.Request()
 	m, err := track.DecodeOwnTracks(req.Body)
 	if err != nil {
@@ -156,12 +156,12 @@ func (s *Server) ingestOwnTracks(c echo.Context) error {
 			return &BodyError{Field: "tid", Reason: "no device: send the X-Limit-U and X-Limit-D headers " +
 				"(OwnTracks does when user and device id are set) or a tid"}
 		}
-		w, err := s.deviceWorker(c, device)
+		w, p, err := s.deviceWorker(c, device)
 		if err != nil {
 			return err
 		}
 		m.Point.Worker = w.ID
-		if _, err := s.ingest(c, []patrol.TrackPoint{m.Point}, now); err != nil {
+		if _, err := s.app.IngestFixes(req.Context(), p, []patrol.TrackPoint{m.Point}); err != nil {
 			return err
 		}
 	}

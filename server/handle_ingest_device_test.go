@@ -11,6 +11,7 @@ import (
 
 	"wangge/coverage/patrol"
 	"wangge/data"
+	"wangge/internal/app"
 )
 
 // deviceRequest builds a request as a phone app sends it.
@@ -123,7 +124,7 @@ func TestIngestDevices(t *testing.T) {
 
 func TestIngestDeviceRefusals(t *testing.T) {
 	f := newIngestFixture(t, openGPKG(t))
-	wangWork, _, err := CreateToken(context.Background(), f.st, data.RoleWorker, "wang", "")
+	wangWork, _, err := app.CreateToken(context.Background(), f.st, data.RoleWorker, "wang", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +157,7 @@ func TestIngestDeviceRefusals(t *testing.T) {
 			`{"_type":"location","lat":39.91,"lon":116.4}`, map[string]string{"X-Limit-U": "wang", "X-Limit-D": "pixel7"}),
 			http.StatusBadRequest, "tst"},
 		{"another worker's token", osmand("id=" + liDevice + fix + "&token=" + wangWork), http.StatusForbidden, "belongs to worker li"},
-		{"unknown token", osmand("id=" + liDevice + fix + "&token=wg_" + strings.Repeat("A", secretLen-3)),
+		{"unknown token", osmand("id=" + liDevice + fix + "&token=wg_" + strings.Repeat("A", app.SecretLen-3)),
 			http.StatusUnauthorized, "unknown or was revoked"},
 	}
 	basic := deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks", "application/json", owntracks,

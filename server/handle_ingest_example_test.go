@@ -13,6 +13,7 @@ import (
 
 	"wangge/data"
 	"wangge/data/gpkg"
+	"wangge/internal/app"
 	"wangge/server"
 )
 
@@ -33,7 +34,7 @@ func Example_ingestOsmAnd() {
 	api, _ := server.New(server.Options{Store: st, Logger: slog.New(slog.DiscardHandler)})
 	web := httptest.NewServer(api)
 	defer web.Close()
-	secret, _, _ := server.CreateToken(ctx, st, data.RoleLeader, "", "370402001001001")
+	secret, _, _ := app.CreateToken(ctx, st, data.RoleLeader, "", "370402001001001")
 
 	show := func(res *http.Response, err error) {
 		if err != nil {

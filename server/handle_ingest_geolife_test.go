@@ -16,6 +16,7 @@ import (
 	"wangge/coverage/patrol"
 	"wangge/coverage/track"
 	"wangge/data"
+	"wangge/internal/app"
 )
 
 // geoLifePath is the scikit-mobility GeoLife sample: 217,653 fixes of two
@@ -71,9 +72,9 @@ func geoLifeBatches(tb testing.TB, pts []patrol.TrackPoint, size int) [][]byte {
 
 // postAll posts every body to /api/v1/tracks over HTTP and sums the
 // answers.
-func postAll(tb testing.TB, srv *httptest.Server, secret string, bodies [][]byte) ingestResult {
+func postAll(tb testing.TB, srv *httptest.Server, secret string, bodies [][]byte) app.Ingested {
 	tb.Helper()
-	sum := ingestResult{Dropped: map[string]int{}}
+	sum := app.Ingested{Dropped: map[string]int{}}
 	for i, body := range bodies {
 		req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/tracks", bytes.NewReader(body))
 		if err != nil {
@@ -84,7 +85,7 @@ func postAll(tb testing.TB, srv *httptest.Server, secret string, bodies [][]byte
 		if err != nil {
 			tb.Fatal(err)
 		}
-		var r ingestResult
+		var r app.Ingested
 		err = json.NewDecoder(res.Body).Decode(&r)
 		res.Body.Close()
 		if err != nil || res.StatusCode != http.StatusOK {
@@ -146,9 +147,9 @@ func TestIngestGeoLife(t *testing.T) {
 			t.Fatalf("kept %d + dropped %d != received %d", sum.Kept, dropped, sum.Received)
 		case sum.New != sum.Kept || len(stored) != sum.New:
 			t.Fatalf("kept %d, new %d, stored %d: want all equal", sum.Kept, sum.New, len(stored))
-		case sum.Kept != whole.Kept || !maps.Equal(sum.Dropped, droppedByReason(whole)):
+		case sum.Kept != whole.Kept || !maps.Equal(sum.Dropped, whole.ByReason()):
 			t.Fatalf("batches kept %d, dropped %v; the whole sample cleaned at once keeps %d, drops %v",
-				sum.Kept, sum.Dropped, whole.Kept, droppedByReason(whole))
+				sum.Kept, sum.Dropped, whole.Kept, whole.ByReason())
 		}
 		if again := postAll(t, srv, admin, bodies); again.New != 0 || again.Kept != sum.Kept {
 			t.Fatalf("second posting: kept %d, new %d; want %d and 0", again.Kept, again.New, sum.Kept)

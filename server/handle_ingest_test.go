@@ -13,6 +13,7 @@ import (
 
 	"wangge/coverage/patrol"
 	"wangge/data"
+	"wangge/internal/app"
 )
 
 // ingestFixture is a server with two registered workers, each carrying a
@@ -39,7 +40,7 @@ func newIngestFixture(t testing.TB, st data.Store) ingestFixture {
 	body := `[{"id":"li","name":"Li","role":"full-time","device_id":"` + liDevice + `","grids":["g1"]},
 	          {"id":"wang","name":"Wang","role":"volunteer","device_id":"` + wangDevice + `","grids":["g2"]}]`
 	wantStatus(t, request(t, s, http.MethodPost, "/api/v1/workers", f.admin, strings.NewReader(body)), http.StatusOK)
-	secret, _, err := CreateToken(context.Background(), st, data.RoleWorker, "li", "")
+	secret, _, err := app.CreateToken(context.Background(), st, data.RoleWorker, "li", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,9 +59,9 @@ func (f ingestFixture) stored(t *testing.T, worker patrol.WorkerID) []patrol.Tra
 }
 
 // decodeIngest reads an ingest answer.
-func decodeIngest(t *testing.T, body []byte) ingestResult {
+func decodeIngest(t *testing.T, body []byte) app.Ingested {
 	t.Helper()
-	var r ingestResult
+	var r app.Ingested
 	if err := json.Unmarshal(body, &r); err != nil {
 		t.Fatalf("ingest answer %q: %v", body, err)
 	}
@@ -163,7 +164,7 @@ func TestPostTracksRefusals(t *testing.T) {
 
 func TestPostTracksGeoJSON(t *testing.T) {
 	f := newIngestFixture(t, openGPKG(t))
-	leader, _, err := CreateToken(context.Background(), f.st, data.RoleLeader, "", "g2")
+	leader, _, err := app.CreateToken(context.Background(), f.st, data.RoleLeader, "", "g2")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +239,7 @@ func TestPostTracksConcurrentResend(t *testing.T) {
 					t.Errorf("status %d: %s", rec.Code, rec.Body)
 					return
 				}
-				var r ingestResult // no t.Fatal off the test goroutine
+				var r app.Ingested // no t.Fatal off the test goroutine
 				if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
 					t.Errorf("answer %q: %v", rec.Body, err)
 				}

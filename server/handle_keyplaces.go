@@ -2,10 +2,8 @@ package server
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"math"
 	"net/http"
 	"time"
@@ -14,7 +12,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"wangge/coverage/patrol"
-	"wangge/data"
 	"wangge/partition"
 )
 
@@ -63,8 +60,8 @@ func (k keyPlaceJSON) keyPlace(i int) (patrol.KeyPlace, error) {
 }
 
 // putKeyPlaces answers POST /api/v1/keyplaces: a JSON array of key places
-// is inserted or replaced, all or none. A leader writes only places of its
-// own grid.
+// is inserted or replaced, all or none (app.PutKeyPlaces: a leader writes
+// only places of its own grid; every write is audit-logged).
 func (s *Server) putKeyPlaces(c echo.Context) error {
 	raw, err := io.ReadAll(c.Request().Body)
 	if err != nil {
@@ -74,26 +71,9 @@ func (s *Server) putKeyPlaces(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	tok, _ := TokenFrom(c)
-	ids := make([]patrol.KeyPlaceID, len(places))
-	for i, p := range places {
-		if !canSeeGrid(tok, p.Grid) {
-			return &ScopeError{TokenID: tok.ID, Reason: scopeReason(tok, fmt.Sprintf("key place %s ([%d])", p.ID, i))}
-		}
-		// Nor may a leader take over a place of another grid by its id.
-		old, err := s.store.KeyPlace(c.Request().Context(), p.ID)
-		switch {
-		case err == nil && !canSeeGrid(tok, old.Grid):
-			return &ScopeError{TokenID: tok.ID, Reason: scopeReason(tok, fmt.Sprintf("key place %s ([%d]), registered in grid %s,", p.ID, i, old.Grid))}
-		case err != nil && !errors.Is(err, data.ErrNotFound):
-			return fmt.Errorf("server: key place %q: %w", p.ID, err)
-		}
-		ids[i] = p.ID
+	if err := s.app.PutKeyPlaces(c.Request().Context(), principal(c), places); err != nil {
+		return err
 	}
-	if err := s.store.PutKeyPlaces(c.Request().Context(), places); err != nil {
-		return fmt.Errorf("server: store %d key places: %w", len(places), err)
-	}
-	s.auditKeyPlaces(c, "key places written", ids)
 	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, upsertResult{Upserted: len(places)})
 }
 
@@ -115,30 +95,4 @@ func decodeKeyPlaces(raw []byte) ([]patrol.KeyPlace, error) {
 		places[i] = p
 	}
 	return places, nil
-}
-
-// canSeeGrid reports whether tok reaches the key places of grid: an admin
-// every grid, a leader its own.
-func canSeeGrid(tok data.Token, grid partition.GridID) bool {
-	switch tok.Role {
-	case data.RoleAdmin:
-		return true
-	case data.RoleLeader:
-		return tok.Grid != "" && tok.Grid == grid
-	}
-	return false
-}
-
-// auditKeyPlaces logs who read or wrote which key places: the token (its
-// id and role, never the secret), the request and the place ids.
-func (s *Server) auditKeyPlaces(c echo.Context, msg string, ids []patrol.KeyPlaceID) {
-	tok, _ := TokenFrom(c)
-	s.logger(c).LogAttrs(c.Request().Context(), slog.LevelInfo, msg,
-		slog.Bool("audit", true),
-		slog.String("token", tok.ID),
-		slog.String("role", string(tok.Role)),
-		slog.String("token_grid", string(tok.Grid)),
-		slog.String("path", c.Request().URL.Path),
-		slog.Int("count", len(ids)),
-		slog.Any("places", ids))
 }

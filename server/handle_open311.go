@@ -15,6 +15,8 @@ import (
 	"wangge/coverage/incident"
 	"wangge/coverage/open311"
 	"wangge/data"
+	"wangge/internal/access"
+	"wangge/internal/app"
 )
 
 // Open311Prefix is where the GeoReport v2 endpoints live.
@@ -75,9 +77,9 @@ func (s *Server) open311Errors(next echo.HandlerFunc) echo.HandlerFunc {
 		if p.Status >= http.StatusInternalServerError {
 			s.logger(c).Error("open311 request failed", "status", p.Status, "err", err)
 		}
-		var fe *incident.FieldError
+		var fe *open311.FieldError
 		if errors.As(err, &fe) {
-			p.Detail = fe.Error()
+			p.Detail = fe.Detail()
 		}
 		return open311Write(c, p.Status, "errors", open311.Errors(p.Status, errors.New(p.Detail)))
 	}
@@ -106,10 +108,11 @@ func (s *Server) open311Post(c echo.Context) error {
 			return err
 		}
 	}
-	inc, _, err := s.file(c, d, actor, "open311")
+	f, err := s.app.FileIncident(c.Request().Context(), d, actor, "open311")
 	if err != nil {
 		return err
 	}
+	inc := f.Incident
 	type created struct {
 		XMLName          struct{} `json:"-" xml:"request"`
 		ServiceRequestID string   `json:"service_request_id" xml:"service_request_id"`
@@ -127,9 +130,9 @@ func (s *Server) apiKeyActor(c echo.Context, key string) (incident.Actor, error)
 	if _, err := bearerSecret("Bearer " + key); err != nil {
 		return public, &ScopeError{Reason: "api_key is not a valid key"}
 	}
-	tok, err := s.store.TokenByHash(c.Request().Context(), hashSecret(key))
+	tok, err := s.app.Authenticate(c.Request().Context(), key)
 	switch {
-	case errors.Is(err, data.ErrNotFound):
+	case errors.Is(err, app.ErrUnknownToken):
 		return public, &ScopeError{Reason: "api_key is unknown or was revoked"}
 	case err != nil:
 		return public, fmt.Errorf("server: look up api_key: %w", err)
@@ -137,7 +140,7 @@ func (s *Server) apiKeyActor(c echo.Context, key string) (incident.Actor, error)
 		return public, nil
 	}
 	c.Set(tokenKey, tok)
-	return s.actor(c)
+	return s.app.Actor(c.Request().Context(), access.Of(tok))
 }
 
 // open311Requests answers GET requests.json: incidents filtered by

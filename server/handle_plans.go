@@ -1,8 +1,6 @@
 package server
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"wangge/data"
+	"wangge/internal/app"
 	"wangge/partition"
 )
 
@@ -109,11 +108,10 @@ func (s *Server) createPlan(c echo.Context) error {
 	if name == "" {
 		name = "plan of " + created.Format(time.DateOnly)
 	}
-	plan := res.Plan(partition.PlanID(newID("plan", created)), name, opt, created)
-	if err := s.store.PutPlan(ctx, plan); err != nil {
-		return fmt.Errorf("server: store plan: %w", err)
+	plan := res.Plan(partition.PlanID(app.NewID("plan", created)), name, opt, created)
+	if err := s.app.PutPlan(ctx, principal(c), plan); err != nil {
+		return err
 	}
-	s.auditPlan(c, plan.ID, "create", "grids", len(plan.Grids), "params", plan.Params)
 	c.Response().Header().Set(echo.HeaderLocation, APIPrefix+"/plans/"+string(plan.ID))
 	return writeJSON(c, http.StatusCreated, echo.MIMEApplicationJSON, planResponse{Plan: summarize(plan), Report: res.Report})
 }
@@ -201,16 +199,6 @@ func planReport(p partition.Plan) partition.Report {
 		}
 	}
 	return partition.Summarize(p.Grids, nBlocks, lo, hi)
-}
-
-// newID makes a sortable unique id: prefix, the UTC time to the
-// millisecond and 10 random hex digits (2^40 values, so ids made in the same
-// millisecond do not collide in practice), e.g.
-// "inc-20261129T121500.123Z-3fa9c1d2e4".
-func newID(prefix string, at time.Time) string {
-	var b [5]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return prefix + "-" + at.UTC().Format("20060102T150405.000Z") + "-" + hex.EncodeToString(b[:])
 }
 
 // noQuery refuses query parameters on a route that takes none, so that a

@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"wangge/data"
+	"wangge/internal/app"
 	"wangge/partition"
 )
 
@@ -68,7 +69,7 @@ func TestPlansProvidence(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		planner, _, err := CreateToken(context.Background(), st, data.RolePlanner, "", "")
+		planner, _, err := app.CreateToken(context.Background(), st, data.RolePlanner, "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,7 +134,7 @@ func TestPlanPublishAndDelete(t *testing.T) {
 	forEachStore(t, func(t *testing.T, st data.Store) {
 		s, logs := testServer(t, st, Options{})
 		putMosaic(t, st, 60)
-		planner, tok, err := CreateToken(context.Background(), st, data.RolePlanner, "", "")
+		planner, tok, err := app.CreateToken(context.Background(), st, data.RolePlanner, "", "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,6 +13,7 @@ import (
 
 	"wangge/coverage/incident"
 	"wangge/data"
+	"wangge/internal/app"
 	"wangge/partition"
 )
 
@@ -53,12 +54,12 @@ func (s *Server) incidentsIn(ctx context.Context, w window) ([]incident.Incident
 
 // incidentsAndPlan reads the incidents of the window and the index of the
 // plan in force (nil when none is published).
-func (s *Server) incidentsAndPlan(ctx context.Context, w window) ([]incident.Incident, *planIndex, error) {
+func (s *Server) incidentsAndPlan(ctx context.Context, w window) ([]incident.Incident, *app.PlanIndex, error) {
 	incs, err := s.incidentsIn(ctx, w)
 	if err != nil {
 		return nil, nil, err
 	}
-	pi, err := s.inForce(ctx)
+	pi, err := s.app.InForce(ctx)
 	return incs, pi, err
 }
 
@@ -95,7 +96,7 @@ func (s *Server) incidentStats(c echo.Context) error {
 	q := incident.StatsQuery{By: by, From: w.From, To: w.To, Limits: s.desk.limits}
 	out := statsResponse{By: by, From: w.From, To: w.To}
 	if pi != nil {
-		q.Parents, out.Plan = pi.grids.Parents(), pi.id
+		q.Parents, out.Plan = pi.Locator().Parents(), pi.Plan().ID
 	}
 	if out.Rows, err = incident.Stats(incs, q, time.Now()); err != nil {
 		return err
@@ -188,7 +189,7 @@ func (s *Server) gridLoads(c echo.Context) error {
 	out := loadsResponse{From: w.From, To: w.To}
 	var hh map[partition.GridID]int
 	if pi != nil {
-		out.Plan, hh = pi.id, pi.households
+		out.Plan, hh = pi.Plan().ID, pi.Households()
 	}
 	out.Grids = incident.GridLoads(incs, hh, w.From, w.To)
 	if out.Grids == nil {

@@ -18,6 +18,7 @@ import (
 
 	"wangge/coverage/incident"
 	"wangge/data"
+	"wangge/internal/app"
 	"wangge/partition"
 )
 
@@ -279,7 +280,7 @@ func BenchmarkReportIncident(b *testing.B) {
 		b.Fatalf("draw: %d %s", rec.Code, rec.Body)
 	}
 	request(b, s, http.MethodPost, "/api/v1/plans/"+string(a.Plan.ID)+"/publish", planner, nil)
-	secret, _, err := CreateToken(b.Context(), st, data.RoleWorker, "W1", "")
+	secret, _, err := app.CreateToken(b.Context(), st, data.RoleWorker, "W1", "")
 	if err != nil {
 		b.Fatal(err)
 	}

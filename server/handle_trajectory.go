@@ -1,12 +1,8 @@
 package server
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"time"
 	_ "time/tzdata" // ?tz= must work on hosts without a zone database
@@ -16,7 +12,6 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"wangge/coverage/patrol"
-	"wangge/data"
 	"wangge/partition"
 )
 
@@ -42,7 +37,7 @@ type trajectoryAnswer struct {
 // workers. stop_radius (m) and stop_minutes tune the stop rule; ?crs=
 // gives the coordinates for Chinese basemaps.
 func (s *Server) getTrajectory(c echo.Context) error {
-	w, err := s.scopedWorker(c)
+	id, err := pathParam(c, "id")
 	if err != nil {
 		return err
 	}
@@ -50,23 +45,12 @@ func (s *Server) getTrajectory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
 	from := time.Date(q.day.Year(), q.day.Month(), q.day.Day(), 0, 0, 0, 0, q.zone)
-	pts, err := s.store.TrackPoints(ctx, data.TrackQuery{Worker: w.ID, From: from, To: from.AddDate(0, 0, 1)})
-	if err != nil {
-		return fmt.Errorf("server: track of %s: %w", w.ID, err)
-	}
-	plan, grids, err := s.workerGrids(ctx, w)
+	day, err := s.app.WorkerDay(c.Request().Context(), principal(c), patrol.WorkerID(id), from, q.opts)
 	if err != nil {
 		return err
 	}
-	ans := trajectoryAnswer{Date: q.day.Format(time.DateOnly), Zone: q.zone.String(), Plan: plan.ID, Grids: []partition.GridID{}}
-	for _, g := range grids {
-		q.opts.Grids = append(q.opts.Grids, g.Geometry)
-		ans.Grids = append(ans.Grids, g.ID)
-	}
-	ans.Report = patrol.Trajectory(pts, q.opts)
-	ans.Report.Worker = w.ID
+	ans := trajectoryAnswer{Date: q.day.Format(time.DateOnly), Zone: q.zone.String(), Plan: day.Plan, Grids: day.Grids, Report: day.Report}
 	outputTrajectory(&ans.Report, q.crs)
 	ans.GeoJSON = ans.Report.GeoJSON()
 	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, ans)
@@ -154,33 +138,4 @@ func parseZone(v string) (*time.Location, error) {
 		return nil, &ParamError{Param: "tz", Value: v, Reason: "want an IANA time zone such as Asia/Shanghai or UTC"}
 	}
 	return loc, nil
-}
-
-// publishedPlan returns the plan in force (data.InForce, the rule inForce
-// uses too) with its grids. ok is false when no plan is published.
-func (s *Server) publishedPlan(ctx context.Context) (partition.Plan, bool, error) {
-	p, err := data.PublishedPlan(ctx, s.store)
-	if errors.Is(err, data.ErrNotFound) {
-		return p, false, nil
-	}
-	if err != nil {
-		return p, false, fmt.Errorf("server: plan in force: %w", err)
-	}
-	return p, true, nil
-}
-
-// workerGrids returns the grids of w in the published plan (none when no
-// plan is published, or the plan has none of w's grids).
-func (s *Server) workerGrids(ctx context.Context, w patrol.Worker) (partition.Plan, []partition.Grid, error) {
-	plan, ok, err := s.publishedPlan(ctx)
-	if err != nil || !ok {
-		return plan, nil, err
-	}
-	var out []partition.Grid
-	for _, g := range plan.Grids {
-		if slices.Contains(w.Grids, g.ID) {
-			out = append(out, g)
-		}
-	}
-	return plan, out, nil
 }

@@ -14,6 +14,7 @@ import (
 	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/geo"
+	"wangge/internal/app"
 	"wangge/partition"
 )
 
@@ -187,11 +188,11 @@ func TestTrajectory(t *testing.T) {
 func TestTrajectoryRefusals(t *testing.T) {
 	st := openGPKG(t)
 	f := newIngestFixture(t, st)
-	leader2, _, err := CreateToken(context.Background(), st, data.RoleLeader, "", "g2")
+	leader2, _, err := app.CreateToken(context.Background(), st, data.RoleLeader, "", "g2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	wang, _, err := CreateToken(context.Background(), st, data.RoleWorker, "wang", "")
+	wang, _, err := app.CreateToken(context.Background(), st, data.RoleWorker, "wang", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,13 +15,14 @@ import (
 
 	"wangge/coverage/patrol"
 	"wangge/data"
+	"wangge/internal/app"
 	"wangge/partition"
 )
 
 // leaderToken makes a leader token of grid and returns its secret and id.
 func leaderToken(t *testing.T, st data.Store, grid partition.GridID) (string, string) {
 	t.Helper()
-	secret, tok, err := CreateToken(context.Background(), st, data.RoleLeader, "", grid)
+	secret, tok, err := app.CreateToken(context.Background(), st, data.RoleLeader, "", grid)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"wangge/coverage/patrol"
 	"wangge/data"
+	"wangge/internal/app"
 	"wangge/partition"
 )
 
@@ -33,7 +34,7 @@ func listedWorkers(t *testing.T, s *Server, secret string) []patrol.WorkerID {
 func TestWorkersScope(t *testing.T) {
 	forEachStore(t, func(t *testing.T, st data.Store) {
 		f := newIngestFixture(t, st) // li in g1 with a phone, wang in g2
-		leader1, _, err := CreateToken(context.Background(), st, data.RoleLeader, "", "g1")
+		leader1, _, err := app.CreateToken(context.Background(), st, data.RoleLeader, "", "g1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +78,7 @@ func TestWorkersScope(t *testing.T) {
 			{"leader takes over another grid's worker", http.MethodPost, "/api/v1/workers", leader1,
 				`{"id":"wang","role":"volunteer","grids":["g1"]}`, http.StatusForbidden},
 			{"device of another worker", http.MethodPost, "/api/v1/workers", f.admin,
-				`{"id":"zhao","role":"volunteer","device_id":"` + liDevice + `"}`, http.StatusBadRequest},
+				`{"id":"zhao","role":"volunteer","device_id":"` + liDevice + `"}`, http.StatusConflict},
 			{"one device for two workers", http.MethodPost, "/api/v1/workers", f.admin,
 				`[{"id":"zhao","role":"volunteer","device_id":"abc"},{"id":"qian","role":"volunteer","device_id":"abc"}]`, http.StatusBadRequest},
 			{"unknown worker", http.MethodGet, "/api/v1/workers/zhao", f.admin, "", http.StatusNotFound},

@@ -7,13 +7,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"wangge/coverage/incident"
+	"wangge/coverage/open311"
 	"wangge/data"
 	"wangge/data/importer"
+	"wangge/internal/access"
+	"wangge/internal/app"
 	"wangge/partition"
 )
 
@@ -72,6 +74,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case errors.As(err, &re):
 		h.Set(echo.HeaderWWWAuthenticate, bearerChallenge("insufficient_scope", re.Error()))
 	}
+	if p.Status == http.StatusServiceUnavailable {
+		h.Set(echo.HeaderRetryAfter, "1")
+	}
 	if err := writeJSON(c, p.Status, ProblemContentType, p); err != nil {
 		log.Error("writing the problem document", "err", err)
 	}
@@ -93,7 +98,11 @@ func problemFor(err error, req *http.Request) Problem {
 		de  *DeviceError
 		ce  *ConflictError
 		te  *incident.TransitionError
-		fe  *incident.FieldError
+		fe  *open311.FieldError
+		ad  *access.Denied
+		afe *app.FieldError
+		tc  *app.TransitionConflict
+		uw  *app.UnknownWorker
 	)
 	switch {
 	case errors.As(err, &mbe):
@@ -107,7 +116,7 @@ func problemFor(err error, req *http.Request) Problem {
 		return Problem{Status: http.StatusBadRequest, Detail: ie.Error() +
 			"; fix that feature and send the whole batch again (nothing was stored)"}
 	case errors.Is(err, data.ErrInvalid):
-		return Problem{Status: http.StatusBadRequest, Detail: "the store refused the batch: " + clientText(err) +
+		return Problem{Status: http.StatusBadRequest, Detail: "the store refused the batch: " + data.Detail(err) +
 			"; nothing was stored"}
 	case errors.As(err, &ae):
 		return Problem{Status: http.StatusUnauthorized, Detail: ae.Reason}
@@ -116,8 +125,23 @@ func problemFor(err error, req *http.Request) Problem {
 			"a %s token may not call %s; ask an administrator for a token with one of the roles %s", re.Role, re.Route, roleList(re.Allowed))}
 	case errors.As(err, &se):
 		return Problem{Status: http.StatusForbidden, Detail: se.Reason}
+	case errors.As(err, &ad):
+		return Problem{Status: http.StatusForbidden, Detail: ad.Reason}
+	case errors.As(err, &afe):
+		return Problem{Status: http.StatusBadRequest, Detail: afe.Field + ": " + afe.Reason +
+			"; fix it and send the request again (nothing was stored)"}
+	case errors.As(err, &uw):
+		return Problem{Status: http.StatusBadRequest, Detail: fmt.Sprintf("fix %d: worker %q is not registered; "+
+			"create it with POST /api/v1/workers first (nothing was stored)", uw.Fix, uw.Worker)}
+	case errors.As(err, &tc):
+		return Problem{Status: http.StatusConflict, Detail: tc.Detail()}
+	case errors.Is(err, data.ErrConflict):
+		return Problem{Status: http.StatusConflict, Detail: data.Detail(err) + "; nothing was stored"}
+	case errors.Is(err, data.ErrBusy):
+		return Problem{Status: http.StatusServiceUnavailable, Detail: "the store is busy with other writers; " +
+			"send the request again in a moment (nothing was stored)"}
 	case errors.As(err, &be):
-		return Problem{Status: http.StatusBadRequest, Detail: strings.TrimPrefix(be.Error(), "server: ") +
+		return Problem{Status: http.StatusBadRequest, Detail: be.Detail() +
 			"; fix it and send the request again (nothing was stored)"}
 	case errors.As(err, &de):
 		return Problem{Status: http.StatusNotFound, Detail: fmt.Sprintf(
@@ -126,13 +150,11 @@ func problemFor(err error, req *http.Request) Problem {
 	case errors.As(err, &ce):
 		return Problem{Status: http.StatusConflict, Detail: ce.Reason}
 	case errors.As(err, &te) && errors.Is(err, incident.ErrNotPermitted):
-		return Problem{Status: http.StatusForbidden, Detail: strings.TrimPrefix(te.Error(), "coverage: ") +
-			"; the incident's level and grid decide who holds it"}
+		return Problem{Status: http.StatusForbidden, Detail: te.Detail()}
 	case errors.As(err, &te):
-		return Problem{Status: http.StatusConflict, Detail: strings.TrimPrefix(te.Error(), "coverage: ") +
-			"; read the incident again for its status and level"}
+		return Problem{Status: http.StatusConflict, Detail: te.Detail()}
 	case errors.As(err, &fe):
-		return Problem{Status: http.StatusBadRequest, Detail: strings.TrimPrefix(fe.Error(), "coverage: ")}
+		return Problem{Status: http.StatusBadRequest, Detail: fe.Detail()}
 	case errors.Is(err, partition.ErrOptions), errors.Is(err, partition.ErrInfeasible), errors.Is(err, partition.ErrInput),
 		errors.Is(err, incident.ErrGroupBy), errors.Is(err, incident.ErrHotspotQuery):
 		return Problem{Status: http.StatusBadRequest, Detail: err.Error()}
@@ -149,15 +171,6 @@ func problemFor(err error, req *http.Request) Problem {
 		"try again later, and quote the request id when you report it"}
 }
 
-// clientText is the message of a store's validation error for a client:
-// the rejected item when the store named it, else the reason.
-func clientText(err error) string {
-	var it *data.ItemError
-	if errors.As(err, &it) {
-		return it.Error()
-	}
-	return err.Error()
-}
 
 // httpProblem explains echo's own errors: unknown routes, wrong methods,
 // and HTTPErrors raised by handlers with a message for the client.

@@ -15,6 +15,7 @@ import (
 	"wangge/coverage/incident"
 	"wangge/coverage/open311"
 	"wangge/data"
+	"wangge/internal/app"
 )
 
 // Defaults of Options.
@@ -91,6 +92,7 @@ type Server struct {
 	shutdownTimeout time.Duration
 	ln              net.Listener
 	desk            *desk
+	app             *app.App
 }
 
 // New builds a Server from opts; it does not listen yet.
@@ -102,8 +104,13 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	a, err := app.New(app.Options{Store: opts.Store, Logger: opts.Logger, Categories: opts.Categories})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOptions, err)
+	}
 	s := &Server{
 		desk:            d,
+		app:             a,
 		store:           opts.Store,
 		log:             opts.Logger,
 		echo:            echo.New(),
@@ -153,6 +160,9 @@ func (s *Server) Serve(ctx context.Context) error {
 		return err
 	}
 	s.http.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
+	if err := s.Watch(ctx); err != nil {
+		return err
+	}
 	s.log.Info("serving", "addr", s.ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.ln) }()
@@ -187,4 +197,27 @@ func URL(addr net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// Watch follows the store's change feed (PostGIS) in the background until
+// ctx ends, so that what the server keeps in memory (the plan in force,
+// tokens, workers) follows changes made by other servers within moments;
+// it returns once the feed listens. Serve calls it; a server mounted with
+// ServeHTTP calls it itself. On a store without a feed it does nothing.
+func (s *Server) Watch(ctx context.Context) error {
+	ready := make(chan struct{})
+	errc := make(chan error, 1)
+	go func() {
+		err := s.app.Watch(ctx, func() { close(ready) })
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("change feed stopped; serving from the store", "err", err)
+		}
+		errc <- err
+	}()
+	select {
+	case <-ready:
+		return nil
+	case err := <-errc:
+		return err
+	}
 }

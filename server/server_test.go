@@ -19,6 +19,7 @@ import (
 	"wangge/data/gpkg"
 	"wangge/data/pgtest"
 	"wangge/data/postgis"
+	"wangge/internal/app"
 )
 
 // providencePath is the real block file the route tests load.
@@ -90,9 +91,9 @@ func testServer(t testing.TB, st data.Store, opts Options) (*Server, *logBuffer)
 // token creates a token of the given role in st and returns its secret.
 func token(t testing.TB, st data.Store, role data.Role) string {
 	t.Helper()
-	secret, _, err := CreateToken(context.Background(), st, role, "", "")
+	secret, _, err := app.CreateToken(context.Background(), st, role, "", "")
 	if err != nil {
-		t.Fatalf("CreateToken(%s): %v", role, err)
+		t.Fatalf("app.CreateToken(%s): %v", role, err)
 	}
 	return secret
 }

@@ -3,12 +3,11 @@ package incident
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinels of the incident loop. Every refused transition is a
-// *TransitionError wrapping one of the first seven; every bad Open311 form
-// or filter is a *FieldError wrapping ErrMissingField, ErrBadValue,
-// ErrOutOfRange or ErrUnknownService.
+// *TransitionError wrapping one of the first six.
 var (
 	// ErrIllegalTransition means the transition table has no edge from
 	// the incident's status to the one asked for.
@@ -30,18 +29,12 @@ var (
 	// ErrCreate means a new incident lacks an id or category, or starts in
 	// a status other than discovered or reported.
 	ErrCreate = errors.New("incident: bad new incident")
-	// ErrUnknownService means an Open311 service_code names no configured
-	// category.
-	ErrUnknownService = errors.New("incident: unknown service_code")
 	// ErrGroupBy means a statistics grouping is unknown, or is by
 	// community without a grid → community mapping.
 	ErrGroupBy = errors.New("incident: bad statistics grouping")
 	// ErrHotspotQuery means an H3 resolution outside 0–15, or a period
 	// step without a start time.
 	ErrHotspotQuery = errors.New("incident: bad hotspot query")
-	// ErrCategories means the configured categories are unusable: an
-	// empty or repeated code.
-	ErrCategories = errors.New("incident: bad category list")
 )
 
 // TransitionError is a refused transition. The incident is left as it was.
@@ -70,21 +63,40 @@ func (e *TransitionError) Error() string {
 // Unwrap returns the sentinel (and cause).
 func (e *TransitionError) Unwrap() error { return e.Err }
 
-// FieldError is bad input in one named field of an Open311 form or query.
-type FieldError struct {
-	Field string
-	Err   error
+// Detail says, for the person who asked, what was refused and why, in
+// words: the move, who asked, and the rule it broke (for a move the state
+// machine lacks, the moves it allows from the status).
+func (e *TransitionError) Detail() string {
+	move := fmt.Sprintf("%s → %s at %s level", e.From, e.To, e.Level)
+	if e.From == "" {
+		move = "creating it as " + string(e.To)
+	}
+	return fmt.Sprintf("incident %s: %s by %s is refused: %s", e.Incident, move, e.Actor, e.rule())
 }
 
-// Error reads like "incident: open311 field lat: coverage: bad value: …".
-func (e *FieldError) Error() string {
-	return "incident: open311 field " + e.Field + ": " + e.Err.Error()
-}
-
-// Unwrap returns the sentinel (and cause).
-func (e *FieldError) Unwrap() error { return e.Err }
-
-// FieldErrorf makes a FieldError wrapping sentinel with a formatted detail.
-func FieldErrorf(field string, sentinel error, format string, args ...any) *FieldError {
-	return &FieldError{Field: field, Err: fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, args...))}
+// rule is the rule e broke, in words.
+func (e *TransitionError) rule() string {
+	switch {
+	case errors.Is(e.Err, ErrIllegalTransition):
+		moves := Allowed(e.From)
+		if len(moves) == 0 {
+			return fmt.Sprintf("%s is final, no move leads on from it", e.From)
+		}
+		names := make([]string, len(moves))
+		for i, m := range moves {
+			names[i] = string(m)
+		}
+		return fmt.Sprintf("from %s the loop allows %s", e.From, strings.Join(names, ", "))
+	case errors.Is(e.Err, ErrNotPermitted):
+		return "this actor does not hold the incident at its level and grid, or its role may not take this move"
+	case errors.Is(e.Err, ErrTopLevel):
+		return "the city holds it already; nothing is above"
+	case errors.Is(e.Err, ErrFeedback):
+		return "closing, and only closing, takes the resident's feedback with a score from 1 to 5"
+	case errors.Is(e.Err, ErrDuplicateOf):
+		return "marking a duplicate, and only that, names the id of another incident"
+	case errors.Is(e.Err, ErrEventTime):
+		return "the move is dated before the incident's last event"
+	}
+	return "the state machine refused it"
 }

@@ -57,9 +57,9 @@ func NewCatalog(categories []Category, agencies map[incident.Level]string, zone 
 		c := &o.categories[i]
 		switch {
 		case c.Code == "" || c.Name == "":
-			return nil, fmt.Errorf("%w: category %d needs a code and a name", incident.ErrCategories, i)
+			return nil, fmt.Errorf("%w: category %d needs a code and a name", ErrCategories, i)
 		case o.byCode[c.Code] != nil:
-			return nil, fmt.Errorf("%w: category code %q repeated", incident.ErrCategories, c.Code)
+			return nil, fmt.Errorf("%w: category code %q repeated", ErrCategories, c.Code)
 		}
 		o.byCode[c.Code] = c
 	}

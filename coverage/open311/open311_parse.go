@@ -8,7 +8,6 @@ import (
 	"time"
 	"unicode/utf8"
 	"wangge/coverage/incident"
-	"wangge/coverage/track"
 
 	"github.com/paulmach/orb"
 )
@@ -28,22 +27,22 @@ func (o *Catalog) ParsePost(form url.Values) (incident.Incident, error) {
 	code := strings.TrimSpace(form.Get("service_code"))
 	switch {
 	case code == "":
-		return d, incident.FieldErrorf("service_code", track.ErrMissingField, "required")
+		return d, fieldErr("service_code", ErrMissingField, "required")
 	case o.byCode[code] == nil:
-		return d, incident.FieldErrorf("service_code", incident.ErrUnknownService, "%q (GET services.json lists the codes)", code)
+		return d, fieldErr("service_code", ErrUnknownService, "%q (GET services.json lists the codes)", code)
 	}
 	d.Category = code
 	d.Address = strings.TrimSpace(form.Get("address_string"))
 	lat, long := strings.TrimSpace(form.Get("lat")), strings.TrimSpace(form.Get("long"))
 	switch {
 	case lat == "" && long == "" && d.Address == "":
-		return d, incident.FieldErrorf("lat", track.ErrMissingField, "lat and long, or address_string, are required")
+		return d, fieldErr("lat", ErrMissingField, "lat and long, or address_string, are required")
 	case lat == "" && long == "":
 		d.Flags = []string{incident.FlagNoLocation}
 	case lat == "":
-		return d, incident.FieldErrorf("lat", track.ErrMissingField, "long given without lat")
+		return d, fieldErr("lat", ErrMissingField, "long given without lat")
 	case long == "":
-		return d, incident.FieldErrorf("long", track.ErrMissingField, "lat given without long")
+		return d, fieldErr("long", ErrMissingField, "lat given without long")
 	default:
 		y, err := parseDegrees("lat", lat, 90)
 		if err != nil {
@@ -57,12 +56,12 @@ func (o *Catalog) ParsePost(form url.Values) (incident.Incident, error) {
 	}
 	d.Description = strings.TrimSpace(form.Get("description"))
 	if n := utf8.RuneCountInString(d.Description); n > maxDescription {
-		return d, incident.FieldErrorf("description", track.ErrOutOfRange, "%d characters, at most %d", n, maxDescription)
+		return d, fieldErr("description", ErrOutOfRange, "%d characters, at most %d", n, maxDescription)
 	}
 	if d.MediaURL = strings.TrimSpace(form.Get("media_url")); d.MediaURL != "" {
 		u, err := url.Parse(d.MediaURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return d, incident.FieldErrorf("media_url", track.ErrBadValue, "%q is not an absolute http(s) URL", d.MediaURL)
+			return d, fieldErr("media_url", ErrBadValue, "%q is not an absolute http(s) URL", d.MediaURL)
 		}
 	}
 	return d, nil
@@ -72,10 +71,10 @@ func (o *Catalog) ParsePost(form url.Values) (incident.Incident, error) {
 func parseDegrees(field, s string, limit float64) (float64, error) {
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return 0, incident.FieldErrorf(field, track.ErrBadValue, "%q is not a number", s)
+		return 0, fieldErr(field, ErrBadValue, "%q is not a number", s)
 	}
 	if !(v >= -limit && v <= limit) {
-		return 0, incident.FieldErrorf(field, track.ErrOutOfRange, "%s outside ±%g", s, limit)
+		return 0, fieldErr(field, ErrOutOfRange, "%s outside ±%g", s, limit)
 	}
 	return v, nil
 }
@@ -106,13 +105,13 @@ func (o *Catalog) ParseFilter(q url.Values) (Filter, error) {
 	f.Codes = commaList(q.Get("service_code"))
 	for _, c := range f.Codes {
 		if o.byCode[c] == nil {
-			return f, incident.FieldErrorf("service_code", incident.ErrUnknownService, "%q", c)
+			return f, fieldErr("service_code", ErrUnknownService, "%q", c)
 		}
 	}
 	f.Statuses = commaList(q.Get("status"))
 	for _, s := range f.Statuses {
 		if s != Open311Open && s != Open311Closed {
-			return f, incident.FieldErrorf("status", track.ErrBadValue, "%q (want open or closed)", s)
+			return f, fieldErr("status", ErrBadValue, "%q (want open or closed)", s)
 		}
 	}
 	var err error
@@ -123,7 +122,7 @@ func (o *Catalog) ParseFilter(q url.Values) (Filter, error) {
 		return f, err
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
-		return f, incident.FieldErrorf("end_date", track.ErrOutOfRange, "%s is before start_date", q.Get("end_date"))
+		return f, fieldErr("end_date", ErrOutOfRange, "%s is before start_date", q.Get("end_date"))
 	}
 	return f, nil
 }
@@ -151,7 +150,7 @@ func (o *Catalog) parseDate(field, s string) (time.Time, error) {
 	if t, err := time.ParseInLocation(time.DateOnly, s, o.zone); err == nil {
 		return t, nil
 	}
-	return time.Time{}, incident.FieldErrorf(field, track.ErrBadValue, "%q is not an ISO 8601 date or datetime with offset", s)
+	return time.Time{}, fieldErr(field, ErrBadValue, "%q is not an ISO 8601 date or datetime with offset", s)
 }
 
 // Match reports whether an incident passes the filter.

@@ -9,7 +9,6 @@ import (
 	"time"
 	"wangge/coverage/incident"
 	"wangge/coverage/incident/incidenttest"
-	"wangge/coverage/track"
 
 	"github.com/paulmach/orb"
 )
@@ -34,19 +33,19 @@ func TestParsePost(t *testing.T) {
 		{"personal fields dropped", ok + "&first_name=Li&phone=123&email=a@b.c", "", nil, func(d incident.Incident) bool {
 			return d.Description == "" && d.Address == ""
 		}},
-		{"no service_code", "lat=34.8&long=117.5", "service_code", track.ErrMissingField, nil},
-		{"unknown service_code", "service_code=pothole&lat=34.8&long=117.5", "service_code", incident.ErrUnknownService, nil},
-		{"no location", "service_code=litter", "lat", track.ErrMissingField, nil},
-		{"address_id alone", "service_code=litter&address_id=42", "lat", track.ErrMissingField, nil},
-		{"long without lat", "service_code=litter&long=117.5", "lat", track.ErrMissingField, nil},
-		{"lat without long", "service_code=litter&lat=34.8", "long", track.ErrMissingField, nil},
-		{"lat not a number", "service_code=litter&lat=north&long=117.5", "lat", track.ErrBadValue, nil},
-		{"lat 91", "service_code=litter&lat=91&long=117.5", "lat", track.ErrOutOfRange, nil},
-		{"long NaN", "service_code=litter&lat=34.8&long=NaN", "long", track.ErrOutOfRange, nil},
-		{"long -180.5", "service_code=litter&lat=34.8&long=-180.5", "long", track.ErrOutOfRange, nil},
-		{"description too long", ok + "&description=" + strings.Repeat("x", 4001), "description", track.ErrOutOfRange, nil},
-		{"media_url not http", ok + "&media_url=ftp://example.org/a.jpg", "media_url", track.ErrBadValue, nil},
-		{"media_url relative", ok + "&media_url=a.jpg", "media_url", track.ErrBadValue, nil},
+		{"no service_code", "lat=34.8&long=117.5", "service_code", ErrMissingField, nil},
+		{"unknown service_code", "service_code=pothole&lat=34.8&long=117.5", "service_code", ErrUnknownService, nil},
+		{"no location", "service_code=litter", "lat", ErrMissingField, nil},
+		{"address_id alone", "service_code=litter&address_id=42", "lat", ErrMissingField, nil},
+		{"long without lat", "service_code=litter&long=117.5", "lat", ErrMissingField, nil},
+		{"lat without long", "service_code=litter&lat=34.8", "long", ErrMissingField, nil},
+		{"lat not a number", "service_code=litter&lat=north&long=117.5", "lat", ErrBadValue, nil},
+		{"lat 91", "service_code=litter&lat=91&long=117.5", "lat", ErrOutOfRange, nil},
+		{"long NaN", "service_code=litter&lat=34.8&long=NaN", "long", ErrOutOfRange, nil},
+		{"long -180.5", "service_code=litter&lat=34.8&long=-180.5", "long", ErrOutOfRange, nil},
+		{"description too long", ok + "&description=" + strings.Repeat("x", 4001), "description", ErrOutOfRange, nil},
+		{"media_url not http", ok + "&media_url=ftp://example.org/a.jpg", "media_url", ErrBadValue, nil},
+		{"media_url relative", ok + "&media_url=a.jpg", "media_url", ErrBadValue, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -74,7 +73,7 @@ func mustQuery(t *testing.T, s string) url.Values {
 // wantFieldError fails unless err is a *FieldError on field wrapping want.
 func wantFieldError(t *testing.T, err error, field string, want error) {
 	t.Helper()
-	var fe *incident.FieldError
+	var fe *FieldError
 	if !errors.As(err, &fe) || fe.Field != field || !errors.Is(err, want) {
 		t.Fatalf("err %v, want field %s and %v", err, field, want)
 	}
@@ -101,11 +100,11 @@ func TestParseFilter(t *testing.T) {
 		{"dates", "start_date=2026-03-01T00:00:00-05:00&end_date=2026-03-02", "", nil, func(f Filter) bool {
 			return f.From.Equal(time.Date(2026, 3, 1, 5, 0, 0, 0, time.UTC)) && f.To.Equal(time.Date(2026, 3, 1, 16, 0, 0, 0, time.UTC))
 		}},
-		{"unknown code", "service_code=pothole", "service_code", incident.ErrUnknownService, nil},
-		{"bad status", "status=pending", "status", track.ErrBadValue, nil},
-		{"bad start", "start_date=yesterday", "start_date", track.ErrBadValue, nil},
-		{"datetime without offset", "end_date=2026-03-01T10:00:00", "end_date", track.ErrBadValue, nil},
-		{"end before start", "start_date=2026-03-02&end_date=2026-03-01", "end_date", track.ErrOutOfRange, nil},
+		{"unknown code", "service_code=pothole", "service_code", ErrUnknownService, nil},
+		{"bad status", "status=pending", "status", ErrBadValue, nil},
+		{"bad start", "start_date=yesterday", "start_date", ErrBadValue, nil},
+		{"datetime without offset", "end_date=2026-03-01T10:00:00", "end_date", ErrBadValue, nil},
+		{"end before start", "start_date=2026-03-02&end_date=2026-03-01", "end_date", ErrOutOfRange, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -152,7 +151,7 @@ func TestFilterMatch(t *testing.T) {
 // rejected reports whether err is set, failing when it is not a *FieldError.
 func rejected(t *testing.T, err error) bool {
 	t.Helper()
-	var fe *incident.FieldError
+	var fe *FieldError
 	if err != nil && !errors.As(err, &fe) {
 		t.Fatalf("untyped error %v", err)
 	}

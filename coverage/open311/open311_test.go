@@ -34,7 +34,7 @@ func TestNewOpen311Refused(t *testing.T) {
 	}
 	for name, cats := range cases {
 		t.Run(name, func(t *testing.T) {
-			if _, err := NewCatalog(cats, nil, nil); !errors.Is(err, incident.ErrCategories) {
+			if _, err := NewCatalog(cats, nil, nil); !errors.Is(err, ErrCategories) {
 				t.Errorf("err %v, want ErrCategories", err)
 			}
 		})

@@ -66,6 +66,21 @@ type CleanReport struct {
 // Dropped is the number of fixes removed for any reason.
 func (r CleanReport) Dropped() int { return r.Input - r.Kept }
 
+// ByReason is the drops by reason, keyed by their JSON names, without the
+// reasons nothing was dropped for.
+func (r CleanReport) ByReason() map[string]int {
+	m := map[string]int{}
+	for reason, n := range map[string]int{
+		"invalid": r.Invalid, "future": r.Future, "accuracy": r.Accuracy, "duplicate": r.Duplicate,
+		"conflict": r.Conflict, "jump": r.Jump, "speed": r.Speed,
+	} {
+		if n > 0 {
+			m[reason] = n
+		}
+	}
+	return m
+}
+
 // withDefaults fills the zero fields.
 func (o CleanOptions) withDefaults() CleanOptions {
 	def := func(v *float64, d float64) {

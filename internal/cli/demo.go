@@ -13,6 +13,7 @@ import (
 
 	"wangge/data"
 	"wangge/data/sample"
+	"wangge/internal/app"
 	"wangge/internal/demo"
 	"wangge/server"
 )
@@ -53,11 +54,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return err
 		}
-		viewer, _, err := server.CreateToken(ctx, s, data.RoleViewer, "", "")
+		viewer, _, err := app.CreateToken(ctx, s, data.RoleViewer, "", "")
 		if err != nil {
 			return err
 		}
-		leader, _, err := server.CreateToken(ctx, s, data.RoleLeader, ws.Leader().ID, ws.Focus().Grids[0])
+		leader, _, err := app.CreateToken(ctx, s, data.RoleLeader, ws.Leader().ID, ws.Focus().Grids[0])
 		if err != nil {
 			return err
 		}

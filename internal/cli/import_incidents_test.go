@@ -23,18 +23,19 @@ func square(lon, lat float64) orb.MultiPolygon {
 	return orb.MultiPolygon{{{{lon, lat}, {lon + 0.01, lat}, {lon + 0.01, lat + 0.01}, {lon, lat + 0.01}, {lon, lat}}}}
 }
 
-// putIncidentPlans stores three plans: "old", published first, with one
-// grid over everything; "now", published last, with grids A (west) and B
-// (east) side by side; and a draft created after both with one grid over
-// everything. Only "now" may be used to locate incidents.
+// putIncidentPlans stores three plans: "old", published first (and a
+// draft again since), with one grid over everything; "now", published
+// last, with grids A (west) and B (east) side by side; and a draft created
+// after both with one grid over everything. Only "now" may be used to
+// locate incidents.
 func putIncidentPlans(t *testing.T, dsn string) {
 	t.Helper()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	all := orb.MultiPolygon{{{{117, 34}, {118, 34}, {118, 35}, {117, 35}, {117, 34}}}}
 	plans := []partition.Plan{
-		{ID: "old", Status: partition.PlanPublished, Created: t0, Published: t0.Add(time.Hour),
+		{ID: "old", Status: partition.PlanDraft, Created: t0,
 			Grids: []partition.Grid{{ID: "OLD", Kind: partition.Basic, Geometry: all}}},
-		{ID: "now", Status: partition.PlanPublished, Created: t0.Add(2 * time.Hour), Published: t0.Add(3 * time.Hour),
+		{ID: "now", Status: partition.PlanDraft, Created: t0.Add(2 * time.Hour),
 			Grids: []partition.Grid{{ID: "A", Kind: partition.Basic, Geometry: square(117.30, 34.80)},
 				{ID: "B", Kind: partition.Basic, Geometry: square(117.31, 34.80)}}},
 		{ID: "draft", Status: partition.PlanDraft, Created: t0.Add(4 * time.Hour),
@@ -44,6 +45,11 @@ func putIncidentPlans(t *testing.T, dsn string) {
 		for _, p := range plans {
 			if err := s.PutPlan(context.Background(), p); err != nil {
 				t.Fatalf("put plan %s: %v", p.ID, err)
+			}
+		}
+		for i, id := range []partition.PlanID{"old", "now"} {
+			if _, err := s.PublishPlan(context.Background(), id, t0.Add(time.Duration(2*i+1)*time.Hour)); err != nil {
+				t.Fatalf("publish plan %s: %v", id, err)
 			}
 		}
 	})

@@ -9,8 +9,8 @@ import (
 
 	"wangge/coverage/patrol"
 	"wangge/data"
+	"wangge/internal/app"
 	"wangge/partition"
-	"wangge/server"
 )
 
 // tokenCreateOptions are the flags of `wangge token create`.
@@ -76,7 +76,7 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return helpIsNoError(err)
 	}
 	return withStore(ctx, o.db, func(store data.Store) error {
-		secret, tok, err := server.CreateToken(ctx, store, data.Role(o.role),
+		secret, tok, err := app.CreateToken(ctx, store, data.Role(o.role),
 			patrol.WorkerID(o.worker), partition.GridID(o.grid))
 		if err != nil {
 			return err

@@ -18,6 +18,7 @@ import (
 	"wangge/data/osm"
 	"wangge/data/sample"
 	"wangge/geo"
+	"wangge/internal/app"
 	"wangge/partition"
 	"wangge/server"
 )
@@ -162,7 +163,7 @@ func checkServedBlocks(t *testing.T, s data.Store, ws *Workspace) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	secret, _, err := server.CreateToken(ctx, s, data.RoleViewer, "", "")
+	secret, _, err := app.CreateToken(ctx, s, data.RoleViewer, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,8 @@ import (
 	"wangge/data"
 	"wangge/data/osm"
 	"wangge/data/sample"
+	"wangge/internal/access"
+	"wangge/internal/app"
 	"wangge/partition"
 	"wangge/server"
 )
@@ -99,10 +101,16 @@ func Day(now time.Time) time.Time {
 // patrol day of each worker, incidents reported at the patrols' stops and
 // key places visited (or not) by them. The blocks go to the partition
 // engine through the same GeoJSON a planner's `wangge partition --blocks`
-// reads.
+// reads; the plan, the workers, the incidents and the key places go to
+// the store through the use cases the API calls (package app), as the
+// operator, so the demo obeys the API's rules.
 func Build(ctx context.Context, s data.Store, o Options, progress io.Writer) (*Workspace, error) {
 	ws := &Workspace{day: o.Day}
-	var err error
+	var clock time.Time
+	a, err := app.New(app.Options{Store: s, Now: func() time.Time { return clock }})
+	if err != nil {
+		return nil, err
+	}
 	ws.osm, err = osm.Import(ctx, bytes.NewReader(sample.MonacoPBF), osm.Options{
 		File: sample.MonacoName, Highways: demoHighways, Progress: progress, Size: int64(len(sample.MonacoPBF)),
 	})
@@ -115,15 +123,21 @@ func Build(ctx context.Context, s data.Store, o Options, progress io.Writer) (*W
 	if err := osm.Save(ctx, s, ws.osm); err != nil {
 		return nil, err
 	}
-	ws.plan = demoPlan(ws.drawn, o)
-	if err := s.PutPlan(ctx, ws.plan); err != nil {
+	clock = time.Now()
+	draft := demoPlan(ws.drawn, o, clock)
+	if err := a.PutPlan(ctx, access.Operator, draft); err != nil {
 		return nil, err
 	}
+	pub, err := a.PublishPlan(ctx, access.Operator, draft.ID)
+	if err != nil {
+		return nil, err
+	}
+	ws.plan = pub.Plan
 	ws.workers, ws.leader = demoWorkers(ws.plan)
 	if len(ws.workers) == 0 {
 		return nil, fmt.Errorf("demo: no basic grid drawn with households in [%g, %g]", o.Min, o.Max)
 	}
-	if err := s.PutWorkers(ctx, append(slices.Clone(ws.workers), ws.leader)); err != nil {
+	if err := a.RegisterWorkers(ctx, access.Operator, append(slices.Clone(ws.workers), ws.leader)); err != nil {
 		return nil, err
 	}
 	stops, idle, err := patrolDemo(ctx, s, ws)
@@ -134,15 +148,11 @@ func Build(ctx context.Context, s data.Store, o Options, progress io.Writer) (*W
 	for _, st := range stops {
 		ws.stops += len(st)
 	}
-	locator := incident.NewGridIndex(ws.plan.Grids)
-	if ws.incidents, err = demoIncidents(ws, stops, locator); err != nil {
+	if ws.incidents, err = demoIncidents(ctx, a, &clock, ws, stops); err != nil {
 		return nil, err
 	}
-	if err := s.PutIncidents(ctx, ws.incidents); err != nil {
-		return nil, err
-	}
-	ws.places = demoKeyPlaces(ws, stops, locator)
-	if err := s.PutKeyPlaces(ctx, ws.places); err != nil {
+	ws.places = demoKeyPlaces(ws, stops, incident.NewGridIndex(ws.plan.Grids))
+	if err := a.PutKeyPlaces(ctx, access.Operator, ws.places); err != nil {
 		return nil, err
 	}
 	return ws, nil
@@ -168,23 +178,22 @@ func drawDemo(ctx context.Context, res *osm.Result, o Options) (*partition.Resul
 	return drawn, nil
 }
 
-// demoPlan is the drawn grids as the published plan PlanID.
-func demoPlan(drawn *partition.Result, o Options) partition.Plan {
+// demoPlan is the drawn grids as the draft of plan PlanID, made at now.
+func demoPlan(drawn *partition.Result, o Options, now time.Time) partition.Plan {
 	grids := slices.Clone(drawn.Grids)
 	for i := range grids {
 		grids[i].Plan = PlanID
 	}
-	now := time.Now().UTC().Truncate(time.Second)
 	return partition.Plan{
-		ID: PlanID, Name: "Monaco demo plan (" + sample.Attribution + ")", Status: partition.PlanPublished,
+		ID: PlanID, Name: "Monaco demo plan (" + sample.Attribution + ")", Status: partition.PlanDraft,
 		Params: map[string]string{
 			"weight": "households", "min": fmt.Sprint(o.Min), "max": fmt.Sprint(o.Max),
 			"dedicated": "kind=" + strings.Join(demoDedicated, ","), "seed": fmt.Sprint(demoSeed),
 			"highways": strings.Join(demoHighways, ","),
 			"source":   sample.MonacoName, "attribution": sample.Attribution,
 		},
-		Created: now, Published: now,
-		Grids: grids,
+		Created: now.UTC().Truncate(time.Second),
+		Grids:   grids,
 	}
 }
 

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"wangge/coverage/incident"
 	"wangge/coverage/patrol"
+	"wangge/internal/app"
 	"wangge/partition"
 	"wangge/server"
 )
@@ -73,12 +75,15 @@ var demoScripts = [][]demoStep{
 	{demoAccept, demoHandle, demoResolve, demoClose(true, 5)},
 }
 
-// demoIncidents reports demoIncidentCount synthetic incidents at the
+// demoIncidents files demoIncidentCount synthetic incidents at the
 // workers' stops, taking each worker's first stop, then each one's second,
-// and so on; each is located in the plan's grids by incident.Create and
-// then follows a script of demoScripts. Categories are the API's default
-// ones in turn, and every description says the incident is synthetic.
-func demoIncidents(ws *Workspace, stops [][]patrol.Stop, locator incident.GridLocator) ([]incident.Incident, error) {
+// and so on, through the same use cases as the API (app.FileIncident
+// locates each in the plan in force, app.MoveIncident takes it through
+// the state machine and stores each move as a compare-and-set), with the
+// App's clock set to the simulated times; each follows a script of
+// demoScripts. Categories are the API's default ones in turn, and every
+// description says the incident is synthetic.
+func demoIncidents(ctx context.Context, a *app.App, clock *time.Time, ws *Workspace, stops [][]patrol.Stop) ([]incident.Incident, error) {
 	categories := server.DefaultCategories()
 	var out []incident.Incident
 	for round, more := 0, true; more && len(out) < demoIncidentCount; round++ {
@@ -98,19 +103,20 @@ func demoIncidents(ws *Workspace, stops [][]patrol.Stop, locator incident.GridLo
 				Location:    stop.Center,
 			}
 			reporter := incident.Actor{Role: incident.ActorWorker, Worker: w.ID, Grids: w.Grids}
-			at := stop.Start.Add(time.Duration(stop.Duration) / 2)
-			inc, err := incident.Create(draft, reporter, at, "synthetic: found on patrol", locator)
+			*clock = stop.Start.Add(time.Duration(stop.Duration) / 2)
+			f, err := a.FileIncident(ctx, draft, reporter, "synthetic: found on patrol")
 			if err != nil {
 				return nil, fmt.Errorf("demo incident %s: %w", draft.ID, err)
 			}
+			inc := f.Incident
 			spread := time.Duration(4 + n%3) // each step takes 80%, 100% or 120% of its time
 			for _, st := range demoScripts[n%len(demoScripts)] {
 				var opts []incident.TransitionOption
 				if st.to == incident.StatusClosed {
 					opts = append(opts, incident.WithFeedback(st.satisfied, st.score))
 				}
-				at = at.Add(st.after * spread / 5)
-				if err := incident.Transition(&inc, st.to, demoHolder(inc, reporter, ws.leader), at, "synthetic", opts...); err != nil {
+				*clock = clock.Add(st.after * spread / 5)
+				if inc, err = a.MoveIncident(ctx, inc.ID, st.to, demoHolder(inc, reporter, ws.leader), "synthetic", opts...); err != nil {
 					return nil, fmt.Errorf("demo incident %s: %w", inc.ID, err)
 				}
 			}

@@ -21,6 +21,7 @@ import (
 	"wangge/data/sample"
 	"wangge/data/stores"
 	"wangge/geo"
+	"wangge/internal/app"
 	"wangge/internal/plantest"
 	"wangge/partition"
 	"wangge/server"
@@ -105,11 +106,11 @@ func TestDemoWorkspace(t *testing.T) {
 			t.Fatal(err)
 		}
 		focus := ws.Focus()
-		leader, _, err := server.CreateToken(ctx, s, data.RoleLeader, ws.leader.ID, focus.Grids[0])
+		leader, _, err := app.CreateToken(ctx, s, data.RoleLeader, ws.leader.ID, focus.Grids[0])
 		if err != nil {
 			t.Fatal(err)
 		}
-		admin, _, err := server.CreateToken(ctx, s, data.RoleAdmin, "", "")
+		admin, _, err := app.CreateToken(ctx, s, data.RoleAdmin, "", "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -154,7 +154,7 @@ func FromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
 // Invalid makes an error wrapping ErrInvalid.
 func Invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", data.ErrInvalid, fmt.Sprintf(format, args...))
+	return data.Refuse(data.ErrInvalid, format, args...)
 }
 
 // CheckBatch runs check on every item and returns the first failure as an

@@ -33,20 +33,18 @@ func CheckUpdate(inc incident.Incident, version int) error {
 // Stale is the error of an update of incident id made on version events
 // while the store holds stored events.
 func Stale(id incident.ID, version, stored int) error {
-	return fmt.Errorf("%w: incident %q was changed meanwhile (it has %d events, the update was made on %d): read it again and retry",
-		data.ErrConflict, id, stored, version)
+	return data.Refuse(data.ErrConflict, "incident %q was changed meanwhile (it has %d events, the update was made on %d): read it again and retry", id, stored, version)
 }
 
 // SecondPublished is the error of a put of plan id as published while
 // plan other is published.
 func SecondPublished(id, other partition.PlanID) error {
-	return fmt.Errorf("%w: plan %q cannot be stored as published while plan %q is: one plan is published at a time; publish it with PublishPlan, which returns the other to draft",
-		data.ErrConflict, id, other)
+	return data.Refuse(data.ErrConflict, "plan %q cannot be stored as published while plan %q is: one plan is published at a time; publish it with PublishPlan, which returns the other to draft", id, other)
 }
 
 // DeletePublished is the error of a delete of plan id, the published plan.
 func DeletePublished(id partition.PlanID) error {
-	return fmt.Errorf("%w: plan %q is the plan in force: publish another plan before deleting it", data.ErrConflict, id)
+	return data.Refuse(data.ErrConflict, "plan %q is the plan in force: publish another plan before deleting it", id)
 }
 
 // CheckPublish checks the time a plan is published at.
@@ -86,8 +84,7 @@ func SharedDevices(shared []Holder) error {
 		}
 		groups = append(groups, fmt.Sprintf("device %q is held by workers %s", d, strings.Join(workers, ", ")))
 	}
-	return fmt.Errorf("%w: %s, but a device belongs to one worker: clear device_id of all but one of them in the workers table, then open the store again",
-		data.ErrConflict, strings.Join(groups, "; "))
+	return data.Refuse(data.ErrConflict, "%s, but a device belongs to one worker: clear device_id of all but one of them in the workers table, then open the store again", strings.Join(groups, "; "))
 }
 
 // CheckDevices checks that a batch of workers gives no device to two
@@ -119,7 +116,7 @@ func CheckDevices(workers []patrol.Worker, held []Holder) error {
 		}
 		if reason != "" {
 			return &data.ItemError{Kind: "worker", Index: i, ID: string(w.ID),
-				Err: fmt.Errorf("%w: %s; a device belongs to one worker", data.ErrConflict, reason)}
+				Err: data.Refuse(data.ErrConflict, "%s; a device belongs to one worker", reason)}
 		}
 		given[w.DeviceID] = w.ID
 	}

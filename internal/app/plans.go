@@ -1,0 +1,81 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"wangge/internal/access"
+	"wangge/partition"
+)
+
+// Published is the outcome of a publication: the plan now in force and
+// the plans it took over from, which are drafts again.
+type Published struct {
+	Plan       partition.Plan
+	Superseded []partition.PlanID
+}
+
+// PublishPlan makes plan id the one plan in force, in one transaction of
+// the store (which also enforces that at most one plan is published): the
+// plan published before goes back to draft, so that it can be edited and
+// published again; the audit log keeps when it was in force. Publishing
+// the published plan changes nothing. New incidents are located in the
+// grids of the plan in force; incidents already reported keep their grid.
+func (a *App) PublishPlan(ctx context.Context, p access.Principal, id partition.PlanID) (Published, error) {
+	if err := access.Check(p, access.Write, access.Resource{Kind: access.Grid, ID: "plan " + string(id)}); err != nil {
+		return Published{}, err
+	}
+	superseded, err := a.store.PublishPlan(ctx, id, a.now().UTC().Truncate(time.Second))
+	if err != nil {
+		return Published{}, fmt.Errorf("app: publish plan %q: %w", id, err)
+	}
+	a.forget("plans")
+	plan, err := a.store.Plan(ctx, id)
+	if err != nil {
+		return Published{}, fmt.Errorf("app: plan %q after publishing: %w", id, err)
+	}
+	if superseded == nil {
+		superseded = []partition.PlanID{}
+	}
+	a.audit(p, "plan changed", "plan", string(id), "action", "publish", "superseded", superseded)
+	for _, old := range superseded {
+		a.audit(p, "plan changed", "plan", string(old), "action", "unpublish", "superseded_by", string(id))
+	}
+	return Published{Plan: plan, Superseded: superseded}, nil
+}
+
+// DeletePlan deletes a plan that is not in force (the store refuses the
+// plan in force: new incidents need its grids).
+func (a *App) DeletePlan(ctx context.Context, p access.Principal, id partition.PlanID) error {
+	if err := access.Check(p, access.Write, access.Resource{Kind: access.Grid, ID: "plan " + string(id)}); err != nil {
+		return err
+	}
+	if err := a.store.DeletePlan(ctx, id); err != nil {
+		return fmt.Errorf("app: delete plan %q: %w", id, err)
+	}
+	a.forget("plans")
+	a.audit(p, "plan changed", "plan", string(id), "action", "delete")
+	return nil
+}
+
+// PutPlan stores a drawn or edited plan as a draft (or replaces a draft of
+// the same id) and audit-logs it.
+func (a *App) PutPlan(ctx context.Context, p access.Principal, plan partition.Plan) error {
+	if err := access.Check(p, access.Write, access.Resource{Kind: access.Grid, ID: "plan " + string(plan.ID)}); err != nil {
+		return err
+	}
+	if err := a.store.PutPlan(ctx, plan); err != nil {
+		return fmt.Errorf("app: store plan %q: %w", plan.ID, err)
+	}
+	a.forget("plans")
+	a.audit(p, "plan changed", "plan", string(plan.ID), "action", "create", "grids", len(plan.Grids))
+	return nil
+}
+
+// audit logs a change or a read of personal data: who (the token id and
+// role, never the secret), what, and details as key-value pairs.
+func (a *App) audit(p access.Principal, msg string, details ...any) {
+	args := append([]any{"audit", true, "token", p.TokenID, "role", string(p.Role)}, details...)
+	a.log.Info(msg, args...)
+}
