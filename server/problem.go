@@ -171,7 +171,6 @@ func problemFor(err error, req *http.Request) Problem {
 		"try again later, and quote the request id when you report it"}
 }
 
-
 // httpProblem explains echo's own errors: unknown routes, wrong methods,
 // and HTTPErrors raised by handlers with a message for the client.
 func httpProblem(he *echo.HTTPError, req *http.Request) Problem {
