@@ -32,6 +32,11 @@
 // Coordinates are WGS-84 unless ?crs=gcj02 or ?crs=bd09 asks for the
 // systems of Chinese web basemaps (the bbox is then read in it too).
 //
+// Time windows follow internal/window everywhere: from (and Open311's
+// start_date) is in the window, to (end_date) is not; each is an RFC 3339
+// time or a date YYYY-MM-DD meaning its midnight in Options.Zone (or ?tz=
+// where a route takes it), and ?date= is [its midnight, the next).
+//
 // Every /api/v1 route needs `Authorization: Bearer wg_…`. CreateToken
 // makes a token and the store keeps only the SHA-256 of its secret; the
 // roles allowed on each route are listed in one table (routes.go).

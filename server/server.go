@@ -15,6 +15,7 @@ import (
 	"wangge/coverage/incident"
 	"wangge/coverage/open311"
 	"wangge/data"
+	"wangge/internal/window"
 )
 
 // Defaults of Options.
@@ -44,7 +45,9 @@ type Options struct {
 	// Agencies name who holds each incident level in Open311's
 	// agency_responsible (the level's name when absent).
 	Agencies map[incident.Level]string
-	// Zone is the time zone of Open311 datetimes and dates; UTC when nil.
+	// Zone is the time zone of plain dates in windows (from, to, date,
+	// start_date, end_date: internal/window), the default of ?tz= and the
+	// zone Open311 datetimes are written in; window.DefaultZone when nil.
 	Zone *time.Location
 }
 
@@ -74,6 +77,13 @@ func (o *Options) validate() error {
 	case o.ShutdownTimeout < 0:
 		return fmt.Errorf("%w: shutdown timeout %s is negative", ErrOptions, o.ShutdownTimeout)
 	}
+	if o.Zone == nil {
+		zone, err := window.LoadZone(window.DefaultZone)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrOptions, err)
+		}
+		o.Zone = zone
+	}
 	if len(o.Categories) == 0 {
 		o.Categories = DefaultCategories()
 	}
@@ -91,6 +101,7 @@ type Server struct {
 	shutdownTimeout time.Duration
 	ln              net.Listener
 	desk            *desk
+	zone            *time.Location // of plain dates and the default ?tz=
 }
 
 // New builds a Server from opts; it does not listen yet.
@@ -109,6 +120,7 @@ func New(opts Options) (*Server, error) {
 		echo:            echo.New(),
 		addr:            opts.Addr,
 		shutdownTimeout: opts.ShutdownTimeout,
+		zone:            opts.Zone,
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
