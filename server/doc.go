@@ -45,4 +45,8 @@
 // as a worker's device_id, is the credential, as in Traccar (an unknown
 // device gets 404), and a token sent along (?token=, Basic password or
 // bearer) must be the worker's own or an admin's (handle_ingest_device.go).
+//
+// Browsers: with Options.CORSOrigins the web pages of those origins may
+// call the API (CORS); preflights are answered before authentication and
+// other origins get no Access-Control-Allow-Origin (middleware.go).
 package server

@@ -20,9 +20,11 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultAddr            = ":8080"
-	DefaultBodyLimit       = 10 << 20 // bytes
-	DefaultShutdownTimeout = 10 * time.Second
+	DefaultAddr              = ":8080"
+	DefaultBodyLimit         = 10 << 20 // bytes
+	DefaultShutdownTimeout   = 10 * time.Second
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultIdleTimeout       = 2 * time.Minute
 )
 
 // Options configure a Server. Only Store is required.
@@ -39,6 +41,21 @@ type Options struct {
 	// ShutdownTimeout bounds how long Serve waits for in-flight requests
 	// once its context is cancelled; DefaultShutdownTimeout when zero.
 	ShutdownTimeout time.Duration
+	// ReadHeaderTimeout bounds reading the headers of a request;
+	// DefaultReadHeaderTimeout when zero.
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds reading a whole request, body included, and
+	// WriteTimeout the time from the end of its headers to the end of the
+	// response; zero means no bound (as in net/http).
+	ReadTimeout, WriteTimeout time.Duration
+	// IdleTimeout bounds how long a kept-alive connection waits for its
+	// next request; DefaultIdleTimeout when zero.
+	IdleTimeout time.Duration
+	// CORSOrigins are the origins (scheme://host[:port], as CheckOrigin
+	// takes them) whose web pages may call the API from a browser; "*"
+	// lets any page. Without any, no CORS header is sent and browsers
+	// keep the API to pages it serves itself.
+	CORSOrigins []string
 	// Categories are the kinds of incident, served as Open311 services;
 	// DefaultCategories when empty.
 	Categories []open311.Category
@@ -71,11 +88,28 @@ func (o *Options) validate() error {
 	case o.BodyLimit < 0:
 		return fmt.Errorf("%w: body limit %d is negative", ErrOptions, o.BodyLimit)
 	}
-	switch {
-	case o.ShutdownTimeout == 0:
-		o.ShutdownTimeout = DefaultShutdownTimeout
-	case o.ShutdownTimeout < 0:
-		return fmt.Errorf("%w: shutdown timeout %s is negative", ErrOptions, o.ShutdownTimeout)
+	for _, d := range []struct {
+		name     string
+		p        *time.Duration
+		fallback time.Duration // for zero; 0 leaves it unbounded
+	}{
+		{"shutdown timeout", &o.ShutdownTimeout, DefaultShutdownTimeout},
+		{"read header timeout", &o.ReadHeaderTimeout, DefaultReadHeaderTimeout},
+		{"read timeout", &o.ReadTimeout, 0},
+		{"write timeout", &o.WriteTimeout, 0},
+		{"idle timeout", &o.IdleTimeout, DefaultIdleTimeout},
+	} {
+		switch {
+		case *d.p == 0:
+			*d.p = d.fallback
+		case *d.p < 0:
+			return fmt.Errorf("%w: %s %s is negative", ErrOptions, d.name, *d.p)
+		}
+	}
+	for _, origin := range o.CORSOrigins {
+		if err := CheckOrigin(origin); err != nil {
+			return fmt.Errorf("%w: %w", ErrOptions, err)
+		}
 	}
 	if o.Zone == nil {
 		zone, err := window.LoadZone(window.DefaultZone)
@@ -125,12 +159,18 @@ func New(opts Options) (*Server, error) {
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(withRequestID, s.accessLog, s.recoverPanics(), limitBody(opts.BodyLimit))
+	e.Use(withRequestID, s.accessLog, s.recoverPanics())
+	if len(opts.CORSOrigins) > 0 {
+		e.Use(cors(opts.CORSOrigins))
+	}
+	e.Use(limitBody(opts.BodyLimit))
 	s.routes()
 	s.http = &http.Server{
 		Handler:           e,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: opts.ReadHeaderTimeout,
+		ReadTimeout:       opts.ReadTimeout,
+		WriteTimeout:      opts.WriteTimeout,
+		IdleTimeout:       opts.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(opts.Logger.Handler(), slog.LevelWarn),
 	}
 	return s, nil
