@@ -31,10 +31,10 @@ func (o *Catalog) ParsePost(form url.Values) (incident.Incident, error) {
 	switch {
 	case code == "":
 		return d, incident.FieldErrorf("service_code", track.ErrMissingField, "required")
-	case o.byCode[code] == nil:
+	case o.byService[code] == nil:
 		return d, incident.FieldErrorf("service_code", incident.ErrUnknownService, "%q (GET services.json lists the codes)", code)
 	}
-	d.Category = code
+	d.Category = o.byService[code].Code
 	d.Address = strings.TrimSpace(form.Get("address_string"))
 	lat, long := strings.TrimSpace(form.Get("lat")), strings.TrimSpace(form.Get("long"))
 	switch {
@@ -88,7 +88,7 @@ func parseDegrees(field, s string, limit float64) (float64, error) {
 // zero bounds are open.
 type Filter struct {
 	IDs      []incident.ID
-	Codes    []string
+	Codes    []string // category codes (Incident.Category) of the service codes asked for
 	Statuses []string // Open311Open, Open311Closed
 	window.Window
 }
@@ -106,11 +106,12 @@ func (o *Catalog) ParseFilter(q url.Values) (Filter, error) {
 	for _, id := range commaList(q.Get("service_request_id")) {
 		f.IDs = append(f.IDs, incident.ID(id))
 	}
-	f.Codes = commaList(q.Get("service_code"))
-	for _, c := range f.Codes {
-		if o.byCode[c] == nil {
-			return f, incident.FieldErrorf("service_code", incident.ErrUnknownService, "%q", c)
+	for _, code := range commaList(q.Get("service_code")) {
+		c := o.byService[code]
+		if c == nil {
+			return f, incident.FieldErrorf("service_code", incident.ErrUnknownService, "%q", code)
 		}
+		f.Codes = append(f.Codes, c.Code)
 	}
 	f.Statuses = commaList(q.Get("status"))
 	for _, s := range f.Statuses {
