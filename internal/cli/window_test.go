@@ -16,7 +16,8 @@ import (
 	"wangge/coverage/incident"
 	"wangge/coverage/incident/incidenttest"
 	"wangge/data"
-	"wangge/data/gpkg"
+	"wangge/data/pgtest"
+	"wangge/data/stores"
 	"wangge/internal/window"
 	"wangge/server"
 )
@@ -25,8 +26,14 @@ import (
 // (wangge coverage --from --to --tz), the API (from, to on
 // /api/v1/incidents and /api/v1/stats/incidents) and Open311 (start_date,
 // end_date on requests.json) of a server in the same zone, over incidents
-// reported on and around every bound: all three take the same window.
+// reported on and around every bound, on both stores: all three take the
+// same window.
 func TestSameWindowEverywhere(t *testing.T) {
+	t.Run("gpkg", func(t *testing.T) { sameWindow(t, filepath.Join(t.TempDir(), "w.gpkg")) })
+	t.Run("postgis", func(t *testing.T) { sameWindow(t, pgtest.DSN(t)) })
+}
+
+func sameWindow(t *testing.T, db string) {
 	const zoneName = "America/New_York" // DST ends on 2026-11-01
 	zone, err := window.LoadZone(zoneName)
 	if err != nil {
@@ -49,7 +56,7 @@ func TestSameWindowEverywhere(t *testing.T) {
 	}
 
 	ctx := t.Context()
-	st, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "w.gpkg"))
+	st, err := stores.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
