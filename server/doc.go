@@ -36,6 +36,11 @@
 // Coordinates are WGS-84 unless ?crs=gcj02 or ?crs=bd09 asks for the
 // systems of Chinese web basemaps (the bbox is then read in it too).
 //
+// Time windows follow internal/window everywhere: from (and Open311's
+// start_date) is in the window, to (end_date) is not; each is an RFC 3339
+// time or a date YYYY-MM-DD meaning its midnight in Options.Zone (or ?tz=
+// where a route takes it), and ?date= is [its midnight, the next).
+//
 // Every /api/v1 route needs `Authorization: Bearer wg_…`. app.CreateToken
 // makes a token and the store keeps only the SHA-256 of its secret; the
 // roles allowed on each route are listed in one table (routes.go), the
@@ -53,4 +58,8 @@
 // as a worker's device_id, is the credential, as in Traccar (an unknown
 // device gets 404), and a token sent along (?token=, Basic password or
 // bearer) must be the worker's own or an admin's (handle_ingest_device.go).
+//
+// Browsers: with Options.CORSOrigins the web pages of those origins may
+// call the API (CORS); preflights are answered before authentication and
+// other origins get no Access-Control-Allow-Origin (middleware.go).
 package server

@@ -24,6 +24,8 @@ var (
 	ErrUnavailable = errors.New("server: store unavailable")
 	// ErrOptions marks Options that New cannot work with.
 	ErrOptions = errors.New("server: bad options")
+	// ErrOrigin marks a CORS origin CheckOrigin refuses.
+	ErrOrigin = errors.New("server: bad CORS origin")
 	// ErrShutdownTimeout is returned by Serve when in-flight requests did
 	// not finish within Options.ShutdownTimeout.
 	ErrShutdownTimeout = errors.New("server: in-flight requests outlived the shutdown timeout")

@@ -60,7 +60,7 @@ func (s *Server) getCoverage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	opts, out, err := parseCoverageParams(c.QueryParams(), time.Now())
+	opts, out, err := parseCoverageParams(c.QueryParams(), time.Now(), s.zone)
 	if err != nil {
 		return err
 	}
@@ -109,23 +109,22 @@ type coverageOutput struct {
 	crs  crs
 }
 
-// parseCoverageParams reads from, to (RFC 3339, or a day YYYY-MM-DD in
-// tz, default Asia/Shanghai), res, buffer, tz, layer and crs. The window
-// is the week before now unless given.
-func parseCoverageParams(q url.Values, now time.Time) (coverage.CoverageOptions, coverageOutput, error) {
-	o := coverage.CoverageOptions{Res: coverage.DefaultRes, Buffer: coverage.DefaultBuffer}
+// parseCoverageParams reads from and to (a window, parseWindow, with
+// plain dates in tz), res, buffer, tz (zone when absent), layer and crs.
+// The window is the week before now (or before to) unless given.
+func parseCoverageParams(q url.Values, now time.Time, zone *time.Location) (coverage.CoverageOptions, coverageOutput, error) {
+	o := coverage.CoverageOptions{Res: coverage.DefaultRes, Buffer: coverage.DefaultBuffer, Zone: zone}
 	out := coverageOutput{crs: crsWGS84}
-	zone := DefaultZone
-	var from, to string
-	err := eachParam(q, []string{"from", "to", "res", "buffer", "tz", "layer", "crs"}, func(name, v string) error {
+	if tz := q.Get("tz"); tz != "" {
+		loc, err := parseZone(tz)
+		if err != nil {
+			return o, out, err
+		}
+		o.Zone = loc
+	}
+	w, err := parseWindow(q, o.Zone, []string{"res", "buffer", "tz", "layer", "crs"}, func(name, v string) error {
 		var err error
 		switch name {
-		case "from":
-			from = v
-		case "to":
-			to = v
-		case "tz":
-			zone = v
 		case "crs":
 			out.crs, err = parseCRS(v)
 		case "layer":
@@ -151,42 +150,18 @@ func parseCoverageParams(q url.Values, now time.Time) (coverage.CoverageOptions,
 	if err != nil {
 		return o, out, err
 	}
-	loc, err := parseZone(zone)
-	if err != nil {
-		return o, out, err
+	o.From, o.To = w.From, w.To
+	if o.To.IsZero() {
+		o.To = now
 	}
-	o.Zone = loc
-	o.To, o.From = now, now.Add(-defaultCovWindow)
-	if to != "" {
-		if o.To, err = parseInstant("to", to, loc); err != nil {
-			return o, out, err
-		}
-		if from == "" {
-			o.From = o.To.Add(-defaultCovWindow)
-		}
+	if o.From.IsZero() {
+		o.From = o.To.Add(-defaultCovWindow)
 	}
-	if from != "" {
-		if o.From, err = parseInstant("from", from, loc); err != nil {
-			return o, out, err
-		}
-	}
-	switch {
+	switch from := q.Get("from"); {
 	case !o.From.Before(o.To):
-		return o, out, &ParamError{Param: "from", Value: from, Reason: "the window must start before it ends (to)"}
+		return o, out, &ParamError{Param: "from", Value: from, Reason: "the window must start before it ends (to, now when absent)"}
 	case o.To.Sub(o.From) > maxCoverageSpan:
 		return o, out, &ParamError{Param: "from", Value: from, Reason: "the window may span at most 92 days"}
 	}
 	return o, out, nil
-}
-
-// parseInstant reads an RFC 3339 time, or a day YYYY-MM-DD meaning its
-// midnight in loc.
-func parseInstant(name, v string, loc *time.Location) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
-		return t, nil
-	}
-	if t, err := time.ParseInLocation(time.DateOnly, v, loc); err == nil {
-		return t, nil
-	}
-	return time.Time{}, &ParamError{Param: name, Value: v, Reason: "want an RFC 3339 time or a day YYYY-MM-DD"}
 }

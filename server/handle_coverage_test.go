@@ -200,7 +200,7 @@ func TestCoverageRefusals(t *testing.T) {
 		{"worker", f.liWork, "", http.StatusForbidden, "worker"},
 		{"res too fine", f.admin, "?res=15", http.StatusBadRequest, "res"},
 		{"buffer negative", f.admin, "?buffer=-1", http.StatusBadRequest, "buffer"},
-		{"window reversed", f.admin, "?from=2024-05-07&to=2024-05-06", http.StatusBadRequest, "before"},
+		{"window reversed", f.admin, "?from=2024-05-07&to=2024-05-06", http.StatusBadRequest, "must be after from"},
 		{"window too long", f.admin, "?from=2024-01-01&to=2024-05-06", http.StatusBadRequest, "92 days"},
 		{"bad time", f.admin, "?from=last+week", http.StatusBadRequest, "RFC 3339"},
 		{"bad layer", f.admin, "?layer=roads", http.StatusBadRequest, "layer"},

@@ -25,19 +25,15 @@ var incidentStatuses = []incident.Status{
 }
 
 // parseIncidentQuery reads the filters of GET /api/v1/incidents: bbox,
-// limit, after and crs as for blocks, from and to (RFC 3339, on the
-// report time, from inclusive, to exclusive), status (a comma list) and
-// grid (the grid at report time).
-func parseIncidentQuery(q url.Values) (data.IncidentQuery, listParams, error) {
+// limit, after and crs as for blocks, from and to (a window on the report
+// time, parseWindow), status (a comma list) and grid (the grid at report
+// time).
+func parseIncidentQuery(q url.Values, zone *time.Location) (data.IncidentQuery, listParams, error) {
 	var iq data.IncidentQuery
 	base := url.Values{}
-	err := eachParam(q, []string{"bbox", "limit", "after", "crs", "from", "to", "status", "grid"}, func(name, v string) error {
+	w, err := parseWindow(q, zone, []string{"bbox", "limit", "after", "crs", "status", "grid"}, func(name, v string) error {
 		var err error
 		switch name {
-		case "from":
-			iq.From, err = parseTime(name, v)
-		case "to":
-			iq.To, err = parseTime(name, v)
 		case "status":
 			iq.Status, err = parseStatuses(v)
 		case "grid":
@@ -50,21 +46,10 @@ func parseIncidentQuery(q url.Values) (data.IncidentQuery, listParams, error) {
 	if err != nil {
 		return iq, listParams{}, err
 	}
-	if !iq.From.IsZero() && !iq.To.IsZero() && !iq.To.After(iq.From) {
-		return iq, listParams{}, &ParamError{Param: "to", Value: q.Get("to"), Reason: "must be later than from"}
-	}
+	iq.From, iq.To = w.From, w.To
 	p, err := parseListParams(base)
 	iq.BBoxQuery = data.BBoxQuery{BBox: p.BBox, After: p.After, Limit: p.Limit + 1}
 	return iq, p, err
-}
-
-// parseTime reads an RFC 3339 time.
-func parseTime(name, v string) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		return t, &ParamError{Param: name, Value: v, Reason: "want an RFC 3339 time such as 2026-11-29T08:00:00+08:00"}
-	}
-	return t, nil
 }
 
 // parseStatuses reads a comma list of incident statuses.
@@ -89,7 +74,7 @@ func parseStatuses(v string) ([]incident.Status, error) {
 // FeatureCollection, with a next link while more may follow. Events are
 // left out; GET /api/v1/incidents/{id} has them.
 func (s *Server) listIncidents(c echo.Context) error {
-	iq, p, err := parseIncidentQuery(c.QueryParams())
+	iq, p, err := parseIncidentQuery(c.QueryParams(), s.zone)
 	if err != nil {
 		return err
 	}

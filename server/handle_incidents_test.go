@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -281,7 +282,7 @@ func TestIncidentCrsAndConcurrentMoves(t *testing.T) {
 func FuzzIncidentQuery(f *testing.F) {
 	for _, s := range []string{"", "status=reported,closed", "status=lost", "from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z",
 		"from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "grid=G001&limit=5&after=inc-1", "bbox=1,2,3,4&crs=gcj02",
-		"status=,", "from=yesterday", "colour=red", "limit=0"} {
+		"status=,", "from=yesterday", "colour=red", "limit=0", "from=2026-01-01&to=2026-01-02"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
@@ -289,7 +290,7 @@ func FuzzIncidentQuery(f *testing.F) {
 		if err != nil {
 			return
 		}
-		iq, p, err := parseIncidentQuery(q)
+		iq, p, err := parseIncidentQuery(q, time.UTC)
 		if err != nil {
 			var pe *ParamError
 			if !errors.As(err, &pe) {

@@ -191,11 +191,7 @@ func (s *Server) open311Find(c echo.Context, f *open311.Filter) ([]incident.Inci
 		}
 		f.From = end.Add(-open311Window)
 	}
-	iq := data.IncidentQuery{From: f.From}
-	if !f.To.IsZero() {
-		iq.To = f.To.Add(time.Nanosecond) // the filter's end is inclusive, the store's exclusive
-	}
-	incs, err := s.store.Incidents(ctx, iq)
+	incs, err := s.store.Incidents(ctx, data.IncidentQuery{From: f.From, To: f.To})
 	if err != nil {
 		return nil, fmt.Errorf("server: list incidents: %w", err)
 	}

@@ -101,16 +101,17 @@ func TestOpen311ClientFlow(t *testing.T) {
 		r["lat"] != p[1] || r["long"] != p[0] || r["agency_responsible"] != "grid" || r["description"] != "bins overflowing at the gate" {
 		t.Fatalf("request %v", r)
 	}
-	if _, err := time.Parse(time.RFC3339, r["requested_datetime"].(string)); err != nil {
-		t.Fatalf("requested_datetime: %v", err)
+	if _, err := time.Parse(time.RFC3339, r["requested_datetime"].(string)); err != nil || !strings.HasSuffix(r["requested_datetime"].(string), "+08:00") {
+		t.Fatalf("requested_datetime %v: %v; want it in the server's zone, Asia/Shanghai by default", r["requested_datetime"], err)
 	}
 	inc, err := st.Incident(t.Context(), incident.ID(id))
 	if err != nil || inc.Grid != w.grids[0].ID || inc.Events[0].Actor != "public" {
 		t.Fatalf("stored incident %+v, %v: want grid %s reported by the public", inc, err, w.grids[0].ID)
 	}
 
-	today := time.Now().UTC().Format(time.DateOnly)
-	tomorrow := time.Now().UTC().Add(24 * time.Hour).Format(time.DateOnly)
+	// Dates are midnights in the server's zone; end_date is not in the window.
+	now := time.Now().In(w.s.zone)
+	today, tomorrow := now.Format(time.DateOnly), now.AddDate(0, 0, 1).Format(time.DateOnly)
 	cases := []struct {
 		query string
 		found bool
@@ -124,6 +125,7 @@ func TestOpen311ClientFlow(t *testing.T) {
 		{"start_date=" + today, true},
 		{"start_date=" + tomorrow, false},
 		{"end_date=" + today, false},
+		{"start_date=" + today + "&end_date=" + tomorrow, true},
 	}
 	for _, tc := range cases {
 		t.Run("filter "+tc.query, func(t *testing.T) {

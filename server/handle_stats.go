@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -14,37 +13,12 @@ import (
 	"wangge/coverage/incident"
 	"wangge/data"
 	"wangge/internal/app"
+	"wangge/internal/window"
 	"wangge/partition"
 )
 
-// window is a report period [From, To) read from the query; zero bounds
-// are open.
-type window struct{ From, To time.Time }
-
-// parseWindow reads from and to, and calls extra for the route's other
-// parameters (allowed lists them).
-func parseWindow(q url.Values, allowed []string, extra func(name, v string) error) (window, error) {
-	var w window
-	err := eachParam(q, append([]string{"from", "to"}, allowed...), func(name, v string) error {
-		var err error
-		switch name {
-		case "from":
-			w.From, err = parseTime(name, v)
-		case "to":
-			w.To, err = parseTime(name, v)
-		default:
-			err = extra(name, v)
-		}
-		return err
-	})
-	if err == nil && !w.From.IsZero() && !w.To.IsZero() && !w.To.After(w.From) {
-		err = &ParamError{Param: "to", Value: q.Get("to"), Reason: "must be later than from"}
-	}
-	return w, err
-}
-
 // incidentsIn reads every incident reported in the window.
-func (s *Server) incidentsIn(ctx context.Context, w window) ([]incident.Incident, error) {
+func (s *Server) incidentsIn(ctx context.Context, w window.Window) ([]incident.Incident, error) {
 	incs, err := s.store.Incidents(ctx, data.IncidentQuery{From: w.From, To: w.To})
 	if err != nil {
 		return nil, fmt.Errorf("server: read incidents: %w", err)
@@ -54,7 +28,7 @@ func (s *Server) incidentsIn(ctx context.Context, w window) ([]incident.Incident
 
 // incidentsAndPlan reads the incidents of the window and the index of the
 // plan in force (nil when none is published).
-func (s *Server) incidentsAndPlan(ctx context.Context, w window) ([]incident.Incident, *app.PlanIndex, error) {
+func (s *Server) incidentsAndPlan(ctx context.Context, w window.Window) ([]incident.Incident, *app.PlanIndex, error) {
 	incs, err := s.incidentsIn(ctx, w)
 	if err != nil {
 		return nil, nil, err
@@ -79,7 +53,7 @@ type statsResponse struct {
 // parents of the grids of the plan in force.
 func (s *Server) incidentStats(c echo.Context) error {
 	by := incident.GroupNone
-	w, err := parseWindow(c.QueryParams(), []string{"by"}, func(name, v string) error {
+	w, err := parseWindow(c.QueryParams(), s.zone, []string{"by"}, func(name, v string) error {
 		var err error
 		if by, err = incident.ParseGroupBy(v); err != nil {
 			return &ParamError{Param: name, Value: v, Reason: "want grid, community, worker or none"}
@@ -116,7 +90,7 @@ func (s *Server) incidentStats(c echo.Context) error {
 func (s *Server) hotspots(c echo.Context) error {
 	q := incident.HotspotQuery{Resolution: 9}
 	out := crsWGS84
-	w, err := parseWindow(c.QueryParams(), []string{"res", "step", "crs"}, func(name, v string) error {
+	w, err := parseWindow(c.QueryParams(), s.zone, []string{"res", "step", "crs"}, func(name, v string) error {
 		switch name {
 		case "crs":
 			var err error
@@ -178,7 +152,7 @@ type loadsResponse struct {
 // the plan in force (by the grid at report time) per 1,000 households of
 // the grid's blocks, the workload signal for redrawing grids.
 func (s *Server) gridLoads(c echo.Context) error {
-	w, err := parseWindow(c.QueryParams(), nil, nil)
+	w, err := parseWindow(c.QueryParams(), s.zone, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -5,19 +5,15 @@ import (
 	"net/url"
 	"strconv"
 	"time"
-	_ "time/tzdata" // ?tz= must work on hosts without a zone database
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"wangge/coverage/patrol"
+	"wangge/internal/window"
 	"wangge/partition"
 )
-
-// DefaultZone is the time zone of ?date= when ?tz= is absent: China
-// Standard Time, the one zone of the country the grids are in.
-const DefaultZone = "Asia/Shanghai"
 
 // trajectoryAnswer is the body of GET /api/v1/workers/{id}/trajectory.
 type trajectoryAnswer struct {
@@ -41,16 +37,15 @@ func (s *Server) getTrajectory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q, err := parseTrajectoryParams(c.QueryParams())
+	q, err := parseTrajectoryParams(c.QueryParams(), s.zone)
 	if err != nil {
 		return err
 	}
-	from := time.Date(q.day.Year(), q.day.Month(), q.day.Day(), 0, 0, 0, 0, q.zone)
-	day, err := s.app.WorkerDay(c.Request().Context(), principal(c), patrol.WorkerID(id), from, q.opts)
+	day, err := s.app.WorkerDay(c.Request().Context(), principal(c), patrol.WorkerID(id), q.day, q.opts)
 	if err != nil {
 		return err
 	}
-	ans := trajectoryAnswer{Date: q.day.Format(time.DateOnly), Zone: q.zone.String(), Plan: day.Plan, Grids: day.Grids, Report: day.Report}
+	ans := trajectoryAnswer{Date: q.day.From.Format(time.DateOnly), Zone: q.zone.String(), Plan: day.Plan, Grids: day.Grids, Report: day.Report}
 	outputTrajectory(&ans.Report, q.crs)
 	ans.GeoJSON = ans.Report.GeoJSON()
 	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, ans)
@@ -80,16 +75,17 @@ func outputTrajectory(r *patrol.TrajectoryReport, c crs) {
 
 // trajectoryParams are the query of the trajectory route.
 type trajectoryParams struct {
-	day  time.Time
+	day  window.Window
 	zone *time.Location
 	crs  crs
 	opts patrol.TrajectoryOptions
 }
 
-func parseTrajectoryParams(q url.Values) (trajectoryParams, error) {
-	p := trajectoryParams{crs: crsWGS84}
-	var date string
-	zone := DefaultZone
+// parseTrajectoryParams reads date (a day in tz, parseDay), tz (zone when
+// absent), crs, stop_radius and stop_minutes.
+func parseTrajectoryParams(q url.Values, zone *time.Location) (trajectoryParams, error) {
+	p := trajectoryParams{crs: crsWGS84, zone: zone}
+	var date, tz string
 	err := eachParam(q, []string{"date", "tz", "crs", "stop_radius", "stop_minutes"}, func(name, v string) error {
 		switch name {
 		case "crs":
@@ -99,7 +95,7 @@ func parseTrajectoryParams(q url.Values) (trajectoryParams, error) {
 		case "date":
 			date = v
 		case "tz":
-			zone = v
+			tz = v
 		case "stop_radius":
 			r, err := strconv.ParseFloat(v, 64)
 			if err != nil || !(r > 0 && r <= 1000) {
@@ -118,24 +114,11 @@ func parseTrajectoryParams(q url.Values) (trajectoryParams, error) {
 	if err != nil {
 		return p, err
 	}
-	if p.zone, err = parseZone(zone); err != nil {
-		return p, err
+	if tz != "" {
+		if p.zone, err = parseZone(tz); err != nil {
+			return p, err
+		}
 	}
-	if date == "" {
-		return p, &ParamError{Param: "date", Value: date, Reason: "give the day as YYYY-MM-DD"}
-	}
-	if p.day, err = time.ParseInLocation(time.DateOnly, date, p.zone); err != nil {
-		return p, &ParamError{Param: "date", Value: date, Reason: "want a day as YYYY-MM-DD"}
-	}
-	return p, nil
-}
-
-// parseZone reads ?tz=: an IANA zone name. "Local" is refused, since the
-// server's zone is no business of the client's.
-func parseZone(v string) (*time.Location, error) {
-	loc, err := time.LoadLocation(v)
-	if err != nil || v == "" || v == "Local" {
-		return nil, &ParamError{Param: "tz", Value: v, Reason: "want an IANA time zone such as Asia/Shanghai or UTC"}
-	}
-	return loc, nil
+	p.day, err = parseDay(date, p.zone)
+	return p, err
 }

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -100,4 +103,44 @@ func limitBody(limit int64) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// corsMaxAge is how long a browser may keep the answer to a preflight.
+const corsMaxAge = 10 * time.Minute
+
+// cors lets the web pages of origins ("*": any) call the API from a
+// browser, with echo's CORS middleware. A preflight (OPTIONS) is answered
+// here, before routing and authentication, with the methods and headers
+// the API takes. An origin not listed gets no Access-Control-Allow-Origin,
+// so its browser keeps the answer from the page. Pages authenticate with
+// bearer tokens they send themselves, never cookies, so credentials are
+// not allowed.
+func cors(origins []string) echo.MiddlewareFunc {
+	anyOrigin := slices.Contains(origins, "*")
+	return middleware.CORSWithConfig(middleware.CORSConfig{
+		AllowOriginFunc: func(origin string) (bool, error) {
+			return anyOrigin || slices.Contains(origins, origin), nil
+		},
+		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete},
+		AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, echo.HeaderXRequestID},
+		ExposeHeaders: []string{echo.HeaderXRequestID, echo.HeaderLocation, "Link", echo.HeaderWWWAuthenticate},
+		MaxAge:        int(corsMaxAge / time.Second),
+	})
+}
+
+// CheckOrigin accepts an origin as Options.CORSOrigins takes it: "*", or
+// scheme://host[:port] with scheme http or https, in lower case and
+// without a path, as a browser sends it in its Origin header. Origins are
+// matched whole, so a pattern such as https://*.example.org is refused
+// rather than never matching.
+func CheckOrigin(origin string) error {
+	if origin == "*" {
+		return nil
+	}
+	u, err := url.Parse(origin)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		u.Scheme+"://"+u.Host != origin || strings.ToLower(origin) != origin || strings.Contains(origin, "*") {
+		return fmt.Errorf("%w %q: want scheme://host[:port] in lower case, without a path, such as https://map.example.gov.cn, or *", ErrOrigin, origin)
+	}
+	return nil
 }

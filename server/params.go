@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -8,9 +9,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"wangge/data/importer"
+	"time"
 
 	"github.com/paulmach/orb"
+
+	"wangge/data/importer"
+	"wangge/internal/window"
 )
 
 // Paging limits of collection routes.
@@ -146,4 +150,55 @@ func parseLimit(v string) (int, error) {
 		return 0, &ParamError{Param: "limit", Value: v, Reason: fmt.Sprintf("want a whole number from 1 to %d", MaxLimit)}
 	}
 	return n, nil
+}
+
+// parseWindow reads from and to as a window (internal/window: [from, to),
+// each an RFC 3339 time or a date meaning its midnight in zone; empty is
+// open) and calls extra for the route's other parameters (allowed lists
+// them).
+func parseWindow(q url.Values, zone *time.Location, allowed []string, extra func(name, v string) error) (window.Window, error) {
+	var from, to string
+	err := eachParam(q, append([]string{"from", "to"}, allowed...), func(name, v string) error {
+		switch name {
+		case "from":
+			from = v
+		case "to":
+			to = v
+		default:
+			return extra(name, v)
+		}
+		return nil
+	})
+	if err != nil {
+		return window.Window{}, err
+	}
+	w, err := window.Parse(from, to, zone)
+	return w, windowParam(err)
+}
+
+// parseDay reads ?date= as the window of that day in zone.
+func parseDay(date string, zone *time.Location) (window.Window, error) {
+	w, err := window.Day(date, zone)
+	return w, windowParam(err)
+}
+
+// parseZone reads ?tz=: an IANA zone name (window.LoadZone; "Local" is
+// refused, since the server's zone is no business of the client's).
+func parseZone(v string) (*time.Location, error) {
+	loc, err := window.LoadZone(v)
+	return loc, windowParam(err)
+}
+
+// windowParam turns a *window.Error into the *ParamError of the query
+// parameter it is about: from, to and date by their names, the zone as tz.
+func windowParam(err error) error {
+	var we *window.Error
+	if !errors.As(err, &we) {
+		return err
+	}
+	param := we.Field
+	if errors.Is(err, window.ErrZone) {
+		param = "tz"
+	}
+	return &ParamError{Param: param, Value: we.Value, Reason: we.Reason}
 }

@@ -16,13 +16,16 @@ import (
 	"wangge/coverage/open311"
 	"wangge/data"
 	"wangge/internal/app"
+	"wangge/internal/window"
 )
 
 // Defaults of Options.
 const (
-	DefaultAddr            = ":8080"
-	DefaultBodyLimit       = 10 << 20 // bytes
-	DefaultShutdownTimeout = 10 * time.Second
+	DefaultAddr              = ":8080"
+	DefaultBodyLimit         = 10 << 20 // bytes
+	DefaultShutdownTimeout   = 10 * time.Second
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultIdleTimeout       = 2 * time.Minute
 )
 
 // Options configure a Server. Only Store is required.
@@ -39,13 +42,30 @@ type Options struct {
 	// ShutdownTimeout bounds how long Serve waits for in-flight requests
 	// once its context is cancelled; DefaultShutdownTimeout when zero.
 	ShutdownTimeout time.Duration
+	// ReadHeaderTimeout bounds reading the headers of a request;
+	// DefaultReadHeaderTimeout when zero.
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds reading a whole request, body included, and
+	// WriteTimeout the time from the end of its headers to the end of the
+	// response; zero means no bound (as in net/http).
+	ReadTimeout, WriteTimeout time.Duration
+	// IdleTimeout bounds how long a kept-alive connection waits for its
+	// next request; DefaultIdleTimeout when zero.
+	IdleTimeout time.Duration
+	// CORSOrigins are the origins (scheme://host[:port], as CheckOrigin
+	// takes them) whose web pages may call the API from a browser; "*"
+	// lets any page. Without any, no CORS header is sent and browsers
+	// keep the API to pages it serves itself.
+	CORSOrigins []string
 	// Categories are the kinds of incident, served as Open311 services;
 	// DefaultCategories when empty.
 	Categories []open311.Category
 	// Agencies name who holds each incident level in Open311's
 	// agency_responsible (the level's name when absent).
 	Agencies map[incident.Level]string
-	// Zone is the time zone of Open311 datetimes and dates; UTC when nil.
+	// Zone is the time zone of plain dates in windows (from, to, date,
+	// start_date, end_date: internal/window), the default of ?tz= and the
+	// zone Open311 datetimes are written in; window.DefaultZone when nil.
 	Zone *time.Location
 }
 
@@ -69,11 +89,35 @@ func (o *Options) validate() error {
 	case o.BodyLimit < 0:
 		return fmt.Errorf("%w: body limit %d is negative", ErrOptions, o.BodyLimit)
 	}
-	switch {
-	case o.ShutdownTimeout == 0:
-		o.ShutdownTimeout = DefaultShutdownTimeout
-	case o.ShutdownTimeout < 0:
-		return fmt.Errorf("%w: shutdown timeout %s is negative", ErrOptions, o.ShutdownTimeout)
+	for _, d := range []struct {
+		name     string
+		p        *time.Duration
+		fallback time.Duration // for zero; 0 leaves it unbounded
+	}{
+		{"shutdown timeout", &o.ShutdownTimeout, DefaultShutdownTimeout},
+		{"read header timeout", &o.ReadHeaderTimeout, DefaultReadHeaderTimeout},
+		{"read timeout", &o.ReadTimeout, 0},
+		{"write timeout", &o.WriteTimeout, 0},
+		{"idle timeout", &o.IdleTimeout, DefaultIdleTimeout},
+	} {
+		switch {
+		case *d.p == 0:
+			*d.p = d.fallback
+		case *d.p < 0:
+			return fmt.Errorf("%w: %s %s is negative", ErrOptions, d.name, *d.p)
+		}
+	}
+	for _, origin := range o.CORSOrigins {
+		if err := CheckOrigin(origin); err != nil {
+			return fmt.Errorf("%w: %w", ErrOptions, err)
+		}
+	}
+	if o.Zone == nil {
+		zone, err := window.LoadZone(window.DefaultZone)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrOptions, err)
+		}
+		o.Zone = zone
 	}
 	if len(o.Categories) == 0 {
 		o.Categories = DefaultCategories()
@@ -93,6 +137,7 @@ type Server struct {
 	ln              net.Listener
 	desk            *desk
 	app             *app.App
+	zone            *time.Location // of plain dates and the default ?tz=
 }
 
 // New builds a Server from opts; it does not listen yet.
@@ -104,7 +149,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(app.Options{Store: opts.Store, Logger: opts.Logger, Categories: opts.Categories})
+	a, err := app.New(app.Options{Store: opts.Store, Logger: opts.Logger, Categories: opts.Categories, Zone: opts.Zone})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrOptions, err)
 	}
@@ -116,16 +161,23 @@ func New(opts Options) (*Server, error) {
 		echo:            echo.New(),
 		addr:            opts.Addr,
 		shutdownTimeout: opts.ShutdownTimeout,
+		zone:            opts.Zone,
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(withRequestID, s.accessLog, s.recoverPanics(), limitBody(opts.BodyLimit))
+	e.Use(withRequestID, s.accessLog, s.recoverPanics())
+	if len(opts.CORSOrigins) > 0 {
+		e.Use(cors(opts.CORSOrigins))
+	}
+	e.Use(limitBody(opts.BodyLimit))
 	s.routes()
 	s.http = &http.Server{
 		Handler:           e,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: opts.ReadHeaderTimeout,
+		ReadTimeout:       opts.ReadTimeout,
+		WriteTimeout:      opts.WriteTimeout,
+		IdleTimeout:       opts.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(opts.Logger.Handler(), slog.LevelWarn),
 	}
 	return s, nil

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"testing"
 	"time"
+	"wangge/internal/window"
 
 	"github.com/labstack/echo/v4"
 )
@@ -124,6 +125,8 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		{"bad address", Options{Store: st, Addr: "8080"}},
 		{"negative body limit", Options{Store: st, BodyLimit: -1}},
 		{"negative timeout", Options{Store: st, ShutdownTimeout: -time.Second}},
+		{"negative write timeout", Options{Store: st, WriteTimeout: -time.Second}},
+		{"origin with a path", Options{Store: st, CORSOrigins: []string{"https://map.example.org/"}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -131,5 +134,21 @@ func TestNewRejectsBadOptions(t *testing.T) {
 				t.Errorf("New: %v, want ErrOptions", err)
 			}
 		})
+	}
+}
+
+// The timeouts of Options reach the http.Server, with defaults for the
+// zero ones, and the zone defaults to window.DefaultZone.
+func TestNewTimeoutsAndZone(t *testing.T) {
+	st := openGPKG(t)
+	s, _ := testServer(t, st, Options{ReadTimeout: 30 * time.Second, WriteTimeout: time.Minute, IdleTimeout: 3 * time.Minute})
+	h := s.http
+	if h.ReadHeaderTimeout != DefaultReadHeaderTimeout || h.ReadTimeout != 30*time.Second ||
+		h.WriteTimeout != time.Minute || h.IdleTimeout != 3*time.Minute || s.shutdownTimeout != DefaultShutdownTimeout {
+		t.Fatalf("timeouts: header %s, read %s, write %s, idle %s, shutdown %s", h.ReadHeaderTimeout, h.ReadTimeout,
+			h.WriteTimeout, h.IdleTimeout, s.shutdownTimeout)
+	}
+	if s.zone.String() != window.DefaultZone {
+		t.Fatalf("zone %s, want %s", s.zone, window.DefaultZone)
 	}
 }

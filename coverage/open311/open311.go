@@ -1,6 +1,7 @@
 package open311
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,11 +10,13 @@ import (
 )
 
 // Category is a kind of incident, configured per deployment; it is served
-// as an Open311 service (Code is the service_code and Incident.Category).
+// as an Open311 service. Code is Incident.Category, and the service_code
+// too unless ServiceCode gives the one a published Open311 catalogue uses.
 // Limit is the time within which an incident of the category should be
 // settled, for the overdue count of Stats; zero means none.
 type Category struct {
 	Code        string
+	ServiceCode string
 	Name        string
 	Description string
 	Keywords    []string
@@ -33,6 +36,11 @@ func CategoryLimits(categories []Category) map[string]time.Duration {
 	return out
 }
 
+// serviceCode is the category's Open311 service_code.
+func (c *Category) serviceCode() string {
+	return cmp.Or(c.ServiceCode, c.Code)
+}
+
 // Catalog maps incidents onto Open311 GeoReport v2 and back. It holds the
 // configured categories, the names of the agencies holding each level
 // (for agency_responsible; a level without one is named by the level) and
@@ -41,18 +49,20 @@ func CategoryLimits(categories []Category) map[string]time.Duration {
 type Catalog struct {
 	categories []Category
 	byCode     map[string]*Category
+	byService  map[string]*Category // by service_code
 	agencies   map[incident.Level]string
 	zone       *time.Location
 }
 
-// NewCatalog checks the categories (each needs a distinct, non-empty code
-// and a name) and returns the mapping. A nil zone means UTC.
+// NewCatalog checks the categories (each needs a distinct, non-empty code,
+// a distinct service code and a name) and returns the mapping. A nil zone
+// means UTC.
 func NewCatalog(categories []Category, agencies map[incident.Level]string, zone *time.Location) (*Catalog, error) {
 	if zone == nil {
 		zone = time.UTC
 	}
 	o := &Catalog{categories: slices.Clone(categories), byCode: make(map[string]*Category, len(categories)),
-		agencies: agencies, zone: zone}
+		byService: make(map[string]*Category, len(categories)), agencies: agencies, zone: zone}
 	for i := range o.categories {
 		c := &o.categories[i]
 		switch {
@@ -60,8 +70,10 @@ func NewCatalog(categories []Category, agencies map[incident.Level]string, zone 
 			return nil, fmt.Errorf("%w: category %d needs a code and a name", ErrCategories, i)
 		case o.byCode[c.Code] != nil:
 			return nil, fmt.Errorf("%w: category code %q repeated", ErrCategories, c.Code)
+		case o.byService[c.serviceCode()] != nil:
+			return nil, fmt.Errorf("%w: service code %q repeated (category %q)", ErrCategories, c.serviceCode(), c.Code)
 		}
-		o.byCode[c.Code] = c
+		o.byCode[c.Code], o.byService[c.serviceCode()] = c, c
 	}
 	return o, nil
 }
@@ -84,7 +96,7 @@ type Service struct {
 func (o *Catalog) Services() []Service {
 	out := make([]Service, len(o.categories))
 	for i, c := range o.categories {
-		out[i] = Service{ServiceCode: c.Code, ServiceName: c.Name, Description: c.Description,
+		out[i] = Service{ServiceCode: c.serviceCode(), ServiceName: c.Name, Description: c.Description,
 			Type: "realtime", Keywords: strings.Join(c.Keywords, ","), Group: c.Group}
 	}
 	return out
@@ -145,7 +157,7 @@ func (o *Catalog) Request(inc incident.Incident) Request {
 		AgencyResponsible: o.agency(inc.Level), RequestedDatetime: inc.Reported.In(o.zone).Format(open311Time),
 		UpdatedDatetime: inc.Updated.In(o.zone).Format(open311Time), Address: inc.Address, MediaURL: inc.MediaURL}
 	if c := o.byCode[inc.Category]; c != nil {
-		r.ServiceName = c.Name
+		r.ServiceName, r.ServiceCode = c.Name, c.serviceCode()
 	}
 	if !slices.Contains(inc.Flags, incident.FlagNoLocation) {
 		lat, long := inc.Location[1], inc.Location[0]

@@ -1,15 +1,17 @@
 package open311
 
 import (
+	"errors"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
-	"wangge/coverage/incident"
 
 	"github.com/paulmach/orb"
+
+	"wangge/coverage/incident"
+	"wangge/internal/window"
 )
 
 // maxDescription is GeoReport v2's limit on a description, in characters.
@@ -28,10 +30,10 @@ func (o *Catalog) ParsePost(form url.Values) (incident.Incident, error) {
 	switch {
 	case code == "":
 		return d, fieldErr("service_code", ErrMissingField, "required")
-	case o.byCode[code] == nil:
+	case o.byService[code] == nil:
 		return d, fieldErr("service_code", ErrUnknownService, "%q (GET services.json lists the codes)", code)
 	}
-	d.Category = code
+	d.Category = o.byService[code].Code
 	d.Address = strings.TrimSpace(form.Get("address_string"))
 	lat, long := strings.TrimSpace(form.Get("lat")), strings.TrimSpace(form.Get("long"))
 	switch {
@@ -80,33 +82,35 @@ func parseDegrees(field, s string, limit float64) (float64, error) {
 }
 
 // Filter is the query of GET requests.json. When IDs is set the
-// other fields are ignored, as GeoReport v2 says. Zero From and To are
-// open; both bounds are inclusive on the requested datetime.
+// other fields are ignored, as GeoReport v2 says. The window is on the
+// requested datetime, [From, To) as everywhere in wangge (internal/window);
+// zero bounds are open.
 type Filter struct {
 	IDs      []incident.ID
-	Codes    []string
+	Codes    []string // category codes (Incident.Category) of the service codes asked for
 	Statuses []string // Open311Open, Open311Closed
-	From     time.Time
-	To       time.Time
+	window.Window
 }
 
 // ParseFilter reads and checks the query of GET requests.json:
 // service_request_id, service_code and status as comma-separated lists
 // (codes must be configured, statuses open or closed), start_date and
-// end_date as ISO 8601 (RFC 3339, or a date alone meaning midnight in the
-// configured zone), the end not before the start. The spec's default window
-// (the last 90 days) is the caller's to apply. Bad input gives a
-// *FieldError naming the field.
+// end_date as the from and to of a window (internal/window: W3C datetimes
+// with an offset, or a date alone meaning midnight in the configured zone;
+// start_date is in the window, end_date is not, and must be after it).
+// The spec's default window (the last 90 days) is the caller's to apply.
+// Bad input gives a *FieldError naming the field.
 func (o *Catalog) ParseFilter(q url.Values) (Filter, error) {
 	var f Filter
 	for _, id := range commaList(q.Get("service_request_id")) {
 		f.IDs = append(f.IDs, incident.ID(id))
 	}
-	f.Codes = commaList(q.Get("service_code"))
-	for _, c := range f.Codes {
-		if o.byCode[c] == nil {
-			return f, fieldErr("service_code", ErrUnknownService, "%q", c)
+	for _, code := range commaList(q.Get("service_code")) {
+		c := o.byService[code]
+		if c == nil {
+			return f, fieldErr("service_code", ErrUnknownService, "%q", code)
 		}
+		f.Codes = append(f.Codes, c.Code)
 	}
 	f.Statuses = commaList(q.Get("status"))
 	for _, s := range f.Statuses {
@@ -115,16 +119,24 @@ func (o *Catalog) ParseFilter(q url.Values) (Filter, error) {
 		}
 	}
 	var err error
-	if f.From, err = o.parseDate("start_date", q.Get("start_date")); err != nil {
-		return f, err
-	}
-	if f.To, err = o.parseDate("end_date", q.Get("end_date")); err != nil {
-		return f, err
-	}
-	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
-		return f, fieldErr("end_date", ErrOutOfRange, "%s is before start_date", q.Get("end_date"))
+	if f.Window, err = window.Parse(q.Get("start_date"), q.Get("end_date"), o.zone); err != nil {
+		return f, windowError(err)
 	}
 	return f, nil
+}
+
+// windowError names the field of a window error as GeoReport v2 does:
+// start_date for from, end_date for to.
+func windowError(err error) error {
+	var we *window.Error
+	if !errors.As(err, &we) {
+		return err
+	}
+	field := "start_date"
+	if we.Field == "to" {
+		field = "end_date"
+	}
+	return fieldErr(field, we.Err, "%q: %s", we.Value, we.Reason)
 }
 
 // commaList splits a comma-separated list, dropping blanks.
@@ -138,21 +150,6 @@ func commaList(s string) []string {
 	return out
 }
 
-// parseDate reads an ISO 8601 datetime; empty gives the zero time.
-func (o *Catalog) parseDate(field, s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.ParseInLocation(time.DateOnly, s, o.zone); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fieldErr(field, ErrBadValue, "%q is not an ISO 8601 date or datetime with offset", s)
-}
-
 // Match reports whether an incident passes the filter.
 func (f Filter) Match(inc incident.Incident) bool {
 	if len(f.IDs) > 0 {
@@ -160,5 +157,5 @@ func (f Filter) Match(inc incident.Incident) bool {
 	}
 	return (len(f.Codes) == 0 || slices.Contains(f.Codes, inc.Category)) &&
 		(len(f.Statuses) == 0 || slices.Contains(f.Statuses, Status(inc.Status))) &&
-		(f.From.IsZero() || !inc.Reported.Before(f.From)) && (f.To.IsZero() || !inc.Reported.After(f.To))
+		f.Contains(inc.Reported)
 }

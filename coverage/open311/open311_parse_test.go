@@ -7,10 +7,12 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"wangge/coverage/incident"
-	"wangge/coverage/incident/incidenttest"
 
 	"github.com/paulmach/orb"
+
+	"wangge/coverage/incident"
+	"wangge/coverage/incident/incidenttest"
+	"wangge/internal/window"
 )
 
 func TestParsePost(t *testing.T) {
@@ -102,9 +104,13 @@ func TestParseFilter(t *testing.T) {
 		}},
 		{"unknown code", "service_code=pothole", "service_code", ErrUnknownService, nil},
 		{"bad status", "status=pending", "status", ErrBadValue, nil},
-		{"bad start", "start_date=yesterday", "start_date", ErrBadValue, nil},
-		{"datetime without offset", "end_date=2026-03-01T10:00:00", "end_date", ErrBadValue, nil},
-		{"end before start", "start_date=2026-03-02&end_date=2026-03-01", "end_date", ErrOutOfRange, nil},
+		{"W3C datetime to the minute", "end_date=2026-03-01T10:30-05:00", "", nil, func(f Filter) bool {
+			return f.From.IsZero() && f.To.Equal(time.Date(2026, 3, 1, 15, 30, 0, 0, time.UTC))
+		}},
+		{"bad start", "start_date=yesterday", "start_date", window.ErrSyntax, nil},
+		{"datetime without offset", "end_date=2026-03-01T10:00:00", "end_date", window.ErrSyntax, nil},
+		{"end before start", "start_date=2026-03-02&end_date=2026-03-01", "end_date", window.ErrOrder, nil},
+		{"end at start: an empty window", "start_date=2026-03-01&end_date=2026-03-01", "end_date", window.ErrOrder, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -134,10 +140,10 @@ func TestFilterMatch(t *testing.T) {
 		{"open", Filter{Statuses: []string{"open"}}, [2]bool{true, false}},
 		{"closed", Filter{Statuses: []string{"closed"}}, [2]bool{false, true}},
 		{"other code", Filter{Codes: []string{"dispute"}}, [2]bool{false, false}},
-		{"from at report time", Filter{From: incidenttest.T0}, [2]bool{true, true}},
-		{"from after", Filter{From: incidenttest.T0.Add(time.Second)}, [2]bool{false, false}},
-		{"to at report time", Filter{To: incidenttest.T0}, [2]bool{true, true}},
-		{"to before", Filter{To: incidenttest.T0.Add(-time.Second)}, [2]bool{false, false}},
+		{"from at report time", Filter{Window: window.Window{From: incidenttest.T0}}, [2]bool{true, true}},
+		{"from after", Filter{Window: window.Window{From: incidenttest.T0.Add(time.Second)}}, [2]bool{false, false}},
+		{"to just after report time", Filter{Window: window.Window{To: incidenttest.T0.Add(time.Nanosecond)}}, [2]bool{true, true}},
+		{"to at report time excludes it", Filter{Window: window.Window{To: incidenttest.T0}}, [2]bool{false, false}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -201,8 +207,8 @@ func FuzzParseFilter(f *testing.F) {
 		if rejected(t, err) {
 			return
 		}
-		if !flt.From.IsZero() && !flt.To.IsZero() && flt.To.Before(flt.From) {
-			t.Fatalf("end %v before start %v accepted", flt.To, flt.From)
+		if !flt.From.IsZero() && !flt.To.IsZero() && !flt.To.After(flt.From) {
+			t.Fatalf("end %v not after start %v accepted", flt.To, flt.From)
 		}
 		for _, s := range flt.Statuses {
 			if s != Open311Open && s != Open311Closed {

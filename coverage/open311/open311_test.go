@@ -28,9 +28,11 @@ func testOpen311(t testing.TB) *Catalog {
 
 func TestNewOpen311Refused(t *testing.T) {
 	cases := map[string][]Category{
-		"no code":  {{Name: "x"}},
-		"no name":  {{Code: "x"}},
-		"repeated": {{Code: "x", Name: "x"}, {Code: "x", Name: "Y"}},
+		"no code":                 {{Name: "x"}},
+		"no name":                 {{Code: "x"}},
+		"repeated":                {{Code: "x", Name: "x"}, {Code: "x", Name: "Y"}},
+		"repeated service code":   {{Code: "x", ServiceCode: "101", Name: "x"}, {Code: "y", ServiceCode: "101", Name: "Y"}},
+		"service code of another": {{Code: "x", Name: "x"}, {Code: "y", ServiceCode: "x", Name: "Y"}},
 	}
 	for name, cats := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -162,5 +164,33 @@ func TestPostRoundTrip(t *testing.T) {
 	r := o.Request(inc)
 	if inc.Grid != "G1" || r.Lat == nil || *r.Lat != 34.805 || *r.Long != 117.505 || r.Status != "open" || r.Description != "bags" {
 		t.Errorf("grid %s, request %+v", inc.Grid, r)
+	}
+}
+
+// A category with a service code of its own is that code in Open311 and
+// its own code inside: services, posts, filters and requests translate.
+func TestServiceCodes(t *testing.T) {
+	cats := []Category{{Code: "litter", ServiceCode: "101", Name: "Litter"}, {Code: "dispute", Name: "Dispute"}}
+	o, err := NewCatalog(cats, nil, beijing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := o.Services(); s[0].ServiceCode != "101" || s[1].ServiceCode != "dispute" {
+		t.Fatalf("services %+v", s)
+	}
+	d, err := o.ParsePost(url.Values{"service_code": {"101"}, "address_string": {"Gate 2"}})
+	if err != nil || d.Category != "litter" {
+		t.Fatalf("post of service 101: %+v, %v", d, err)
+	}
+	if _, err := o.ParsePost(url.Values{"service_code": {"litter"}, "address_string": {"Gate 2"}}); !errors.Is(err, ErrUnknownService) {
+		t.Fatalf("post of the category code: %v, want ErrUnknownService", err)
+	}
+	f, err := o.ParseFilter(url.Values{"service_code": {"101,dispute"}})
+	if err != nil || len(f.Codes) != 2 || f.Codes[0] != "litter" || f.Codes[1] != "dispute" {
+		t.Fatalf("filter %+v, %v", f, err)
+	}
+	inc := incidenttest.New(t, "I1") // category litter
+	if r := o.Request(inc); r.ServiceCode != "101" || r.ServiceName != "Litter" {
+		t.Fatalf("request service %q %q", r.ServiceCode, r.ServiceName)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	orbgeo "github.com/paulmach/orb/geo"
 
@@ -12,6 +11,7 @@ import (
 	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/internal/access"
+	"wangge/internal/window"
 	"wangge/partition"
 )
 
@@ -72,17 +72,18 @@ type Day struct {
 	Report patrol.TrajectoryReport
 }
 
-// WorkerDay analyses the fixes of worker id on the day starting at
-// midnight `day` (patrol.Trajectory: trips, stops, distance, signal gaps,
+// WorkerDay analyses the fixes of worker id in day, the window of one day
+// (window.Day: its midnight to the next, 23 or 25 hours when the clocks
+// change) (patrol.Trajectory: trips, stops, distance, signal gaps,
 // time inside and outside the worker's grids of the plan in force). p
 // must be allowed to read the worker (itself, or a worker of a leader's
 // grid).
-func (a *App) WorkerDay(ctx context.Context, p access.Principal, id patrol.WorkerID, day time.Time, opts patrol.TrajectoryOptions) (Day, error) {
+func (a *App) WorkerDay(ctx context.Context, p access.Principal, id patrol.WorkerID, day window.Window, opts patrol.TrajectoryOptions) (Day, error) {
 	w, err := a.WorkerFor(ctx, p, id)
 	if err != nil {
 		return Day{}, err
 	}
-	pts, err := a.store.TrackPoints(ctx, data.TrackQuery{Worker: w.ID, From: day, To: day.AddDate(0, 0, 1)})
+	pts, err := a.store.TrackPoints(ctx, data.TrackQuery{Worker: w.ID, From: day.From, To: day.To})
 	if err != nil {
 		return Day{}, fmt.Errorf("app: track of %s: %w", w.ID, err)
 	}

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"wangge/coverage"
 	"wangge/coverage/track"
 	"wangge/data/progress"
+	"wangge/internal/window"
 	"wangge/partition"
 )
 
@@ -54,9 +54,9 @@ func parseCoverage(args []string, stderr io.Writer) (coverageOptions, error) {
 	fs.StringVar(&o.out, "out", "", "output GeoJSON of the gaps, one feature per grid (required)")
 	fs.StringVar(&o.report, "report", "", "output JSON report (grids, blocks, heat)")
 	fs.StringVar(&o.heat, "heat", "", "output GeoJSON of the covered cells with their days and passes")
-	fs.StringVar(&o.from, "from", "", "start of the window: RFC 3339 time or a date (YYYY-MM-DD, midnight in --tz)")
-	fs.StringVar(&o.to, "to", "", "end of the window, excluded: RFC 3339 time or a date (the day is included)")
-	fs.StringVar(&o.tzName, "tz", "Asia/Shanghai", "time zone of dates and of the calendar days of the heat")
+	fs.StringVar(&o.from, "from", "", "start of the window, included: an RFC 3339 time or a date YYYY-MM-DD (its midnight in --tz)")
+	fs.StringVar(&o.to, "to", "", "end of the window, excluded: an RFC 3339 time or a date (its midnight in --tz: --from 2026-11-05 --to 2026-11-06 is one day)")
+	zoneFlag(fs, &o.tzName, "time zone of dates and of the calendar days of the heat")
 	fs.IntVar(&o.cov.Res, "res", coverage.DefaultRes, "H3 resolution of the cells (11: 28.7 m edge)")
 	fs.Float64Var(&o.cov.Buffer, "buffer", coverage.DefaultBuffer, "a cell is covered when its centre is within `M` metres of the track")
 	fs.DurationVar(&o.cov.MaxInterpGap, "max-interp-gap", coverage.DefaultMaxInterpGap, "longest silence between two fixes that is bridged by a straight line")
@@ -64,6 +64,7 @@ func parseCoverage(args []string, stderr io.Writer) (coverageOptions, error) {
 		fmt.Fprintln(stderr, "usage: wangge coverage --grids grids.geojson --tracks FILE… [--from --to] [--res] [--buffer] --out gaps.geojson [--report coverage.json]")
 		fmt.Fprintln(stderr, "Cleans the fixes (accuracy, duplicates, jumps, speed), marks the H3 cells within --buffer")
 		fmt.Fprintln(stderr, "of the track and writes the uncovered cells of each grid as polygons, with the figures.")
+		fmt.Fprintln(stderr, "The window is [--from, --to), the same rule as the API's from and to.")
 		fs.PrintDefaults()
 	}
 	rest, err := parseInterspersed(fs, args)
@@ -83,43 +84,22 @@ func parseCoverage(args []string, stderr io.Writer) (coverageOptions, error) {
 	if err := o.tracks.takeFiles(append(tracks, rest...), worker, ",", ""); err != nil {
 		return fail("%v", err)
 	}
-	if err := o.window(); err != nil {
-		return fail("%v", err)
+	if err := o.parseWindow(); err != nil {
+		return fail("%v", windowFlagError(err))
 	}
 	return o, nil
 }
 
-// window reads --tz, --from and --to into the coverage options.
-func (o *coverageOptions) window() error {
-	zone, err := time.LoadLocation(o.tzName)
+// parseWindow reads --tz, --from and --to into the coverage options: the
+// window [from, to) of internal/window.
+func (o *coverageOptions) parseWindow() error {
+	zone, err := window.LoadZone(o.tzName)
 	if err != nil {
-		return fmt.Errorf("--tz %q: %w", o.tzName, err)
-	}
-	o.cov.Zone = zone
-	if o.cov.From, err = parseWhen("--from", o.from, zone, false); err != nil {
 		return err
 	}
-	o.cov.To, err = parseWhen("--to", o.to, zone, true)
+	w, err := window.Parse(o.from, o.to, zone)
+	o.cov.Zone, o.cov.From, o.cov.To = zone, w.From, w.To
 	return err
-}
-
-// parseWhen reads an RFC 3339 time or a date in zone; a date given as the
-// end of a window means the midnight after it.
-func parseWhen(flagName, s string, zone *time.Location, end bool) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	d, err := time.ParseInLocation(time.DateOnly, s, zone)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%s %q: want an RFC 3339 time or YYYY-MM-DD", flagName, s)
-	}
-	if end {
-		d = d.AddDate(0, 0, 1)
-	}
-	return d, nil
 }
 
 // coverageFiles reads the inputs, computes the coverage and writes the

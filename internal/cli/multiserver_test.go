@@ -37,6 +37,9 @@ var buildWangge = sync.OnceValues(func() (string, error) {
 	return bin, nil
 })
 
+// servingLine is the line `wangge serve` prints once it listens.
+var servingLine = regexp.MustCompile(`serving (http://\S+)`)
+
 // startServe starts `wangge serve` on a free loopback port over dsn and
 // returns its base URL; the process is stopped when the test ends.
 func startServe(t *testing.T, dsn string) string {
@@ -62,15 +65,18 @@ func startServe(t *testing.T, dsn string) string {
 			t.Logf("server log:\n%s", stderr.String())
 		}
 	})
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("serve printed no address: %v\n%s", err, stderr.String())
+	out := bufio.NewReader(stdout)
+	var u string
+	for u == "" {
+		line, err := out.ReadString('\n')
+		if err != nil {
+			t.Fatalf("serve printed no address: %v\n%s", err, stderr.String())
+		}
+		if m := servingLine.FindStringSubmatch(line); m != nil {
+			u = m[1]
+		}
 	}
-	u := regexp.MustCompile(`http://\S+`).FindString(line)
-	if u == "" {
-		t.Fatalf("serve printed %q", line)
-	}
-	go func() { _, _ = io.Copy(io.Discard, stdout) }()
+	go func() { _, _ = io.Copy(io.Discard, out) }()
 	return u
 }
 

@@ -13,33 +13,34 @@ import (
 
 	"wangge/data"
 	"wangge/data/stores"
+	"wangge/internal/config"
+	"wangge/internal/window"
 	"wangge/server"
 )
 
-// Environment variables that give the defaults of --db and --addr.
-const (
-	envDB   = "WANGGE_DB"
-	envAddr = "WANGGE_ADDR"
-)
-
-// defaultDB is the store used when neither --db nor WANGGE_DB says.
-const defaultDB = "wangge.gpkg"
+// envDB gives the default of --db; for wangge serve it is one of the
+// configuration's variables (config.ApplyEnv).
+const envDB = "WANGGE_DB"
 
 // serveOptions are the flags of `wangge serve`.
 type serveOptions struct {
-	addr string
-	db   string
+	config   string // TOML file; none: the defaults and the environment
+	addr, db string // override the configuration when given
 }
 
 func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
 	var o serveOptions
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.addr, "addr", envOr(envAddr, server.DefaultAddr), "`host:port` to listen on (env "+envAddr+")")
-	dbFlag(fs, &o.db)
+	fs.StringVar(&o.config, "config", "", "settings `file` in TOML (see wangge.example.toml); WANGGE_* variables override it, flags override both")
+	fs.StringVar(&o.addr, "addr", "", "`host:port` to listen on (default: addr of --config, env WANGGE_ADDR, or "+server.DefaultAddr+")")
+	fs.StringVar(&o.db, "db", "", "store: a GeoPackage `file` or a postgres:// URL (default: db of --config, env "+envDB+", or "+config.DefaultDB+")")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wangge serve [--addr :8080] [--db wangge.gpkg|postgres://…]")
+		fmt.Fprintln(stderr, "usage: wangge serve [--config wangge.toml] [--addr :8080] [--db wangge.gpkg|postgres://…]")
 		fmt.Fprintln(stderr, "Serves the HTTP API until interrupted (SIGINT or SIGTERM), then drains requests in flight.")
+		fmt.Fprintln(stderr, "Settings come from --config, then WANGGE_ and the key in upper case (WANGGE_ZONE,")
+		fmt.Fprintln(stderr, "WANGGE_LIMITS_WRITE_TIMEOUT, …), then the flags. Time windows are [from, to); plain")
+		fmt.Fprintln(stderr, "dates are midnights in the configured zone (default "+window.DefaultZone+").")
 		fs.PrintDefaults()
 	}
 	return o, parseFlags(fs, args)
@@ -51,12 +52,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return helpIsNoError(err)
 	}
-	return withStore(ctx, o.db, func(store data.Store) error {
-		srv, err := server.New(server.Options{
-			Store:  store,
-			Addr:   o.addr,
-			Logger: slog.New(slog.NewTextHandler(stderr, nil)),
-		})
+	cfg, said, err := serveConfig(o, os.Getenv)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "wangge: "+said)
+	return withStore(ctx, cfg.DB, func(store data.Store) error {
+		opts := cfg.ServerOptions()
+		opts.Store, opts.Logger = store, slog.New(slog.NewTextHandler(stderr, nil))
+		srv, err := server.New(opts)
 		if err != nil {
 			return err
 		}
@@ -64,9 +68,41 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "wangge: serving %s (store %s)\n", server.URL(addr), redactDSN(o.db))
+		fmt.Fprintf(stdout, "wangge: serving %s (store %s)\n", server.URL(addr), redactDSN(cfg.DB))
 		return srv.Serve(ctx)
 	})
+}
+
+// serveConfig is the configuration of wangge serve: the file of --config
+// (the defaults without one), the environment over it, the flags over
+// both, validated. It also says where the configuration came from, for
+// the operator.
+func serveConfig(o serveOptions, getenv func(string) string) (config.Config, string, error) {
+	cfg, said := config.Default(), "config: none, defaults"
+	if o.config != "" {
+		var err error
+		if cfg, err = config.Load(o.config); err != nil {
+			return cfg, "", err
+		}
+		said = "config " + o.config
+	}
+	applied, err := cfg.ApplyEnv(getenv)
+	if err != nil {
+		return cfg, "", err
+	}
+	if len(applied) > 0 {
+		said += ", with " + strings.Join(applied, ", ")
+	}
+	if o.addr != "" {
+		cfg.Addr = o.addr
+	}
+	if o.db != "" {
+		cfg.DB = o.db
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, "", err
+	}
+	return cfg, said + "; zone " + cfg.Zone.String(), nil
 }
 
 // withStore opens the store db names (stores.Open), runs fn on it and closes it; a
@@ -86,7 +122,7 @@ func withStore(ctx context.Context, db string, fn func(data.Store) error) (err e
 
 // dbFlag adds --db, defaulting to WANGGE_DB or ./wangge.gpkg.
 func dbFlag(fs *flag.FlagSet, p *string) {
-	fs.StringVar(p, "db", envOr(envDB, defaultDB),
+	fs.StringVar(p, "db", envOr(envDB, config.DefaultDB),
 		"store: a GeoPackage `file` or a postgres:// URL (env "+envDB+")")
 }
 

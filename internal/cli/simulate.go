@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 	"wangge/coverage/patrol"
+	"wangge/internal/window"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -43,7 +44,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.Uint64Var(&o.sim.Seed, "seed", 1, "random seed: the same seed and flags give the same file")
 	fs.StringVar(&o.day, "day", time.Now().Format(time.DateOnly), "day to simulate, YYYY-MM-DD")
 	fs.StringVar(&o.start, "start", "08:00", "time of day the patrols start, HH:MM")
-	fs.StringVar(&o.tz, "tz", "Asia/Shanghai", "time zone of --day and --start")
+	zoneFlag(fs, &o.tz, "time zone of --day and --start")
 	fs.Float64Var(&o.sim.Hours, "hours", patrol.DefaultSimHours, "hours of patrol")
 	fs.DurationVar(&o.sim.Interval, "interval", patrol.DefaultSimInterval, "time between fixes")
 	fs.Float64Var(&o.sim.Noise, "noise", patrol.DefaultSimNoise, "RMS GPS error, metres")
@@ -69,13 +70,15 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 
 // parse reads the day, start, zone and format flags.
 func (o *simulateOptions) parse() error {
-	zone, err := time.LoadLocation(o.tz)
+	zone, err := window.LoadZone(o.tz)
 	if err != nil {
-		return fmt.Errorf("--tz %q: %w", o.tz, err)
+		return windowFlagError(err)
 	}
-	if o.sim.Day, err = time.ParseInLocation(time.DateOnly, o.day, zone); err != nil {
+	day, err := window.Day(o.day, zone)
+	if err != nil {
 		return fmt.Errorf("--day %q: want YYYY-MM-DD", o.day)
 	}
+	o.sim.Day = day.From
 	clock, err := time.Parse("15:04", o.start)
 	if err != nil {
 		return fmt.Errorf("--start %q: want HH:MM", o.start)

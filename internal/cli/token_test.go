@@ -133,19 +133,30 @@ func tokenCreateUseRevoke(t *testing.T, db string) {
 	}
 }
 
+// wangge serve reads the example configuration, takes the address from
+// the environment over it and the store from --db over both, says so, and
+// serves with the file's settings (its CORS origin among them).
 func TestServeCommand(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.gpkg")
 	secret := createToken(t, "--role", "admin", "--db", db)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	t.Setenv(envAddr, "127.0.0.1:0") // the address comes from the environment
+	t.Setenv("WANGGE_ADDR", "127.0.0.1:0") // the example's port may be taken
 	outR, outW := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, []string{"serve", "--db", db}, outW, io.Discard)
+		done <- Run(ctx, []string{"serve", "--config", exampleConfig, "--db", db}, outW, io.Discard)
 		outW.Close()
 	}()
-	line, err := bufio.NewReader(outR).ReadString('\n')
+	out := bufio.NewReader(outR)
+	said, err := out.ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the config line: %v", err)
+	}
+	if !containsAll(said, "config "+exampleConfig, "WANGGE_ADDR", "zone Asia/Shanghai") {
+		t.Fatalf("config line %q", said)
+	}
+	line, err := out.ReadString('\n')
 	if err != nil {
 		t.Fatalf("reading the URL line: %v", err)
 	}
@@ -156,6 +167,7 @@ func TestServeCommand(t *testing.T) {
 	url := fields[2]
 	req, _ := http.NewRequest(http.MethodPost, url+"/api/v1/blocks", strings.NewReader(oneBlockFC))
 	req.Header.Set("Authorization", "Bearer "+secret)
+	req.Header.Set("Origin", "https://map.example.gov.cn")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -164,8 +176,11 @@ func TestServeCommand(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("POST through `wangge serve`: status %d", resp.StatusCode)
 	}
+	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "https://map.example.gov.cn" {
+		t.Fatalf("Access-Control-Allow-Origin %q: the example's CORS origin did not reach the server", got)
+	}
 	cancel()
-	go io.Copy(io.Discard, outR)
+	go io.Copy(io.Discard, out)
 	if err := <-done; err != nil {
 		t.Fatalf("serve after cancel: %v", err)
 	}

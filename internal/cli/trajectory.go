@@ -15,6 +15,7 @@ import (
 
 	"wangge/coverage/patrol"
 	"wangge/coverage/track"
+	"wangge/internal/window"
 	"wangge/partition"
 )
 
@@ -62,8 +63,8 @@ func parseTrajectory(args []string, stderr io.Writer) (trajectoryOptions, error)
 	fs.StringVar(&o.report, "report", "", "output JSON of the figures, trips, stops and gaps of each worker and day")
 	fs.StringVar(&o.grids, "grids", "", "grids GeoJSON; time inside the worker's grids is counted apart")
 	fs.StringVar(&own, "grid", "", "comma-separated `ids` of the worker's own grids in --grids (default: all of them)")
-	fs.StringVar(&o.date, "date", "", "only this day, YYYY-MM-DD in --tz (default: every day with fixes)")
-	fs.StringVar(&o.tzName, "tz", "Asia/Shanghai", "time zone of the calendar days")
+	fs.StringVar(&o.date, "date", "", "only this day, YYYY-MM-DD: [its midnight, the next) in --tz (default: every day with fixes)")
+	zoneFlag(fs, &o.tzName, "time zone of the calendar days")
 	fs.Float64Var(&o.traj.StopRadius, "stop-radius", patrol.DefaultStopRadius, "a stop stays within `M` metres of its first fix")
 	fs.DurationVar(&stopMin, "stop-min", patrol.DefaultStopMinDuration, "shortest stop")
 	fs.DurationVar(&o.traj.GapThreshold, "gap", patrol.DefaultGapThreshold, "longest time between fixes that is not a signal gap")
@@ -102,12 +103,12 @@ func parseTrajectory(args []string, stderr io.Writer) (trajectoryOptions, error)
 	if err := o.tracks.takeFiles(append(tracks, rest...), worker, ",", ""); err != nil {
 		return fail("%v", err)
 	}
-	if o.zone, err = time.LoadLocation(o.tzName); err != nil {
-		return fail("--tz %q: %v", o.tzName, err)
+	if o.zone, err = window.LoadZone(o.tzName); err != nil {
+		return fail("%v", windowFlagError(err))
 	}
 	if o.date != "" {
-		if _, err := time.ParseInLocation(time.DateOnly, o.date, o.zone); err != nil {
-			return fail("--date %q: want YYYY-MM-DD", o.date)
+		if _, err := window.Day(o.date, o.zone); err != nil {
+			return fail("%v", windowFlagError(err))
 		}
 	}
 	return o, nil

@@ -18,6 +18,7 @@ import (
 	"wangge/data/sample"
 	"wangge/internal/access"
 	"wangge/internal/app"
+	"wangge/internal/window"
 	"wangge/partition"
 	"wangge/server"
 )
@@ -84,10 +85,11 @@ func (ws *Workspace) Focus() patrol.Worker {
 }
 
 // Day is the simulated patrol day: the day before now in the zone the
-// API reads dates in, so that the trajectory, coverage (a week back by
-// default) and overdue routes all see it.
+// API reads dates in by default (window.DefaultZone), so that the
+// trajectory, coverage (a week back by default) and overdue routes all
+// see it.
 func Day(now time.Time) time.Time {
-	zone, err := time.LoadLocation(server.DefaultZone)
+	zone, err := window.LoadZone(window.DefaultZone)
 	if err != nil {
 		zone = time.UTC
 	}

@@ -1,0 +1,95 @@
+package config
+
+import (
+	"errors"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Every variable of the documented pattern overrides its setting, and
+// these are all the variables ApplyEnv reads.
+func TestApplyEnv(t *testing.T) {
+	file := "addr = \":1\"\n[limits]\nbody_bytes = 5\n[cors]\nallowed_origins = [\"https://file.example\"]\n"
+	tests := []struct {
+		name, value string
+		check       func(Config) bool
+	}{
+		{"WANGGE_ADDR", ":9090", func(c Config) bool { return c.Addr == ":9090" }},
+		{"WANGGE_DB", "postgres://db/wangge", func(c Config) bool { return c.DB == "postgres://db/wangge" }},
+		{"WANGGE_ZONE", "Europe/Paris", func(c Config) bool { return c.Zone.String() == "Europe/Paris" }},
+		{"WANGGE_CORS_ALLOWED_ORIGINS", " https://a.example, ,https://b.example", func(c Config) bool {
+			return slices.Equal(c.CORS.AllowedOrigins, []string{"https://a.example", "https://b.example"})
+		}},
+		{"WANGGE_LIMITS_BODY_BYTES", "1024", func(c Config) bool { return c.Limits.BodyBytes == 1024 }},
+		{"WANGGE_LIMITS_READ_HEADER_TIMEOUT", "3s", func(c Config) bool { return c.Limits.ReadHeaderTimeout == Duration{3 * time.Second} }},
+		{"WANGGE_LIMITS_READ_TIMEOUT", "4s", func(c Config) bool { return c.Limits.ReadTimeout == Duration{4 * time.Second} }},
+		{"WANGGE_LIMITS_WRITE_TIMEOUT", "5s", func(c Config) bool { return c.Limits.WriteTimeout == Duration{5 * time.Second} }},
+		{"WANGGE_LIMITS_IDLE_TIMEOUT", "6s", func(c Config) bool { return c.Limits.IdleTimeout == Duration{6 * time.Second} }},
+		{"WANGGE_LIMITS_SHUTDOWN_TIMEOUT", "7s", func(c Config) bool { return c.Limits.ShutdownTimeout == Duration{7 * time.Second} }},
+		{"WANGGE_AGENCIES_GRID", "G", func(c Config) bool { return c.Agencies.Grid == "G" }},
+		{"WANGGE_AGENCIES_COMMUNITY", "C", func(c Config) bool { return c.Agencies.Community == "C" }},
+		{"WANGGE_AGENCIES_STREET", "S", func(c Config) bool { return c.Agencies.Street == "S" }},
+		{"WANGGE_AGENCIES_CITY", "Y", func(c Config) bool { return c.Agencies.City == "Y" }},
+	}
+	var names []string
+	for _, tt := range tests {
+		names = append(names, tt.name)
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse(strings.NewReader(file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := c
+			applied, err := c.ApplyEnv(func(name string) string {
+				if name == tt.name {
+					return tt.value
+				}
+				return ""
+			})
+			if err != nil || !slices.Equal(applied, []string{tt.name}) || !tt.check(c) {
+				t.Fatalf("ApplyEnv: applied %v, %v; config %+v", applied, err, c)
+			}
+			if reflect.DeepEqual(c, before) {
+				t.Fatal("nothing changed")
+			}
+		})
+	}
+	var read []string
+	c := Default()
+	if _, err := c.ApplyEnv(func(name string) string { read = append(read, name); return "" }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(read, names) {
+		t.Fatalf("ApplyEnv reads %v;\nthis test covers %v", read, names)
+	}
+}
+
+// A bad value in a variable is one line naming the variable and the key;
+// an empty one is unset.
+func TestApplyEnvErrors(t *testing.T) {
+	tests := []struct {
+		name, value, says string
+	}{
+		{"WANGGE_LIMITS_BODY_BYTES", "10MB", `config: WANGGE_LIMITS_BODY_BYTES: limits.body_bytes: "10MB" is not a whole number; want a whole number`},
+		{"WANGGE_LIMITS_WRITE_TIMEOUT", "2", `config: WANGGE_LIMITS_WRITE_TIMEOUT: limits.write_timeout: "2" is not a duration`},
+		{"WANGGE_ZONE", "Local", `config: WANGGE_ZONE: zone: "Local" is not an IANA time zone`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Default()
+			_, err := c.ApplyEnv(func(name string) string {
+				if name == tt.name {
+					return tt.value
+				}
+				return ""
+			})
+			var ce *Error
+			if !errors.As(err, &ce) || !errors.Is(err, ErrValue) || ce.Source != tt.name || !strings.HasPrefix(err.Error(), tt.says) {
+				t.Fatalf("ApplyEnv = %v, want it to start %q", err, tt.says)
+			}
+		})
+	}
+}
