@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,24 +25,33 @@ type demoOptions struct {
 	build    demo.Options
 }
 
-func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// parseDemo parses the command line of `wangge demo`.
+func parseDemo(args []string, stderr io.Writer) (demoOptions, error) {
 	var o demoOptions
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("demo", stderr,
+		"usage: wangge demo [--addr :8080] [--db FILE]",
+		"Builds blocks, buildings and a published plan of grids from the bundled OpenStreetMap extract",
+		"of Monaco ("+sample.Attribution+") into a fresh GeoPackage, adds a synthetic patrol day",
+		"(workers, GPS tracks, incidents, key places, all with ids starting sim-) and serves it.")
 	fs.StringVar(&o.addr, "addr", server.DefaultAddr, "`host:port` to listen on")
 	fs.StringVar(&o.db, "db", "", "new GeoPackage `file` to build the demo in (default "+defaultDemoDB()+", recreated)")
 	fs.Float64Var(&o.build.Min, "min", 150, "fewest households of a basic grid")
 	fs.Float64Var(&o.build.Max, "max", 500, "most households of a basic grid")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wangge demo [--addr :8080] [--db FILE]")
-		fmt.Fprintln(stderr, "Builds blocks, buildings and a published plan of grids from the bundled OpenStreetMap extract")
-		fmt.Fprintln(stderr, "of Monaco ("+sample.Attribution+") into a fresh GeoPackage, adds a synthetic patrol day")
-		fmt.Fprintln(stderr, "(workers, GPS tracks, incidents, key places, all with ids starting sim-) and serves it.")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args); err != nil {
+	err := parseFlags(fs, args)
+	return o, err
+}
+
+// runDemo is `wangge demo`.
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseDemo(args, stderr)
+	if err != nil {
 		return helpIsNoError(err)
 	}
+	return serveDemo(ctx, o, stdout, stderr)
+}
+
+// serveDemo builds the demo workspace in a fresh store and serves it.
+func serveDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error {
 	if err := freshDemoDB(&o.db); err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -21,60 +20,53 @@ type tokenCreateOptions struct {
 	db     string
 }
 
+// tokenCommands are the subcommands of `wangge token`.
+func tokenCommands() []command {
+	return []command{
+		{"create", "make a token and print its secret once", runTokenCreate},
+		{"revoke", "delete a token", runTokenRevoke},
+	}
+}
+
 func tokenUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: wangge token create --role admin|planner|leader|worker|viewer [--worker ID] [--grid ID] [--db …]")
-	fmt.Fprintln(w, "       wangge token revoke ID [--db …]")
+	listCommands(w, "usage: wangge token create|revoke [flags]   (wangge token SUBCOMMAND --help for its flags)", "subcommands", tokenCommands())
 }
 
 // runToken is `wangge token create|revoke`.
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		tokenUsage(stderr)
-		return ErrUsage
-	}
-	switch args[0] {
-	case "create":
-		return tokenCreate(ctx, args[1:], stdout, stderr)
-	case "revoke":
-		return tokenRevoke(ctx, args[1:], stderr)
-	case "-h", "-help", "--help", "help":
-		tokenUsage(stderr)
-		return nil
-	}
-	fmt.Fprintf(stderr, "wangge token: unknown subcommand %q\n", args[0])
-	tokenUsage(stderr)
-	return ErrUsage
+	return dispatch(ctx, args, stdout, stderr, tokenCommands(), tokenUsage, "wangge token: unknown subcommand")
 }
 
 func parseTokenCreate(args []string, stderr io.Writer) (tokenCreateOptions, error) {
 	var o tokenCreateOptions
-	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("token create", stderr,
+		"usage: wangge token create --role ROLE [--worker ID] [--grid ID] [--db …]",
+		"Prints the new token's secret once on stdout; only its hash is stored.")
 	fs.StringVar(&o.role, "role", "", "the token's `role`: admin, planner, leader, worker or viewer (required)")
 	fs.StringVar(&o.worker, "worker", "", "the worker `ID` a worker's token acts as")
 	fs.StringVar(&o.grid, "grid", "", "the grid `ID` a leader's token is scoped to")
 	dbFlag(fs, &o.db)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wangge token create --role ROLE [--worker ID] [--grid ID] [--db …]")
-		fmt.Fprintln(stderr, "Prints the new token's secret once on stdout; only its hash is stored.")
-		fs.PrintDefaults()
-	}
 	if err := parseFlags(fs, args); err != nil {
 		return o, err
 	}
 	if !data.Role(o.role).Valid() {
-		fmt.Fprintf(stderr, "wangge token create: --role %q: want admin, planner, leader, worker or viewer\n", o.role)
-		fs.Usage()
-		return o, ErrUsage
+		return o, badUsage(fs, "--role %q: want admin, planner, leader, worker or viewer", o.role)
 	}
 	return o, nil
 }
 
-func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// runTokenCreate is `wangge token create`.
+func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parseTokenCreate(args, stderr)
 	if err != nil {
 		return helpIsNoError(err)
 	}
+	return makeToken(ctx, o, stdout, stderr)
+}
+
+// makeToken stores a new token, prints its secret on stdout and says on
+// stderr what it made, and where.
+func makeToken(ctx context.Context, o tokenCreateOptions, stdout, stderr io.Writer) error {
 	return withStore(ctx, o.db, func(store data.Store) error {
 		secret, tok, err := server.CreateToken(ctx, store, data.Role(o.role),
 			patrol.WorkerID(o.worker), partition.GridID(o.grid))
@@ -88,33 +80,43 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	})
 }
 
-func tokenRevoke(ctx context.Context, args []string, stderr io.Writer) error {
-	var db string
-	fs := flag.NewFlagSet("token revoke", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dbFlag(fs, &db)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wangge token revoke ID [--db …]")
-		fs.PrintDefaults()
-	}
-	ids, err := parseInterspersed(fs, args)
+// tokenRevokeOptions is the parsed command line of `wangge token revoke`.
+type tokenRevokeOptions struct {
+	id string
+	db string
+}
+
+func parseTokenRevoke(args []string, stderr io.Writer) (tokenRevokeOptions, error) {
+	var o tokenRevokeOptions
+	fs := newFlags("token revoke", stderr, "usage: wangge token revoke ID [--db …]")
+	dbFlag(fs, &o.db)
+	ids, err := parsePositional(fs, args, 1, "one token ID")
 	if err != nil {
-		return helpIsNoError(usageErr(err))
+		return o, err
 	}
-	if len(ids) != 1 {
-		fmt.Fprintf(stderr, "wangge token revoke: want one token ID, got %d\n", len(ids))
-		fs.Usage()
-		return ErrUsage
+	o.id = ids[0]
+	return o, nil
+}
+
+// runTokenRevoke is `wangge token revoke`.
+func runTokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseTokenRevoke(args, stderr)
+	if err != nil {
+		return helpIsNoError(err)
 	}
-	id := ids[0]
-	return withStore(ctx, db, func(store data.Store) error {
-		if err := store.DeleteToken(ctx, id); err != nil {
+	return revokeToken(ctx, o, stderr)
+}
+
+// revokeToken deletes the token.
+func revokeToken(ctx context.Context, o tokenRevokeOptions, stderr io.Writer) error {
+	return withStore(ctx, o.db, func(store data.Store) error {
+		if err := store.DeleteToken(ctx, o.id); err != nil {
 			if errors.Is(err, data.ErrNotFound) {
-				return fmt.Errorf("token %s does not exist in %s: %w", id, redactDSN(db), err)
+				return fmt.Errorf("token %s does not exist in %s: %w", o.id, redactDSN(o.db), err)
 			}
-			return fmt.Errorf("revoke token %s: %w", id, err)
+			return fmt.Errorf("revoke token %s: %w", o.id, err)
 		}
-		fmt.Fprintf(stderr, "wangge: revoked token %s\n", id)
+		fmt.Fprintf(stderr, "wangge: revoked token %s\n", o.id)
 		return nil
 	})
 }

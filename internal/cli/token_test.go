@@ -32,7 +32,7 @@ func TestTokenAndServeUsage(t *testing.T) {
 		stderr  string
 	}{
 		{"token alone", []string{"token"}, ErrUsage, "token create"},
-		{"token help", []string{"token", "--help"}, nil, "token revoke"},
+		{"token help", []string{"token", "--help"}, nil, "revoke"},
 		{"unknown subcommand", []string{"token", "list"}, ErrUsage, `unknown subcommand "list"`},
 		{"create help", []string{"token", "create", "--help"}, nil, "-role"},
 		{"create without role", []string{"token", "create"}, ErrUsage, "--role"},
