@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 )
@@ -92,4 +94,29 @@ func TestEveryCommandHasHelp(t *testing.T) {
 			})
 		}
 	}
+}
+
+// startCLI runs a command that serves until it is stopped and reads its
+// stdout up to and including the first line for which last is true; stop
+// cancels the command and returns its error.
+func startCLI(t *testing.T, last func(line string) bool, args ...string) (lines []string, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, args, outW, io.Discard)
+		outW.Close()
+	}()
+	sc := bufio.NewScanner(outR)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if last(sc.Text()) {
+			go io.Copy(io.Discard, outR)
+			return lines, func() error { cancel(); return <-done }
+		}
+	}
+	t.Fatalf("%q ended before the line looked for: %v\n%s", args, <-done, strings.Join(lines, "\n"))
+	return nil, nil
 }

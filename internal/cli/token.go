@@ -2,9 +2,14 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
 
 	"wangge/coverage/patrol"
 	"wangge/data"
@@ -12,45 +17,57 @@ import (
 	"wangge/server"
 )
 
-// tokenCreateOptions are the flags of `wangge token create`.
-type tokenCreateOptions struct {
-	role   string
-	worker string
-	grid   string
-	db     string
-}
-
 // tokenCommands are the subcommands of `wangge token`.
 func tokenCommands() []command {
 	return []command{
 		{"create", "make a token and print its secret once", runTokenCreate},
-		{"revoke", "delete a token", runTokenRevoke},
+		{"list", "list the tokens of a store (never their secrets)", runTokenList},
+		{"revoke", "delete a token, named by its id or its secret", runTokenRevoke},
 	}
 }
 
 func tokenUsage(w io.Writer) {
-	listCommands(w, "usage: wangge token create|revoke [flags]   (wangge token SUBCOMMAND --help for its flags)", "subcommands", tokenCommands())
+	listCommands(w, "usage: wangge token create|list|revoke [flags]   (wangge token SUBCOMMAND --help for its flags)", "subcommands", tokenCommands())
 }
 
-// runToken is `wangge token create|revoke`.
+// runToken is `wangge token create|list|revoke`.
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return dispatch(ctx, args, stdout, stderr, tokenCommands(), tokenUsage, "wangge token: unknown subcommand")
 }
 
+// tokenCreateOptions is the parsed command line of `wangge token create`.
+type tokenCreateOptions struct {
+	role   data.Role
+	worker patrol.WorkerID
+	grid   partition.GridID
+	db     string
+}
+
+// parseTokenCreate parses the command line of `wangge token create`. A
+// leader's token needs the grid it leads and a worker's the worker it acts
+// as: without them the token could reach nothing.
 func parseTokenCreate(args []string, stderr io.Writer) (tokenCreateOptions, error) {
 	var o tokenCreateOptions
+	var role, worker, grid string
 	fs := newFlags("token create", stderr,
 		"usage: wangge token create --role ROLE [--worker ID] [--grid ID] [--db …]",
-		"Prints the new token's secret once on stdout; only its hash is stored.")
-	fs.StringVar(&o.role, "role", "", "the token's `role`: admin, planner, leader, worker or viewer (required)")
-	fs.StringVar(&o.worker, "worker", "", "the worker `ID` a worker's token acts as")
-	fs.StringVar(&o.grid, "grid", "", "the grid `ID` a leader's token is scoped to")
+		"Prints the new token's secret once on stdout; only its hash is stored.",
+		"A leader's token needs --grid, a worker's --worker.")
+	fs.StringVar(&role, "role", "", "the token's `role`: admin, planner, leader, worker or viewer (required)")
+	fs.StringVar(&worker, "worker", "", "the worker `ID` a worker's token acts as (required for a worker)")
+	fs.StringVar(&grid, "grid", "", "the grid `ID` a leader's token is scoped to (required for a leader)")
 	dbFlag(fs, &o.db)
 	if err := parseFlags(fs, args); err != nil {
 		return o, err
 	}
-	if !data.Role(o.role).Valid() {
-		return o, badUsage(fs, "--role %q: want admin, planner, leader, worker or viewer", o.role)
+	o.role, o.worker, o.grid = data.Role(role), patrol.WorkerID(worker), partition.GridID(grid)
+	switch {
+	case !o.role.Valid():
+		return o, badUsage(fs, "--role %q: want admin, planner, leader, worker or viewer", role)
+	case o.role == data.RoleLeader && o.grid == "":
+		return o, badUsage(fs, "a leader token needs --grid, the grid it leads")
+	case o.role == data.RoleWorker && o.worker == "":
+		return o, badUsage(fs, "a worker token needs --worker, the worker it acts as")
 	}
 	return o, nil
 }
@@ -65,11 +82,10 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 }
 
 // makeToken stores a new token, prints its secret on stdout and says on
-// stderr what it made, and where.
+// stderr what it made, and in which store.
 func makeToken(ctx context.Context, o tokenCreateOptions, stdout, stderr io.Writer) error {
 	return withStore(ctx, o.db, func(store data.Store) error {
-		secret, tok, err := server.CreateToken(ctx, store, data.Role(o.role),
-			patrol.WorkerID(o.worker), partition.GridID(o.grid))
+		secret, tok, err := server.CreateToken(ctx, store, o.role, o.worker, o.grid)
 		if err != nil {
 			return err
 		}
@@ -80,21 +96,94 @@ func makeToken(ctx context.Context, o tokenCreateOptions, stdout, stderr io.Writ
 	})
 }
 
-// tokenRevokeOptions is the parsed command line of `wangge token revoke`.
-type tokenRevokeOptions struct {
-	id string
+// tokenListOptions is the parsed command line of `wangge token list`.
+type tokenListOptions struct {
 	db string
+}
+
+func parseTokenList(args []string, stderr io.Writer) (tokenListOptions, error) {
+	var o tokenListOptions
+	fs := newFlags("token list", stderr,
+		"usage: wangge token list [--db …]",
+		"Lists each token's id, role, worker, grid and creation time; the secrets are not kept anywhere.")
+	dbFlag(fs, &o.db)
+	err := parseFlags(fs, args)
+	return o, err
+}
+
+// runTokenList is `wangge token list`.
+func runTokenList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseTokenList(args, stderr)
+	if err != nil {
+		return helpIsNoError(err)
+	}
+	return withStore(ctx, o.db, func(store data.Store) error {
+		return listTokens(ctx, store, o.db, stdout, stderr)
+	})
+}
+
+// tokenLister is a store that lists its tokens, ordered by creation.
+// data.TokenStore does not ask for it yet.
+type tokenLister interface {
+	Tokens(ctx context.Context) ([]data.Token, error)
+}
+
+// listTokens prints the tokens of store, one a line, and says on stderr
+// how many db holds.
+func listTokens(ctx context.Context, store data.Store, db string, stdout, stderr io.Writer) error {
+	lister, ok := store.(tokenLister)
+	if !ok {
+		return fmt.Errorf("store %s cannot list its tokens: %w", redactDSN(db), errNoTokenList)
+	}
+	tokens, err := lister.Tokens(ctx)
+	if err != nil {
+		return fmt.Errorf("list tokens of %s: %w", redactDSN(db), err)
+	}
+	printTokens(stdout, tokens)
+	fmt.Fprintf(stderr, "wangge: %d tokens in %s\n", len(tokens), redactDSN(db))
+	return nil
+}
+
+// printTokens prints a table of the tokens' id, role, worker, grid and
+// creation time: never a secret or its hash. An empty scope prints as -.
+func printTokens(w io.Writer, tokens []data.Token) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tROLE\tWORKER\tGRID\tCREATED")
+	orDash := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	for _, t := range tokens {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, t.Role, orDash(string(t.Worker)), orDash(string(t.Grid)),
+			t.Created.UTC().Format(time.RFC3339))
+	}
+	tw.Flush()
+}
+
+// tokenRevokeOptions is the parsed command line of `wangge token revoke`:
+// the token is named by its id, or by its secret (wg_…).
+type tokenRevokeOptions struct {
+	id, secret string
+	db         string
 }
 
 func parseTokenRevoke(args []string, stderr io.Writer) (tokenRevokeOptions, error) {
 	var o tokenRevokeOptions
-	fs := newFlags("token revoke", stderr, "usage: wangge token revoke ID [--db …]")
+	fs := newFlags("token revoke", stderr,
+		"usage: wangge token revoke ID|SECRET [--db …]",
+		"Deletes the token with this id (wangge token list shows them), or with this secret ("+server.SecretPrefix+"…).")
 	dbFlag(fs, &o.db)
-	ids, err := parsePositional(fs, args, 1, "one token ID")
+	names, err := parsePositional(fs, args, 1, "one token ID or secret")
 	if err != nil {
 		return o, err
 	}
-	o.id = ids[0]
+	if strings.HasPrefix(names[0], server.SecretPrefix) {
+		o.secret = names[0]
+	} else {
+		o.id = names[0]
+	}
 	return o, nil
 }
 
@@ -107,16 +196,35 @@ func runTokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer
 	return revokeToken(ctx, o, stderr)
 }
 
-// revokeToken deletes the token.
+// revokeToken deletes the token o names; a secret is looked up by its
+// hash, and is never repeated in a message.
 func revokeToken(ctx context.Context, o tokenRevokeOptions, stderr io.Writer) error {
 	return withStore(ctx, o.db, func(store data.Store) error {
-		if err := store.DeleteToken(ctx, o.id); err != nil {
+		id := o.id
+		if o.secret != "" {
+			tok, err := store.TokenByHash(ctx, secretHash(o.secret))
 			if errors.Is(err, data.ErrNotFound) {
-				return fmt.Errorf("token %s does not exist in %s: %w", o.id, redactDSN(o.db), err)
+				return fmt.Errorf("no token in %s has this secret: %w", redactDSN(o.db), err)
 			}
-			return fmt.Errorf("revoke token %s: %w", o.id, err)
+			if err != nil {
+				return fmt.Errorf("look up the token of a secret in %s: %w", redactDSN(o.db), err)
+			}
+			id = tok.ID
 		}
-		fmt.Fprintf(stderr, "wangge: revoked token %s\n", o.id)
+		if err := store.DeleteToken(ctx, id); err != nil {
+			if errors.Is(err, data.ErrNotFound) {
+				return fmt.Errorf("token %s does not exist in %s: %w", id, redactDSN(o.db), err)
+			}
+			return fmt.Errorf("revoke token %s in %s: %w", id, redactDSN(o.db), err)
+		}
+		fmt.Fprintf(stderr, "wangge: revoked token %s in %s\n", id, redactDSN(o.db))
 		return nil
 	})
+}
+
+// secretHash is what a store keeps of a token's secret: its SHA-256 in
+// hex, as server.CreateToken stores it.
+func secretHash(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
 }

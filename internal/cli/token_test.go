@@ -1,18 +1,18 @@
 package cli
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"wangge/data"
 	"wangge/data/pgtest"
@@ -33,12 +33,15 @@ func TestTokenAndServeUsage(t *testing.T) {
 	}{
 		{"token alone", []string{"token"}, ErrUsage, "token create"},
 		{"token help", []string{"token", "--help"}, nil, "revoke"},
-		{"unknown subcommand", []string{"token", "list"}, ErrUsage, `unknown subcommand "list"`},
+		{"unknown subcommand", []string{"token", "rotate"}, ErrUsage, `unknown subcommand "rotate"`},
 		{"create help", []string{"token", "create", "--help"}, nil, "-role"},
 		{"create without role", []string{"token", "create"}, ErrUsage, "--role"},
 		{"create with a bad role", []string{"token", "create", "--role", "root"}, ErrUsage, `"root"`},
 		{"create with an argument", []string{"token", "create", "--role", "admin", "extra"}, ErrUsage, `unexpected argument "extra"`},
-		{"revoke without id", []string{"token", "revoke"}, ErrUsage, "want one token ID, got 0"},
+		{"leader without a grid", []string{"token", "create", "--role", "leader", "--worker", "w1"}, ErrUsage, "a leader token needs --grid"},
+		{"worker without a worker", []string{"token", "create", "--role", "worker", "--grid", "g1"}, ErrUsage, "a worker token needs --worker"},
+		{"list takes no argument", []string{"token", "list", "x.gpkg"}, ErrUsage, `unexpected argument "x.gpkg"`},
+		{"revoke without id", []string{"token", "revoke"}, ErrUsage, "want one token ID or secret, got 0"},
 		{"revoke two ids", []string{"token", "revoke", "a", "--db", "x.gpkg", "b"}, ErrUsage, "got 2"},
 		{"revoke help", []string{"token", "revoke", "--help"}, nil, "-db"},
 		{"serve help", []string{"serve", "--help"}, nil, "WANGGE_ADDR"},
@@ -57,8 +60,9 @@ func TestTokenAndServeUsage(t *testing.T) {
 	}
 }
 
-// createToken runs `wangge token create` and returns the printed secret.
-func createToken(t *testing.T, args ...string) string {
+// createToken runs `wangge token create` and returns the printed secret;
+// the note on stderr must name db, the store written.
+func createToken(t *testing.T, db string, args ...string) string {
 	t.Helper()
 	stdout, stderr, err := runCLI(t, append([]string{"token", "create"}, args...)...)
 	if err != nil {
@@ -68,8 +72,8 @@ func createToken(t *testing.T, args ...string) string {
 	if strings.Count(stdout, "\n") != 1 || !strings.HasPrefix(secret, server.SecretPrefix) {
 		t.Fatalf("stdout %q: want the secret alone on one line", stdout)
 	}
-	if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "only this once") {
-		t.Fatalf("stderr %q: want a one-line note", stderr)
+	if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "only this once") || !strings.Contains(stderr, " in "+redactDSN(db)+";") {
+		t.Fatalf("stderr %q: want a one-line note naming the store %s", stderr, redactDSN(db))
 	}
 	return secret
 }
@@ -90,9 +94,9 @@ func TestTokenCreateUseRevoke(t *testing.T) {
 // tokenCreateUseRevoke makes tokens with the CLI, uses them on a server
 // over the same store, and revokes one.
 func tokenCreateUseRevoke(t *testing.T, db string) {
-	secret := createToken(t, "--role", "planner", "--db", db)
+	secret := createToken(t, db, "--role", "planner", "--db", db)
 	t.Setenv(envDB, db) // the viewer's token comes from the environment's store
-	viewer := createToken(t, "--role", "viewer")
+	viewer := createToken(t, db, "--role", "viewer")
 
 	ctx := context.Background()
 	store, err := stores.Open(ctx, db)
@@ -131,27 +135,81 @@ func tokenCreateUseRevoke(t *testing.T, db string) {
 	if _, _, err := runCLI(t, "token", "revoke", "--db", db, tok.ID); !errors.Is(err, data.ErrNotFound) {
 		t.Fatalf("revoking twice: %v, want ErrNotFound", err)
 	}
+
+	// The viewer's token is revoked by its secret, in the environment's store.
+	_, stderr, err := runCLI(t, "token", "revoke", viewer)
+	if err != nil || !strings.Contains(stderr, "in "+redactDSN(db)) || strings.Contains(stderr, viewer) {
+		t.Fatalf("token revoke SECRET: %v, stderr %q: want a note naming the store and not the secret", err, stderr)
+	}
+	if code := post(viewer); code != http.StatusUnauthorized {
+		t.Fatalf("token revoked by its secret: status %d", code)
+	}
+	_, _, err = runCLI(t, "token", "revoke", viewer)
+	if !errors.Is(err, data.ErrNotFound) || strings.Contains(err.Error(), viewer) {
+		t.Fatalf("revoking a secret twice: %v, want ErrNotFound without the secret", err)
+	}
+}
+
+// listingStore is a store that lists the tokens it is given: no store of
+// package data lists its tokens yet.
+type listingStore struct {
+	data.Store
+	tokens []data.Token
+}
+
+func (s listingStore) Tokens(context.Context) ([]data.Token, error) { return s.tokens, nil }
+
+func TestTokenList(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.gpkg")
+	store, err := stores.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	created := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	tokens := []data.Token{
+		{ID: "a1", Hash: "hash-of-a1", Role: data.RoleAdmin, Created: created},
+		{ID: "b2", Hash: "hash-of-b2", Role: data.RoleLeader, Worker: "w1", Grid: "g1", Created: created.Add(time.Hour)},
+	}
+	tests := []struct {
+		name    string
+		store   data.Store
+		wantErr error
+		stdout  string
+		stderr  string
+	}{
+		{"a store that lists", listingStore{store, tokens}, nil,
+			"ID  ROLE    WORKER  GRID  CREATED\n" +
+				"a1  admin   -       -     2026-03-01T08:00:00Z\n" +
+				"b2  leader  w1      g1    2026-03-01T09:00:00Z\n",
+			"wangge: 2 tokens in " + db + "\n"},
+		{"a store that does not", store, errNoTokenList, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := listTokens(context.Background(), tt.store, db, &stdout, &stderr)
+			if !errors.Is(err, tt.wantErr) && !(err == nil && tt.wantErr == nil) {
+				t.Fatalf("error %v, want %v", err, tt.wantErr)
+			}
+			if err != nil && !strings.Contains(err.Error(), db) {
+				t.Errorf("error %q does not name the store %s", err, db)
+			}
+			if stdout.String() != tt.stdout || stderr.String() != tt.stderr {
+				t.Errorf("stdout %q, stderr %q; want %q, %q", stdout.String(), stderr.String(), tt.stdout, tt.stderr)
+			}
+		})
+	}
 }
 
 func TestServeCommand(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.gpkg")
-	secret := createToken(t, "--role", "admin", "--db", db)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	secret := createToken(t, db, "--role", "admin", "--db", db)
 	t.Setenv(envAddr, "127.0.0.1:0") // the address comes from the environment
-	outR, outW := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- Run(ctx, []string{"serve", "--db", db}, outW, io.Discard)
-		outW.Close()
-	}()
-	line, err := bufio.NewReader(outR).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the URL line: %v", err)
-	}
-	fields := strings.Fields(line)
+	lines, stop := startCLI(t, func(string) bool { return true }, "serve", "--db", db)
+	fields := strings.Fields(lines[0])
 	if len(fields) < 3 || !strings.HasPrefix(fields[2], "http://127.0.0.1:") {
-		t.Fatalf("start line %q does not give the URL", line)
+		t.Fatalf("start line %q does not give the URL", lines[0])
 	}
 	url := fields[2]
 	req, _ := http.NewRequest(http.MethodPost, url+"/api/v1/blocks", strings.NewReader(oneBlockFC))
@@ -164,9 +222,7 @@ func TestServeCommand(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("POST through `wangge serve`: status %d", resp.StatusCode)
 	}
-	cancel()
-	go io.Copy(io.Discard, outR)
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatalf("serve after cancel: %v", err)
 	}
 }
