@@ -1,15 +1,18 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -61,8 +64,8 @@ func TestTokenAndServeUsage(t *testing.T) {
 }
 
 // createToken runs `wangge token create` and returns the printed secret;
-// the note on stderr must name db, the store written.
-func createToken(t *testing.T, db string, args ...string) string {
+// the note on stderr must name the store written: --db, else WANGGE_DB.
+func createToken(t *testing.T, args ...string) string {
 	t.Helper()
 	stdout, stderr, err := runCLI(t, append([]string{"token", "create"}, args...)...)
 	if err != nil {
@@ -71,6 +74,10 @@ func createToken(t *testing.T, db string, args ...string) string {
 	secret := strings.TrimSuffix(stdout, "\n")
 	if strings.Count(stdout, "\n") != 1 || !strings.HasPrefix(secret, server.SecretPrefix) {
 		t.Fatalf("stdout %q: want the secret alone on one line", stdout)
+	}
+	db := envOr(envDB, defaultDB)
+	if i := slices.Index(args, "--db"); i >= 0 {
+		db = args[i+1]
 	}
 	if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "only this once") || !strings.Contains(stderr, " in "+redactDSN(db)+";") {
 		t.Fatalf("stderr %q: want a one-line note naming the store %s", stderr, redactDSN(db))
@@ -94,9 +101,9 @@ func TestTokenCreateUseRevoke(t *testing.T) {
 // tokenCreateUseRevoke makes tokens with the CLI, uses them on a server
 // over the same store, and revokes one.
 func tokenCreateUseRevoke(t *testing.T, db string) {
-	secret := createToken(t, db, "--role", "planner", "--db", db)
+	secret := createToken(t, "--role", "planner", "--db", db)
 	t.Setenv(envDB, db) // the viewer's token comes from the environment's store
-	viewer := createToken(t, db, "--role", "viewer")
+	viewer := createToken(t, "--role", "viewer")
 
 	ctx := context.Background()
 	store, err := stores.Open(ctx, db)
@@ -150,6 +157,44 @@ func tokenCreateUseRevoke(t *testing.T, db string) {
 	}
 }
 
+func TestServeCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.gpkg")
+	secret := createToken(t, "--role", "admin", "--db", db)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	t.Setenv(envAddr, "127.0.0.1:0") // the address comes from the environment
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, []string{"serve", "--db", db}, outW, io.Discard)
+		outW.Close()
+	}()
+	line, err := bufio.NewReader(outR).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the URL line: %v", err)
+	}
+	fields := strings.Fields(line)
+	if len(fields) < 3 || !strings.HasPrefix(fields[2], "http://127.0.0.1:") {
+		t.Fatalf("start line %q does not give the URL", line)
+	}
+	url := fields[2]
+	req, _ := http.NewRequest(http.MethodPost, url+"/api/v1/blocks", strings.NewReader(oneBlockFC))
+	req.Header.Set("Authorization", "Bearer "+secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST through `wangge serve`: status %d", resp.StatusCode)
+	}
+	cancel()
+	go io.Copy(io.Discard, outR)
+	if err := <-done; err != nil {
+		t.Fatalf("serve after cancel: %v", err)
+	}
+}
+
 // listingStore is a store that lists the tokens it is given: no store of
 // package data lists its tokens yet.
 type listingStore struct {
@@ -199,30 +244,5 @@ func TestTokenList(t *testing.T) {
 				t.Errorf("stdout %q, stderr %q; want %q, %q", stdout.String(), stderr.String(), tt.stdout, tt.stderr)
 			}
 		})
-	}
-}
-
-func TestServeCommand(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "w.gpkg")
-	secret := createToken(t, db, "--role", "admin", "--db", db)
-	t.Setenv(envAddr, "127.0.0.1:0") // the address comes from the environment
-	lines, stop := startCLI(t, func(string) bool { return true }, "serve", "--db", db)
-	fields := strings.Fields(lines[0])
-	if len(fields) < 3 || !strings.HasPrefix(fields[2], "http://127.0.0.1:") {
-		t.Fatalf("start line %q does not give the URL", lines[0])
-	}
-	url := fields[2]
-	req, _ := http.NewRequest(http.MethodPost, url+"/api/v1/blocks", strings.NewReader(oneBlockFC))
-	req.Header.Set("Authorization", "Bearer "+secret)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("POST through `wangge serve`: status %d", resp.StatusCode)
-	}
-	if err := stop(); err != nil {
-		t.Fatalf("serve after cancel: %v", err)
 	}
 }
