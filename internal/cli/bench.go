@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
-	"fmt"
 	"io"
 	"os"
 
@@ -14,20 +12,23 @@ import (
 // server of `wangge bench` when --pg is not given.
 const benchPGEnv = "WANGGE_BENCH_PG"
 
-// runBench is `wangge bench`: the benchmark suite, its table, ratios and
-// targets (package bench).
-func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// parseBench parses the command line of `wangge bench` into the options of
+// the suite.
+func parseBench(args []string, stderr io.Writer) (bench.Options, error) {
 	var o bench.Options
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("bench", stderr, "usage: wangge bench [--quick] [--only PREFIX] [--pg postgres://…]")
 	fs.BoolVar(&o.Quick, "quick", false, "small sizes, about a minute; targets are not judged")
 	fs.StringVar(&o.Only, "only", "", "run only the cases whose name starts with this")
 	fs.StringVar(&o.PG, "pg", os.Getenv(benchPGEnv), "PostGIS server (postgres:// URL) for the PostGIS rows; default $"+benchPGEnv)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wangge bench [--quick] [--only PREFIX] [--pg postgres://…]")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args); err != nil {
+	err := parseFlags(fs, args)
+	return o, err
+}
+
+// runBench is `wangge bench`: the benchmark suite, its table, ratios and
+// targets (package bench).
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseBench(args, stderr)
+	if err != nil {
 		return helpIsNoError(err)
 	}
 	return bench.Run(ctx, o, stdout)

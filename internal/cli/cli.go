@@ -30,7 +30,7 @@ func commands() []command {
 		{"trajectory", "trips, stops, distance and signal gaps of each worker and day (file to file)", runTrajectory},
 		{"simulate", "synthetic patrol days on a road network, as GPX or GeoJSON", runSimulate},
 		{"bench", "run the benchmark suite and print a table", runBench},
-		{"token", "create or revoke API tokens", runToken},
+		{"token", "create, list or revoke API tokens", runToken},
 		{"version", "print the version", runVersion},
 	}
 }
@@ -57,14 +57,24 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, cmds
 		}
 		return nil
 	}
-	for _, c := range cmds {
-		if c.name == args[0] {
-			return c.run(ctx, args[1:], stdout, stderr)
-		}
+	if c, ok := findCommand(cmds, args); ok {
+		return c.run(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "%s %q\n\n", unknown, args[0])
 	usage(stderr)
 	return ErrUsage
+}
+
+// findCommand finds the command of cmds that args[0] names.
+func findCommand(cmds []command, args []string) (command, bool) {
+	if len(args) > 0 {
+		for _, c := range cmds {
+			if c.name == args[0] {
+				return c, true
+			}
+		}
+	}
+	return command{}, false
 }
 
 // listCommands prints the usage line, then each of cmds with its summary

@@ -3,12 +3,12 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"wangge/data"
@@ -18,8 +18,9 @@ import (
 	"wangge/server"
 )
 
-// defaultDemoDB is the store the demo recreates when --db is not given.
-func defaultDemoDB() string { return filepath.Join(os.TempDir(), "wangge-demo.gpkg") }
+// demoDBPattern names the new temporary file the demo builds in when
+// --db is not given (os.CreateTemp).
+const demoDBPattern = "wangge-demo-*.gpkg"
 
 // demoOptions is the parsed command line of `wangge demo`.
 type demoOptions struct {
@@ -27,29 +28,57 @@ type demoOptions struct {
 	build    demo.Options
 }
 
-func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// parseDemo parses the command line of `wangge demo`.
+func parseDemo(args []string, stderr io.Writer) (demoOptions, error) {
 	var o demoOptions
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("demo", stderr,
+		"usage: wangge demo [--addr :8080] [--db FILE]",
+		"Builds blocks, buildings and a published plan of grids from the bundled OpenStreetMap extract",
+		"of Monaco ("+sample.Attribution+") into a fresh GeoPackage, adds a synthetic patrol day",
+		"(workers, GPS tracks, incidents, key places, all with ids starting sim-) and serves it.")
 	fs.StringVar(&o.addr, "addr", server.DefaultAddr, "`host:port` to listen on")
-	fs.StringVar(&o.db, "db", "", "new GeoPackage `file` to build the demo in (default "+defaultDemoDB()+", recreated)")
+	fs.StringVar(&o.db, "db", "", "new GeoPackage `file` to build the demo in (default: a new temporary file "+
+		filepath.Join(os.TempDir(), demoDBPattern)+", printed)")
 	fs.Float64Var(&o.build.Min, "min", 150, "fewest households of a basic grid")
 	fs.Float64Var(&o.build.Max, "max", 500, "most households of a basic grid")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wangge demo [--addr :8080] [--db FILE]")
-		fmt.Fprintln(stderr, "Builds blocks, buildings and a published plan of grids from the bundled OpenStreetMap extract")
-		fmt.Fprintln(stderr, "of Monaco ("+sample.Attribution+") into a fresh GeoPackage, adds a synthetic patrol day")
-		fmt.Fprintln(stderr, "(workers, GPS tracks, incidents, key places, all with ids starting sim-) and serves it.")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args); err != nil {
+	err := parseFlags(fs, args)
+	return o, err
+}
+
+// runDemo is `wangge demo`.
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseDemo(args, stderr)
+	if err != nil {
 		return helpIsNoError(err)
 	}
-	if err := freshDemoDB(&o.db); err != nil {
+	return serveDemo(ctx, o, stdout, stderr)
+}
+
+// serveDemo builds the demo workspace in a new store and serves it. It
+// listens before it builds, so that a busy --addr fails at once and the
+// port stays held during the build; a demo that fails before it serves
+// removes the store it made.
+func serveDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) (err error) {
+	db, err := newDemoDB(o.db)
+	if err != nil {
 		return err
 	}
+	serving := false
+	defer func() {
+		if !serving {
+			err = errors.Join(err, removeDemoDB(db))
+		}
+	}()
 	o.build.Day = demo.Day(time.Now())
-	return withStore(ctx, o.db, func(s data.Store) error {
+	return withStore(ctx, db, func(s data.Store) error {
+		srv, err := server.New(server.Options{Store: s, Addr: o.addr, Logger: slog.New(slog.NewTextHandler(stderr, nil))})
+		if err != nil {
+			return err
+		}
+		addr, err := srv.Listen()
+		if err != nil {
+			return fmt.Errorf("demo: --addr %s: %w; nothing was built (free the port or give another --addr)", o.addr, err)
+		}
 		ws, err := demo.Build(ctx, s, o.build, stderr)
 		if err != nil {
 			return err
@@ -62,35 +91,41 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return err
 		}
-		srv, err := server.New(server.Options{Store: s, Addr: o.addr, Logger: slog.New(slog.NewTextHandler(stderr, nil))})
-		if err != nil {
-			return err
-		}
-		addr, err := srv.Listen()
-		if err != nil {
-			return err
-		}
 		demo.Print(stdout, ws, time.Now())
-		demo.PrintServing(stdout, server.URL(addr), o.db, viewer, leader, ws)
+		demo.PrintServing(stdout, server.URL(addr), redactDSN(db), viewer, leader, ws)
+		serving = true
 		return srv.Serve(ctx)
 	})
 }
 
-// freshDemoDB settles the store path: the default one is removed and made
-// anew; a path the user names must not exist yet, so that the demo never
-// overwrites a real store.
-func freshDemoDB(db *string) error {
-	if *db != "" {
-		if _, err := os.Stat(*db); err == nil {
-			return fmt.Errorf("demo store %s already exists: remove it or name a new file", *db)
+// newDemoDB is the store the demo builds in. A file the user names must
+// not exist yet, so that the demo never overwrites a real store; without
+// one it is a new temporary file, so that two demos never share one.
+func newDemoDB(db string) (string, error) {
+	if db != "" {
+		if _, err := os.Stat(db); err == nil {
+			return "", fmt.Errorf("demo store %s already exists: remove it or name a new file", db)
 		}
+		return db, nil
+	}
+	f, err := os.CreateTemp("", demoDBPattern)
+	if err != nil {
+		return "", fmt.Errorf("demo store: %w", err)
+	}
+	return f.Name(), f.Close()
+}
+
+// removeDemoDB removes the GeoPackage file db and SQLite's files beside
+// it; a database URL is left alone.
+func removeDemoDB(db string) error {
+	if strings.Contains(db, "://") {
 		return nil
 	}
-	*db = defaultDemoDB()
+	var errs []error
 	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
-		if err := os.Remove(*db + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("recreate demo store: %w", err)
+		if err := os.Remove(db + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("remove demo store: %w", err))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }

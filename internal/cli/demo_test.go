@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,5 +59,110 @@ func TestDemoRefusesAnExistingStore(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(db); string(b) != "precious" {
 		t.Errorf("existing file was changed")
+	}
+}
+
+// A demo whose --addr is taken fails at once, before it builds anything,
+// names the address, and leaves no store behind.
+func TestDemoPortBusy(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir) // where the temporary store goes
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"temporary store", nil},
+		{"named store", []string{"--db", filepath.Join(dir, "named.gpkg")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, _, err := runCLI(t, append([]string{"demo", "--addr", addr}, tt.args...)...)
+			if err == nil || !strings.Contains(err.Error(), addr) || !strings.Contains(err.Error(), "nothing was built") {
+				t.Fatalf("error %v, want one naming %s and saying nothing was built", err, addr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q, want nothing", stdout)
+			}
+			if left, _ := os.ReadDir(dir); len(left) > 0 {
+				t.Errorf("left behind: %v", left)
+			}
+		})
+	}
+}
+
+func TestNewDemoDB(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	existing := filepath.Join(dir, "real.gpkg")
+	if err := os.WriteFile(existing, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	first, err := newDemoDB("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		db      string
+		want    func(string) bool
+		wantErr bool
+	}{
+		{"temporary", "", func(db string) bool {
+			ok, _ := filepath.Match(filepath.Join(dir, demoDBPattern), db)
+			_, err := os.Stat(db)
+			return ok && err == nil
+		}, false},
+		{"a second temporary one is another file", "", func(db string) bool { return db != first }, false},
+		{"a new file", filepath.Join(dir, "new.gpkg"), func(db string) bool { return db == filepath.Join(dir, "new.gpkg") }, false},
+		{"an existing file is refused", existing, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, err := newDemoDB(tt.db)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("newDemoDB(%q) = %q, %v", tt.db, db, err)
+			}
+			if err == nil && !tt.want(db) {
+				t.Errorf("newDemoDB(%q) = %q", tt.db, db)
+			}
+		})
+	}
+}
+
+// The demo builds in a new temporary store, prints it and the URL, and
+// serves until cancelled.
+func TestDemoServes(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	lines, stop := startCLI(t, func(line string) bool { return strings.HasPrefix(line, "serving ") }, "demo", "--addr", "127.0.0.1:0")
+	url := strings.TrimPrefix(lines[len(lines)-1], "serving ")
+	var store string
+	for _, line := range lines {
+		if s, ok := strings.CutPrefix(line, "store: "); ok {
+			store = s
+		}
+	}
+	if ok, _ := filepath.Match(filepath.Join(dir, demoDBPattern), store); !ok {
+		t.Errorf("store %q, want a new file %s", store, filepath.Join(dir, demoDBPattern))
+	}
+	resp, err := http.Get(url + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /healthz: status %d", resp.StatusCode)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("demo after cancel: %v", err)
+	}
+	if _, err := os.Stat(store); err != nil {
+		t.Errorf("the demo store is gone after the demo: %v", err)
 	}
 }

@@ -2,7 +2,7 @@ package cli
 
 import "errors"
 
-// Errors of the import commands that callers (and tests) branch on.
+// Errors of the commands that callers (and tests) branch on.
 var (
 	// errNoWorker means a track file gives a fix no worker and --worker
 	// was not given.
@@ -12,4 +12,9 @@ var (
 	errTrackFormat = errors.New("unknown track format")
 	// errIncidentFormat means an incident file is neither .csv nor .geojson.
 	errIncidentFormat = errors.New("unknown incident file format")
+	// errPlanBroken is returned by `partition validate` when the plan
+	// breaks rules (exit 1 after listing them).
+	errPlanBroken = errors.New("the plan breaks rules")
+	// errNoTokenList means a store that cannot list its tokens.
+	errNoTokenList = errors.New("this kind of store cannot list tokens yet")
 )

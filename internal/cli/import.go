@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -40,39 +39,34 @@ type importBlocksOptions struct {
 	blocks importer.BlockOptions
 }
 
-func runImportBlocks(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// parseImportBlocks parses the command line of `wangge import blocks`.
+func parseImportBlocks(args []string, stderr io.Writer) (importBlocksOptions, error) {
 	var o importBlocksOptions
-	fs := importFlags(&o, stderr)
-	files, err := parseInterspersed(fs, args)
-	if err != nil {
-		return helpIsNoError(usageErr(err))
-	}
-	if len(files) != 1 {
-		fmt.Fprintf(stderr, "wangge import blocks: want one FILE.geojson, got %d\n", len(files))
-		fs.Usage()
-		return ErrUsage
-	}
-	o.file = files[0]
-	return importBlocks(ctx, o, stdout, stderr)
-}
-
-// importFlags declares the flags of `wangge import blocks` into o.
-func importFlags(o *importBlocksOptions, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("import blocks", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("import blocks", stderr,
+		"usage: wangge import blocks FILE.geojson [flags]",
+		"Loads a GeoJSON FeatureCollection of blocks (WGS-84) into the store in one batch:",
+		"any bad feature rejects the whole file and nothing is stored.")
 	dbFlag(fs, &o.db)
 	fs.StringVar(&o.blocks.IDField, "id-field", "id", "property holding the block id")
 	fs.StringVar(&o.blocks.WeightField, "weight-field", "households", "numeric property every block must have (households, population or another)")
 	fs.StringVar(&o.blocks.KindField, "kind-field", "kind", "property holding the block's kind (school, hospital, …)")
 	fs.StringVar(&o.blocks.NameField, "name-field", "name", "property holding the block's name")
 	fs.StringVar(&o.blocks.ParentField, "parent-field", "parent", "property holding the id of the area the block belongs to")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wangge import blocks FILE.geojson [flags]")
-		fmt.Fprintln(stderr, "Loads a GeoJSON FeatureCollection of blocks (WGS-84) into the store in one batch:")
-		fmt.Fprintln(stderr, "any bad feature rejects the whole file and nothing is stored.")
-		fs.PrintDefaults()
+	files, err := parsePositional(fs, args, 1, "one FILE.geojson")
+	if err != nil {
+		return o, err
 	}
-	return fs
+	o.file = files[0]
+	return o, nil
+}
+
+// runImportBlocks is `wangge import blocks`.
+func runImportBlocks(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseImportBlocks(args, stderr)
+	if err != nil {
+		return helpIsNoError(err)
+	}
+	return importBlocks(ctx, o, stdout, stderr)
 }
 
 // importBlocks decodes the whole file first, so that a bad file stores
@@ -117,27 +111,4 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
-}
-
-// parseInterspersed parses flags that may come before, between or after
-// the positional arguments (`import blocks F.geojson --db x.gpkg`), which
-// package flag alone stops at, and returns the positional ones. "--" ends
-// the flags.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		consumed := len(args) - fs.NArg()
-		if consumed > 0 && args[consumed-1] == "--" {
-			return append(positional, fs.Args()...), nil
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return positional, nil
-		}
-		positional = append(positional, args[0])
-		args = args[1:]
-	}
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -23,29 +22,30 @@ type importIncidentsOptions struct {
 	db   string
 }
 
-func runImportIncidents(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// parseImportIncidents parses the command line of `wangge import incidents`.
+func parseImportIncidents(args []string, stderr io.Writer) (importIncidentsOptions, error) {
 	var o importIncidentsOptions
-	fs := flag.NewFlagSet("import incidents", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("import incidents", stderr,
+		"usage: wangge import incidents FILE.csv|FILE.geojson [flags]",
+		"Creates incidents from CSV (id, category, description, address, lat, lon, reported,",
+		"reporter, status) or GeoJSON Points with those properties, each in the grid of the",
+		"published plan that holds it (flagged outside_grids when none does), in one batch:",
+		"a bad row stores nothing. Incidents whose id is already stored are left as they are.")
 	dbFlag(fs, &o.db)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wangge import incidents FILE.csv|FILE.geojson [flags]")
-		fmt.Fprintln(stderr, "Creates incidents from CSV (id, category, description, address, lat, lon, reported,")
-		fmt.Fprintln(stderr, "reporter, status) or GeoJSON Points with those properties, each in the grid of the")
-		fmt.Fprintln(stderr, "published plan that holds it (flagged outside_grids when none does), in one batch:")
-		fmt.Fprintln(stderr, "a bad row stores nothing. Incidents whose id is already stored are left as they are.")
-		fs.PrintDefaults()
-	}
-	files, err := parseInterspersed(fs, args)
+	files, err := parsePositional(fs, args, 1, "one FILE.csv or FILE.geojson")
 	if err != nil {
-		return helpIsNoError(usageErr(err))
-	}
-	if len(files) != 1 {
-		fmt.Fprintf(stderr, "wangge import incidents: want one FILE.csv or FILE.geojson, got %d\n", len(files))
-		fs.Usage()
-		return ErrUsage
+		return o, err
 	}
 	o.file = files[0]
+	return o, nil
+}
+
+// runImportIncidents is `wangge import incidents`.
+func runImportIncidents(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseImportIncidents(args, stderr)
+	if err != nil {
+		return helpIsNoError(err)
+	}
 	return importIncidents(ctx, o, stdout, stderr)
 }
 

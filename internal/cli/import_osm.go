@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -27,11 +25,15 @@ type importOSMOptions struct {
 	osm       osm.Options
 }
 
-func runImportOSM(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// parseImportOSM parses the command line of `wangge import osm`.
+func parseImportOSM(args []string, stderr io.Writer) (importOSMOptions, error) {
 	var o importOSMOptions
 	var highways string
-	fs := flag.NewFlagSet("import osm", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("import osm", stderr,
+		"usage: wangge import osm FILE.osm.pbf [flags]",
+		"Derives street blocks (with estimated households), buildings and roads from an",
+		"OpenStreetMap extract (PBF or OSM XML) and stores blocks, buildings and roads in one batch",
+		"(--db - stores nothing). Data © OpenStreetMap contributors, ODbL.")
 	dbFlag(fs, &o.db)
 	fs.StringVar(&o.blocksOut, "blocks-out", "", "also write the blocks to this GeoJSON `file`")
 	fs.StringVar(&o.roadsOut, "roads-out", "", "also write the roads to this GeoJSON `file`")
@@ -40,40 +42,26 @@ func runImportOSM(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.Float64Var(&o.osm.MinBlockM2, "min-block-m2", 500, "faces smaller than this merge into a neighbour, m²")
 	fs.Float64Var(&o.osm.HouseholdSize, "household-size", 2.5, "people per household, for the population estimate")
 	fs.StringVar(&highways, "highways", strings.Join(osm.DefaultCuttingHighways, ","), "highway classes that bound blocks, comma-separated")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wangge import osm FILE.osm.pbf [flags]")
-		fmt.Fprintln(stderr, "Derives street blocks (with estimated households), buildings and roads from an")
-		fmt.Fprintln(stderr, "OpenStreetMap extract (PBF or OSM XML) and stores blocks, buildings and roads in one batch")
-		fmt.Fprintln(stderr, "(--db - stores nothing). Data © OpenStreetMap contributors, ODbL.")
-		fs.PrintDefaults()
+	files, err := parsePositional(fs, args, 1, "one FILE.osm.pbf")
+	if err != nil {
+		return o, err
 	}
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		o.file, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
-		return helpIsNoError(usageErr(err))
-	}
-	if o.file == "" && fs.NArg() == 1 {
-		o.file = fs.Arg(0)
-	} else if fs.NArg() > 0 || o.file == "" {
-		fmt.Fprintln(stderr, "wangge import osm: want one FILE.osm.pbf")
-		fs.Usage()
-		return ErrUsage
-	}
+	o.file = files[0]
 	for _, h := range strings.Split(highways, ",") {
 		if h = strings.TrimSpace(h); h != "" {
 			o.osm.Highways = append(o.osm.Highways, h)
 		}
 	}
-	return importOSM(ctx, o, stdout, stderr)
+	return o, nil
 }
 
-// usageErr keeps --help apart from any other flag problem.
-func usageErr(err error) error {
-	if errors.Is(err, flag.ErrHelp) {
-		return err
+// runImportOSM is `wangge import osm`.
+func runImportOSM(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseImportOSM(args, stderr)
+	if err != nil {
+		return helpIsNoError(err)
 	}
-	return ErrUsage
+	return importOSM(ctx, o, stdout, stderr)
 }
 
 // importOSM derives everything first, then writes the files and stores

@@ -74,11 +74,12 @@ func TestParseInterspersed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var o importBlocksOptions
-			fs := importFlags(&o, &bytes.Buffer{})
+			var db string
+			fs := newFlags("test", &bytes.Buffer{})
+			dbFlag(fs, &db)
 			got, err := parseInterspersed(fs, tt.args)
-			if err != nil || o.db != tt.db || fmt.Sprint(got) != fmt.Sprint(tt.want) {
-				t.Errorf("got %q db %q err %v, want %q db %q", got, o.db, err, tt.want, tt.db)
+			if err != nil || db != tt.db || fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("got %q db %q err %v, want %q db %q", got, db, err, tt.want, tt.db)
 			}
 		})
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"compress/gzip"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -32,22 +31,15 @@ type importTracksOptions struct {
 // trackFormats are the formats --format takes besides auto.
 var trackFormats = []string{"gpx", "plt", "csv", "geojson"}
 
-func runImportTracks(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, err := parseImportTracks(args, stderr)
-	if err != nil {
-		return helpIsNoError(err)
-	}
-	return importTracks(ctx, o, stdout, stderr)
-}
-
-// parseImportTracks parses the command line of `wangge import tracks`. It
-// returns flag.ErrHelp for --help and ErrUsage for anything it cannot
-// understand, having said why on stderr.
+// parseImportTracks parses the command line of `wangge import tracks`.
 func parseImportTracks(args []string, stderr io.Writer) (importTracksOptions, error) {
 	var o importTracksOptions
 	var worker, sep, epoch string
-	fs := flag.NewFlagSet("import tracks", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("import tracks", stderr,
+		"usage: wangge import tracks FILE… [flags]",
+		"Decodes GPX, GeoLife PLT, CSV or GeoJSON tracks (optionally gzipped), drops bad fixes",
+		"(inaccurate, duplicate, future, jumps, impossible speed) and stores each file in one",
+		"batch. Fixes already stored for a worker and instant are kept: importing again adds 0.")
 	dbFlag(fs, &o.db)
 	fs.StringVar(&worker, "worker", "", "worker `id` of every fix (else the file's worker column or property)")
 	fs.StringVar(&o.format, "format", "auto", "input format: auto (by extension, .gz stripped), "+strings.Join(trackFormats, ", "))
@@ -62,27 +54,26 @@ func parseImportTracks(args []string, stderr io.Writer) (importTracksOptions, er
 	fs.StringVar(&o.csv.TimeLayout, "csv-time-layout", "", "Go layout of CSV times (default: ISO 8601 variants)")
 	fs.StringVar(&epoch, "csv-epoch", "", "numeric CSV times: s, ms or auto (default: text times)")
 	fs.Float64Var(&o.clean.MaxAccuracy, "max-accuracy", track.DefaultMaxAccuracy, "drop fixes whose accuracy is worse than `M` metres (negative: keep all)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wangge import tracks FILE… [flags]")
-		fmt.Fprintln(stderr, "Decodes GPX, GeoLife PLT, CSV or GeoJSON tracks (optionally gzipped), drops bad fixes")
-		fmt.Fprintln(stderr, "(inaccurate, duplicate, future, jumps, impossible speed) and stores each file in one")
-		fmt.Fprintln(stderr, "batch. Fixes already stored for a worker and instant are kept: importing again adds 0.")
-		fs.PrintDefaults()
-	}
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return o, usageErr(err)
 	}
 	if len(files) == 0 {
-		fmt.Fprintln(stderr, "wangge import tracks: want at least one FILE")
-		fs.Usage()
-		return o, ErrUsage
+		return o, badUsage(fs, "want at least one FILE")
 	}
 	if err := o.takeFiles(files, worker, sep, epoch); err != nil {
-		fmt.Fprintf(stderr, "wangge import tracks: %v\n", err)
-		return o, ErrUsage
+		return o, badUsage(fs, "%v", err)
 	}
 	return o, nil
+}
+
+// runImportTracks is `wangge import tracks`.
+func runImportTracks(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseImportTracks(args, stderr)
+	if err != nil {
+		return helpIsNoError(err)
+	}
+	return importTracks(ctx, o, stdout, stderr)
 }
 
 // takeFiles sets the files and worker of o, checks --format and reads the

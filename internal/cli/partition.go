@@ -12,40 +12,52 @@ import (
 	"wangge/partition"
 )
 
+// partitionOptions is the parsed command line of `wangge partition`.
+type partitionOptions struct {
+	partitionFlags
+	out, report string
+	compare     string // block field holding an existing plan
+}
+
+// parsePartition parses the command line of `wangge partition`; the
+// partition options are checked (partition.Options.Validate) too.
+func parsePartition(args []string, stderr io.Writer) (partitionOptions, error) {
+	var o partitionOptions
+	fs := newFlags("partition", stderr,
+		"usage: wangge partition --blocks F.geojson --weight FIELD (--min N --max N | --count K --tolerance T) [flags] --out grids.geojson",
+		"       wangge partition move|redraw|merge|split|validate|diff … (plan editing; --help on each)")
+	o.register(fs)
+	fs.StringVar(&o.out, "out", "", "output grids GeoJSON file (required)")
+	fs.StringVar(&o.report, "report", "", "output report JSON file")
+	fs.StringVar(&o.compare, "compare", "", "block field holding an existing plan to compare with (e.g. ward)")
+	if err := parseFlags(fs, args); err != nil {
+		return o, err
+	}
+	if o.out == "" || o.blocks == "" {
+		return o, badUsage(fs, "--blocks and --out are required")
+	}
+	err := o.validate()
+	return o, err
+}
+
 // runPartition is `wangge partition`: blocks in, grids and a report out.
 // `wangge partition move|redraw|merge|split|validate|diff` edit and check
 // plans.
 func runPartition(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 {
-		for _, c := range planCommands() {
-			if c.name == args[0] {
-				return c.run(ctx, args[1:], stdout, stderr)
-			}
-		}
+	if c, ok := findCommand(planCommands(), args); ok {
+		return c.run(ctx, args[1:], stdout, stderr)
 	}
-	fs := flag.NewFlagSet("partition", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var o partitionFlags
-	o.register(fs)
-	out := fs.String("out", "", "output grids GeoJSON file (required)")
-	report := fs.String("report", "", "output report JSON file")
-	compare := fs.String("compare", "", "block field holding an existing plan to compare with (e.g. ward)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wangge partition --blocks F.geojson --weight FIELD (--min N --max N | --count K --tolerance T) [flags] --out grids.geojson")
-		fmt.Fprintln(stderr, "       wangge partition move|redraw|merge|split|validate|diff … (plan editing; --help on each)")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return helpIsNoError(usageErr(err))
-	}
-	if *out == "" || o.blocks == "" {
-		fmt.Fprintln(stderr, "wangge partition: --blocks and --out are required")
-		return ErrUsage
-	}
-	opt, err := o.options()
+	o, err := parsePartition(args, stderr)
 	if err != nil {
-		return err
+		return helpIsNoError(err)
 	}
+	return partitionFile(ctx, o, stdout, stderr)
+}
+
+// partitionFile draws the grids of the blocks file, writes them and the
+// report, and prints the figures, beside those of the --compare plan.
+func partitionFile(ctx context.Context, o partitionOptions, stdout, stderr io.Writer) error {
+	opt := o.opt
 	blocks, err := readBlocks(o.blocks, o.id)
 	if err != nil {
 		return err
@@ -60,36 +72,38 @@ func runPartition(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	for _, n := range res.Report.Notes {
 		fmt.Fprintln(stderr, "note:", n)
 	}
-	if err := writeFile(*out, func(w io.Writer) error { return partition.WriteGrids(w, res.Grids) }); err != nil {
+	if err := writeFile(o.out, func(w io.Writer) error { return partition.WriteGrids(w, res.Grids) }); err != nil {
 		return err
 	}
 	printReport(stdout, "plan", res.Report)
-	if *compare != "" {
-		human, err := partition.PlanFromField(blocks, *compare, opt.Weight)
+	if o.compare != "" {
+		human, err := partition.PlanFromField(blocks, o.compare, opt.Weight)
 		if err != nil {
 			return err
 		}
 		h := partition.Summarize(human, len(blocks), res.Report.Min, res.Report.Max)
 		res.Report.Compare = &h
-		printReport(stdout, "plan by "+*compare, h)
+		printReport(stdout, "plan by "+o.compare, h)
 		fmt.Fprintf(stdout, "engine vs %s: max deviation %.2f%% vs %.2f%%, mean Polsby-Popper %.3f vs %.3f (min %.3f vs %.3f), mean hull ratio %.3f vs %.3f\n",
-			*compare, res.Report.MaxDeviationPct, h.MaxDeviationPct, res.Report.MeanPolsbyPopper, h.MeanPolsbyPopper,
+			o.compare, res.Report.MaxDeviationPct, h.MaxDeviationPct, res.Report.MeanPolsbyPopper, h.MeanPolsbyPopper,
 			res.Report.MinPolsbyPopper, h.MinPolsbyPopper, res.Report.MeanHullRatio, h.MeanHullRatio)
 	}
-	if *report != "" {
-		if err := writeFile(*report, func(w io.Writer) error { return writeJSON(w, res.Report) }); err != nil {
+	if o.report != "" {
+		if err := writeFile(o.report, func(w io.Writer) error { return writeJSON(w, res.Report) }); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// partitionFlags are the flags shared by partition and redraw.
+// partitionFlags are the flags shared by partition and the plan-editing
+// subcommands, and the partition options validate makes of them.
 type partitionFlags struct {
 	blocks, id, weight, dedicated, within, prefix string
 	min, max, tolerance, gap                      float64
 	count                                         int
 	seed                                          uint64
+	opt                                           partition.Options
 }
 
 func (o *partitionFlags) register(fs *flag.FlagSet) {
@@ -107,17 +121,19 @@ func (o *partitionFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.prefix, "code-prefix", "", "12-digit district+street+community code for 15-digit grid codes")
 }
 
-func (o *partitionFlags) options() (partition.Options, error) {
-	opt := partition.Options{Weight: o.weight, Min: o.min, Max: o.max, Count: o.count, Tolerance: o.tolerance,
+// validate makes the partition options of the flags and checks them
+// (partition.Options.Validate).
+func (o *partitionFlags) validate() error {
+	o.opt = partition.Options{Weight: o.weight, Min: o.min, Max: o.max, Count: o.count, Tolerance: o.tolerance,
 		Within: o.within, Gap: o.gap, Seed: o.seed, CodePrefix: o.prefix}
 	if o.dedicated != "" {
 		f, vals, err := partition.ParseDedicated(o.dedicated)
 		if err != nil {
-			return opt, err
+			return err
 		}
-		opt.DedicatedField, opt.DedicatedValues = f, vals
+		o.opt.DedicatedField, o.opt.DedicatedValues = f, vals
 	}
-	return opt, opt.Validate()
+	return o.opt.Validate()
 }
 
 func readBlocks(path, id string) ([]partition.Block, error) {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,58 +10,57 @@ import (
 	"wangge/partition"
 )
 
-// errPlanBroken is returned by `partition validate` when the plan breaks
-// rules (exit 1 after listing them).
-var errPlanBroken = errors.New("the plan breaks rules")
-
 // planCommands are the plan-editing subcommands of `wangge partition`.
 func planCommands() []command {
 	return []command{
-		{"move", "move a block to another grid", runPlanMove},
-		{"redraw", "redraw a region (a set of grids), keeping locked grids and the rest", runPlanRedraw},
-		{"merge", "merge one grid into another", runPlanMerge},
-		{"split", "split a grid into k grids", runPlanSplit},
+		planEditCommand("move", "move a block to another grid", moveFlags),
+		planEditCommand("redraw", "redraw a region (a set of grids), keeping locked grids and the rest", redrawFlags),
+		planEditCommand("merge", "merge one grid into another", mergeFlags),
+		planEditCommand("split", "split a grid into k grids", splitFlags),
 		{"validate", "list every rule a plan breaks, per grid", runPlanValidate},
 		{"diff", "blocks moved, grids changed and metric deltas between two plans", runPlanDiff},
 	}
 }
 
-// planFlags are the flags of the editing subcommands: the partition
-// options the plan was drawn with, the plan and grids to lock.
+// planFlags are the flags of the editing subcommands and of validate: the
+// partition options the plan was drawn with, the plan and grids to lock,
+// and the output of the edit.
 type planFlags struct {
 	partitionFlags
 	plan, lock, out string
 }
 
-func (p *planFlags) parse(name string, fs *flag.FlagSet, args []string, stderr io.Writer, withOut bool) error {
+// flagSet is the flag set of `wangge partition NAME` with the plan flags
+// registered; withOut adds --out.
+func (p *planFlags) flagSet(name string, stderr io.Writer, withOut bool) *flag.FlagSet {
+	fs := newFlags("partition "+name, stderr,
+		"usage: wangge partition "+name+" --blocks F.geojson --plan grids.geojson --weight FIELD (--min N --max N | --count K --tolerance T) …",
+		"(give the options the plan was drawn with)")
 	p.register(fs)
 	fs.StringVar(&p.plan, "plan", "", "the plan: grids GeoJSON written by wangge partition")
 	fs.StringVar(&p.lock, "lock", "", "comma-separated grid ids to lock before editing")
 	if withOut {
 		fs.StringVar(&p.out, "out", "", "output grids GeoJSON file (required)")
 	}
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: wangge partition %s --blocks F.geojson --plan grids.geojson --weight FIELD (--min N --max N | --count K --tolerance T) …\n", name)
-		fmt.Fprintln(stderr, "(give the options the plan was drawn with)")
-		fs.PrintDefaults()
+	return fs
+}
+
+// parse parses args into the flags of fs (made by flagSet, with the
+// subcommand's own added), requires --blocks, --plan and, when fs has it,
+// --out, and validates the partition options.
+func (p *planFlags) parse(fs *flag.FlagSet, args []string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		return usageErr(err)
-	}
+	withOut := fs.Lookup("out") != nil
 	if p.blocks == "" || p.plan == "" || (withOut && p.out == "") {
-		fmt.Fprintf(stderr, "wangge partition %s: --blocks, --plan%s are required\n", name, map[bool]string{true: " and --out"}[withOut])
-		return ErrUsage
+		return badUsage(fs, "--blocks, --plan%s are required", map[bool]string{true: " and --out"}[withOut])
 	}
-	return nil
+	return p.validate()
 }
 
 // editor loads the blocks and the plan and locks the --lock grids.
 func (p *planFlags) editor() (*partition.Editor, error) {
-	opt, err := p.options()
-	if err != nil {
-		return nil, err
-	}
 	blocks, err := readBlocks(p.blocks, p.id)
 	if err != nil {
 		return nil, err
@@ -71,7 +69,7 @@ func (p *planFlags) editor() (*partition.Editor, error) {
 	if err != nil {
 		return nil, err
 	}
-	ed, err := partition.NewEditor(blocks, grids, opt)
+	ed, err := partition.NewEditor(blocks, grids, p.opt)
 	if err != nil {
 		return nil, err
 	}
@@ -88,10 +86,18 @@ func ids(list string) []partition.GridID {
 	return out
 }
 
-// finishEdit writes the edited plan and prints its figures and problems.
-func finishEdit(ed *partition.Editor, p *planFlags, stdout io.Writer) error {
+// editPlan loads the plan, makes the edit, writes the edited plan and
+// prints its figures and problems.
+func editPlan(ctx context.Context, o planEditOptions, stdout io.Writer) error {
+	ed, err := o.editor()
+	if err != nil {
+		return err
+	}
+	if err := o.edit(ctx, ed); err != nil {
+		return err
+	}
 	grids := ed.Grids()
-	if err := writeFile(p.out, func(w io.Writer) error { return partition.WriteGrids(w, grids) }); err != nil {
+	if err := writeFile(o.out, func(w io.Writer) error { return partition.WriteGrids(w, grids) }); err != nil {
 		return err
 	}
 	printReport(stdout, "edited plan", summarizeEdit(ed, grids))
@@ -110,73 +116,89 @@ func summarizeEdit(ed *partition.Editor, grids []partition.Grid) partition.Repor
 	return partition.Summarize(grids, n, lo, hi)
 }
 
-// editCommand is the body of move and redraw: flags (flags adds the
-// command's own), load, apply the edit, write and report.
-func editCommand(ctx context.Context, name string, args []string, stdout, stderr io.Writer,
-	flags func(*flag.FlagSet), apply func(context.Context, *partition.Editor) error) error {
-	fs := flag.NewFlagSet("partition "+name, flag.ContinueOnError)
-	var p planFlags
-	flags(fs)
-	if err := p.parse(name, fs, args, stderr, true); err != nil {
-		return helpIsNoError(err)
-	}
-	ed, err := p.editor()
-	if err != nil {
-		return err
-	}
-	if err := apply(ctx, ed); err != nil {
-		return err
-	}
-	return finishEdit(ed, &p, stdout)
+// planEditOptions is the parsed command line of an editing subcommand
+// (move, redraw, merge, split): the plan's flags and the edit that the
+// subcommand's own flags describe.
+type planEditOptions struct {
+	planFlags
+	edit func(context.Context, *partition.Editor) error
 }
 
-func runPlanMove(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var block, to *string
-	return editCommand(ctx, "move", args, stdout, stderr, func(fs *flag.FlagSet) {
-		block = fs.String("block", "", "id of the block to move")
-		to = fs.String("to", "", "id of the grid to move it to")
-	}, func(_ context.Context, ed *partition.Editor) error {
+// editFlags adds an editing subcommand's own flags to fs and returns the
+// edit they describe, which reads them once fs is parsed.
+type editFlags func(fs *flag.FlagSet) func(context.Context, *partition.Editor) error
+
+// parsePlanEdit parses the command line of `wangge partition NAME`, an
+// editing subcommand whose own flags own adds.
+func parsePlanEdit(name string, own editFlags, args []string, stderr io.Writer) (planEditOptions, error) {
+	var o planEditOptions
+	fs := o.flagSet(name, stderr, true)
+	o.edit = own(fs)
+	err := o.parse(fs, args)
+	return o, err
+}
+
+// planEditCommand is the editing subcommand NAME, whose own flags own adds.
+func planEditCommand(name, summary string, own editFlags) command {
+	return command{name, summary, func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		o, err := parsePlanEdit(name, own, args, stderr)
+		if err != nil {
+			return helpIsNoError(err)
+		}
+		return editPlan(ctx, o, stdout)
+	}}
+}
+
+func moveFlags(fs *flag.FlagSet) func(context.Context, *partition.Editor) error {
+	block := fs.String("block", "", "id of the block to move")
+	to := fs.String("to", "", "id of the grid to move it to")
+	return func(_ context.Context, ed *partition.Editor) error {
 		return ed.Move(partition.BlockID(*block), partition.GridID(*to))
-	})
+	}
 }
 
-func runPlanRedraw(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var region *string
-	return editCommand(ctx, "redraw", args, stdout, stderr, func(fs *flag.FlagSet) {
-		region = fs.String("grids", "", "comma-separated ids of the grids to redraw")
-	}, func(ctx context.Context, ed *partition.Editor) error {
+func redrawFlags(fs *flag.FlagSet) func(context.Context, *partition.Editor) error {
+	region := fs.String("grids", "", "comma-separated ids of the grids to redraw")
+	return func(ctx context.Context, ed *partition.Editor) error {
 		return ed.Redraw(ctx, ids(*region))
-	})
+	}
 }
 
-func runPlanMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var into, from *string
-	return editCommand(ctx, "merge", args, stdout, stderr, func(fs *flag.FlagSet) {
-		into = fs.String("into", "", "id of the grid that stays")
-		from = fs.String("grid", "", "id of the grid merged into it")
-	}, func(_ context.Context, ed *partition.Editor) error {
+func mergeFlags(fs *flag.FlagSet) func(context.Context, *partition.Editor) error {
+	into := fs.String("into", "", "id of the grid that stays")
+	from := fs.String("grid", "", "id of the grid merged into it")
+	return func(_ context.Context, ed *partition.Editor) error {
 		return ed.Merge(partition.GridID(*into), partition.GridID(*from))
-	})
+	}
 }
 
-func runPlanSplit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var grid *string
-	var k *int
-	return editCommand(ctx, "split", args, stdout, stderr, func(fs *flag.FlagSet) {
-		grid = fs.String("grid", "", "id of the grid to split")
-		k = fs.Int("k", 2, "number of grids to split it into")
-	}, func(ctx context.Context, ed *partition.Editor) error {
+func splitFlags(fs *flag.FlagSet) func(context.Context, *partition.Editor) error {
+	grid := fs.String("grid", "", "id of the grid to split")
+	k := fs.Int("k", 2, "number of grids to split it into")
+	return func(ctx context.Context, ed *partition.Editor) error {
 		return ed.Split(ctx, partition.GridID(*grid), *k)
-	})
+	}
+}
+
+// parsePlanValidate parses the command line of `wangge partition validate`.
+func parsePlanValidate(args []string, stderr io.Writer) (planFlags, error) {
+	var o planFlags
+	fs := o.flagSet("validate", stderr, false)
+	err := o.parse(fs, args)
+	return o, err
 }
 
 func runPlanValidate(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("partition validate", flag.ContinueOnError)
-	var p planFlags
-	if err := p.parse("validate", fs, args, stderr, false); err != nil {
+	o, err := parsePlanValidate(args, stderr)
+	if err != nil {
 		return helpIsNoError(err)
 	}
-	ed, err := p.editor()
+	return validatePlan(o, stdout)
+}
+
+// validatePlan lists every rule the plan breaks; breaking any is an error.
+func validatePlan(o planFlags, stdout io.Writer) error {
+	ed, err := o.editor()
 	if err != nil {
 		return err
 	}
@@ -185,34 +207,51 @@ func runPlanValidate(_ context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintln(stdout, pr)
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("%s: %w: %d problems", p.plan, errPlanBroken, len(problems))
+		return fmt.Errorf("%s: %w: %d problems", o.plan, errPlanBroken, len(problems))
 	}
-	fmt.Fprintf(stdout, "%s: no rule broken\n", p.plan)
+	fmt.Fprintf(stdout, "%s: no rule broken\n", o.plan)
 	return nil
 }
 
+// planDiffOptions is the parsed command line of `wangge partition diff`.
+type planDiffOptions struct {
+	a, b   string // the plans' grids GeoJSON files
+	asJSON bool
+}
+
+func parsePlanDiff(args []string, stderr io.Writer) (planDiffOptions, error) {
+	var o planDiffOptions
+	fs := newFlags("partition diff", stderr, "usage: wangge partition diff [--json] A.geojson B.geojson")
+	fs.BoolVar(&o.asJSON, "json", false, "print the whole difference as JSON")
+	files, err := parsePositional(fs, args, 2, "two plans, A.geojson and B.geojson")
+	if err != nil {
+		return o, err
+	}
+	o.a, o.b = files[0], files[1]
+	return o, nil
+}
+
 func runPlanDiff(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("partition diff", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "print the whole difference as JSON")
-	fs.Usage = func() { fmt.Fprintln(stderr, "usage: wangge partition diff [--json] A.geojson B.geojson") }
-	if err := fs.Parse(args); err != nil {
+	o, err := parsePlanDiff(args, stderr)
+	if err != nil {
 		return helpIsNoError(err)
 	}
-	if fs.NArg() != 2 {
-		fs.Usage()
-		return ErrUsage
-	}
-	a, err := readGrids(fs.Arg(0))
+	return diffPlans(o, stdout)
+}
+
+// diffPlans prints the blocks moved, the grids changed and the metric
+// deltas from plan a to plan b.
+func diffPlans(o planDiffOptions, stdout io.Writer) error {
+	a, err := readGrids(o.a)
 	if err != nil {
 		return err
 	}
-	b, err := readGrids(fs.Arg(1))
+	b, err := readGrids(o.b)
 	if err != nil {
 		return err
 	}
 	d := partition.Diff(a, b)
-	if *asJSON {
+	if o.asJSON {
 		return writeJSON(stdout, d)
 	}
 	fmt.Fprintf(stdout, "%d blocks moved; grids added %v, removed %v, changed %d\n", len(d.Moved), d.Added, d.Removed, len(d.Changed))

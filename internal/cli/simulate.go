@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/xml"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -28,12 +27,13 @@ type simulateOptions struct {
 	sim                           patrol.SimOptions
 }
 
-// runSimulate is `wangge simulate`: synthetic patrol days written as GPX
-// or GeoJSON, labelled synthetic.
-func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// parseSimulate parses the command line of `wangge simulate`.
+func parseSimulate(args []string, stderr io.Writer) (simulateOptions, error) {
 	var o simulateOptions
-	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("simulate", stderr,
+		"usage: wangge simulate --roads roads.geojson [--grids grids.geojson --grid ID] [--buildings F] --out day.gpx|day.geojson [flags]",
+		"Writes synthetic patrol days (random walks on the roads, stops at buildings, GPS noise,",
+		"drift and signal gaps). Workers are named sim-SEED-N and the files say they are synthetic.")
 	fs.StringVar(&o.roads, "roads", "", "roads GeoJSON of LineStrings (wangge import osm --roads-out) (required)")
 	fs.StringVar(&o.buildings, "buildings", "", "GeoJSON of buildings (Points or Polygons) where workers stop")
 	fs.StringVar(&o.grids, "grids", "", "grids GeoJSON; with --grid, walk only the roads inside that grid")
@@ -48,22 +48,24 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.Float64Var(&o.sim.Hours, "hours", patrol.DefaultSimHours, "hours of patrol")
 	fs.DurationVar(&o.sim.Interval, "interval", patrol.DefaultSimInterval, "time between fixes")
 	fs.Float64Var(&o.sim.Noise, "noise", patrol.DefaultSimNoise, "RMS GPS error, metres")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wangge simulate --roads roads.geojson [--grids grids.geojson --grid ID] [--buildings F] --out day.gpx|day.geojson [flags]")
-		fmt.Fprintln(stderr, "Writes synthetic patrol days (random walks on the roads, stops at buildings, GPS noise,")
-		fmt.Fprintln(stderr, "drift and signal gaps). Workers are named sim-SEED-N and the files say they are synthetic.")
-		fs.PrintDefaults()
-	}
-	if _, err := parseInterspersed(fs, args); err != nil {
-		return helpIsNoError(usageErr(err))
+	if err := parseFlags(fs, args); err != nil {
+		return o, err
 	}
 	if o.roads == "" || o.out == "" || (o.grid == "") != (o.grids == "") {
-		fmt.Fprintln(stderr, "wangge simulate: --roads and --out are required, and --grid goes with --grids")
-		return ErrUsage
+		return o, badUsage(fs, "--roads and --out are required, and --grid goes with --grids")
 	}
 	if err := o.parse(); err != nil {
-		fmt.Fprintf(stderr, "wangge simulate: %v\n", err)
-		return ErrUsage
+		return o, badUsage(fs, "%v", err)
+	}
+	return o, nil
+}
+
+// runSimulate is `wangge simulate`: synthetic patrol days written as GPX
+// or GeoJSON, labelled synthetic.
+func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseSimulate(args, stderr)
+	if err != nil {
+		return helpIsNoError(err)
 	}
 	return simulateFile(ctx, o, stdout)
 }

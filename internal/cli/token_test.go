@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -11,12 +12,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"wangge/data"
 	"wangge/data/pgtest"
 	"wangge/data/stores"
+	"wangge/internal/config"
 	"wangge/server"
 )
 
@@ -32,13 +36,16 @@ func TestTokenAndServeUsage(t *testing.T) {
 		stderr  string
 	}{
 		{"token alone", []string{"token"}, ErrUsage, "token create"},
-		{"token help", []string{"token", "--help"}, nil, "token revoke"},
-		{"unknown subcommand", []string{"token", "list"}, ErrUsage, `unknown subcommand "list"`},
+		{"token help", []string{"token", "--help"}, nil, "revoke"},
+		{"unknown subcommand", []string{"token", "rotate"}, ErrUsage, `unknown subcommand "rotate"`},
 		{"create help", []string{"token", "create", "--help"}, nil, "-role"},
 		{"create without role", []string{"token", "create"}, ErrUsage, "--role"},
 		{"create with a bad role", []string{"token", "create", "--role", "root"}, ErrUsage, `"root"`},
 		{"create with an argument", []string{"token", "create", "--role", "admin", "extra"}, ErrUsage, `unexpected argument "extra"`},
-		{"revoke without id", []string{"token", "revoke"}, ErrUsage, "want one token ID, got 0"},
+		{"leader without a grid", []string{"token", "create", "--role", "leader", "--worker", "w1"}, ErrUsage, "a leader token needs --grid"},
+		{"worker without a worker", []string{"token", "create", "--role", "worker", "--grid", "g1"}, ErrUsage, "a worker token needs --worker"},
+		{"list takes no argument", []string{"token", "list", "x.gpkg"}, ErrUsage, `unexpected argument "x.gpkg"`},
+		{"revoke without id", []string{"token", "revoke"}, ErrUsage, "want one token ID or secret, got 0"},
 		{"revoke two ids", []string{"token", "revoke", "a", "--db", "x.gpkg", "b"}, ErrUsage, "got 2"},
 		{"revoke help", []string{"token", "revoke", "--help"}, nil, "-db"},
 		{"serve help", []string{"serve", "--help"}, nil, "WANGGE_ADDR"},
@@ -57,7 +64,8 @@ func TestTokenAndServeUsage(t *testing.T) {
 	}
 }
 
-// createToken runs `wangge token create` and returns the printed secret.
+// createToken runs `wangge token create` and returns the printed secret;
+// the note on stderr must name the store written: --db, else WANGGE_DB.
 func createToken(t *testing.T, args ...string) string {
 	t.Helper()
 	stdout, stderr, err := runCLI(t, append([]string{"token", "create"}, args...)...)
@@ -68,8 +76,12 @@ func createToken(t *testing.T, args ...string) string {
 	if strings.Count(stdout, "\n") != 1 || !strings.HasPrefix(secret, server.SecretPrefix) {
 		t.Fatalf("stdout %q: want the secret alone on one line", stdout)
 	}
-	if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "only this once") {
-		t.Fatalf("stderr %q: want a one-line note", stderr)
+	db := envOr(envDB, config.DefaultDB)
+	if i := slices.Index(args, "--db"); i >= 0 {
+		db = args[i+1]
+	}
+	if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "only this once") || !strings.Contains(stderr, " in "+redactDSN(db)+";") {
+		t.Fatalf("stderr %q: want a one-line note naming the store %s", stderr, redactDSN(db))
 	}
 	return secret
 }
@@ -131,6 +143,19 @@ func tokenCreateUseRevoke(t *testing.T, db string) {
 	if _, _, err := runCLI(t, "token", "revoke", "--db", db, tok.ID); !errors.Is(err, data.ErrNotFound) {
 		t.Fatalf("revoking twice: %v, want ErrNotFound", err)
 	}
+
+	// The viewer's token is revoked by its secret, in the environment's store.
+	_, stderr, err := runCLI(t, "token", "revoke", viewer)
+	if err != nil || !strings.Contains(stderr, "in "+redactDSN(db)) || strings.Contains(stderr, viewer) {
+		t.Fatalf("token revoke SECRET: %v, stderr %q: want a note naming the store and not the secret", err, stderr)
+	}
+	if code := post(viewer); code != http.StatusUnauthorized {
+		t.Fatalf("token revoked by its secret: status %d", code)
+	}
+	_, _, err = runCLI(t, "token", "revoke", viewer)
+	if !errors.Is(err, data.ErrNotFound) || strings.Contains(err.Error(), viewer) {
+		t.Fatalf("revoking a secret twice: %v, want ErrNotFound without the secret", err)
+	}
 }
 
 // wangge serve reads the example configuration, takes the address from
@@ -183,5 +208,57 @@ func TestServeCommand(t *testing.T) {
 	go io.Copy(io.Discard, out)
 	if err := <-done; err != nil {
 		t.Fatalf("serve after cancel: %v", err)
+	}
+}
+
+// listingStore is a store that lists the tokens it is given: no store of
+// package data lists its tokens yet.
+type listingStore struct {
+	data.Store
+	tokens []data.Token
+}
+
+func (s listingStore) Tokens(context.Context) ([]data.Token, error) { return s.tokens, nil }
+
+func TestTokenList(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.gpkg")
+	store, err := stores.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	created := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	tokens := []data.Token{
+		{ID: "a1", Hash: "hash-of-a1", Role: data.RoleAdmin, Created: created},
+		{ID: "b2", Hash: "hash-of-b2", Role: data.RoleLeader, Worker: "w1", Grid: "g1", Created: created.Add(time.Hour)},
+	}
+	tests := []struct {
+		name    string
+		store   data.Store
+		wantErr error
+		stdout  string
+		stderr  string
+	}{
+		{"a store that lists", listingStore{store, tokens}, nil,
+			"ID  ROLE    WORKER  GRID  CREATED\n" +
+				"a1  admin   -       -     2026-03-01T08:00:00Z\n" +
+				"b2  leader  w1      g1    2026-03-01T09:00:00Z\n",
+			"wangge: 2 tokens in " + db + "\n"},
+		{"a store that does not", store, errNoTokenList, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := listTokens(context.Background(), tt.store, db, &stdout, &stderr)
+			if !errors.Is(err, tt.wantErr) && !(err == nil && tt.wantErr == nil) {
+				t.Fatalf("error %v, want %v", err, tt.wantErr)
+			}
+			if err != nil && !strings.Contains(err.Error(), db) {
+				t.Errorf("error %q does not name the store %s", err, db)
+			}
+			if stdout.String() != tt.stdout || stderr.String() != tt.stderr {
+				t.Errorf("stdout %q, stderr %q; want %q, %q", stdout.String(), stderr.String(), tt.stdout, tt.stderr)
+			}
+		})
 	}
 }

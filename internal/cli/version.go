@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 )
@@ -10,13 +9,25 @@ import (
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
+// versionOptions is the parsed command line of `wangge version`: it takes
+// no flags.
+type versionOptions struct{}
+
+func parseVersion(args []string, stderr io.Writer) (versionOptions, error) {
+	fs := newFlags("version", stderr, "usage: wangge version")
+	return versionOptions{}, parseFlags(fs, args)
+}
+
+// runVersion is `wangge version`.
 func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("version", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, "usage: wangge version") }
-	if err := parseFlags(fs, args); err != nil {
+	o, err := parseVersion(args, stderr)
+	if err != nil {
 		return helpIsNoError(err)
 	}
-	fmt.Fprintln(stdout, "wangge", version)
-	return nil
+	return printVersion(o, stdout)
+}
+
+func printVersion(_ versionOptions, stdout io.Writer) error {
+	_, err := fmt.Fprintln(stdout, "wangge", version)
+	return err
 }
