@@ -137,6 +137,8 @@ type TokenStore interface {
 	PutToken(ctx context.Context, t Token) error
 	// TokenByHash finds a token by the SHA-256 of its secret.
 	TokenByHash(ctx context.Context, hash string) (Token, error)
+	// Tokens lists the tokens ordered by id.
+	Tokens(ctx context.Context) ([]Token, error)
 	DeleteToken(ctx context.Context, id string) error
 }
 

@@ -174,6 +174,11 @@ func (g *Store) TokenByHash(ctx context.Context, hash string) (data.Token, error
 	return gpkgTokens.first(ctx, g.db, "hash", "hash = ?", hash)
 }
 
+// Tokens lists the tokens ordered by id.
+func (g *Store) Tokens(ctx context.Context) ([]data.Token, error) {
+	return gpkgTokens.list(ctx, g.db, gpkgQuery{})
+}
+
 // DeleteToken deletes a token.
 func (g *Store) DeleteToken(ctx context.Context, id string) error {
 	return gpkgTokens.remove(ctx, g.db, id)

@@ -184,6 +184,11 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (data.Token, error
 	return v, pgGetErr("token with hash", hash, err)
 }
 
+// Tokens lists the tokens ordered by id.
+func (s *Store) Tokens(ctx context.Context) ([]data.Token, error) {
+	return pgTokens.list(ctx, s, &pgWhere{}, data.BBoxQuery{})
+}
+
 // DeleteToken deletes one token.
 func (s *Store) DeleteToken(ctx context.Context, id string) error {
 	return pgTokens.delete(ctx, s, id)

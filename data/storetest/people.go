@@ -121,6 +121,11 @@ func testTokens(e *env) {
 	mustNotFound(t, "hash of a replaced token", err)
 	_, err = e.s.TokenByHash(e.ctx, "ffff")
 	mustNotFound(t, "unknown hash", err)
+	all, err := e.s.Tokens(e.ctx)
+	must(t, "list tokens", err)
+	if !slices.Equal(all, tokens) {
+		t.Fatalf("tokens listed: %+v, want %+v", all, tokens)
+	}
 	must(t, "delete t2", e.s.DeleteToken(e.ctx, "t2"))
 	_, err = e.s.TokenByHash(e.ctx, "bb22")
 	mustNotFound(t, "deleted token", err)

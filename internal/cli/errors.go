@@ -15,6 +15,4 @@ var (
 	// errPlanBroken is returned by `partition validate` when the plan
 	// breaks rules (exit 1 after listing them).
 	errPlanBroken = errors.New("the plan breaks rules")
-	// errNoTokenList means a store that cannot list its tokens.
-	errNoTokenList = errors.New("this kind of store cannot list tokens yet")
 )

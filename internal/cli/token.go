@@ -121,20 +121,10 @@ func runTokenList(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	})
 }
 
-// tokenLister is a store that lists its tokens, ordered by creation.
-// data.TokenStore does not ask for it yet.
-type tokenLister interface {
-	Tokens(ctx context.Context) ([]data.Token, error)
-}
-
 // listTokens prints the tokens of store, one a line, and says on stderr
 // how many db holds.
 func listTokens(ctx context.Context, store data.Store, db string, stdout, stderr io.Writer) error {
-	lister, ok := store.(tokenLister)
-	if !ok {
-		return fmt.Errorf("store %s cannot list its tokens: %w", redactDSN(db), errNoTokenList)
-	}
-	tokens, err := lister.Tokens(ctx)
+	tokens, err := store.Tokens(ctx)
 	if err != nil {
 		return fmt.Errorf("list tokens of %s: %w", redactDSN(db), err)
 	}
