@@ -74,12 +74,12 @@ const BusyTimeout = 10 * time.Second
 // (BEGIN IMMEDIATE), so that the checks it makes before writing hold until
 // it commits, and waits up to BusyTimeout for it.
 func Open(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, BusyTimeout)
+	return OpenTimeout(ctx, path, BusyTimeout)
 }
 
-// open opens the GeoPackage at path with writes waiting up to busy for
-// the lock.
-func open(ctx context.Context, path string, busy time.Duration) (*Store, error) {
+// OpenTimeout is Open with writes waiting up to busy, instead of
+// BusyTimeout, for the lock another connection holds.
+func OpenTimeout(ctx context.Context, path string, busy time.Duration) (*Store, error) {
 	if path == "" || strings.ContainsRune(path, '?') {
 		return nil, fmt.Errorf("data: GeoPackage path %q: empty or holds '?'", path)
 	}

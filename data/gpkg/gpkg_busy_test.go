@@ -20,7 +20,7 @@ func TestBusy(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "busy.gpkg")
 	const busy = 50 * time.Millisecond
-	s, err := open(ctx, path, busy)
+	s, err := OpenTimeout(ctx, path, busy)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestBusy(t *testing.T) {
 		}},
 		{"delete worker", func() error { return s.DeleteWorker(ctx, "w1") }},
 		{"open", func() error {
-			s2, err := open(ctx, path, busy)
+			s2, err := OpenTimeout(ctx, path, busy)
 			if err == nil {
 				s2.Close()
 			}
