@@ -111,6 +111,31 @@ func TestWorkersScope(t *testing.T) {
 	})
 }
 
+// TestLeaderCannotNarrowASharedWorker is what a tester did: a leader of
+// one grid rewrote a worker registered in every grid to its own grid only.
+// Now the stored worker must be the leader's alone: 403, and the worker
+// stays as it was.
+func TestLeaderCannotNarrowASharedWorker(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st data.Store) {
+		f := newIngestFixture(t, st)
+		wantStatus(t, request(t, f.s, http.MethodPost, "/api/v1/workers", f.admin,
+			strings.NewReader(`{"id":"chief","role":"leader","grids":["g1","g2"]}`)), http.StatusOK)
+		leader1, _, err := app.CreateToken(context.Background(), st, data.RoleLeader, "", "g1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := decodeProblem(t, request(t, f.s, http.MethodPost, "/api/v1/workers", leader1,
+			strings.NewReader(`{"id":"chief","role":"leader","grids":["g1"]}`)), http.StatusForbidden)
+		if !strings.Contains(p.Detail, "belongs to grids [g1 g2]") {
+			t.Errorf("403 detail %q does not say why", p.Detail)
+		}
+		w, err := st.Worker(context.Background(), "chief")
+		if err != nil || !slices.Equal(w.Grids, []partition.GridID{"g1", "g2"}) {
+			t.Fatalf("worker chief after the refused write: %+v, %v", w, err)
+		}
+	})
+}
+
 // FuzzDecodeWorkers checks that any body gives at least one worker or a
 // *BodyError.
 func FuzzDecodeWorkers(f *testing.F) {
