@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prepares this machine for the test suite: PostGIS and GDAL installed,
+# Prepares this machine for the test suite: PostGIS, GDAL and chromium installed,
 # PostgreSQL running, a test database with the postgis extension.
 # Prints the DSN of that database on stdout; everything else goes to stderr.
 set -euo pipefail
@@ -8,6 +8,10 @@ exec 3>&1 1>&2
 need=()
 [ -d /usr/share/postgresql/15/extension ] && ls /usr/share/postgresql/15/extension/postgis.control >/dev/null 2>&1 || need+=(postgresql-15-postgis-3)
 command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
+# The map page's browser tests: chromium (WebGL through SwiftShader) and a
+# font with Chinese glyphs for its screenshots.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "setup: installing ${need[*]}"
 	apt-get update -qq

@@ -85,6 +85,22 @@ func OptionsFromParams(m map[string]string) (Options, error) {
 	return o, o.Validate()
 }
 
+// paramKeys are the keys of a Params map that OptionsFromParams reads.
+var paramKeys = []string{"weight", "min", "max", "tolerance", "gap", "count", "seed", "dedicated", "within", "code-prefix"}
+
+// DrawParams is m without the keys OptionsFromParams does not read: the
+// notes a plan keeps beside its parameters (its source, attribution), so
+// that a stored plan's options can be read back.
+func DrawParams(m map[string]string) map[string]string {
+	out := make(map[string]string, len(paramKeys))
+	for _, k := range paramKeys {
+		if v, ok := m[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 func sortedKeys(m map[string]string) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

@@ -53,3 +53,21 @@ func TestResultPlan(t *testing.T) {
 		t.Errorf("plan %+v", p)
 	}
 }
+
+func TestDrawParamsKeepsWhatOptionsRead(t *testing.T) {
+	o := partition.Options{Weight: "households", Min: 150, Max: 500, Gap: 20, Seed: 3, DedicatedField: "kind", DedicatedValues: []string{"school"},
+		Within: "parent", CodePrefix: "110101001001"}
+	m := o.Params()
+	m["attribution"], m["source"] = "© OpenStreetMap contributors", "monaco.osm.pbf"
+	if _, err := partition.OptionsFromParams(m); err == nil {
+		t.Fatal("OptionsFromParams read notes as parameters")
+	}
+	got, err := partition.OptionsFromParams(partition.DrawParams(m))
+	if err != nil || !reflect.DeepEqual(got.Params(), o.Params()) {
+		t.Errorf("DrawParams gave options %v (%v), want %v", got.Params(), err, o.Params())
+	}
+	c := partition.Options{Weight: "population", Count: 4, Tolerance: 0.05}.Params()
+	if got, err := partition.OptionsFromParams(partition.DrawParams(c)); err != nil || got.Count != 4 || got.Tolerance != 0.05 {
+		t.Errorf("count mode: %+v, %v", got, err)
+	}
+}

@@ -15,20 +15,26 @@ import (
 	"wangge/partition"
 )
 
-// trajectoryAnswer is the body of GET /api/v1/workers/{id}/trajectory.
+// trajectoryAnswer is the body of GET /api/v1/workers/{id}/trajectory: a
+// GeoJSON FeatureCollection (patrol.TrajectoryReport.GeoJSON: the line
+// with the time of each point, the stops, the gaps) that GDAL and web maps
+// open as it is, with the day and its figures as foreign members (RFC 7946
+// §6.1).
 type trajectoryAnswer struct {
-	Date    string                     `json:"date"`
-	Zone    string                     `json:"tz"`
-	Plan    partition.PlanID           `json:"plan,omitempty"` // the published plan the grids come from
-	Grids   []partition.GridID         `json:"grids"`          // the worker's grids found in it
-	Report  patrol.TrajectoryReport    `json:"report"`
-	GeoJSON *geojson.FeatureCollection `json:"geojson"`
+	Type     string                  `json:"type"` // FeatureCollection
+	Date     string                  `json:"date"`
+	Zone     string                  `json:"tz"`
+	Plan     partition.PlanID        `json:"plan,omitempty"` // the published plan the grids come from
+	Grids    []partition.GridID      `json:"grids"`          // the worker's grids found in it
+	Report   patrol.TrajectoryReport `json:"report"`
+	Features []*geojson.Feature      `json:"features"`
 }
 
 // getTrajectory answers GET /api/v1/workers/{id}/trajectory?date=&tz=:
 // the worker's day analysed by patrol.Trajectory (trips, stops, distance,
 // signal gaps, time inside and outside the worker's grids of the published
-// plan) and the same as GeoJSON for a map (simplified line, stops, gaps).
+// plan), as GeoJSON for a map (simplified line with a time for each point,
+// stops, gaps).
 // A worker reads only its own day, a leader only those of its grid's
 // workers. stop_radius (m) and stop_minutes tune the stop rule; ?crs=
 // gives the coordinates for Chinese basemaps.
@@ -45,10 +51,11 @@ func (s *Server) getTrajectory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ans := trajectoryAnswer{Date: q.day.From.Format(time.DateOnly), Zone: q.zone.String(), Plan: day.Plan, Grids: day.Grids, Report: day.Report}
+	ans := trajectoryAnswer{Type: "FeatureCollection", Date: q.day.From.Format(time.DateOnly), Zone: q.zone.String(),
+		Plan: day.Plan, Grids: day.Grids, Report: day.Report}
 	outputTrajectory(&ans.Report, q.crs)
-	ans.GeoJSON = ans.Report.GeoJSON()
-	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, ans)
+	ans.Features = ans.Report.GeoJSON().Features
+	return writeJSON(c, http.StatusOK, GeoJSONContentType, ans)
 }
 
 // outputTrajectory puts the coordinates of r into c, rounded to 7

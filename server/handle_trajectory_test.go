@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 
 	"wangge/coverage/patrol"
@@ -92,12 +93,19 @@ type trajectoryBody struct {
 			Duration float64 `json:"duration_s"`
 		} `json:"stops"`
 	} `json:"report"`
-	GeoJSON struct {
-		Type     string `json:"type"`
-		Features []struct {
-			Properties map[string]any `json:"properties"`
-		} `json:"features"`
-	} `json:"geojson"`
+	Type     string `json:"type"`
+	Features []struct {
+		Geometry struct {
+			Type        string          `json:"type"`
+			Coordinates json.RawMessage `json:"coordinates"`
+		} `json:"geometry"`
+		Properties struct {
+			Kind                 string `json:"kind"`
+			CoordinateProperties struct {
+				Times []time.Time `json:"times"`
+			} `json:"coordinateProperties"`
+		} `json:"properties"`
+	} `json:"features"`
 }
 
 func TestTrajectory(t *testing.T) {
@@ -112,6 +120,9 @@ func TestTrajectory(t *testing.T) {
 			t.Helper()
 			rec := request(t, f.s, http.MethodGet, "/api/v1/workers/li/trajectory"+query, secret, nil)
 			wantStatus(t, rec, http.StatusOK)
+			if ct := rec.Header().Get(echo.HeaderContentType); ct != GeoJSONContentType {
+				t.Errorf("Content-Type %q, want %q", ct, GeoJSONContentType)
+			}
 			var b trajectoryBody
 			if err := json.Unmarshal(rec.Body.Bytes(), &b); err != nil {
 				t.Fatal(err)
@@ -151,8 +162,32 @@ func TestTrajectory(t *testing.T) {
 			t.Errorf("duration %v inside %v outside %v, want 1800, %v, %v", r.Duration, r.Inside, r.Outside, insideS, 1800-insideS)
 		case len(r.Stops) != 1 || r.Stops[0].Duration < 600 || r.Stops[0].Duration > 660:
 			t.Errorf("stops %+v, want one of 10 to 11 minutes at the door", r.Stops)
-		case b.GeoJSON.Type != "FeatureCollection" || len(b.GeoJSON.Features) != 2:
-			t.Errorf("geojson %+v, want the line and one stop", b.GeoJSON)
+		case b.Type != "FeatureCollection" || len(b.Features) != 2 || b.Features[0].Properties.Kind != "line":
+			t.Errorf("type %q, %d features, want a FeatureCollection of the line and one stop", b.Type, len(b.Features))
+		default:
+			// Every point of the line has its time: the fix it is, in order,
+			// from the day's first fix to its last.
+			var line [][2]float64
+			if err := json.Unmarshal(b.Features[0].Geometry.Coordinates, &line); err != nil {
+				t.Fatal(err)
+			}
+			times := b.Features[0].Properties.CoordinateProperties.Times
+			if len(times) != len(line) || len(line) < 2 {
+				t.Fatalf("%d times for %d points", len(times), len(line))
+			}
+			at := make(map[int64]orb.Point, len(day))
+			for _, p := range day {
+				at[p.Time.Unix()] = p.Point
+			}
+			for i, ts := range times {
+				p, ok := at[ts.Unix()]
+				if !ok || haversine(p, orb.Point{line[i][0], line[i][1]}) > 0.05 || i > 0 && !ts.After(times[i-1]) {
+					t.Fatalf("point %d %v at %v: the fix at that time is %v (found %v); times must rise", i, line[i], ts, p, ok)
+				}
+			}
+			if !times[0].Equal(day[0].Time) || !times[len(times)-1].Equal(day[dayFixes-1].Time) {
+				t.Errorf("times run %v…%v, the day's fixes %v…%v", times[0], times[len(times)-1], day[0].Time, day[dayFixes-1].Time)
+			}
 		}
 		// 2024-05-02 00:00 CST is 2024-05-01 16:00 UTC: the UTC day holds it too.
 		if b := get(t, f.admin, "?date=2024-05-01&tz=UTC"); b.Report.Fixes != dayFixes+1 {

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"wangge/data"
+	"wangge/server/web"
 )
 
 // APIPrefix is where the authenticated JSON API lives.
@@ -30,6 +31,7 @@ func (s *Server) policy() []route {
 	planners := []data.Role{data.RoleAdmin, data.RolePlanner}
 	incidentStaff := []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}
 	return []route{
+		{http.MethodGet, "/me", s.getMe, anyone},
 		{http.MethodGet, "/blocks", s.listBlocks, anyone},
 		{http.MethodPost, "/blocks", s.putBlocks, planners},
 		{http.MethodGet, "/blocks/:id", s.getBlock, anyone},
@@ -41,6 +43,7 @@ func (s *Server) policy() []route {
 		{http.MethodGet, "/plans/:id", s.getPlan, anyone},
 		{http.MethodGet, "/plans/:id/grids", s.planGrids, anyone},
 		{http.MethodPost, "/plans/:id/publish", s.publishPlan, planners},
+		{http.MethodPost, "/plans/:id/edits", s.saveEdit, planners},
 		{http.MethodDelete, "/plans/:id", s.deletePlan, planners},
 		// Incidents: reported and moved by the grid staff (a worker in its
 		// own name; who holds an incident is checked by incident.Transition).
@@ -57,6 +60,7 @@ func (s *Server) policy() []route {
 		{http.MethodPost, "/workers", s.putWorkers, []data.Role{data.RoleAdmin, data.RoleLeader}},
 		{http.MethodGet, "/workers/:id", s.getWorker, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
 		{http.MethodGet, "/workers/:id/trajectory", s.getTrajectory, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
+		{http.MethodGet, "/positions", s.streamPositions, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
 		{http.MethodPost, "/tracks", s.postTracks, []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader, data.RoleWorker}},
 		{http.MethodGet, "/grids/:id/coverage", s.getCoverage, []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader}},
 		{http.MethodPost, "/keyplaces", s.putKeyPlaces, []data.Role{data.RoleAdmin, data.RoleLeader}},
@@ -79,4 +83,7 @@ func (s *Server) routes() {
 	for _, r := range s.policy() {
 		api.Add(r.method, r.path, r.handler, authorize(r.method+" "+APIPrefix+r.path, r.roles))
 	}
+	page := echo.WrapHandler(web.Handler())
+	s.echo.GET("/", page)
+	s.echo.GET(web.AssetPrefix+"*", page)
 }

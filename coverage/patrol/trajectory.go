@@ -118,7 +118,8 @@ type TrajectoryReport struct {
 	Trips    []Trip         `json:"trips"`
 	Stops    []Stop         `json:"stops"`
 	Gaps     []Gap          `json:"gaps"`
-	Line     orb.LineString `json:"line"` // simplified, for display
+	Line     orb.LineString `json:"line"`  // simplified, for display
+	Times    []time.Time    `json:"times"` // Times[i] is when the worker was at Line[i]
 }
 
 // Trajectory analyses the fixes of one worker in time order (what Clean
@@ -184,7 +185,7 @@ func Trajectory(pts []TrackPoint, opts TrajectoryOptions) TrajectoryReport {
 		}
 	}
 	r.Trips = trips(pts, r.Stops, step)
-	r.Line = simplifyLine(pts, o.SimplifyTolerance)
+	r.Line, r.Times = simplifyLine(pts, o.SimplifyTolerance)
 	return r
 }
 

@@ -16,26 +16,31 @@ import (
 // (geo.NewProjection). The kept vertices are the original fixes, found by
 // walking the projected line alongside the simplified one (the simplifier
 // keeps a subsequence of its input), so nothing is lost in projecting
-// back. Repeated positions are dropped first.
-func simplifyLine(pts []TrackPoint, tolerance float64) orb.LineString {
+// back. Repeated positions are dropped first (the first fix at a position
+// is kept). It returns the time of each kept fix beside the line, so that a
+// map can replay the day.
+func simplifyLine(pts []TrackPoint, tolerance float64) (orb.LineString, []time.Time) {
 	if len(pts) == 0 {
-		return nil
+		return nil, nil
 	}
 	proj := geo.NewProjection(pts[0].Point)
 	orig := make(orb.LineString, 0, len(pts))
+	times := make([]time.Time, 0, len(pts))
 	plane := make(orb.LineString, 0, len(pts))
 	for _, p := range pts {
 		if len(orig) > 0 && orig[len(orig)-1] == p.Point {
 			continue
 		}
 		orig = append(orig, p.Point)
+		times = append(times, p.Time)
 		plane = append(plane, proj.Forward(p.Point))
 	}
 	if len(orig) < 3 {
-		return orig
+		return orig, times
 	}
 	kept := simplify.DouglasPeucker(tolerance).LineString(plane.Clone())
 	out := make(orb.LineString, 0, len(kept))
+	outTimes := make([]time.Time, 0, len(kept))
 	j := 0
 	for _, k := range kept {
 		for j < len(plane) && plane[j] != k {
@@ -45,13 +50,16 @@ func simplifyLine(pts []TrackPoint, tolerance float64) orb.LineString {
 			break
 		}
 		out = append(out, orig[j])
+		outTimes = append(outTimes, times[j])
 		j++
 	}
-	return out
+	return out, outTimes
 }
 
 // GeoJSON returns the report as a FeatureCollection for a map: the
-// simplified line (kind "line", with the figures of the day), one Point
+// simplified line (kind "line", with the figures of the day and "times",
+// the time of each of its points, as GPX converters such as togeojson
+// write them under coordinateProperties), one Point
 // per stop (kind "stop") and one LineString per signal gap straight
 // across it (kind "gap"). Times are RFC 3339.
 func (r TrajectoryReport) GeoJSON() *geojson.FeatureCollection {
@@ -68,6 +76,7 @@ func (r TrajectoryReport) GeoJSON() *geojson.FeatureCollection {
 			"inside_grids_s":  time.Duration(r.Inside).Seconds(),
 			"outside_grids_s": time.Duration(r.Outside).Seconds(),
 			"stops":           len(r.Stops), "trips": len(r.Trips), "gaps": len(r.Gaps),
+			"coordinateProperties": map[string]any{"times": stamps(r.Times)},
 		}
 		fc.Append(f)
 	}
@@ -95,6 +104,14 @@ func (r TrajectoryReport) GeoJSON() *geojson.FeatureCollection {
 }
 
 func stamp(t time.Time) string { return t.Format(time.RFC3339) }
+
+func stamps(ts []time.Time) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = stamp(t)
+	}
+	return out
+}
 
 // round1 rounds to one decimal (decimetres for lengths in metres).
 func round1(x float64) float64 { return math.Round(x*10) / 10 }

@@ -50,6 +50,7 @@ type App struct {
 	categories map[string]bool
 	now        func() time.Time
 	cache      cache
+	live       broker // positions for Positions' subscribers
 }
 
 // New makes an App from o.

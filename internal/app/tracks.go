@@ -79,6 +79,7 @@ func (a *App) IngestFixes(ctx context.Context, p access.Principal, pts []patrol.
 			return res, fmt.Errorf("app: store %d fixes: %w", len(kept), err)
 		}
 		res.New = n
+		a.live.publish(kept)
 	}
 	a.log.Info("fixes ingested", "received", res.Received, "kept", res.Kept, "new", res.New, "token", p.TokenID)
 	return res, nil

@@ -91,8 +91,12 @@ func serveDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) (er
 		if err != nil {
 			return err
 		}
+		planner, _, err := app.CreateToken(ctx, s, data.RolePlanner, "", "")
+		if err != nil {
+			return err
+		}
 		demo.Print(stdout, ws, time.Now())
-		demo.PrintServing(stdout, server.URL(addr), redactDSN(db), viewer, leader, ws)
+		demo.PrintServing(stdout, server.URL(addr), redactDSN(db), demo.Tokens{Viewer: viewer, Leader: leader, Planner: planner}, ws)
 		serving = true
 		return srv.Serve(ctx)
 	})

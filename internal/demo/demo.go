@@ -260,18 +260,26 @@ func incidentCounts(incidents []incident.Incident) string {
 	return fmt.Sprintf("%s (%d escalated at some point)", strings.Join(parts, ", "), up)
 }
 
+// Tokens are the secrets of the tokens the demo creates, one per kind of
+// user the map page serves.
+type Tokens struct {
+	Viewer, Leader, Planner string
+}
+
 // PrintServing says where the demo is served, gives the tokens and shows
 // a request for each family of routes.
-func PrintServing(out io.Writer, url, db, viewer, leader string, ws *Workspace) {
+func PrintServing(out io.Writer, url, db string, tok Tokens, ws *Workspace) {
 	w := ws.Focus()
 	grid := w.Grids[0]
 	api := url + server.APIPrefix
 	fmt.Fprintf(out, "store: %s\n", db)
 	fmt.Fprintf(out, "serving %s\n", url)
+	fmt.Fprintf(out, "map page: %s/ (sign in with one of the tokens)\n", url)
 	fmt.Fprintln(out, "Tokens (shown once):")
-	fmt.Fprintf(out, "  export WANGGE_VIEWER=%s  # viewer: plans, blocks, incidents, statistics\n", viewer)
+	fmt.Fprintf(out, "  export WANGGE_VIEWER=%s  # viewer: plans, blocks, incidents, statistics\n", tok.Viewer)
 	fmt.Fprintf(out, "  export WANGGE_LEADER=%s  # leader of grid %s (%s's): trajectories, coverage, key places\n",
-		leader, grid, w.ID)
+		tok.Leader, grid, w.ID)
+	fmt.Fprintf(out, "  export WANGGE_PLANNER=%s  # planner: draw, edit and publish plans\n", tok.Planner)
 	fmt.Fprintln(out, "Try:")
 	fmt.Fprintf(out, "  curl -H \"Authorization: Bearer $WANGGE_VIEWER\" %s/plans\n", api)
 	fmt.Fprintf(out, "  curl -H \"Authorization: Bearer $WANGGE_VIEWER\" %s/stats/incidents\n", api)

@@ -138,14 +138,14 @@ func TestDemoWorkspace(t *testing.T) {
 	t.Run("summary", func(t *testing.T) {
 		var b bytes.Buffer
 		Print(&b, ws, time.Now())
-		PrintServing(&b, "http://127.0.0.1:8080", "demo.gpkg", "wg_viewer", "wg_leader", ws)
+		PrintServing(&b, "http://127.0.0.1:8080", "demo.gpkg", Tokens{Viewer: "wg_viewer", Leader: "wg_leader", Planner: "wg_planner"}, ws)
 		out := b.String()
 		for _, want := range []string{
 			fmt.Sprintf("%d GPS fixes", len(fixes)),
 			fmt.Sprintf("%d incidents", demoIncidentCount),
 			"/workers/" + string(ws.Focus().ID) + "/trajectory?date=" + day.Format(time.DateOnly),
 			"/grids/" + string(ws.Focus().Grids[0]) + "/coverage",
-			"/visits/overdue", "/open311/v2/requests.json", "export WANGGE_LEADER=wg_leader",
+			"/visits/overdue", "/open311/v2/requests.json", "export WANGGE_LEADER=wg_leader", "export WANGGE_PLANNER=wg_planner", "map page: http://127.0.0.1:8080/",
 		} {
 			if !strings.Contains(out, want) {
 				t.Errorf("summary lacks %q:\n%s", want, out)

@@ -1,0 +1,32 @@
+package web_test
+
+import (
+	"testing"
+	"time"
+)
+
+// A leader loads a worker's day: the trace is drawn, and playing it moves
+// the marker along the line while the clock advances.
+func TestLeaderTracePlays(t *testing.T) {
+	p := page(t, shared.leader, "leader")
+	if n := eval[int](t, p, `wanggeMap.queryRenderedFeatures({layers: ['trace-line']}).length`); n == 0 {
+		t.Fatal("no trace drawn")
+	}
+	if n := eval[int](t, p, `wanggeMap.queryRenderedFeatures({layers: ['cov-heat']}).length`); n == 0 {
+		t.Error("no coverage heat drawn")
+	}
+	where := `(() => { const m = document.querySelector('.walker').getBoundingClientRect(); return [m.x, m.y, Number(document.getElementById('slider').value)]; })()`
+	before := eval[[3]float64](t, p, where)
+	eval[bool](t, p, `document.getElementById('speed').value = '3600', document.getElementById('play').click(), true`)
+	time.Sleep(1500 * time.Millisecond)
+	after := eval[[3]float64](t, p, where)
+	eval[bool](t, p, `document.getElementById('play').click(), true`) // pause for the screenshot
+	if after[2] <= before[2] {
+		t.Errorf("the clock stayed at %v", before[2])
+	}
+	if after[0] == before[0] && after[1] == before[1] {
+		t.Errorf("the marker stayed at %v while the clock ran %v s", before[:2], (after[2]-before[2])/1000)
+	}
+	stats := eval[string](t, p, `document.getElementById('trace').innerText`)
+	t.Logf("trace panel: %.200s", stats)
+}

@@ -1,0 +1,118 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/paulmach/orb/geojson"
+)
+
+// A planner clicks a block and gives it to a neighbouring grid: the
+// figures of both grids change by the block's households; the draft it
+// saves is what the API returns, and it publishes it.
+func TestPlannerMovesABlockSavesAndPublishes(t *testing.T) {
+	p := page(t, shared.planner, "planner")
+	// Pixels inside blocks with households, one per block, in page coordinates.
+	type candidate struct {
+		ID   string
+		X, Y float64
+	}
+	cands := eval[[]candidate](t, p, `(() => {
+		const r = wanggeMap.getContainer().getBoundingClientRect(), seen = new Set(), out = [];
+		for (let y = 40; y < r.height - 40; y += 15) for (let x = 40; x < r.width - 40; x += 15) {
+			const f = wanggeMap.queryRenderedFeatures([x, y], {layers: ['plan-blocks']})[0];
+			if (f && f.properties.households > 0 && !seen.has(f.id)) { seen.add(f.id); out.push({ID: String(f.id), X: r.left + x, Y: r.top + y}); }
+		}
+		return out; })()`)
+	var block, to string
+	for _, c := range cands[:min(len(cands), 40)] {
+		if err := chromedp.Run(p.Ctx, chromedp.MouseClickXY(c.X, c.Y)); err != nil {
+			t.Fatal(err)
+		}
+		to = eval[string](t, p, `(document.querySelector('.move:not([disabled])') || {dataset: {}}).dataset.to || ''`)
+		if to != "" {
+			block = c.ID
+			break
+		}
+	}
+	if block == "" {
+		t.Fatalf("none of %d blocks clicked offers a neighbouring grid", len(cands))
+	}
+	eval[bool](t, p, `document.querySelector('.move:not([disabled])').click(), true`)
+	rows := eval[[][]string](t, p, `[...document.querySelectorAll('#metrics tr')].slice(1).map(r => [...r.cells].map(c => c.textContent))`)
+	if len(rows) != 4 {
+		t.Fatalf("metrics rows %v, want the two grids before and after", rows)
+	}
+	households := func(r []string) float64 { v, _ := strconv.ParseFloat(r[1], 64); return v }
+	from := rows[0][0]
+	moved := households(rows[0]) - households(rows[2])
+	if rows[1][0] != to || moved <= 0 || households(rows[3])-households(rows[1]) != moved || rows[0][2] == rows[2][2] {
+		t.Errorf("block %s from %s to %s: metrics %v; want %s to lose the block's households to %s and its deviation to change", block, from, to, rows, from, to)
+	}
+	t.Logf("moved %s (%v households) from %s to %s: %v; problems added %q, removed %q", block, moved, from, to, rows,
+		eval[string](t, p, `document.getElementById('added').textContent`), eval[string](t, p, `document.getElementById('removed').textContent`))
+
+	shot(t, p, "planner-move")
+	saved := waitText(t, p, "save", "plan-")
+	id := saved[strings.Index(saved, "plan-"):]
+	var grids geojson.FeatureCollection
+	apiGet(t, shared.planner, "/api/v1/plans/"+id+"/grids", &grids)
+	holder := ""
+	for _, g := range grids.Features {
+		if slices.Contains(blockIDs(g), block) {
+			holder = fmt.Sprint(g.ID)
+		}
+	}
+	if holder != to {
+		t.Errorf("the saved draft %s has block %s in grid %q, want %s", id, block, holder, to)
+	}
+	waitText(t, p, "publish", "已发布: "+id)
+	var plans struct {
+		Plans []struct{ ID, Status string }
+	}
+	apiGet(t, shared.planner, "/api/v1/plans", &plans)
+	for _, pl := range plans.Plans {
+		if (pl.ID == id) != (pl.Status == "published") {
+			t.Errorf("plan %s is %s after publishing %s", pl.ID, pl.Status, id)
+		}
+	}
+}
+
+// waitText clicks the button with id button and waits until #status
+// holds want; it returns the status text.
+func waitText(t *testing.T, p interface{ Eval(string, any) error }, button, want string) string {
+	t.Helper()
+	if err := p.Eval(`document.getElementById('`+button+`').click(), true`, new(bool)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for ctx.Err() == nil {
+		var s string
+		if err := p.Eval(`(document.getElementById('status') || {}).textContent || ''`, &s); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(s, want) {
+			return s
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("after %s the status never said %q", button, want)
+	return ""
+}
+
+func blockIDs(g *geojson.Feature) []string {
+	var out []string
+	if bs, ok := g.Properties["blocks"].([]any); ok {
+		for _, b := range bs {
+			out = append(out, fmt.Sprint(b))
+		}
+	}
+	return out
+}
