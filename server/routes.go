@@ -86,4 +86,5 @@ func (s *Server) routes() {
 	page := echo.WrapHandler(web.Handler())
 	s.echo.GET("/", page)
 	s.echo.GET(web.AssetPrefix+"*", page)
+	s.echo.GET(web.FaviconPath, page)
 }

@@ -6,6 +6,7 @@ package bench
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -30,7 +31,8 @@ type benchCase struct {
 	items     int
 	unit      string
 	needPG    bool
-	oneThread bool // measured on one locked OS thread, with that thread's CPU time
+	skip      func() string // why the case cannot run here ("" when it can); nil: it can
+	oneThread bool          // measured on one locked OS thread, with that thread's CPU time
 	prepare   func(ctx context.Context, env benchEnv) (benchRun, error)
 }
 
@@ -51,6 +53,7 @@ type benchRun struct {
 	run       func(context.Context) error
 	close     func() error
 	serverCPU func() (time.Duration, bool)
+	server    string // what serverCPU measures; "PostGIS" when empty
 	note      func() string
 }
 
@@ -59,8 +62,9 @@ type benchResult struct {
 	benchCase
 	skipped   string // why the case did not run ("" when it did)
 	wall, cpu time.Duration
-	serverCPU time.Duration // part of cpu spent by PostGIS
+	serverCPU time.Duration // part of cpu spent by PostGIS (or server)
 	serverOK  bool          // serverCPU was read
+	server    string        // what serverCPU measured
 	peakRSS   int64         // bytes, VmHWM of the process during the case (0 if unknown)
 	alloc     uint64
 	note      string
@@ -74,7 +78,7 @@ func (r benchResult) perCPU() float64  { return float64(r.items) / math.Max(r.cp
 func benchCases(quick bool) []benchCase {
 	cases := lookupCases(quick)
 	cases = append(cases, ingestCases(quick)...)
-	cases = append(cases, coverageCase(quick))
+	cases = append(cases, coverageCase(quick), pageCase())
 	return append(cases, partitionCases(quick)...)
 }
 
@@ -154,6 +158,12 @@ func measure(ctx context.Context, c benchCase, env benchEnv) (benchResult, error
 		r.skipped = "skipped: no --pg"
 		return r, nil
 	}
+	if c.skip != nil {
+		if why := c.skip(); why != "" {
+			r.skipped = "skipped: " + why
+			return r, nil
+		}
+	}
 	prep, err := c.prepare(ctx, env)
 	if err != nil {
 		return r, err
@@ -188,6 +198,7 @@ func measure(ctx context.Context, c benchCase, env benchEnv) (benchResult, error
 		r.serverOK = ok
 		r.serverCPU = srv1 - srv0
 		r.cpu += r.serverCPU
+		r.server = cmp.Or(prep.server, "PostGIS")
 	}
 	runtime.ReadMemStats(&after)
 	r.alloc = after.TotalAlloc - before.TotalAlloc

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"wangge/data/pgtest"
+	"wangge/internal/headless"
 )
 
 // benchRowOut is one row of the table as printed.
@@ -119,8 +120,8 @@ func TestBenchQuickLookup(t *testing.T) {
 					t.Errorf("%s: %v items in %v s wall, %v s CPU, but %v and %v items/s", name, r.items, wall, cpu, perWall, perCPU)
 				}
 			}
-			if len(targets) != 8 {
-				t.Fatalf("%d targets, want the 8 of DESIGN.md:\n%s", len(targets), out)
+			if len(targets) != 9 {
+				t.Fatalf("%d targets, want the 9 measured of DESIGN.md:\n%s", len(targets), out)
 			}
 			for work, status := range targets {
 				if status != "not judged: quick sizes" && !strings.HasPrefix(status, "not measured: ") {
@@ -157,6 +158,31 @@ func TestBenchQuickLookup(t *testing.T) {
 				t.Errorf("ratio ×%v (%v), the table's columns give ×%.1f", got, err, ratio)
 			}
 		})
+	}
+}
+
+// TestBenchMapPage runs the map page row: three loads of the demo's first
+// view in headless chromium, each well under the ReadyTimeout, with the
+// bundle's size in the note and the mean per load in the targets.
+func TestBenchMapPage(t *testing.T) {
+	if _, err := headless.Path(); err != nil {
+		t.Skip(err)
+	}
+	var b strings.Builder
+	if err := Run(context.Background(), Options{Only: "mappage"}, &b); err != nil {
+		t.Fatalf("bench: %v\n%s", err, b.String())
+	}
+	out := b.String()
+	rows, targets := parseBenchTable(t, out)
+	r, ok := rows["mappage/first-view"]
+	if !ok || r.skipped || r.items != pageLoads || !strings.Contains(r.note, "kB JS+CSS") {
+		t.Fatalf("row %+v:\n%s", r, out)
+	}
+	perLoad := r.figures[0] / pageLoads
+	want := strconv.FormatFloat(perLoad, 'f', 2, 64) + " s wall per load"
+	status := targets["map page, first view of the demo, headless chromium"]
+	if perLoad <= 0 || perLoad > headless.ReadyTimeout.Seconds() || !strings.Contains(out, want) || (status != "met") != (perLoad > 2) {
+		t.Errorf("%.2f s per load, target %q, want it quoting %q:\n%s", perLoad, status, want, out)
 	}
 }
 

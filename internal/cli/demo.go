@@ -13,7 +13,6 @@ import (
 
 	"wangge/data"
 	"wangge/data/sample"
-	"wangge/internal/app"
 	"wangge/internal/demo"
 	"wangge/server"
 )
@@ -83,20 +82,12 @@ func serveDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) (er
 		if err != nil {
 			return err
 		}
-		viewer, _, err := app.CreateToken(ctx, s, data.RoleViewer, "", "")
-		if err != nil {
-			return err
-		}
-		leader, _, err := app.CreateToken(ctx, s, data.RoleLeader, ws.Leader().ID, ws.Focus().Grids[0])
-		if err != nil {
-			return err
-		}
-		planner, _, err := app.CreateToken(ctx, s, data.RolePlanner, "", "")
+		tok, err := demo.CreateTokens(ctx, s, ws)
 		if err != nil {
 			return err
 		}
 		demo.Print(stdout, ws, time.Now())
-		demo.PrintServing(stdout, server.URL(addr), redactDSN(db), demo.Tokens{Viewer: viewer, Leader: leader, Planner: planner}, ws)
+		demo.PrintServing(stdout, server.URL(addr), redactDSN(db), tok, ws)
 		serving = true
 		return srv.Serve(ctx)
 	})

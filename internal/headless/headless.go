@@ -6,12 +6,14 @@
 package headless
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +31,15 @@ var ErrNoChromium = errors.New("headless: no chromium on the PATH (apt-get insta
 // ReadyTimeout bounds how long a page may take to render its first view.
 const ReadyTimeout = 30 * time.Second
 
+// Path is the chromium binary on the PATH, or ErrNoChromium.
+func Path() (string, error) {
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		return "", ErrNoChromium
+	}
+	return path, nil
+}
+
 // Browser is one running chromium; tabs share it.
 type Browser struct {
 	ctx    context.Context
@@ -38,9 +49,9 @@ type Browser struct {
 // Start runs chromium headless at the given window size, WebGL through
 // SwiftShader, without the sandbox when run as root (as in CI).
 func Start(ctx context.Context, width, height int) (*Browser, error) {
-	path, err := exec.LookPath("chromium")
+	path, err := Path()
 	if err != nil {
-		return nil, ErrNoChromium
+		return nil, err
 	}
 	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
 		chromedp.ExecPath(path),
@@ -61,6 +72,53 @@ func Start(ctx context.Context, width, height int) (*Browser, error) {
 		return nil, fmt.Errorf("headless: start %s: %w", path, err)
 	}
 	return &Browser{ctx: bctx, cancel: func() { bcancel(); acancel() }}, nil
+}
+
+// CPU is the CPU time (user and system) the browser's processes (the
+// browser, its renderers, GPU and utility processes) have used so far,
+// read from /proc (Linux); ok is false where it cannot be read.
+func (b *Browser) CPU() (cpu time.Duration, ok bool) {
+	c := chromedp.FromContext(b.ctx)
+	if c == nil || c.Browser == nil || c.Browser.Process() == nil {
+		return 0, false
+	}
+	root := c.Browser.Process().Pid
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, false
+	}
+	parent := map[int]int{}
+	ticks := map[int]int64{}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue // gone since the listing
+		}
+		// The fields after the command name, which is in parentheses.
+		f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		parent[pid], _ = strconv.Atoi(f[1])
+		utime, _ := strconv.ParseInt(f[11], 10, 64)
+		stime, _ := strconv.ParseInt(f[12], 10, 64)
+		ticks[pid] = utime + stime
+	}
+	var total int64
+	for pid, t := range ticks {
+		for p := pid; p > 1; p = parent[p] {
+			if p == root {
+				total += t
+				break
+			}
+		}
+	}
+	const clockTicks = 100 // USER_HZ on Linux
+	return time.Duration(total) * time.Second / clockTicks, true
 }
 
 // Close stops the browser.
@@ -127,22 +185,37 @@ func (p *Page) Requests() []string {
 	return slices.Clone(p.requests)
 }
 
-// Load opens the map page at base ("http://host:port") signed in with
-// token (none: the public view), as a user who typed it into the sign-in
-// field (it goes to sessionStorage), and waits until the page says its
-// first view is rendered.
-func (p *Page) Load(base, token string) error {
-	tasks := chromedp.Tasks{chromedp.Navigate(base + "/")}
-	if token != "" {
-		tasks = append(tasks, chromedp.Evaluate(fmt.Sprintf("sessionStorage.setItem('wangge.token', %q)", token), nil), chromedp.Reload())
-	}
-	tasks = append(tasks, WaitReady())
+// SignIn signs the tab in to the service at base ("http://host:port")
+// with token as a user who typed it into the page's sign-in field: it
+// goes to the origin's sessionStorage (the tab opens /healthz for that,
+// so that the page's next load is its first).
+func (p *Page) SignIn(base, token string) error {
 	ctx, cancel := context.WithTimeout(p.Ctx, ReadyTimeout)
 	defer cancel()
-	if err := chromedp.Run(ctx, tasks); err != nil {
+	err := chromedp.Run(ctx, chromedp.Navigate(base+"/healthz"),
+		chromedp.Evaluate(fmt.Sprintf("sessionStorage.setItem('wangge.token', %q)", token), nil))
+	if err != nil {
+		return fmt.Errorf("headless: sign in at %s: %w", base, err)
+	}
+	return nil
+}
+
+// Load opens the map page at base and waits until the page says its
+// first view is rendered.
+func (p *Page) Load(base string) error {
+	ctx, cancel := context.WithTimeout(p.Ctx, ReadyTimeout)
+	defer cancel()
+	if err := chromedp.Run(ctx, chromedp.Navigate(base+"/"), WaitReady()); err != nil {
 		return fmt.Errorf("headless: load %s: %w (errors on the page: %v)", base, err, p.Errors())
 	}
 	return nil
+}
+
+// Wait runs a waiting action (WaitReady) on the tab, at most ReadyTimeout.
+func (p *Page) Wait(a chromedp.Action) error {
+	ctx, cancel := context.WithTimeout(p.Ctx, ReadyTimeout)
+	defer cancel()
+	return chromedp.Run(ctx, a)
 }
 
 // WaitReady waits for document.documentElement.dataset.ready == "1",

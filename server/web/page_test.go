@@ -3,28 +3,22 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 
-	"wangge/data"
-	"wangge/data/stores"
-	"wangge/internal/app"
 	"wangge/internal/demo"
 	"wangge/internal/headless"
-	"wangge/server"
 )
 
 // ScreenshotsEnv names a folder the browser tests write their
@@ -36,7 +30,6 @@ const ScreenshotsEnv = "WANGGE_SCREENSHOTS"
 type fixture struct {
 	url                     string
 	viewer, leader, planner string
-	focus                   string // the worker the leader's view shows first
 	browser                 *headless.Browser
 }
 
@@ -60,36 +53,15 @@ func run(m *testing.M) (int, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(dir)
-	st, err := stores.Open(ctx, filepath.Join(dir, "demo.gpkg"))
+	served, err := demo.ServeLoopback(ctx, dir)
 	if err != nil {
 		return 0, err
 	}
-	defer st.Close()
-	ws, err := demo.Build(ctx, st, demo.Options{Min: 150, Max: 500, Day: demo.Day(time.Now())}, nil)
-	if err != nil {
-		return 0, err
-	}
-	f := &fixture{}
-	if f.viewer, _, err = app.CreateToken(ctx, st, data.RoleViewer, "", ""); err != nil {
-		return 0, err
-	}
-	if f.leader, _, err = app.CreateToken(ctx, st, data.RoleLeader, ws.Leader().ID, ws.Focus().Grids[0]); err != nil {
-		return 0, err
-	}
-	if f.planner, _, err = app.CreateToken(ctx, st, data.RolePlanner, "", ""); err != nil {
-		return 0, err
-	}
-	f.focus = string(ws.Focus().ID)
-	srv, err := server.New(server.Options{Store: st, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		return 0, err
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
-	f.url = hs.URL
+	defer served.Close()
+	f := &fixture{url: served.URL, viewer: served.Tokens.Viewer, leader: served.Tokens.Leader, planner: served.Tokens.Planner}
 	f.browser, err = headless.Start(ctx, 1100, 720)
 	switch {
-	case err == headless.ErrNoChromium:
+	case errors.Is(err, headless.ErrNoChromium):
 		fmt.Fprintln(os.Stderr, "browser tests skip:", err)
 	case err != nil:
 		return 0, err
@@ -119,7 +91,12 @@ func page(t *testing.T, token, name string) *headless.Page {
 		}
 		p.Close()
 	})
-	if err := p.Load(shared.url, token); err != nil {
+	if token != "" {
+		if err := p.SignIn(shared.url, token); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.Load(shared.url); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -218,5 +195,24 @@ func TestViewerSeesThePublishedGridsInView(t *testing.T) {
 	}
 	if n := eval[int](t, p, `['trace-line', 'live', 'overdue', 'cov-heat'].filter(l => wanggeMap.getLayer(l)).length`); n != 0 {
 		t.Errorf("the viewer's map has %d worker layers", n)
+	}
+}
+
+// The switch turns the interface to English and back to Chinese.
+func TestLanguageSwitch(t *testing.T) {
+	p := page(t, shared.viewer, "viewer-en")
+	title := `document.querySelector('#bar h1').textContent`
+	if got := eval[string](t, p, title); got != "网格 · 一图" {
+		t.Errorf("title %q, want the Chinese one by default", got)
+	}
+	eval[bool](t, p, `document.getElementById('lang').click(), true`)
+	if err := p.Wait(headless.WaitReady()); err != nil {
+		t.Fatal(err)
+	}
+	if got := eval[string](t, p, title); got != "wangge · one map" {
+		t.Errorf("title %q after the switch, want English", got)
+	}
+	if got := eval[string](t, p, `document.querySelector('#panel h2').textContent`); got != "Grids" {
+		t.Errorf("panel heading %q, want English", got)
 	}
 }

@@ -17,6 +17,10 @@ import (
 // at /.
 const AssetPrefix = "/web/"
 
+// FaviconPath is where browsers look for an icon; Handler answers it with
+// no content.
+const FaviconPath = "/favicon.ico"
+
 //go:embed index.html dist
 var files embed.FS
 
@@ -24,7 +28,8 @@ var files embed.FS
 // THIRD_PARTY.txt).
 func Bundle() fs.FS { return files }
 
-// Handler serves the page at / and its files under AssetPrefix, with a
+// Handler serves the page at /, its files under AssetPrefix and an empty
+// FaviconPath, with a
 // Content-Security-Policy that keeps the page to its own origin (MapLibre
 // needs blob: workers).
 func Handler() http.Handler {
@@ -33,6 +38,10 @@ func Handler() http.Handler {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; worker-src blob:; child-src blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
+		if r.URL.Path == FaviconPath { // the page has none; browsers ask anyway
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
 		if r.URL.Path == "/" {
 			h.Set("Cache-Control", "no-cache")
 			http.ServeFileFS(w, r, files, "index.html")

@@ -3,8 +3,7 @@ import { setData, label, centre, fitTo } from './map.js';
 
 export async function showPublishedGrids(ctx, highlight) {
   const { api, map } = ctx;
-  const plans = await api.plans();
-  const plan = plans.find((p) => p.status === 'published');
+  const plan = (await api.plans()).find((p) => p.status === 'published');
   if (!plan) return null;
   const grids = await api.planGrids(plan.id);
   setData(map, 'grids', grids);

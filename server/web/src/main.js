@@ -5,7 +5,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { Api, ApiError, savedToken, saveToken } from './api.js';
 import { t, toggleLanguage } from './i18n.js';
-import { createMap, addBasemap, popup, idle, clear } from './map.js';
+import { createMap, addBasemap, popup, idle } from './map.js';
 import { esc } from './ui.js';
 import { publicView } from './public.js';
 import { leaderView } from './leader.js';
@@ -47,12 +47,14 @@ async function start() {
   panel.innerHTML = '';
   let api = new Api(savedToken());
   let me = null;
+  if (api.token && !basemap) basemap = api.basemap().catch(() => null); // in parallel with the sign-in and the map's start
   if (api.token) {
     try {
       me = await api.me();
     } catch (err) {
       saveToken('');
       api = new Api('');
+      basemap = null;
       showError(err);
     }
   }
@@ -60,12 +62,9 @@ async function start() {
   await loaded;
   for (const l of map.getStyle().layers) if (l.id !== 'background' && !l.id.startsWith('base-')) map.removeLayer(l.id);
   for (const s of Object.keys(map.getStyle().sources)) if (!s.startsWith('base-')) map.removeSource(s);
-  clear(map, 'none');
   const blocks = () => basemap.then((b) => b.blocks);
-  if (!basemap && api.token) {
-    basemap = api.basemap();
-    addBasemap(map, await basemap);
-  }
+  const base = basemap && (await basemap);
+  if (base && !map.getSource('base-blocks')) addBasemap(map, base);
   ctx = { api, map, panel, me, blocks, abort: new AbortController(), popup: (ll, html) => popup(map, ll, html), error: showError, reload: start };
   try {
     if (me && (me.role === 'leader' || me.role === 'admin')) await leaderView(ctx);

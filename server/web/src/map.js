@@ -12,7 +12,7 @@ export function createMap(container) {
     center: [7.4246, 43.7384],
     zoom: 14,
     attributionControl: { compact: false, customAttribution: '© OpenStreetMap contributors, ODbL' },
-    preserveDrawingBuffer: true,
+    fadeDuration: 0,
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl(), 'bottom-right');
@@ -29,13 +29,7 @@ export function addBasemap(map, { blocks, roads }) {
 export function setData(map, id, data) {
   const src = map.getSource(id);
   if (src) src.setData(data);
-  else map.addSource(id, { type: 'geojson', data, promoteId: 'id' });
-}
-
-// clear removes the layers and sources of a view (ids starting with prefix).
-export function clear(map, prefix) {
-  for (const l of map.getStyle().layers) if (l.id.startsWith(prefix)) map.removeLayer(l.id);
-  for (const s of Object.keys(map.getStyle().sources)) if (s.startsWith(prefix)) map.removeSource(s);
+  else map.addSource(id, { type: 'geojson', data, promoteId: 'id', maxzoom: 17 });
 }
 
 export function fitTo(map, fc) {

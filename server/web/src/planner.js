@@ -12,7 +12,7 @@ export async function plannerView(ctx) {
   const { api, panel } = ctx;
   const plans = await api.plans();
   const list = section(panel, t('plans'), '<ul id="plans">' + plans.map((p) =>
-    '<li><a href="#" data-plan="' + esc(p.id) + '">' + esc(p.name) + '</a> · ' + t(p.status === 'published' ? 'published' : 'draft') + ' · ' + p.grids + '</li>').join('') + '</ul>');
+    '<li><a href="#" data-plan="' + esc(p.id) + '">' + esc(p.name) + '</a> · ' + t(p.status === 'published' ? 'published' : 'draft') + '</li>').join('') + '</ul>');
   list.querySelectorAll('[data-plan]').forEach((a) => { a.onclick = (e) => { e.preventDefault(); openPlan(ctx, a.dataset.plan); }; });
   const draw = section(panel, t('draw'),
     '<label>' + t('min') + ' <input id="p-min" type="number" value="150"></label> <label>' + t('max') + ' <input id="p-max" type="number" value="500"></label>' +
