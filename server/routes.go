@@ -83,7 +83,7 @@ func (s *Server) routes() {
 	for _, r := range s.policy() {
 		api.Add(r.method, r.path, r.handler, authorize(r.method+" "+APIPrefix+r.path, r.roles))
 	}
-	page := echo.WrapHandler(web.Handler())
+	page := echo.WrapHandler(web.Handler(s.basemap))
 	s.echo.GET("/", page)
 	s.echo.GET(web.AssetPrefix+"*", page)
 	s.echo.GET(web.FaviconPath, page)

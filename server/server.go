@@ -17,6 +17,7 @@ import (
 	"wangge/data"
 	"wangge/internal/app"
 	"wangge/internal/window"
+	"wangge/server/web"
 )
 
 // Defaults of Options.
@@ -63,6 +64,9 @@ type Options struct {
 	// Agencies name who holds each incident level in Open311's
 	// agency_responsible (the level's name when absent).
 	Agencies map[incident.Level]string
+	// Basemap is the raster basemap of the map page; none: the page draws
+	// the store's own layers.
+	Basemap web.Basemap
 	// Zone is the time zone of plain dates in windows (from, to, date,
 	// start_date, end_date: internal/window), the default of ?tz= and the
 	// zone Open311 datetimes are written in; window.DefaultZone when nil.
@@ -107,6 +111,9 @@ func (o *Options) validate() error {
 			return fmt.Errorf("%w: %s %s is negative", ErrOptions, d.name, *d.p)
 		}
 	}
+	if err := o.Basemap.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrOptions, err)
+	}
 	for _, origin := range o.CORSOrigins {
 		if err := CheckOrigin(origin); err != nil {
 			return fmt.Errorf("%w: %w", ErrOptions, err)
@@ -138,6 +145,7 @@ type Server struct {
 	desk            *desk
 	app             *app.App
 	zone            *time.Location // of plain dates and the default ?tz=
+	basemap         web.Basemap    // of the map page
 }
 
 // New builds a Server from opts; it does not listen yet.
@@ -162,6 +170,7 @@ func New(opts Options) (*Server, error) {
 		addr:            opts.Addr,
 		shutdownTimeout: opts.ShutdownTimeout,
 		zone:            opts.Zone,
+		basemap:         opts.Basemap,
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true

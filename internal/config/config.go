@@ -17,6 +17,7 @@ import (
 	"wangge/coverage/open311"
 	"wangge/internal/window"
 	"wangge/server"
+	"wangge/server/web"
 )
 
 // DefaultDB is the store when neither the file, WANGGE_DB nor --db names
@@ -30,6 +31,7 @@ type Config struct {
 	DB         string     `toml:"db"`   // a GeoPackage file or a postgres:// URL
 	Zone       Zone       `toml:"zone"` // of plain dates and Open311 datetimes
 	CORS       CORS       `toml:"cors"`
+	Map        Map        `toml:"map"`
 	Limits     Limits     `toml:"limits"`
 	Agencies   Agencies   `toml:"agencies"`
 	Categories []Category `toml:"categories"`
@@ -40,6 +42,18 @@ type CORS struct {
 	// AllowedOrigins are origins such as https://map.example.gov.cn
 	// (server.CheckOrigin), or "*" for any.
 	AllowedOrigins []string `toml:"allowed_origins"`
+}
+
+// Map configures the map page (server.Options.Basemap).
+type Map struct {
+	// Basemap is a raster tile URL template with {z}, {x} and {y} drawn
+	// under the page's overlays; none: the store's own layers.
+	Basemap string `toml:"basemap"`
+	// BasemapCRS is the coordinate system of its tiles: wgs84 (default)
+	// or gcj02 (AMap/Gaode, Tencent): the page then shifts its overlays.
+	BasemapCRS string `toml:"basemap_crs"`
+	// BasemapAttribution is shown on the map.
+	BasemapAttribution string `toml:"basemap_attribution"`
 }
 
 // Limits bound requests and connections (server.Options).
@@ -227,6 +241,9 @@ func (c *Config) Validate() error {
 			return bad(fmt.Sprintf("cors.allowed_origins[%d]", i), "%v", err)
 		}
 	}
+	if err := c.basemap().Validate(); err != nil {
+		return bad("map", "%v", err)
+	}
 	for i, cat := range c.Categories {
 		if cat.TimeLimit.Duration < 0 {
 			return bad(fmt.Sprintf("categories[%d].time_limit", i), "%s is negative", cat.TimeLimit)
@@ -250,10 +267,16 @@ func (c *Config) ServerOptions() server.Options {
 		WriteTimeout:      c.Limits.WriteTimeout.Duration,
 		IdleTimeout:       c.Limits.IdleTimeout.Duration,
 		CORSOrigins:       c.CORS.AllowedOrigins,
+		Basemap:           c.basemap(),
 		Categories:        c.categories(),
 		Agencies:          c.agencies(),
 		Zone:              c.Zone.Location(),
 	}
+}
+
+// basemap is the map page's basemap.
+func (c *Config) basemap() web.Basemap {
+	return web.Basemap{Tiles: c.Map.Basemap, CRS: c.Map.BasemapCRS, Attribution: c.Map.BasemapAttribution}
 }
 
 // categories are the configured categories as Open311 takes them; nil

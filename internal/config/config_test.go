@@ -12,6 +12,7 @@ import (
 	"wangge/coverage/incident"
 	"wangge/coverage/open311"
 	"wangge/server"
+	"wangge/server/web"
 )
 
 // examplePath is the example configuration at the root of the repository.
@@ -44,6 +45,7 @@ func TestExampleReachesServerOptions(t *testing.T) {
 		IdleTimeout:       90 * time.Second,
 		ShutdownTimeout:   20 * time.Second,
 		CORSOrigins:       []string{"https://map.example.gov.cn", "http://localhost:5173"},
+		Basemap:           web.Basemap{Tiles: "https://tiles.example.cn/{z}/{x}/{y}.png", CRS: "gcj02", Attribution: "© tiles.example.cn"},
 		Agencies: map[incident.Level]string{
 			incident.LevelGrid:      "网格员 grid worker",
 			incident.LevelCommunity: "幸福里社区居委会 Xingfuli community committee",
@@ -91,7 +93,7 @@ func TestParseErrors(t *testing.T) {
 		line     int
 		says     string // the message contains it
 	}{
-		{"misspelt key", "addr = \":1\"\nadrr = \":2\"\n", ErrUnknownKey, "adrr", 2, "unknown key; the table takes addr, db, zone, cors, limits, agencies, categories"},
+		{"misspelt key", "addr = \":1\"\nadrr = \":2\"\n", ErrUnknownKey, "adrr", 2, "unknown key; the table takes addr, db, zone, cors, map, limits, agencies, categories"},
 		{"key of a table", "[limits]\nbody_bytess = 3\n", ErrUnknownKey, "limits.body_bytess", 2, "takes body_bytes, read_header_timeout"},
 		{"key of the second category", "[[categories]]\ncode = \"a\"\nname = \"A\"\n[[categories]]\ncode = \"b\"\nnmae = \"B\"\n",
 			ErrUnknownKey, "categories.nmae", 6, "takes code, service_code, name"},
@@ -152,6 +154,8 @@ func TestValidate(t *testing.T) {
 		{"zero timeouts are the defaults", "[limits]\nidle_timeout = \"0s\"\nread_timeout = \"0s\"", ""},
 		{"origin with a path", "[cors]\nallowed_origins = [\"https://a.example\", \"https://b.example/app\"]", "cors.allowed_origins[1]"},
 		{"any origin", "[cors]\nallowed_origins = [\"*\"]", ""},
+		{"basemap without {y}", "[map]\nbasemap = \"https://t.example/{z}/{x}.png\"", "map"},
+		{"basemap in BD-09", "[map]\nbasemap = \"https://t.example/{z}/{x}/{y}.png\"\nbasemap_crs = \"bd09\"", "map"},
 		{"category without a name", "[[categories]]\ncode = \"x\"", "categories"},
 		{"category code twice", "[[categories]]\ncode = \"x\"\nname = \"X\"\n[[categories]]\ncode = \"x\"\nname = \"Y\"", "categories"},
 		{"service code twice", "[[categories]]\ncode = \"x\"\nname = \"X\"\nservice_code = \"1\"\n[[categories]]\ncode = \"y\"\nname = \"Y\"\nservice_code = \"1\"", "categories"},

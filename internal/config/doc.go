@@ -15,7 +15,8 @@
 //
 // Settings: addr and db (the listening address and the store), zone (the
 // IANA time zone of plain dates and of Open311 datetimes, Asia/Shanghai by
-// default: internal/window), [cors] allowed_origins, [limits] (body_bytes
+// default: internal/window), [cors] allowed_origins, [map] (the map
+// page's raster basemap, its CRS and attribution), [limits] (body_bytes
 // and the read_header, read, write, idle and shutdown timeouts as Go
 // durations such as "30s"), [agencies] (who holds each incident level:
 // grid, community, street, city) and [[categories]] (the incident

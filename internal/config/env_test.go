@@ -23,6 +23,9 @@ func TestApplyEnv(t *testing.T) {
 		{"WANGGE_CORS_ALLOWED_ORIGINS", " https://a.example, ,https://b.example", func(c Config) bool {
 			return slices.Equal(c.CORS.AllowedOrigins, []string{"https://a.example", "https://b.example"})
 		}},
+		{"WANGGE_MAP_BASEMAP", "https://t.example/{z}/{x}/{y}.png", func(c Config) bool { return c.Map.Basemap == "https://t.example/{z}/{x}/{y}.png" }},
+		{"WANGGE_MAP_BASEMAP_CRS", "gcj02", func(c Config) bool { return c.Map.BasemapCRS == "gcj02" }},
+		{"WANGGE_MAP_BASEMAP_ATTRIBUTION", "© T", func(c Config) bool { return c.Map.BasemapAttribution == "© T" }},
 		{"WANGGE_LIMITS_BODY_BYTES", "1024", func(c Config) bool { return c.Limits.BodyBytes == 1024 }},
 		{"WANGGE_LIMITS_READ_HEADER_TIMEOUT", "3s", func(c Config) bool { return c.Limits.ReadHeaderTimeout == Duration{3 * time.Second} }},
 		{"WANGGE_LIMITS_READ_TIMEOUT", "4s", func(c Config) bool { return c.Limits.ReadTimeout == Duration{4 * time.Second} }},

@@ -34,6 +34,7 @@ func CreateTokens(ctx context.Context, st data.TokenStore, ws *Workspace) (Token
 // and benchmark load.
 type Loopback struct {
 	URL       string // http://127.0.0.1:port
+	Store     data.Store
 	Tokens    Tokens
 	Workspace *Workspace
 	close     func() error
@@ -67,7 +68,7 @@ func serveLoopback(ctx context.Context, st data.Store) (*Loopback, error) {
 		return nil, err
 	}
 	hs := httptest.NewServer(srv)
-	return &Loopback{URL: hs.URL, Tokens: tok, Workspace: ws, close: func() error { hs.Close(); return st.Close() }}, nil
+	return &Loopback{URL: hs.URL, Store: st, Tokens: tok, Workspace: ws, close: func() error { hs.Close(); return st.Close() }}, nil
 }
 
 // Close stops serving and closes the store.

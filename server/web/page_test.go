@@ -17,6 +17,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 
+	"wangge/data"
 	"wangge/internal/demo"
 	"wangge/internal/headless"
 )
@@ -29,6 +30,7 @@ const ScreenshotsEnv = "WANGGE_SCREENSHOTS"
 // browser shared by every test of the package.
 type fixture struct {
 	url                     string
+	store                   data.Store
 	viewer, leader, planner string
 	browser                 *headless.Browser
 }
@@ -58,7 +60,7 @@ func run(m *testing.M) (int, error) {
 		return 0, err
 	}
 	defer served.Close()
-	f := &fixture{url: served.URL, viewer: served.Tokens.Viewer, leader: served.Tokens.Leader, planner: served.Tokens.Planner}
+	f := &fixture{url: served.URL, store: served.Store, viewer: served.Tokens.Viewer, leader: served.Tokens.Leader, planner: served.Tokens.Planner}
 	f.browser, err = headless.Start(ctx, 1100, 720)
 	switch {
 	case errors.Is(err, headless.ErrNoChromium):
@@ -77,6 +79,12 @@ func run(m *testing.M) (int, error) {
 // the view under name.
 func page(t *testing.T, token, name string) *headless.Page {
 	t.Helper()
+	return pageAt(t, shared.url, token, name)
+}
+
+// pageAt is page on the service at base.
+func pageAt(t *testing.T, base, token, name string) *headless.Page {
+	t.Helper()
 	if shared == nil {
 		t.Skip("no chromium on the PATH (.ci/setup.sh installs it)")
 	}
@@ -92,11 +100,11 @@ func page(t *testing.T, token, name string) *headless.Page {
 		p.Close()
 	})
 	if token != "" {
-		if err := p.SignIn(shared.url, token); err != nil {
+		if err := p.SignIn(base, token); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := p.Load(shared.url); err != nil {
+	if err := p.Load(base); err != nil {
 		t.Fatal(err)
 	}
 	return p

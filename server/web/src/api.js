@@ -5,6 +5,8 @@
 // is sent in the Authorization header only, and is never put in a URL or
 // logged.
 
+import { toGCJ02, shiftGeometry } from './gcj02.js';
+
 const TOKEN_KEY = 'wangge.token';
 const API = '/api/v1';
 
@@ -24,10 +26,24 @@ export function saveToken(token) {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
+// shiftBody moves the geometries of a GeoJSON answer to GCJ-02.
+function shiftBody(b) {
+  if (b && b.type === 'FeatureCollection') b.features.forEach((f) => shiftGeometry(f.geometry));
+  else if (b && b.type === 'Feature') shiftGeometry(b.geometry);
+  return b;
+}
+
 export class Api {
   constructor(token) {
     this.token = token;
+    this.gcj02 = false; // shift every answer for a GCJ-02 basemap (useBasemap)
   }
+
+  // config is how the service configured the page (its basemap).
+  config() { return fetch('/web/config.json').then((r) => r.json()); }
+
+  // useBasemap makes every later answer land on basemap's coordinates.
+  useBasemap(basemap) { this.gcj02 = !!basemap && basemap.crs === 'gcj02'; }
 
   headers(extra) {
     const h = Object.assign({ Accept: 'application/json, application/geo+json' }, extra);
@@ -49,7 +65,9 @@ export class Api {
       }
       throw new ApiError(res.status, detail);
     }
-    return res.status === 204 ? null : res.json();
+    if (res.status === 204) return null;
+    const answer = await res.json();
+    return this.gcj02 ? shiftBody(answer) : answer;
   }
 
   get(path) {
@@ -82,14 +100,22 @@ export class Api {
   incidents() { return this.all(API + '/incidents'); }
   incident(id) { return this.get(API + '/incidents/' + encodeURIComponent(id)); }
   workers() { return this.get(API + '/workers').then((b) => b.workers); }
-  overdue() { return this.get(API + '/visits/overdue'); }
+  async overdue() {
+    const o = await this.get(API + '/visits/overdue');
+    if (this.gcj02) for (const g of o.grids) for (const p of g.places) p.location = toGCJ02(p.location);
+    return o;
+  }
   trajectory(worker, date) {
     return this.get(API + '/workers/' + encodeURIComponent(worker) + '/trajectory?date=' + encodeURIComponent(date));
   }
   coverage(grid, layer) {
     return this.get(API + '/grids/' + encodeURIComponent(grid) + '/coverage' + (layer ? '?layer=' + layer : ''));
   }
-  publicRequests() { return this.get('/open311/v2/requests.json'); }
+  async publicRequests() {
+    const rs = await this.get('/open311/v2/requests.json');
+    if (this.gcj02) for (const r of rs) if (r.long !== undefined) [r.long, r.lat] = toGCJ02([r.long, r.lat]);
+    return rs;
+  }
 
   // Planner. Today an edit is kept in the page (edit.js) and saved whole
   // as a new draft; with issue 11's routes each move goes to the server.
@@ -114,7 +140,7 @@ export class Api {
         const block = buf.slice(0, end);
         buf = buf.slice(end + 2);
         const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-        if (data) onFeature(JSON.parse(data));
+        if (data) onFeature(this.gcj02 ? shiftBody(JSON.parse(data)) : JSON.parse(data));
       }
     }
   }

@@ -5,7 +5,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { Api, ApiError, savedToken, saveToken } from './api.js';
 import { t, toggleLanguage } from './i18n.js';
-import { createMap, addBasemap, popup, idle } from './map.js';
+import { createMap, addBasemap, addRaster, popup, idle } from './map.js';
 import { esc } from './ui.js';
 import { publicView } from './public.js';
 import { leaderView } from './leader.js';
@@ -16,6 +16,7 @@ window.wanggeMap = map;
 const loaded = new Promise((resolve) => map.on('load', resolve));
 let basemap = null;
 let ctx = null;
+let config = null;
 
 function bar(me) {
   const el = document.getElementById('bar');
@@ -46,6 +47,8 @@ async function start() {
   const panel = document.getElementById('panel');
   panel.innerHTML = '';
   let api = new Api(savedToken());
+  config ??= api.config();
+  api.useBasemap((await config).basemap);
   let me = null;
   if (api.token && !basemap) basemap = api.basemap().catch(() => null); // in parallel with the sign-in and the map's start
   if (api.token) {
@@ -54,12 +57,15 @@ async function start() {
     } catch (err) {
       saveToken('');
       api = new Api('');
+      api.useBasemap((await config).basemap);
       basemap = null;
       showError(err);
     }
   }
   bar(me);
   await loaded;
+  const raster = (await config).basemap;
+  if (raster && !map.getSource('base-raster')) addRaster(map, raster);
   for (const l of map.getStyle().layers) if (l.id !== 'background' && !l.id.startsWith('base-')) map.removeLayer(l.id);
   for (const s of Object.keys(map.getStyle().sources)) if (!s.startsWith('base-')) map.removeSource(s);
   const blocks = () => basemap.then((b) => b.blocks);

@@ -19,10 +19,18 @@ export function createMap(container) {
   return map;
 }
 
+// addRaster draws the configured raster basemap under everything else.
+export function addRaster(map, basemap) {
+  map.addSource('base-raster', { type: 'raster', tiles: [basemap.tiles], tileSize: 256, attribution: basemap.attribution || '' });
+  map.addLayer({ id: 'base-raster', type: 'raster', source: 'base-raster' });
+}
+
+// addBasemap draws the store's blocks and roads, faint over a raster basemap.
 export function addBasemap(map, { blocks, roads }) {
   setData(map, 'base-blocks', blocks);
   setData(map, 'base-roads', roads);
-  map.addLayer({ id: 'base-blocks', type: 'fill', source: 'base-blocks', paint: { 'fill-color': KIND_COLOURS, 'fill-outline-color': '#d8d2c8' } });
+  const faint = map.getLayer('base-raster') ? 0.35 : 1;
+  map.addLayer({ id: 'base-blocks', type: 'fill', source: 'base-blocks', paint: { 'fill-color': KIND_COLOURS, 'fill-outline-color': '#d8d2c8', 'fill-opacity': faint } });
   map.addLayer({ id: 'base-roads', type: 'line', source: 'base-roads', paint: { 'line-color': '#fff', 'line-width': ['interpolate', ['linear'], ['zoom'], 13, 0.5, 17, 3] } });
 }
 

@@ -1,0 +1,69 @@
+package web_test
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"wangge/server"
+	"wangge/server/web"
+)
+
+// A configured raster basemap is drawn under the overlays: the page
+// fetches its tiles (the Content-Security-Policy lets it) with no error.
+func TestRasterBasemap(t *testing.T) {
+	if shared == nil {
+		t.Skip("no chromium on the PATH (.ci/setup.sh installs it)")
+	}
+	var tile bytes.Buffer
+	if err := png.Encode(&tile, image.NewGray(image.Rect(0, 0, 256, 256))); err != nil {
+		t.Fatal(err)
+	}
+	tiles := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "image/png")
+		w.Header().Set("Access-Control-Allow-Origin", "*") // as tile providers send it: MapLibre fetches tiles
+		_, _ = w.Write(tile.Bytes())
+	}))
+	defer tiles.Close()
+	srv, err := server.New(server.Options{Store: shared.store, Logger: slog.New(slog.DiscardHandler),
+		Basemap: web.Basemap{Tiles: tiles.URL + "/{z}/{x}/{y}.png", CRS: "gcj02", Attribution: "test tiles"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	p := pageAt(t, hs.URL, shared.viewer, "basemap")
+	if !eval[bool](t, p, `!!wanggeMap.getLayer('base-raster') && wanggeMap.getStyle().layers[1].id === 'base-raster'`) {
+		t.Error("no raster layer under the overlays")
+	}
+	fetched := 0
+	for _, u := range p.Requests() {
+		if strings.HasPrefix(u, tiles.URL) {
+			fetched++
+		}
+	}
+	if fetched == 0 {
+		t.Error("no basemap tile was requested")
+	}
+	if n := eval[int](t, p, `wanggeMap.queryRenderedFeatures({layers: ['grids-fill']}).length`); n == 0 {
+		t.Error("no grid drawn over the basemap")
+	}
+}
+
+// A basemap the page cannot draw is refused when the server starts.
+func TestBadBasemapRefused(t *testing.T) {
+	for _, b := range []web.Basemap{
+		{Tiles: "ftp://tiles.example/{z}/{x}/{y}.png"},
+		{Tiles: "https://tiles.example/{z}/{x}.png"},
+		{Tiles: "https://tiles.example/{z}/{x}/{y}.png", CRS: "bd09"},
+	} {
+		if _, err := server.New(server.Options{Store: shared.store, Basemap: b}); err == nil {
+			t.Errorf("%+v accepted", b)
+		}
+	}
+}
