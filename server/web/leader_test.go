@@ -1,8 +1,12 @@
 package web_test
 
 import (
+	"context"
 	"testing"
 	"time"
+
+	"wangge/data"
+	"wangge/internal/app"
 )
 
 // A leader loads a worker's day: the trace is drawn, and playing it moves
@@ -29,4 +33,26 @@ func TestLeaderTracePlays(t *testing.T) {
 	}
 	stats := eval[string](t, p, `document.getElementById('trace').innerText`)
 	t.Logf("trace panel: %.200s", stats)
+}
+
+// A worker sees its own day and position, and no grid coverage or key
+// places (the access policy keeps them to leaders).
+func TestWorkerSeesItsOwnDay(t *testing.T) {
+	if shared == nil {
+		t.Skip("no chromium on the PATH (.ci/setup.sh installs it)")
+	}
+	secret, _, err := app.CreateToken(context.Background(), shared.store, data.RoleWorker, shared.focus, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := page(t, secret, "worker")
+	if n := eval[int](t, p, `wanggeMap.queryRenderedFeatures({layers: ['trace-line']}).length`); n == 0 {
+		t.Error("no trace drawn")
+	}
+	if got := eval[[]string](t, p, `[...document.querySelectorAll('#worker option')].map(o => o.value)`); len(got) != 1 || got[0] != string(shared.focus) {
+		t.Errorf("the worker may pick %v, want only itself", got)
+	}
+	if n := eval[int](t, p, `['cov-heat', 'cov-gaps', 'overdue'].filter(l => wanggeMap.getLayer(l)).length`); n != 0 {
+		t.Errorf("the worker's map has %d leader layers", n)
+	}
 }

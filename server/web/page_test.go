@@ -17,6 +17,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 
+	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/internal/demo"
 	"wangge/internal/headless"
@@ -31,6 +32,7 @@ const ScreenshotsEnv = "WANGGE_SCREENSHOTS"
 type fixture struct {
 	url                     string
 	store                   data.Store
+	focus                   patrol.WorkerID // the worker the demo's leader token follows
 	viewer, leader, planner string
 	browser                 *headless.Browser
 }
@@ -60,7 +62,7 @@ func run(m *testing.M) (int, error) {
 		return 0, err
 	}
 	defer served.Close()
-	f := &fixture{url: served.URL, store: served.Store, viewer: served.Tokens.Viewer, leader: served.Tokens.Leader, planner: served.Tokens.Planner}
+	f := &fixture{url: served.URL, store: served.Store, focus: served.Workspace.Focus().ID, viewer: served.Tokens.Viewer, leader: served.Tokens.Leader, planner: served.Tokens.Planner}
 	f.browser, err = headless.Start(ctx, 1100, 720)
 	switch {
 	case errors.Is(err, headless.ErrNoChromium):

@@ -1,5 +1,7 @@
 // The grid leader's view: the grid, a worker's day replayed, the grid's
-// patrol coverage, key places overdue, incidents and live positions.
+// patrol coverage, key places overdue, incidents and live positions. A
+// worker sees the same of itself only: its day, the incidents, its
+// position (the access policy keeps coverage and key places to leaders).
 import { t } from './i18n.js';
 import { setData, fitTo, marker } from './map.js';
 import { section, esc, STATUS_COLOURS } from './ui.js';
@@ -27,7 +29,8 @@ export async function leaderView(ctx) {
   const load = () => loadTrace(ctx, traceBox.querySelector('#worker').value, traceBox.querySelector('#date').value);
   traceBox.querySelector('#load').onclick = load;
   const grid = me.grid || (workers[0] && workers[0].grids[0]);
-  await Promise.all([load(), grid ? coverage(ctx, grid) : null, overdue(ctx), incidents(ctx)]);
+  const leads = me.role !== 'worker';
+  await Promise.all([load(), leads && grid ? coverage(ctx, grid) : null, leads ? overdue(ctx) : null, incidents(ctx)]);
   live(ctx);
 }
 

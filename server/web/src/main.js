@@ -73,7 +73,7 @@ async function start() {
   if (base && !map.getSource('base-blocks')) addBasemap(map, base);
   ctx = { api, map, panel, me, blocks, abort: new AbortController(), popup: (ll, html) => popup(map, ll, html), error: showError, reload: start };
   try {
-    if (me && (me.role === 'leader' || me.role === 'admin')) await leaderView(ctx);
+    if (me && ['leader', 'admin', 'worker'].includes(me.role)) await leaderView(ctx);
     else if (me && me.role === 'planner') await plannerView(ctx);
     else await publicView(ctx);
   } catch (err) {
