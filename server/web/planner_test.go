@@ -58,6 +58,12 @@ func TestPlannerMovesABlockSavesAndPublishes(t *testing.T) {
 	t.Logf("moved %s (%v households) from %s to %s: %v; problems added %q, removed %q", block, moved, from, to, rows,
 		eval[string](t, p, `document.getElementById('added').textContent`), eval[string](t, p, `document.getElementById('removed').textContent`))
 
+	// The diff against the published plan outlines the block moved, and only it.
+	eval[bool](t, p, `document.getElementById('diff').click(), true`)
+	changed := eval[[]string](t, p, `wanggeMap.querySourceFeatures('plan-blocks').filter(f => wanggeMap.getFeatureState({source: 'plan-blocks', id: f.id}).changed).map(f => String(f.id)).filter((v, i, a) => a.indexOf(v) === i)`)
+	if len(changed) != 1 || changed[0] != block {
+		t.Errorf("the diff outlines %v, want the block moved, %s", changed, block)
+	}
 	shot(t, p, "planner-move")
 	saved := waitText(t, p, "save", "plan-")
 	id := saved[strings.Index(saved, "plan-"):]
@@ -115,4 +121,31 @@ func blockIDs(g *geojson.Feature) []string {
 		}
 	}
 	return out
+}
+
+// A planner draws a plan in count mode from the page: the API stores a
+// draft with those parameters and the page lists it.
+func TestPlannerDrawsAPlan(t *testing.T) {
+	p := page(t, shared.planner, "planner-draw")
+	before := eval[int](t, p, `document.querySelectorAll('#plans li').length`)
+	eval[bool](t, p, `document.getElementById('p-count').value = '20', document.getElementById('p-tol').value = '0.3', document.getElementById('p-draw').click(), true`)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for eval[int](t, p, `document.querySelectorAll('#plans li').length`) == before {
+		if ctx.Err() != nil {
+			t.Fatalf("the plan list still has %d plans", before)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	var plans struct {
+		Plans []struct {
+			Status string
+			Params map[string]string
+		}
+	}
+	apiGet(t, shared.planner, "/api/v1/plans", &plans)
+	last := plans.Plans[len(plans.Plans)-1]
+	if len(plans.Plans) != before+1 || last.Status != "draft" || last.Params["count"] != "20" || last.Params["tolerance"] != "0.3" || last.Params["min"] != "" {
+		t.Errorf("%d plans, the last %+v; want a new count-mode draft", len(plans.Plans), last)
+	}
 }

@@ -16,10 +16,13 @@ export async function plannerView(ctx) {
   list.querySelectorAll('[data-plan]').forEach((a) => { a.onclick = (e) => { e.preventDefault(); openPlan(ctx, a.dataset.plan); }; });
   const draw = section(panel, t('draw'),
     '<label>' + t('min') + ' <input id="p-min" type="number" value="150"></label> <label>' + t('max') + ' <input id="p-max" type="number" value="500"></label>' +
+    ' <label>' + t('count') + ' <input id="p-count" type="number" min="1" placeholder="—"></label> <label>' + t('tolerance') + ' <input id="p-tol" type="number" step="0.01" value="0.1"></label>' +
     ' <label>' + t('dedicated') + ' <input id="p-ded" value="kind=school,hospital,police,marketplace"></label> <button id="p-draw">' + t('draw') + '</button>');
   draw.querySelector('#p-draw').onclick = () => guard(ctx, async () => {
-    await api.drawPlan({ weight: 'households', min: Number(draw.querySelector('#p-min').value), max: Number(draw.querySelector('#p-max').value),
-      dedicated: draw.querySelector('#p-ded').value });
+    const v = (id) => Number(draw.querySelector(id).value);
+    // Count mode when a count is given, bounds mode otherwise.
+    const size = v('#p-count') > 0 ? { count: v('#p-count'), tolerance: v('#p-tol') } : { min: v('#p-min'), max: v('#p-max') };
+    await api.drawPlan(Object.assign({ weight: 'households', dedicated: draw.querySelector('#p-ded').value }, size));
     ctx.reload();
   });
   ctx.editBox = section(panel, t('moveHint'), '<div id="edit"></div>');
@@ -42,7 +45,9 @@ async function openPlan(ctx, id) {
       'fill-color': ['interpolate', ['linear'], ['coalesce', ['feature-state', 'dev'], 0], -60, '#1864ab', -15, '#a5d8ff', 0, '#f8f9fa', 15, '#ffc9c9', 60, '#c92a2a'],
       'fill-opacity': ['case', ['boolean', ['feature-state', 'selected'], false], 0.95, ['boolean', ['feature-state', 'changed'], false], 0.9, 0.7],
       'fill-outline-color': '#868e96' } });
-    map.addLayer({ id: 'plan-selected', type: 'line', source: 'plan-blocks', paint: { 'line-color': '#000', 'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, 0] } });
+    map.addLayer({ id: 'plan-selected', type: 'line', source: 'plan-blocks', paint: {
+      'line-color': ['case', ['boolean', ['feature-state', 'selected'], false], '#000', '#f08c00'],
+      'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, ['boolean', ['feature-state', 'changed'], false], 2.5, 0] } });
     map.addLayer({ id: 'plan-grids', type: 'line', source: 'plan-grids', paint: { 'line-color': '#343a40', 'line-width': ['case', ['boolean', ['get', 'locked'], false], 3.5, 1.2] } });
     map.on('click', 'plan-blocks', (e) => select(ctx, String(e.features[0].id)));
   }
