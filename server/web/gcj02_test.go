@@ -12,7 +12,7 @@ import (
 
 // The page's WGS-84 → GCJ-02 (src/gcj02.js) agrees with the service's
 // geo.WGS84ToGCJ02 to a millimetre across China, and leaves points
-// outside China alone.
+// outside China alone; its inverse agrees with geo.GCJ02ToWGS84.
 func TestPageGCJ02MatchesGeo(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -29,19 +29,23 @@ func TestPageGCJ02MatchesGeo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	script := `import('./src/gcj02.js').then(m => console.log(JSON.stringify(` + string(in) + `.map(m.toGCJ02))))`
+	script := `import('./src/gcj02.js').then(m => { const pts = ` + string(in) + `;
+		console.log(JSON.stringify([pts.map(m.toGCJ02), pts.map(m.fromGCJ02)])); })`
 	out, err := exec.Command(node, "--input-type=module", "-e", script).CombinedOutput()
 	if err != nil {
 		t.Fatalf("node: %v\n%s", err, out)
 	}
-	var got []orb.Point
-	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(pts) {
+	var both [2][]orb.Point
+	if err := json.Unmarshal(out, &both); err != nil || len(both[0]) != len(pts) || len(both[1]) != len(pts) {
 		t.Fatalf("node said %s (%v)", out, err)
 	}
+	got, back := both[0], both[1]
 	for i, p := range pts {
-		want := geo.WGS84ToGCJ02(p)
-		if d := geo.Distance(got[i], want); d > 0.001 {
+		if want, d := geo.WGS84ToGCJ02(p), geo.Distance(got[i], geo.WGS84ToGCJ02(p)); d > 0.001 {
 			t.Errorf("%v: the page gives %v, geo %v (%.4f m apart)", p, got[i], want, d)
+		}
+		if want, d := geo.GCJ02ToWGS84(p), geo.Distance(back[i], geo.GCJ02ToWGS84(p)); d > 0.001 {
+			t.Errorf("%v back: the page gives %v, geo %v (%.4f m apart)", p, back[i], want, d)
 		}
 	}
 	if monaco := got[len(got)-1]; monaco != pts[len(pts)-1] {

@@ -11,7 +11,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/geojson"
@@ -19,6 +21,7 @@ import (
 
 	"wangge/coverage/patrol"
 	"wangge/data"
+	"wangge/geo"
 	"wangge/internal/demo"
 	"wangge/internal/headless"
 )
@@ -143,7 +146,9 @@ func apiGet(t *testing.T, token, path string, out any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -224,5 +229,40 @@ func TestLanguageSwitch(t *testing.T) {
 	}
 	if got := eval[string](t, p, `document.querySelector('#panel h2').textContent`); got != "Grids" {
 		t.Errorf("panel heading %q, want English", got)
+	}
+}
+
+// Anyone reports an incident by clicking the map: the Open311 request is
+// stored where it was clicked, in the category chosen.
+func TestPublicReportsAnIncident(t *testing.T) {
+	p := page(t, "", "report")
+	eval[bool](t, p, `document.getElementById('report').click(), true`)
+	xy := eval[[2]float64](t, p, `(() => { const r = wanggeMap.getContainer().getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`)
+	want := eval[[2]float64](t, p, `wanggeMap.unproject([wanggeMap.getContainer().clientWidth / 2, wanggeMap.getContainer().clientHeight / 2]).toArray()`)
+	if err := chromedp.Run(p.Ctx, chromedp.MouseClickXY(xy[0], xy[1])); err != nil {
+		t.Fatal(err)
+	}
+	eval[bool](t, p, `document.getElementById('report-service').value = 'safety', document.getElementById('report-text').value = 'blocked fire exit (browser test)', document.querySelector('#report-form button').click(), true`)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var status string
+	for !strings.Contains(status, "inc-") {
+		if ctx.Err() != nil {
+			t.Fatalf("report status %q", status)
+		}
+		time.Sleep(50 * time.Millisecond)
+		status = eval[string](t, p, `document.getElementById('report-status').textContent`)
+	}
+	id := status[strings.Index(status, "inc-"):]
+	var got []struct {
+		Code        string  `json:"service_code"`
+		Description string  `json:"description"`
+		Lat         float64 `json:"lat"`
+		Long        float64 `json:"long"`
+	}
+	apiGet(t, "", "/open311/v2/requests/"+id+".json", &got)
+	if len(got) != 1 || got[0].Code != "safety" || got[0].Description != "blocked fire exit (browser test)" ||
+		geo.Distance(orb.Point{got[0].Long, got[0].Lat}, orb.Point(want)) > 5 {
+		t.Errorf("request %s: %+v, want safety at %v", id, got, want)
 	}
 }

@@ -5,7 +5,7 @@
 // is sent in the Authorization header only, and is never put in a URL or
 // logged.
 
-import { toGCJ02, shiftGeometry } from './gcj02.js';
+import { toGCJ02, fromGCJ02, shiftGeometry } from './gcj02.js';
 
 const TOKEN_KEY = 'wangge.token';
 const API = '/api/v1';
@@ -115,6 +115,19 @@ export class Api {
     const rs = await this.get('/open311/v2/requests.json');
     if (this.gcj02) for (const r of rs) if (r.long !== undefined) [r.long, r.lat] = toGCJ02([r.long, r.lat]);
     return rs;
+  }
+
+  services() { return this.get('/open311/v2/services.json'); }
+
+  // report files a public report (Open311 GeoReport v2) at lngLat, a
+  // point picked on the map (in the basemap's coordinates).
+  async report(serviceCode, description, lngLat) {
+    const [long, lat] = this.gcj02 ? fromGCJ02(lngLat) : lngLat;
+    const form = new URLSearchParams({ service_code: serviceCode, description, lat: String(lat), long: String(long) });
+    const res = await fetch('/open311/v2/requests.json', { method: 'POST', body: form });
+    const body = await res.json();
+    if (!res.ok) throw new ApiError(res.status, body.map((e) => e.description).join('; '));
+    return body[0];
   }
 
   // Planner. Today an edit is kept in the page (edit.js) and saved whole

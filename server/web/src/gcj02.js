@@ -39,3 +39,16 @@ export function shiftGeometry(g) {
   const walk = (c) => (typeof c[0] === 'number' ? toGCJ02(c) : c.map(walk));
   g.coordinates = walk(g.coordinates);
 }
+
+// fromGCJ02 is the inverse of toGCJ02 (a point picked on a GCJ-02
+// basemap, back to WGS-84), by fixed-point iteration to about 0.1 mm.
+export function fromGCJ02(p) {
+  let g = p;
+  for (let i = 0; i < 30; i++) {
+    const q = toGCJ02(g);
+    const dx = q[0] - p[0], dy = q[1] - p[1];
+    g = [g[0] - dx, g[1] - dy];
+    if (Math.abs(dx) < 1e-9 && Math.abs(dy) < 1e-9) break;
+  }
+  return g;
+}

@@ -30,7 +30,8 @@ const words = {
   saved: ['已保存草稿', 'Draft saved'], publishedOk: ['已发布', 'Published'], changed: ['变更区块', 'blocks changed'],
   mean: ['均值', 'mean'], households: ['户', 'households'], yes: ['是', 'yes'], no: ['否', 'no'],
   disconnected: ['不连通', 'disconnected'], undersize: ['过小', 'undersize'], oversize: ['过大', 'oversize'],
-  noWorkerData: ['该角色无权查看网格员数据', 'This role sees no worker data'],
+  report: ['报告事件', 'Report an incident'], reportHint: ['在地图上点选位置', 'Pick the place on the map'],
+  describe: ['描述', 'Describe it'], send: ['提交', 'Send'], reportAt: ['位置', 'At'], reported: ['已受理', 'Received'],
 };
 
 let lang = sessionStorage.getItem('wangge.lang') === 'en' ? 1 : 0;

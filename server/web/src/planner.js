@@ -88,8 +88,8 @@ function render(ctx) {
   if (last) {
     html += '<table id="metrics"><tr><th></th><th>' + t('households') + '</th><th>' + t('deviation') + '</th><th>' + t('compactness') + '</th><th>' + t('contiguity') + '</th></tr>' +
       last.before.map(figuresRow).join('').replace(/<tr>/g, '<tr class="before">') + last.after.map(figuresRow).join('') + '</table>' +
-      '<p>' + t('problemsAdded') + ': <span id="added">' + (last.added.map(esc).join(', ') || t('none')) + '</span><br>' +
-      t('problemsRemoved') + ': <span id="removed">' + (last.removed.map(esc).join(', ') || t('none')) + '</span></p>';
+      '<p>' + t('problemsAdded') + ': <span id="added">' + (last.added.map(problem).join(', ') || t('none')) + '</span><br>' +
+      t('problemsRemoved') + ': <span id="removed">' + (last.removed.map(problem).join(', ') || t('none')) + '</span></p>';
   }
   const diff = ed.diff();
   html += '<p><button id="undo"' + (ed.history.length ? '' : ' disabled') + '>' + t('undo') + '</button> <button id="diff">' + t('diff') + '</button> ' +
@@ -114,6 +114,12 @@ function render(ctx) {
     render(ctx);
     document.getElementById('status').textContent = t('publishedOk') + ': ' + plan.id;
   });
+}
+
+// problem says "G002 oversize" in the page's language.
+function problem(p) {
+  const [grid, rule] = p.split(' ');
+  return esc(grid) + ' ' + t(rule);
 }
 
 // guard runs an action of a button and shows its error in the panel.
