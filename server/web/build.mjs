@@ -39,8 +39,11 @@ for (const name of [...seen].sort()) {
   const dir = join('node_modules', name);
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const file = readdirSync(dir).sort().find((f) => /^(licen[cs]e|copying)/i.test(f));
-  out += '\n' + '='.repeat(72) + '\n' + name + ' ' + pkg.version + ' (' + (pkg.license || 'see below') + ')\n';
-  if (pkg.homepage) out += pkg.homepage + '\n';
-  out += '\n' + (file ? readFileSync(join(dir, file), 'utf8').trim() : 'No licence file in the package; its package.json says ' + pkg.license + '.') + '\n';
+  const repo = pkg.repository && (pkg.repository.url || pkg.repository);
+  out += '\n' + '='.repeat(72) + '\n' + name + ' ' + pkg.version + ' (' + (pkg.license || 'no licence declared') + ')\n';
+  if (pkg.homepage || repo) out += (pkg.homepage || repo) + '\n';
+  let text = 'The package ships no licence file; its package.json declares ' + (pkg.license || 'none') + '.';
+  if (file) text = readFileSync(join(dir, file), 'utf8').trim();
+  out += '\n' + text + '\n';
 }
 writeFileSync('dist/THIRD_PARTY.txt', out);
