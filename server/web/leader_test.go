@@ -31,8 +31,8 @@ func TestLeaderTracePlays(t *testing.T) {
 	if after[0] == before[0] && after[1] == before[1] {
 		t.Errorf("the marker stayed at %v while the clock ran %v s", before[:2], (after[2]-before[2])/1000)
 	}
-	stats := eval[string](t, p, `document.getElementById('trace').innerText`)
-	t.Logf("trace panel: %.200s", stats)
+	t.Logf("in 1.5 s at 3600×, the clock ran %.0f s of the day and the marker moved from %v to %v; %s", (after[2]-before[2])/1000,
+		before[:2], after[:2], eval[string](t, p, `document.querySelector('#trace > p').innerText`))
 }
 
 // A worker sees its own day and position, and no grid coverage or key

@@ -200,6 +200,7 @@ func TestViewerSeesThePublishedGridsInView(t *testing.T) {
 	if len(want) == 0 || !slices.Equal(rendered, want) {
 		t.Errorf("rendered grids %v\nwant the published grids in view %v", rendered, want)
 	}
+	t.Logf("%d grids rendered, %d published grids in view %v", len(rendered), len(want), view)
 	// A viewer asks for no worker data and the page shows none.
 	for _, u := range p.Requests() {
 		for _, personal := range []string{"/workers", "/positions", "/trajectory", "/visits", "/coverage"} {
