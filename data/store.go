@@ -45,6 +45,11 @@ type TerritoryStore interface {
 	// Blocks lists blocks ordered by id, filtered by q.
 	Blocks(ctx context.Context, q BlockQuery) ([]partition.Block, error)
 	DeleteBlock(ctx context.Context, id partition.BlockID) error
+	// ReplaceBlocks deletes the blocks remove names, with the buildings
+	// that stand in them, and upserts blocks, in one transaction: a
+	// re-import replacing the blocks of its area. Ids of remove that are
+	// not stored are skipped; a bad block refuses the whole change.
+	ReplaceBlocks(ctx context.Context, remove []partition.BlockID, blocks []partition.Block) error
 
 	PutBuildings(ctx context.Context, buildings []partition.Building) error
 	Building(ctx context.Context, id partition.BuildingID) (partition.Building, error)

@@ -2,8 +2,10 @@ package osm
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -162,7 +164,7 @@ func Import(ctx context.Context, r io.Reader, opts Options) (*Result, error) {
 			continue
 		}
 		res.Blocks = append(res.Blocks, partition.Block{
-			ID:       partition.BlockID(fmt.Sprintf("osm-%05d", len(res.Blocks)+1)),
+			ID:       blockID(m),
 			Geometry: orb.MultiPolygon{m},
 			Attrs:    map[string]string{"source": "osm"},
 		})
@@ -241,4 +243,30 @@ func attributed(n int, feature func(i int) *geojson.Feature) *geojson.FeatureCol
 	}
 	fc.ExtraMembers = geojson.Properties{"attribution": OSMAttribution}
 	return fc
+}
+
+// blockID derives a block's id from its geometry, so that importing the
+// same data again gives the same ids and other data other ids: "osm-" and
+// the first 12 hex digits of the SHA-256 of its rings, each rotated to
+// start at its least vertex, coordinates at 7 decimals.
+func blockID(p orb.Polygon) partition.BlockID {
+	h := sha256.New()
+	for _, r := range p {
+		r = orb.Round(slices.Clone(r), 1e7).(orb.Ring)
+		if len(r) > 1 && r[0] == r[len(r)-1] {
+			r = r[:len(r)-1]
+		}
+		k := 0
+		for i, pt := range r {
+			if pt[0] < r[k][0] || (pt[0] == r[k][0] && pt[1] < r[k][1]) {
+				k = i
+			}
+		}
+		for i := range r {
+			pt := r[(k+i)%len(r)]
+			fmt.Fprintf(h, "%.7f %.7f,", pt[0], pt[1])
+		}
+		h.Write([]byte{';'})
+	}
+	return partition.BlockID(fmt.Sprintf("osm-%x", h.Sum(nil)[:6]))
 }

@@ -81,6 +81,7 @@ func Run(t *testing.T, open Opener) {
 		{"BlocksBBox", testBlocksBBox},
 		{"BlocksPaging", testBlocksPaging},
 		{"BlocksParent", testBlocksParent},
+		{"ReplaceBlocks", testReplaceBlocks},
 		{"Buildings", testBuildings},
 		{"Roads", testRoads},
 		{"RoadsBBox", testRoadsBBox},

@@ -15,4 +15,7 @@ var (
 	// errPlanBroken is returned by `partition validate` when the plan
 	// breaks rules (exit 1 after listing them).
 	errPlanBroken = errors.New("the plan breaks rules")
+	// errUnsupportedFormat means a file whose format must be converted
+	// first (a shapefile for import grids).
+	errUnsupportedFormat = errors.New("format not read directly")
 )

@@ -62,6 +62,9 @@ func partitionFile(ctx context.Context, o partitionOptions, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
+	if err := partition.CheckBlocks(blocks); err != nil {
+		return fmt.Errorf("%s: %w", o.blocks, err)
+	}
 	bar := progress.New(stderr, "partition", int64(2*len(blocks)), progress.Count)
 	opt.Progress = func(done, _ int) { bar.Set(int64(done)) }
 	res, err := partition.Draw(ctx, blocks, opt)
@@ -182,4 +185,7 @@ func printReport(w io.Writer, title string, r partition.Report) {
 		fmt.Fprintf(w, "; %.2f s", r.Seconds)
 	}
 	fmt.Fprintln(w)
+	if len(r.Multipart) > 0 {
+		fmt.Fprintf(w, "  %d grids are MultiPolygons (blocks in several parts): %v\n", len(r.Multipart), r.Multipart)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"wangge/partition"
@@ -87,12 +88,14 @@ func ids(list string) []partition.GridID {
 }
 
 // editPlan loads the plan, makes the edit, writes the edited plan and
-// prints its figures and problems.
+// prints its figures, the blocks that moved and the problems the edit
+// added and removed.
 func editPlan(ctx context.Context, o planEditOptions, stdout io.Writer) error {
 	ed, err := o.editor()
 	if err != nil {
 		return err
 	}
+	before, problems := ed.Grids(), ed.Validate()
 	if err := o.edit(ctx, ed); err != nil {
 		return err
 	}
@@ -101,10 +104,29 @@ func editPlan(ctx context.Context, o planEditOptions, stdout io.Writer) error {
 		return err
 	}
 	printReport(stdout, "edited plan", summarizeEdit(ed, grids))
-	for _, pr := range ed.Validate() {
-		fmt.Fprintln(stdout, "  problem:", pr)
+	moved := partition.Diff(before, grids).Moved
+	fmt.Fprintf(stdout, "%d blocks moved\n", len(moved))
+	for _, m := range moved {
+		fmt.Fprintf(stdout, "  %s: %s → %s\n", m.Block, orNone(m.From), orNone(m.To))
 	}
+	ch := partition.CompareProblems(problems, ed.Validate())
+	for _, pr := range ch.Added {
+		fmt.Fprintln(stdout, "  new:", pr)
+	}
+	for _, pr := range ch.Removed {
+		fmt.Fprintln(stdout, "  gone:", pr)
+	}
+	fmt.Fprintf(stdout, "problems: %d new, %d gone, %d pre-existing (%d errors in all)\n",
+		len(ch.Added), len(ch.Removed), len(ch.Kept), partition.Errors(slices.Concat(ch.Added, ch.Kept)))
 	return nil
+}
+
+// orNone names a grid, or "(none)" for a block in no grid.
+func orNone(g partition.GridID) string {
+	if g == "" {
+		return "(none)"
+	}
+	return string(g)
 }
 
 func summarizeEdit(ed *partition.Editor, grids []partition.Grid) partition.Report {
@@ -159,7 +181,12 @@ func moveFlags(fs *flag.FlagSet) func(context.Context, *partition.Editor) error 
 
 func redrawFlags(fs *flag.FlagSet) func(context.Context, *partition.Editor) error {
 	region := fs.String("grids", "", "comma-separated ids of the grids to redraw")
+	fix := fs.Bool("fix", false, "instead, change as few blocks as possible to clear the plan's errors (an adopted plan)")
 	return func(ctx context.Context, ed *partition.Editor) error {
+		if *fix {
+			ed.Fix()
+			return nil
+		}
 		return ed.Redraw(ctx, ids(*region))
 	}
 }
@@ -196,20 +223,23 @@ func runPlanValidate(_ context.Context, args []string, stdout, stderr io.Writer)
 	return validatePlan(o, stdout)
 }
 
-// validatePlan lists every rule the plan breaks; breaking any is an error.
+// validatePlan lists the errors, then the notes, of the plan; an error
+// makes the command fail, notes (what the data imposes) do not.
 func validatePlan(o planFlags, stdout io.Writer) error {
 	ed, err := o.editor()
 	if err != nil {
 		return err
 	}
 	problems := ed.Validate()
+	slices.SortStableFunc(problems, func(a, b partition.Problem) int { return strings.Compare(a.Severity, b.Severity) })
 	for _, pr := range problems {
 		fmt.Fprintln(stdout, pr)
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("%s: %w: %d problems", o.plan, errPlanBroken, len(problems))
+	nerr := partition.Errors(problems)
+	if nerr > 0 {
+		return fmt.Errorf("%s: %w: %d errors (and %d notes)", o.plan, errPlanBroken, nerr, len(problems)-nerr)
 	}
-	fmt.Fprintf(stdout, "%s: no rule broken\n", o.plan)
+	fmt.Fprintf(stdout, "%s: no error, %d notes\n", o.plan, len(problems))
 	return nil
 }
 

@@ -122,7 +122,7 @@ func Build(ctx context.Context, s data.Store, o Options, progress io.Writer) (*W
 	if ws.drawn, err = drawDemo(ctx, ws.osm, o); err != nil {
 		return nil, err
 	}
-	if err := osm.Save(ctx, s, ws.osm); err != nil {
+	if _, err := osm.Save(ctx, s, ws.osm, osm.SaveOptions{}); err != nil {
 		return nil, err
 	}
 	clock = time.Now()
