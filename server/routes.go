@@ -69,6 +69,7 @@ func (s *Server) policy() []route {
 func (s *Server) routes() {
 	s.echo.GET("/healthz", s.health)
 	s.open311Routes()
+	s.ogcRoutes()
 	m := newMetrics()
 	s.echo.Use(m.observe)
 	s.echo.GET("/metrics", s.serveMetrics(m))
