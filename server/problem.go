@@ -19,6 +19,7 @@ import (
 	"wangge/internal/app"
 	"wangge/partition"
 	"wangge/server/ogc"
+	"wangge/server/tiles"
 )
 
 // ProblemContentType is the media type of error responses (RFC 9457).
@@ -107,6 +108,8 @@ func problemFor(err error, req *http.Request) Problem {
 		uw  *app.UnknownWorker
 		ope *ogc.ParamError
 		onf *ogc.NotFoundError
+		tnf *tiles.NotFoundError
+		tce *tiles.CoordError
 	)
 	switch {
 	case errors.As(err, &mbe):
@@ -118,6 +121,10 @@ func problemFor(err error, req *http.Request) Problem {
 		return paramProblem(ope.Param, ope.Value, ope.Reason)
 	case errors.As(err, &onf):
 		return Problem{Status: http.StatusNotFound, Detail: strings.TrimPrefix(onf.Error(), "ogc: ")}
+	case errors.As(err, &tnf):
+		return Problem{Status: http.StatusNotFound, Detail: strings.TrimPrefix(tnf.Error(), "tiles: ")}
+	case errors.As(err, &tce):
+		return Problem{Status: http.StatusBadRequest, Detail: strings.TrimPrefix(tce.Error(), "tiles: ")}
 	case errors.As(err, &ie):
 		return Problem{Status: http.StatusBadRequest, Detail: ie.Error() +
 			"; fix that feature and send the whole batch again (nothing was stored)"}

@@ -70,6 +70,7 @@ func (s *Server) routes() {
 	s.echo.GET("/healthz", s.health)
 	s.open311Routes()
 	s.ogcRoutes()
+	s.tileRoutes()
 	m := newMetrics()
 	s.echo.Use(m.observe)
 	s.echo.GET("/metrics", s.serveMetrics(m))
