@@ -24,6 +24,14 @@ var fixtureDir string
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	checked, failures := server.CheckTraffic()
+	for _, f := range failures {
+		fmt.Fprintln(os.Stderr, "OpenAPI:", f)
+	}
+	if len(failures) > 0 {
+		fmt.Fprintf(os.Stderr, "FAIL: %d of %d exchanges of the tests do not match the OpenAPI document\n", len(failures), checked)
+		code = 1
+	}
 	if demoWS != nil {
 		demoWS.srv.Close()
 		demoWS.store.Close()
@@ -83,6 +91,6 @@ func buildDemo() (*demoFixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.srv = httptest.NewServer(s)
+	f.srv = httptest.NewServer(server.Record(s))
 	return f, nil
 }

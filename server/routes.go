@@ -68,6 +68,7 @@ func (s *Server) policy() []route {
 // authentication and authorisation.
 func (s *Server) routes() {
 	s.echo.GET("/healthz", s.health)
+	s.echo.GET(OpenAPIPath, s.openAPI())
 	s.open311Routes()
 	s.ogcRoutes()
 	s.tileRoutes()
