@@ -1,6 +1,7 @@
 package server
 
 import (
+	"compress/gzip"
 	"bytes"
 	"context"
 	"errors"
@@ -141,6 +142,18 @@ var traffic struct {
 func checkExchange(h http.Handler, req *http.Request, body []byte, status int, header http.Header, resp []byte) {
 	if req.Method == http.MethodOptions {
 		return // a CORS preflight, answered before routing
+	}
+	if header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(bytes.NewReader(resp))
+		if err == nil {
+			resp, err = io.ReadAll(zr)
+		}
+		if err != nil {
+			traffic.Lock()
+			traffic.failures = append(traffic.failures, req.URL.String()+": bad gzip: "+err.Error())
+			traffic.Unlock()
+			return
+		}
 	}
 	doc, err := apiDoc()
 	fail := func(format string, args ...any) {
