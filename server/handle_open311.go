@@ -146,7 +146,8 @@ func (s *Server) apiKeyActor(c echo.Context, key string) (incident.Actor, error)
 // open311Requests answers GET requests.json: incidents filtered by
 // service_request_id, service_code, status (open, closed), start_date and
 // end_date; without start_date the last 90 days (GeoReport v2's default).
-// Newest first, as GeoReport v2 lists them.
+// Newest first, as GeoReport v2 lists them, a page at a time (page,
+// page_size: open311Page) with a next Link while more follow.
 func (s *Server) open311Requests(c echo.Context) error {
 	f, err := s.desk.open311.ParseFilter(c.QueryParams())
 	if err != nil {
@@ -156,11 +157,22 @@ func (s *Server) open311Requests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := []open311.Request{}
+	var matched []incident.Incident
 	for i := len(incs) - 1; i >= 0; i-- {
 		if f.Match(incs[i]) {
-			out = append(out, s.desk.open311.Request(incs[i]))
+			matched = append(matched, incs[i])
 		}
+	}
+	lo, hi, more, err := open311Page(c.QueryParams(), len(matched))
+	if err != nil {
+		return err
+	}
+	out := make([]open311.Request, 0, hi-lo)
+	for _, inc := range matched[lo:hi] {
+		out = append(out, s.desk.open311.Request(inc))
+	}
+	if more {
+		open311NextLink(c)
 	}
 	return open311Write(c, http.StatusOK, "service_requests", out)
 }

@@ -228,7 +228,7 @@ func decodeBody(r io.Reader, v any) error {
 	case errors.As(err, &mbe):
 		return err
 	case errors.As(err, &te):
-		return &BodyError{Field: te.Field, Reason: fmt.Sprintf("want a %s, got a JSON %s", te.Type, te.Value)}
+		return &BodyError{Field: te.Field, Reason: jsonReason(err)}
 	}
-	return &BodyError{Reason: "the body is not the JSON object this route takes: " + err.Error()}
+	return &BodyError{Reason: "the body is not the JSON object this route takes: " + jsonReason(err)}
 }

@@ -103,7 +103,7 @@ func decodeWorkers(r io.Reader) ([]workerJSON, error) {
 	}
 	var one workerJSON
 	if err := json.Unmarshal(raw, &one); err != nil {
-		return nil, &BodyError{Field: jsonWhere(err), Reason: "want a worker object or an array of them: " + err.Error()}
+		return nil, &BodyError{Field: jsonWhere(err), Reason: "want a worker object or an array of them: " + jsonReason(err)}
 	}
 	return []workerJSON{one}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,6 +18,8 @@ import (
 	"wangge/internal/access"
 	"wangge/internal/app"
 	"wangge/partition"
+	"wangge/server/ogc"
+	"wangge/server/tiles"
 )
 
 // ProblemContentType is the media type of error responses (RFC 9457).
@@ -103,15 +106,25 @@ func problemFor(err error, req *http.Request) Problem {
 		afe *app.FieldError
 		tc  *app.TransitionConflict
 		uw  *app.UnknownWorker
+		ope *ogc.ParamError
+		onf *ogc.NotFoundError
+		tnf *tiles.NotFoundError
+		tce *tiles.CoordError
 	)
 	switch {
 	case errors.As(err, &mbe):
 		return Problem{Status: http.StatusRequestEntityTooLarge, Detail: fmt.Sprintf(
 			"the request body is larger than the limit of %d bytes; send the data in smaller batches", mbe.Limit)}
 	case errors.As(err, &pe):
-		return Problem{Status: http.StatusBadRequest,
-			Detail:        fmt.Sprintf("query parameter %s=%q: %s", pe.Param, pe.Value, pe.Reason),
-			InvalidParams: []InvalidParam{{Name: pe.Param, Reason: pe.Reason}}}
+		return paramProblem(pe.Param, pe.Value, pe.Reason)
+	case errors.As(err, &ope):
+		return paramProblem(ope.Param, ope.Value, ope.Reason)
+	case errors.As(err, &onf):
+		return Problem{Status: http.StatusNotFound, Detail: strings.TrimPrefix(onf.Error(), "ogc: ")}
+	case errors.As(err, &tnf):
+		return Problem{Status: http.StatusNotFound, Detail: strings.TrimPrefix(tnf.Error(), "tiles: ")}
+	case errors.As(err, &tce):
+		return Problem{Status: http.StatusBadRequest, Detail: strings.TrimPrefix(tce.Error(), "tiles: ")}
 	case errors.As(err, &ie):
 		return Problem{Status: http.StatusBadRequest, Detail: ie.Error() +
 			"; fix that feature and send the whole batch again (nothing was stored)"}
@@ -169,6 +182,12 @@ func problemFor(err error, req *http.Request) Problem {
 	}
 	return Problem{Status: http.StatusInternalServerError, Detail: "the server failed to handle this request; " +
 		"try again later, and quote the request id when you report it"}
+}
+
+// paramProblem is the 400 of a query parameter that cannot be used.
+func paramProblem(param, value, reason string) Problem {
+	return Problem{Status: http.StatusBadRequest, Detail: fmt.Sprintf("query parameter %s=%q: %s", param, value, reason),
+		InvalidParams: []InvalidParam{{Name: param, Reason: reason}}}
 }
 
 // httpProblem explains echo's own errors: unknown routes, wrong methods,

@@ -4,9 +4,14 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"wangge/data"
 )
+
+// gzipMinLength is the smallest response compressed for a client that
+// accepts gzip.
+const gzipMinLength = 1024
 
 // APIPrefix is where the authenticated JSON API lives.
 const APIPrefix = "/api/v1"
@@ -67,8 +72,12 @@ func (s *Server) policy() []route {
 // routes registers the open routes and the policy's routes behind
 // authentication and authorisation.
 func (s *Server) routes() {
+	s.echo.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: gzipMinLength}))
 	s.echo.GET("/healthz", s.health)
+	s.echo.GET(OpenAPIPath, s.openAPI())
 	s.open311Routes()
+	s.ogcRoutes()
+	s.tileRoutes()
 	m := newMetrics()
 	s.echo.Use(m.observe)
 	s.echo.GET("/metrics", s.serveMetrics(m))

@@ -109,9 +109,10 @@ func request(t testing.TB, h http.Handler, method, target, secret string, body i
 }
 
 // serve runs req through h and records the response.
+// It validates the exchange against the OpenAPI document (Record).
 func serve(h http.Handler, req *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	Record(h).ServeHTTP(rec, req)
 	return rec
 }
 
