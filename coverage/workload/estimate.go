@@ -1,6 +1,8 @@
 package workload
 
 import (
+	"slices"
+
 	"github.com/paulmach/orb"
 
 	"wangge/coverage/patrol"
@@ -27,11 +29,6 @@ type Need struct {
 	Incidents  float64 `json:"incidents_h"`
 	Patrol     float64 `json:"patrol_h"`
 	Total      float64 `json:"total_h"`
-}
-
-// Add is the need of two units together.
-func (n Need) Add(m Need) Need {
-	return Need{n.Households + m.Households, n.KeyPlaces + m.KeyPlaces, n.Incidents + m.Incidents, n.Patrol + m.Patrol, n.Total + m.Total}
 }
 
 // Estimate is the hours per week h needs: households × HouseholdMinutes,
@@ -82,4 +79,10 @@ func BlockHoldings(blocks []partition.Block, places []patrol.KeyPlace, incidents
 		}
 	}
 	return out
+}
+
+// Plus is what two units hold together.
+func (h Holding) Plus(o Holding) Holding {
+	return Holding{Households: h.Households + o.Households, KeyPlaces: append(slices.Clip(h.KeyPlaces), o.KeyPlaces...),
+		IncidentsPerMonth: h.IncidentsPerMonth + o.IncidentsPerMonth, StreetM: h.StreetM + o.StreetM}
 }
