@@ -183,12 +183,12 @@ func Assess(month string, from, to time.Time, t Targets, workers []WorkerMonth) 
 			for _, id := range d.BaseInfo {
 				base = append(base, string(id))
 			}
-			h := float64(d.InsideS) / 3600
+			h := time.Duration(d.InsideS).Hours()
 			inside += h
 			if d.Fixes > 0 {
 				dates = append(dates, d.Date)
 			}
-			ws.Days = append(ws.Days, DaySummary{Date: d.Date, DistanceM: d.DistanceM, PatrolH: float64(d.PatrolS) / 3600,
+			ws.Days = append(ws.Days, DaySummary{Date: d.Date, DistanceM: d.DistanceM, PatrolH: time.Duration(d.PatrolS).Hours(),
 				InsideH: h, Visits: len(d.KeyPlacesVisited), Reported: len(d.Reported)})
 		}
 		kept, missed := keyPlacesKept(wm.KeyPlaces, wm.Stops, days)

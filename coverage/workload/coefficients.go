@@ -60,10 +60,10 @@ func DefaultCoefficients() Coefficients {
 	return Coefficients{
 		HouseholdMinutes: 3,
 		KeyPlaces: []KeyPlaceVisit{
-			{Category: "elderly", EveryDays: 7, Minutes: 20},
+			{Category: "elderly-living-alone", EveryDays: 7, Minutes: 20},
 			{Category: "left-behind-child", EveryDays: 14, Minutes: 20},
 			{Category: "disabled", EveryDays: 14, Minutes: 20},
-			{Category: "poor", EveryDays: 30, Minutes: 30},
+			{Category: "hardship-household", EveryDays: 30, Minutes: 30},
 			{Category: "hazard", EveryDays: 7, Minutes: 15},
 		},
 		OtherKeyPlace:     KeyPlaceVisit{EveryDays: 14, Minutes: 20},

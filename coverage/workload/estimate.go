@@ -86,3 +86,7 @@ func (h Holding) Plus(o Holding) Holding {
 	return Holding{Households: h.Households + o.Households, KeyPlaces: append(slices.Clip(h.KeyPlaces), o.KeyPlaces...),
 		IncidentsPerMonth: h.IncidentsPerMonth + o.IncidentsPerMonth, StreetM: h.StreetM + o.StreetM}
 }
+
+// Attr is the block attribute SetWeights writes, and the --weight of
+// `wangge partition` that balances workload.
+const Attr = "workload"

@@ -42,11 +42,12 @@ func ReadKeyPlaces(r io.Reader, name string) ([]patrol.KeyPlace, error) {
 	return out, nil
 }
 
-// BlockWeights sets the attribute attr of every block to its estimated
-// hours per week (BlockHoldings without incidents, then Estimate), so
-// that partition.Draw and the Editor balance workload.
-func (c Coefficients) BlockWeights(blocks []partition.Block, places []patrol.KeyPlace, attr string) {
-	for i, h := range BlockHoldings(blocks, places, nil, 0) {
+// SetWeights sets the attribute attr of every block to the hours per
+// week its holding needs (Estimate; holdings parallel to blocks, as
+// BlockHoldings gives them), so that partition.Draw and the Editor
+// balance workload.
+func (c Coefficients) SetWeights(blocks []partition.Block, holdings []Holding, attr string) {
+	for i, h := range holdings {
 		if blocks[i].Attrs == nil {
 			blocks[i].Attrs = map[string]string{}
 		}

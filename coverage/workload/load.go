@@ -58,6 +58,8 @@ type LoadReport struct {
 	Coefficients    Coefficients `json:"coefficients"`
 	Mean            float64      `json:"mean_basic_h"`
 	MaxDeviationPct float64      `json:"max_deviation_pct"` // largest |deviation| of a basic grid
+	Basic           int          `json:"basic"`
+	Within          int          `json:"basic_within_tolerance"` // basic grids within ±OverloadTolerance of the mean
 	Overloaded      int          `json:"overloaded"`
 	Grids           []GridLoad   `json:"grids"`
 }
@@ -87,6 +89,7 @@ func (c Coefficients) Loads(grids []GridInput, weeks float64) LoadReport {
 		}
 		r.Grids = append(r.Grids, l)
 	}
+	r.Basic = basic
 	if basic > 0 {
 		r.Mean = sum / float64(basic)
 	}
@@ -97,6 +100,9 @@ func (c Coefficients) Loads(grids []GridInput, weeks float64) LoadReport {
 			r.MaxDeviationPct = math.Max(r.MaxDeviationPct, math.Abs(l.DeviationPct))
 			if l.Estimate.Total > r.Mean*(1+c.OverloadTolerance) {
 				l.Flags = append([]string{FlagAboveMean}, l.Flags...)
+			}
+			if math.Abs(l.DeviationPct) <= 100*c.OverloadTolerance {
+				r.Within++
 			}
 		}
 		if len(l.Flags) > 0 {

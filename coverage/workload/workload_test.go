@@ -27,11 +27,13 @@ func near(t *testing.T, what string, got, want float64) {
 	}
 }
 
+func hours(h float64) patrol.Seconds { return patrol.Seconds(h * float64(time.Hour)) }
+
 func TestEstimateByHand(t *testing.T) {
 	c := workload.DefaultCoefficients()
 	n := c.Estimate(workload.Holding{Households: 200, IncidentsPerMonth: 8.7, StreetM: 3000, KeyPlaces: []patrol.KeyPlace{
-		{Category: "elderly"}, // weekly, 20 min
-		{Category: "poor", VisitInterval: 10 * 24 * time.Hour}, // its own 10 days, 30 min
+		{Category: "elderly-living-alone"}, // weekly, 20 min
+		{Category: "hardship-household", VisitInterval: 10 * 24 * time.Hour}, // its own 10 days, 30 min
 		{Category: "shop"}, // no such category: every 14 days, 20 min
 	}})
 	near(t, "households", n.Households, 200*3/60.0)
@@ -84,9 +86,9 @@ func newScenario(t *testing.T) scenario {
 	s := scenario{zone: zone, w1: patrol.Worker{ID: "W1", Name: "一号", Role: patrol.RoleFullTime, Grids: []partition.GridID{"G1"}}}
 	s.day = func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, zone) }
 	s.places = []patrol.KeyPlace{
-		{ID: "K1", Category: "elderly", Location: orb.Point{117.5, 34.8}, VisitInterval: 7 * 24 * time.Hour, Grid: "G1"},
+		{ID: "K1", Category: "elderly-living-alone", Location: orb.Point{117.5, 34.8}, VisitInterval: 7 * 24 * time.Hour, Grid: "G1"},
 		{ID: "K2", Category: "disabled", Location: orb.Point{117.51, 34.8}, VisitInterval: 14 * 24 * time.Hour, Grid: "G1"},
-		{ID: "K3", Category: "poor", Location: orb.Point{117.52, 34.8}, VisitInterval: 30 * 24 * time.Hour, Grid: "G1", LastVisited: s.day(3, 10, 0)},
+		{ID: "K3", Category: "hardship-household", Location: orb.Point{117.52, 34.8}, VisitInterval: 30 * 24 * time.Hour, Grid: "G1", LastVisited: s.day(3, 10, 0)},
 		{ID: "K4", Category: "hazard", Location: orb.Point{117.53, 34.8}, VisitInterval: 7 * 24 * time.Hour, Grid: "G1", LastVisited: s.day(20, 10, 0)},
 	}
 	w1 := incident.Actor{Role: incident.ActorWorker, Worker: "W1", Grids: []partition.GridID{"G1"}}
@@ -120,16 +122,16 @@ func newScenario(t *testing.T) scenario {
 
 // stopAt is a 20-minute stop 10 m from p ending at end.
 func stopAt(p orb.Point, end time.Time) patrol.Stop {
-	return patrol.Stop{Worker: "W1", Start: end.Add(-20 * time.Minute), End: end, Duration: 1200, Center: orb.Point{p[0] + 0.0001, p[1]}}
+	return patrol.Stop{Worker: "W1", Start: end.Add(-20 * time.Minute), End: end, Duration: hours(1.0 / 3), Center: orb.Point{p[0] + 0.0001, p[1]}}
 }
 
 func TestLogByHand(t *testing.T) {
 	s := newScenario(t)
-	tr := patrol.TrajectoryReport{Worker: "W1", Fixes: 2000, Distance: 4200, Moving: 3600, Stopped: 1800, GapTime: 600, Inside: 4000,
+	tr := patrol.TrajectoryReport{Worker: "W1", Fixes: 2000, Distance: 4200, Moving: hours(1), Stopped: hours(0.5), GapTime: hours(1.0 / 6), Inside: hours(4000.0 / 3600),
 		Stops: []patrol.Stop{stopAt(s.places[0].Location, s.day(5, 10, 20))}}
 	l := workload.Log(workload.LogInput{Worker: s.w1, From: s.day(5, 0, 0), To: s.day(6, 0, 0), Zone: s.zone, Trajectory: tr, Coverage: 0.42,
 		KeyPlaces: s.places, Stops: tr.Stops, Incidents: s.incidents, BaseInfoCategories: []string{"info"}})
-	if l.Date != "2026-11-05" || l.Fixes != 2000 || l.DistanceM != 4200 || l.PatrolS != 5400 || l.InsideS != 4000 || l.Stops != 1 || l.Coverage != 0.42 {
+	if l.Date != "2026-11-05" || l.Fixes != 2000 || l.DistanceM != 4200 || l.PatrolS != hours(1.5) || l.InsideS != hours(4000.0/3600) || l.Stops != 1 || l.Coverage != 0.42 {
 		t.Errorf("figures %+v", l)
 	}
 	ids := func(xs ...string) []incident.ID {
@@ -171,8 +173,8 @@ func sheet(t *testing.T) workload.Sheet {
 	}
 	stops = append(stops, stopAt(places[1].Location, s.day(9, 11, 0))) // K2 on one day of the 2 asked
 	days := []workload.DayLog{
-		{Date: "2026-11-05", Fixes: 100, InsideS: 3 * 3600, PatrolS: 4 * 3600, DistanceM: 5000, BaseInfo: []incident.ID{"I2"}},
-		{Date: "2026-11-06", Fixes: 100, InsideS: 5 * 3600, PatrolS: 6 * 3600, DistanceM: 7000},
+		{Date: "2026-11-05", Fixes: 100, InsideS: hours(3), PatrolS: hours(4), DistanceM: 5000, BaseInfo: []incident.ID{"I2"}},
+		{Date: "2026-11-06", Fixes: 100, InsideS: hours(5), PatrolS: hours(6), DistanceM: 7000},
 	}
 	return workload.Assess("2026-11", s.day(1, 0, 0), s.day(1, 0, 0).AddDate(0, 1, 0), workload.DefaultTargets(),
 		[]workload.WorkerMonth{{Worker: s.w1, Days: days, Stops: stops, KeyPlaces: places, Incidents: s.incidents}})

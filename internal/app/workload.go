@@ -128,90 +128,157 @@ func (a *App) Loads(ctx context.Context, w window.Window) (workload.LoadReport, 
 	if !ok {
 		return workload.LoadReport{}, fmt.Errorf("app: workload: %w: no published plan", data.ErrNotFound)
 	}
-	blocks, err := a.store.Blocks(ctx, data.BlockQuery{})
+	in, err := a.loadInputs(ctx, w)
 	if err != nil {
-		return workload.LoadReport{}, fmt.Errorf("app: blocks: %w", err)
+		return workload.LoadReport{}, err
+	}
+	return in.report(ctx, a, plan.Grids)
+}
+
+// Rebalanced is a plan rebalanced by workload: the load reports before
+// and after, the moves made (in order) and the blocks that ended in
+// another grid (a block moved twice may be back).
+type Rebalanced struct {
+	Before  workload.LoadReport   `json:"before"`
+	After   workload.LoadReport   `json:"after"`
+	Moves   []partition.BlockMove `json:"moves"`
+	Changed []partition.BlockMove `json:"changed"`
+	Grids   []partition.Grid      `json:"-"`
+}
+
+// RebalanceLoads weighs every block of the plan in force by its
+// estimated weekly hours (its households, streets, key places and the
+// incidents reported in it in w), moves the fewest boundary blocks
+// between neighbouring unlocked basic grids to bring each within balance
+// (a fraction) of the mean (partition.Editor.Rebalance), and reports the
+// loads before and after, measured over w. It stores nothing: the grids
+// come back for a planner to review and publish.
+func (a *App) RebalanceLoads(ctx context.Context, w window.Window, balance float64) (Rebalanced, error) {
+	plan, ok, err := a.publishedPlan(ctx)
+	if err != nil {
+		return Rebalanced{}, err
+	}
+	if !ok {
+		return Rebalanced{}, fmt.Errorf("app: workload: %w: no published plan", data.ErrNotFound)
+	}
+	in, err := a.loadInputs(ctx, w)
+	if err != nil {
+		return Rebalanced{}, err
+	}
+	var r Rebalanced
+	if r.Before, err = in.report(ctx, a, plan.Grids); err != nil {
+		return r, err
+	}
+	a.workload.SetWeights(in.blocks, in.holdings, workload.Attr)
+	basic := 0
+	for _, g := range plan.Grids {
+		if g.Kind == partition.Basic {
+			basic++
+		}
+	}
+	opt, err := partition.OptionsFromParams(plan.Params)
+	if err != nil {
+		opt = partition.Options{}
+	}
+	opt.Weight, opt.Min, opt.Max, opt.Count, opt.Tolerance = workload.Attr, 0, 0, max(1, basic), balance
+	ed, err := partition.NewEditor(in.blocks, plan.Grids, opt)
+	if err != nil {
+		return r, fmt.Errorf("app: rebalance plan %s: %w", plan.ID, err)
+	}
+	if r.Moves, err = ed.Rebalance(ctx, balance); err != nil {
+		return r, err
+	}
+	r.Grids = ed.Grids()
+	r.Changed = partition.Diff(plan.Grids, r.Grids).Moved
+	r.After, err = in.report(ctx, a, r.Grids)
+	return r, err
+}
+
+// loadInput is what the load report of any plan reads from the store
+// for window w.
+type loadInput struct {
+	w        window.Window
+	blocks   []partition.Block
+	holdings []workload.Holding
+	incs     []incident.Incident
+	workers  []patrol.Worker
+}
+
+func (a *App) loadInputs(ctx context.Context, w window.Window) (*loadInput, error) {
+	in := &loadInput{w: w}
+	var err error
+	if in.blocks, err = a.store.Blocks(ctx, data.BlockQuery{}); err != nil {
+		return nil, fmt.Errorf("app: blocks: %w", err)
 	}
 	places, err := a.store.KeyPlaces(ctx, data.BBoxQuery{})
 	if err != nil {
-		return workload.LoadReport{}, fmt.Errorf("app: key places: %w", err)
+		return nil, fmt.Errorf("app: key places: %w", err)
 	}
-	incs, err := a.store.Incidents(ctx, data.IncidentQuery{From: w.From, To: w.To})
-	if err != nil {
-		return workload.LoadReport{}, fmt.Errorf("app: incidents: %w", err)
+	if in.incs, err = a.store.Incidents(ctx, data.IncidentQuery{From: w.From, To: w.To}); err != nil {
+		return nil, fmt.Errorf("app: incidents: %w", err)
 	}
-	workers, err := a.store.Workers(ctx)
-	if err != nil {
-		return workload.LoadReport{}, fmt.Errorf("app: workers: %w", err)
+	if in.workers, err = a.store.Workers(ctx); err != nil {
+		return nil, fmt.Errorf("app: workers: %w", err)
 	}
-	days := w.To.Sub(w.From).Hours() / 24
-	in := gridInputs(plan, blocks, places, incs, days)
-	for _, wk := range workers {
-		if wk.Role != patrol.RoleFullTime || len(wk.Grids) == 0 {
-			continue
-		}
-		pts, err := a.store.TrackPoints(ctx, data.TrackQuery{Worker: wk.ID, From: w.From, To: w.To})
-		if err != nil {
-			return workload.LoadReport{}, fmt.Errorf("app: track of %s: %w", wk.ID, err)
-		}
-		for _, g := range wk.Grids {
-			gi, ok := in[g]
-			if !ok {
-				continue
-			}
-			gi.Workers++
-			var inside float64
-			for _, d := range workload.Days(w.From, w.To, a.zone) {
-				inside += float64(patrol.Trajectory(between(pts, d[0], d[1]), patrol.TrajectoryOptions{Grids: []orb.MultiPolygon{gi.geometry}}).Inside)
-			}
-			gi.TrackHours += inside / 3600
-			for _, inc := range incs {
-				if inc.Grid == g && slices.ContainsFunc(inc.Events, func(e incident.Event) bool {
-					return e.To == incident.StatusResolved && workload.ActedBy(e, wk.ID) && w.Contains(e.Time)
-				}) {
-					gi.Handled++
-				}
-			}
-		}
-	}
-	out := make([]workload.GridInput, 0, len(in))
-	for _, g := range plan.Grids {
-		out = append(out, in[g.ID].GridInput)
-	}
-	return a.workload.Loads(out, days/7), nil
-}
-
-// gridInput is a grid's input to the load report with its geometry.
-type gridInput struct {
-	workload.GridInput
-	geometry orb.MultiPolygon
-}
-
-// gridInputs sums the holdings of each grid's blocks (households,
-// streets, key places and incidents inside them over days days).
-func gridInputs(plan partition.Plan, blocks []partition.Block, places []patrol.KeyPlace, incs []incident.Incident, days float64) map[partition.GridID]*gridInput {
-	pts := make([]orb.Point, 0, len(incs))
-	for _, inc := range incs {
+	pts := make([]orb.Point, 0, len(in.incs))
+	for _, inc := range in.incs {
 		if !slices.Contains(inc.Flags, incident.FlagNoLocation) {
 			pts = append(pts, inc.Location)
 		}
 	}
-	holds := workload.BlockHoldings(blocks, places, pts, days/(365.25/12))
-	byID := make(map[partition.BlockID]int, len(blocks))
-	for i, b := range blocks {
+	in.holdings = workload.BlockHoldings(in.blocks, places, pts, w.To.Sub(w.From).Hours()/24/(365.25/12))
+	return in, nil
+}
+
+// report is the load report of grids: each grid's holdings summed over
+// its blocks, the hours inside it of the full-time workers registered in
+// it and the incidents they settled there in the window.
+func (in *loadInput) report(ctx context.Context, a *App, grids []partition.Grid) (workload.LoadReport, error) {
+	byID := make(map[partition.BlockID]int, len(in.blocks))
+	for i, b := range in.blocks {
 		byID[b.ID] = i
 	}
-	out := make(map[partition.GridID]*gridInput, len(plan.Grids))
-	for _, g := range plan.Grids {
-		gi := &gridInput{GridInput: workload.GridInput{ID: g.ID, Kind: g.Kind}, geometry: g.Geometry}
+	rows := make([]workload.GridInput, len(grids))
+	at := make(map[partition.GridID]int, len(grids))
+	for gi, g := range grids {
+		rows[gi] = workload.GridInput{ID: g.ID, Kind: g.Kind}
+		at[g.ID] = gi
 		for _, b := range g.Blocks {
 			if i, ok := byID[b]; ok {
-				gi.Holding = gi.Holding.Plus(holds[i])
+				rows[gi].Holding = rows[gi].Holding.Plus(in.holdings[i])
 			}
 		}
-		out[g.ID] = gi
 	}
-	return out
+	days := workload.Days(in.w.From, in.w.To, a.zone)
+	for _, wk := range in.workers {
+		if wk.Role != patrol.RoleFullTime || len(wk.Grids) == 0 {
+			continue
+		}
+		pts, err := a.store.TrackPoints(ctx, data.TrackQuery{Worker: wk.ID, From: in.w.From, To: in.w.To})
+		if err != nil {
+			return workload.LoadReport{}, fmt.Errorf("app: track of %s: %w", wk.ID, err)
+		}
+		for _, g := range wk.Grids {
+			gi, ok := at[g]
+			if !ok {
+				continue
+			}
+			row := &rows[gi]
+			row.Workers++
+			for _, d := range days {
+				tr := patrol.Trajectory(between(pts, d[0], d[1]), patrol.TrajectoryOptions{Grids: []orb.MultiPolygon{grids[gi].Geometry}})
+				row.TrackHours += time.Duration(tr.Inside).Hours()
+			}
+			for _, inc := range in.incs {
+				if inc.Grid == g && slices.ContainsFunc(inc.Events, func(e incident.Event) bool {
+					return e.To == incident.StatusResolved && workload.ActedBy(e, wk.ID) && in.w.Contains(e.Time)
+				}) {
+					row.Handled++
+				}
+			}
+		}
+	}
+	return a.workload.Loads(rows, in.w.To.Sub(in.w.From).Hours()/24/7), nil
 }
 
 // ownGrids are worker w's grids of the plan in force.

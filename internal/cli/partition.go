@@ -113,9 +113,9 @@ type partitionFlags struct {
 func (o *partitionFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.blocks, "blocks", "", "input blocks GeoJSON file")
 	fs.StringVar(&o.id, "id", "id", "block property holding the block id")
-	fs.StringVar(&o.weight, "weight", "", "block property to balance (households, population), or "+workloadWeight+": the estimated weekly hours of each block")
-	fs.StringVar(&o.keyPlaces, "key-places", "", "--weight "+workloadWeight+": GeoJSON `file` of key places (points with category, visit_interval_days)")
-	fs.StringVar(&o.config, "config", "", "--weight "+workloadWeight+": TOML `file` whose [workload] table sets the coefficients")
+	fs.StringVar(&o.weight, "weight", "", "block property to balance (households, population), or "+workload.Attr+": the estimated weekly hours of each block")
+	fs.StringVar(&o.keyPlaces, "key-places", "", "--weight "+workload.Attr+": GeoJSON `file` of key places (points with category, visit_interval_days)")
+	fs.StringVar(&o.config, "config", "", "--weight "+workload.Attr+": TOML `file` whose [workload] table sets the coefficients")
 	fs.Float64Var(&o.min, "min", 0, "bounds mode: least weight of a basic grid")
 	fs.Float64Var(&o.max, "max", 0, "bounds mode: most weight of a basic grid")
 	fs.IntVar(&o.count, "count", 0, "count mode: number of basic grids")
@@ -142,19 +142,15 @@ func (o *partitionFlags) validate() error {
 	return o.opt.Validate()
 }
 
-// workloadWeight is the --weight that balances the estimated weekly
-// hours of work (package workload) instead of a block property.
-const workloadWeight = "workload"
-
 // readBlocks reads --blocks; with --weight workload, each block that has
 // no workload property gets its estimated weekly hours (households,
 // streets and the --key-places inside it, by the --config coefficients).
 func (o *partitionFlags) readBlocks() ([]partition.Block, error) {
 	blocks, err := readBlocks(o.blocks, o.id)
-	if err != nil || o.weight != workloadWeight {
+	if err != nil || o.weight != workload.Attr {
 		return blocks, err
 	}
-	if _, ok := blocks[0].Attr(workloadWeight); ok {
+	if _, ok := blocks[0].Attr(workload.Attr); ok {
 		return blocks, nil
 	}
 	cfg := config.Default()
@@ -177,7 +173,7 @@ func (o *partitionFlags) readBlocks() ([]partition.Block, error) {
 			return nil, err
 		}
 	}
-	cfg.Workload.BlockWeights(blocks, places, workloadWeight)
+	cfg.Workload.SetWeights(blocks, workload.BlockHoldings(blocks, places, nil, 0), workload.Attr)
 	return blocks, nil
 }
 

@@ -136,7 +136,7 @@ func runReportLog(ctx context.Context, args []string, stdout, stderr io.Writer) 
 func printLog(w io.Writer, l workload.DayLog) {
 	fmt.Fprintf(w, "工作日志 work log of %s, %s (grids %s)\n", l.Worker, l.Date, strings.Join(idStrings(l.Grids), ","))
 	fmt.Fprintf(w, "  patrol: %.2f km in %.2f h, %.2f h inside own grids, %d stops, %.1f%% of own grids covered (%d fixes)\n",
-		l.DistanceM/1000, float64(l.PatrolS)/3600, float64(l.InsideS)/3600, l.Stops, 100*l.Coverage, l.Fixes)
+		l.DistanceM/1000, time.Duration(l.PatrolS).Hours(), time.Duration(l.InsideS).Hours(), l.Stops, 100*l.Coverage, l.Fixes)
 	fmt.Fprintf(w, "  key places: %d visited %v, %d overdue at the end of the day\n", len(l.KeyPlacesVisited), l.KeyPlacesVisited, len(l.KeyPlacesOverdue))
 	fmt.Fprintf(w, "  incidents: %d discovered, %d reported, %d handled, %d escalated; %d base-information updates\n",
 		len(l.Discovered), len(l.Reported), len(l.Handled), len(l.Escalated), len(l.BaseInfo))
@@ -243,8 +243,10 @@ func writeSheet(s workload.Sheet, out string, lang workload.Lang, stdout io.Writ
 // reportLoadOptions is the parsed command line of `wangge report load`.
 type reportLoadOptions struct {
 	reportFlags
-	win window.Window
-	out string
+	win       window.Window
+	out       string
+	rebalance float64 // > 0: rebalance by workload within this fraction
+	gridsOut  string
 }
 
 func parseReportLoad(args []string, stderr io.Writer) (reportLoadOptions, error) {
@@ -255,9 +257,17 @@ func parseReportLoad(args []string, stderr io.Writer) (reportLoadOptions, error)
 	fs.StringVar(&from, "from", "", "start of the window (a date in --tz or RFC 3339)")
 	fs.StringVar(&to, "to", "", "end of the window, excluded")
 	fs.StringVar(&o.out, "out", "", "write the report as JSON to this `file`")
+	fs.Float64Var(&o.rebalance, "rebalance", 0, "also move the fewest boundary blocks to bring every basic grid within this `fraction` of the mean load, and report before and after (nothing is stored)")
+	fs.StringVar(&o.gridsOut, "grids-out", "", "with --rebalance: write the rebalanced grids as GeoJSON to this `file`")
 	o.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return o, err
+	}
+	if !(o.rebalance >= 0 && o.rebalance < 1) {
+		return o, badUsage(fs, "--rebalance %g: want a fraction in (0, 1)", o.rebalance)
+	}
+	if o.gridsOut != "" && o.rebalance == 0 {
+		return o, badUsage(fs, "--grids-out needs --rebalance")
 	}
 	if err := o.zoneOf(); err != nil {
 		return o, err
@@ -282,6 +292,9 @@ func runReportLoad(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return helpIsNoError(err)
 	}
 	return o.withApp(ctx, func(a *app.App) error {
+		if o.rebalance > 0 {
+			return rebalanceLoads(ctx, a, o, stdout)
+		}
 		r, err := a.Loads(ctx, o.win)
 		if err != nil {
 			return err
@@ -296,6 +309,37 @@ func runReportLoad(ctx context.Context, args []string, stdout, stderr io.Writer)
 	})
 }
 
+// rebalanceLoads prints the load report before and after rebalancing
+// the plan in force by workload, and the blocks moved.
+func rebalanceLoads(ctx context.Context, a *app.App, o reportLoadOptions, stdout io.Writer) error {
+	r, err := a.RebalanceLoads(ctx, o.win, o.rebalance)
+	if err != nil {
+		return err
+	}
+	if o.out != "" {
+		if err := writeFile(o.out, func(w io.Writer) error { return writeJSON(w, r) }); err != nil {
+			return err
+		}
+	}
+	if o.gridsOut != "" {
+		if err := writeFile(o.gridsOut, func(w io.Writer) error { return partition.WriteGrids(w, r.Grids) }); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(stdout, "before:")
+	printLoads(stdout, r.Before)
+	fmt.Fprintln(stdout, "moves:")
+	for _, m := range r.Moves {
+		fmt.Fprintf(stdout, "  move %s: %s → %s\n", m.Block, m.From, m.To)
+	}
+	fmt.Fprintln(stdout, "after:")
+	printLoads(stdout, r.After)
+	fmt.Fprintf(stdout, "rebalance within %g%% of the mean: %d moves, %d blocks changed grid; basic grids within ±%.0f%% %d → %d of %d, max deviation %.1f%% → %.1f%%, overloaded %d → %d\n",
+		100*o.rebalance, len(r.Moves), len(r.Changed), 100*r.Before.Coefficients.OverloadTolerance, r.Before.Within, r.After.Within, r.After.Basic,
+		r.Before.MaxDeviationPct, r.After.MaxDeviationPct, r.Before.Overloaded, r.After.Overloaded)
+	return nil
+}
+
 // printLoads prints the load report as a table.
 func printLoads(w io.Writer, r workload.LoadReport) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -305,6 +349,7 @@ func printLoads(w io.Writer, r workload.LoadReport) {
 			g.Incidents, g.StreetM/1000, g.Estimate.Total, g.Measured, g.DeviationPct, strings.Join(g.Flags, ","))
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "basic grids: mean %.1f h a week, max deviation %.1f%%; %d overloaded (over %g h a worker, or %.0f%% above the mean); measured over %.1f weeks\n",
-		r.Mean, r.MaxDeviationPct, r.Overloaded, r.Coefficients.HoursPerWeek, 100*r.Coefficients.OverloadTolerance, r.Weeks)
+	fmt.Fprintf(w, "basic grids: mean %.1f h a week, %d of %d within ±%.0f%%, max deviation %.1f%%; %d grids overloaded (over %g h a worker, or %.0f%% above the mean); measured over %.2f weeks\n",
+		r.Mean, r.Within, r.Basic, 100*r.Coefficients.OverloadTolerance, r.MaxDeviationPct, r.Overloaded, r.Coefficients.HoursPerWeek,
+		100*r.Coefficients.OverloadTolerance, r.Weeks)
 }

@@ -187,7 +187,7 @@ func TestWorkloadKeys(t *testing.T) {
 	}
 	want := workload.DefaultCoefficients()
 	want.HouseholdMinutes = 5
-	want.KeyPlaces = []workload.KeyPlaceVisit{{Category: "elderly", EveryDays: 3, Minutes: 10}}
+	want.KeyPlaces = []workload.KeyPlaceVisit{{Category: "elderly-living-alone", EveryDays: 3, Minutes: 10}}
 	if !reflect.DeepEqual(c.Workload, want) {
 		t.Errorf("workload %+v, want %+v", c.Workload, want)
 	}
