@@ -32,7 +32,7 @@ func hours(h float64) patrol.Seconds { return patrol.Seconds(h * float64(time.Ho
 func TestEstimateByHand(t *testing.T) {
 	c := workload.DefaultCoefficients()
 	n := c.Estimate(workload.Holding{Households: 200, IncidentsPerMonth: 8.7, StreetM: 3000, KeyPlaces: []patrol.KeyPlace{
-		{Category: "elderly-living-alone"}, // weekly, 20 min
+		{Category: "elderly-living-alone"},                                   // weekly, 20 min
 		{Category: "hardship-household", VisitInterval: 10 * 24 * time.Hour}, // its own 10 days, 30 min
 		{Category: "shop"}, // no such category: every 14 days, 20 min
 	}})

@@ -181,7 +181,7 @@ func TestValidate(t *testing.T) {
 // A [workload] or [assessment] key changes that coefficient alone, and
 // a list of key places replaces the default list.
 func TestWorkloadKeys(t *testing.T) {
-	c, err := Parse(strings.NewReader("[workload]\nhousehold_minutes = 5.0\n[[workload.key_places]]\ncategory = \"elderly\"\nevery_days = 3.0\nminutes = 10.0\n[assessment]\npatrol = { target = 100.0, weight = 40.0 }\n"))
+	c, err := Parse(strings.NewReader("[workload]\nhousehold_minutes = 5.0\n[[workload.key_places]]\ncategory = \"elderly-living-alone\"\nevery_days = 3.0\nminutes = 10.0\n[assessment]\npatrol = { target = 100.0, weight = 40.0 }\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
