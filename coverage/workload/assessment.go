@@ -163,12 +163,13 @@ type WorkerMonth struct {
 //     least as many days as the month asks (its days ÷ the interval in
 //     days, rounded down, at least 1) by the worker's stops; 1 without
 //     key places.
-//  4. prompt_reports: incidents the worker created in the month that
-//     were reported (created as reported, or moved to reported by anyone)
-//     within PromptHours of their creation.
-//  5. handling: the share of the incidents reported in the month in the
+//  4. prompt_reports: problems (incidents not of a base-information
+//     category) the worker created in the month that were reported
+//     (created as reported, or moved to reported by anyone) within
+//     PromptHours of their creation.
+//  5. handling: the share of the problems reported in the month in the
 //     worker's grids that were resolved or closed before to; 1 without
-//     incidents.
+//     any.
 func Assess(month string, from, to time.Time, t Targets, workers []WorkerMonth) Sheet {
 	s := Sheet{Month: month, From: from, To: to, Targets: t, Workers: []WorkerSheet{}, Grids: []GridSheet{}}
 	for _, g := range t.goals() {
@@ -192,8 +193,8 @@ func Assess(month string, from, to time.Time, t Targets, workers []WorkerMonth) 
 				InsideH: h, Visits: len(d.KeyPlacesVisited), Reported: len(d.Reported)})
 		}
 		kept, missed := keyPlacesKept(wm.KeyPlaces, wm.Stops, days)
-		prompt := promptReports(wm.Incidents, wm.Worker.ID, from, to, time.Duration(t.PromptHours*float64(time.Hour)))
-		settled, open := settledShare(wm.Incidents, wm.Worker.Grids, from, to)
+		prompt := promptReports(wm.Incidents, wm.Worker.ID, from, to, time.Duration(t.PromptHours*float64(time.Hour)), t.BaseInfoCategories)
+		settled, open := settledShare(wm.Incidents, wm.Worker.Grids, from, to, t.BaseInfoCategories)
 		values := []struct {
 			v        float64
 			evidence []string
@@ -250,12 +251,13 @@ func keyPlacesKept(places []patrol.KeyPlace, stops []patrol.Stop, days float64) 
 	return float64(kept) / float64(len(places)), missed
 }
 
-// promptReports are the incidents w created in [from, to) and reported
-// within within of their creation.
-func promptReports(incs []incident.Incident, w patrol.WorkerID, from, to time.Time, within time.Duration) []string {
+// promptReports are the problems (incidents not of a base-information
+// category) w created in [from, to) and reported within within of their
+// creation.
+func promptReports(incs []incident.Incident, w patrol.WorkerID, from, to time.Time, within time.Duration, baseInfo []string) []string {
 	var out []string
 	for _, inc := range incs {
-		if len(inc.Events) == 0 || !ActedBy(inc.Events[0], w) || inc.Events[0].Time.Before(from) || !inc.Events[0].Time.Before(to) {
+		if len(inc.Events) == 0 || slices.Contains(baseInfo, inc.Category) || !ActedBy(inc.Events[0], w) || inc.Events[0].Time.Before(from) || !inc.Events[0].Time.Before(to) {
 			continue
 		}
 		created := inc.Events[0].Time
@@ -271,13 +273,14 @@ func promptReports(incs []incident.Incident, w patrol.WorkerID, from, to time.Ti
 	return out
 }
 
-// settledShare is the share of the incidents reported in [from, to) in
-// grids that were resolved or closed before to, and the ids of the others.
-func settledShare(incs []incident.Incident, grids []partition.GridID, from, to time.Time) (float64, []string) {
+// settledShare is the share of the problems (incidents not of a
+// base-information category) reported in [from, to) in grids that were
+// resolved or closed before to, and the ids of the others.
+func settledShare(incs []incident.Incident, grids []partition.GridID, from, to time.Time, baseInfo []string) (float64, []string) {
 	n, settled := 0, 0
 	var open []string
 	for _, inc := range incs {
-		if !slices.Contains(grids, inc.Grid) || inc.Reported.Before(from) || !inc.Reported.Before(to) {
+		if !slices.Contains(grids, inc.Grid) || slices.Contains(baseInfo, inc.Category) || inc.Reported.Before(from) || !inc.Reported.Before(to) {
 			continue
 		}
 		n++
