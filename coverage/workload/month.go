@@ -1,6 +1,8 @@
 package workload
 
 import (
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -36,9 +38,31 @@ func Days(from, to time.Time, zone *time.Location) [][2]time.Time {
 	return out
 }
 
+// BuildMonths runs BuildMonth for every worker, as many at once as
+// there are CPUs, and returns their months in the order of ins.
+func BuildMonths(ins []MonthInput, days [][2]time.Time, zone *time.Location, baseInfo []string) []WorkerMonth {
+	out := make([]WorkerMonth, len(ins))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(len(ins), runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				out[i] = BuildMonth(ins[i], days, zone, baseInfo)
+			}
+		})
+	}
+	for i := range ins {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
 // BuildMonth analyses a worker's month day by day (patrol.Trajectory
-// with its grids, then Log, without the H3 coverage, which only the
-// single day's log computes) into what Assess reads.
+// with its grids, without the display line, then Log, without the H3
+// coverage, which only the single day's log computes) into what Assess
+// reads.
 func BuildMonth(in MonthInput, days [][2]time.Time, zone *time.Location, baseInfo []string) WorkerMonth {
 	wm := WorkerMonth{Worker: in.Worker, KeyPlaces: in.KeyPlaces, Incidents: in.Incidents}
 	lo := 0
@@ -50,7 +74,7 @@ func BuildMonth(in MonthInput, days [][2]time.Time, zone *time.Location, baseInf
 		for hi < len(in.Fixes) && in.Fixes[hi].Time.Before(day[1]) {
 			hi++
 		}
-		tr := patrol.Trajectory(in.Fixes[lo:hi], patrol.TrajectoryOptions{Grids: in.Grids})
+		tr := patrol.Trajectory(in.Fixes[lo:hi], patrol.TrajectoryOptions{Grids: in.Grids, NoLine: true})
 		wm.Stops = append(wm.Stops, tr.Stops...)
 		wm.Days = append(wm.Days, Log(LogInput{Worker: in.Worker, From: day[0], To: day[1], Zone: zone, Trajectory: tr,
 			KeyPlaces: in.KeyPlaces, Stops: wm.Stops, Incidents: in.Incidents, BaseInfoCategories: baseInfo}))

@@ -93,7 +93,7 @@ func (a *App) Assessment(ctx context.Context, p access.Principal, month string, 
 		return workload.Sheet{}, fmt.Errorf("app: incidents: %w", err)
 	}
 	days := workload.Days(mw.From, mw.To, a.zone)
-	months := make([]workload.WorkerMonth, 0, len(workers))
+	ins := make([]workload.MonthInput, 0, len(workers))
 	for _, w := range workers {
 		in := workload.MonthInput{Worker: w, Incidents: incs}
 		own, err := a.ownGrids(ctx, w)
@@ -107,9 +107,9 @@ func (a *App) Assessment(ctx context.Context, p access.Principal, month string, 
 		if in.Fixes, err = a.store.TrackPoints(ctx, data.TrackQuery{Worker: w.ID, From: mw.From, To: mw.To}); err != nil {
 			return workload.Sheet{}, fmt.Errorf("app: track of %s: %w", w.ID, err)
 		}
-		months = append(months, workload.BuildMonth(in, days, a.zone, a.targets.BaseInfoCategories))
+		ins = append(ins, in)
 	}
-	s := workload.Assess(month, mw.From, mw.To, a.targets, months)
+	s := workload.Assess(month, mw.From, mw.To, a.targets, workload.BuildMonths(ins, days, a.zone, a.targets.BaseInfoCategories))
 	s.Grid = string(grid)
 	return s, nil
 }

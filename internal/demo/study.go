@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -254,4 +255,39 @@ func studyIncidents(rng *rand.Rand, w patrol.Worker, stops []patrol.Stop, ix *in
 		out = append(out, inc)
 	}
 	return out
+}
+
+// StudyMonth is the month Study simulates for `wangge demo --study`: the
+// month before now's, from its first midnight in window.DefaultZone.
+func StudyMonth(now time.Time) time.Time {
+	first := Day(now)
+	return time.Date(first.Year(), first.Month()-1, 1, 0, 0, 0, 0, first.Location())
+}
+
+// PrintStudy says what Study built and the requests to try with a
+// leader's token of the first worker's grid.
+func PrintStudy(w io.Writer, ws *StudyWorkspace, url, db, leader string) {
+	month := ws.From.Format("2006-01")
+	fmt.Fprintf(w, "The study's Y community (synthetic streets; every id starts %q), %s:\n", patrol.SyntheticPrefix, month)
+	fmt.Fprintf(w, "  plan %s, published: %d grids (%d basic with a full-time worker each, %d dedicated)\n",
+		ws.Plan.ID, len(ws.Plan.Grids), len(ws.Workers), len(ws.Plan.Grids)-len(ws.Workers))
+	fmt.Fprintf(w, "  %d key places by category, %d GPS fixes of working-day patrols, %d incidents\n", len(ws.KeyPlaces), ws.Fixes, len(ws.Incidents))
+	fmt.Fprintf(w, "store: %s\nserving %s\n", db, url)
+	fmt.Fprintf(w, "Token (shown once):\n  export WANGGE_LEADER=%s  # leader of grid %s (%s's)\n", leader, ws.Workers[0].Grids[0], ws.Workers[0].ID)
+	fmt.Fprintln(w, "Try:")
+	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $WANGGE_LEADER\" '%s/api/v1/reports/assessment?month=%s'\n", url, month)
+	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $WANGGE_LEADER\" -o sheet.xlsx '%s/api/v1/reports/assessment?month=%s&format=xlsx'\n", url, month)
+	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $WANGGE_LEADER\" '%s/api/v1/reports/load?from=%s&to=%s'\n", url,
+		ws.From.Format(time.DateOnly), ws.To.Format(time.DateOnly))
+	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $WANGGE_LEADER\" '%s/api/v1/workers/%s/log?date=%s'\n", url, ws.Workers[0].ID,
+		firstWorkday(ws.From).Format(time.DateOnly))
+	fmt.Fprintf(w, "  wangge report assessment --db %s --month %s; wangge report load --db %s --from %s --to %s --rebalance 0.1\n",
+		db, month, db, ws.From.Format(time.DateOnly), ws.To.Format(time.DateOnly))
+}
+
+func firstWorkday(d time.Time) time.Time {
+	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d
 }
