@@ -21,11 +21,29 @@ func (s *Server) getWorkLog(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q, err := parseTrajectoryParams(c.QueryParams(), s.zone)
+	var date, tz string
+	err = eachParam(c.QueryParams(), []string{"date", "tz"}, func(name, v string) error {
+		if name == "date" {
+			date = v
+		} else {
+			tz = v
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	l, err := s.app.WorkLog(c.Request().Context(), principal(c), patrol.WorkerID(id), q.day)
+	zone := s.zone
+	if tz != "" {
+		if zone, err = parseZone(tz); err != nil {
+			return err
+		}
+	}
+	day, err := parseDay(date, zone)
+	if err != nil {
+		return err
+	}
+	l, err := s.app.WorkLog(c.Request().Context(), principal(c), patrol.WorkerID(id), day)
 	if err != nil {
 		return err
 	}
