@@ -19,7 +19,6 @@ import (
 	"wangge/partition"
 )
 
-
 // syntheticKeyPlaces writes a synthetic key-place layer over blocks: one
 // key place per 40 residents of a block (rounded down), at the block's
 // centroid nudged by up to 20 m, of a category drawn at random (seed 1)

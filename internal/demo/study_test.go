@@ -2,7 +2,7 @@ package demo
 
 import (
 	"context"
-		"path/filepath"
+	"path/filepath"
 	"testing"
 	"time"
 
