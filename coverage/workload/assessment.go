@@ -32,7 +32,7 @@ type Targets struct {
 	PromptHours float64 `toml:"prompt_hours" json:"prompt_hours"`
 }
 
-// DefaultTargets: a month of 22 working days. Base information: 20
+// DefaultTargets are the targets of a month of 22 working days. Base information: 20
 // updates (about one a working day); patrol: 88 hours inside the own
 // grids (4 of the 8 hours of each working day on the street); key
 // persons: every key place visited as often as its interval asks (100%);
