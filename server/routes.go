@@ -62,6 +62,11 @@ func (s *Server) policy() []route {
 		{http.MethodPost, "/workers", s.putWorkers, []data.Role{data.RoleAdmin, data.RoleLeader}},
 		{http.MethodGet, "/workers/:id", s.getWorker, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
 		{http.MethodGet, "/workers/:id/trajectory", s.getTrajectory, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
+		{http.MethodGet, "/workers/:id/log", s.getWorkLog, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
+		// The assessment is personal (pay follows it): leaders of their
+		// grid and admins. The load report names no one: planners too.
+		{http.MethodGet, "/reports/assessment", s.getAssessment, []data.Role{data.RoleAdmin, data.RoleLeader}},
+		{http.MethodGet, "/reports/load", s.getLoads, []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader}},
 		{http.MethodPost, "/tracks", s.postTracks, []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader, data.RoleWorker}},
 		{http.MethodGet, "/grids/:id/coverage", s.getCoverage, []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader}},
 		{http.MethodPost, "/keyplaces", s.putKeyPlaces, []data.Role{data.RoleAdmin, data.RoleLeader}},

@@ -34,6 +34,8 @@ type TrajectoryOptions struct {
 	StopMinDuration   time.Duration // shortest stop
 	GapThreshold      time.Duration // longest time between fixes that is not a signal gap
 	SimplifyTolerance float64       // metres, Douglas-Peucker tolerance of the display line
+	// NoLine leaves the display line out (a month of figures needs none).
+	NoLine bool
 	// Grids are the worker's own grid polygons, for the time inside and
 	// outside them; none means all time counts as outside.
 	Grids []orb.MultiPolygon
@@ -184,7 +186,9 @@ func Trajectory(pts []TrackPoint, opts TrajectoryOptions) TrajectoryReport {
 		}
 	}
 	r.Trips = trips(pts, r.Stops, step)
-	r.Line = simplifyLine(pts, o.SimplifyTolerance)
+	if !o.NoLine {
+		r.Line = simplifyLine(pts, o.SimplifyTolerance)
+	}
 	return r
 }
 

@@ -3,6 +3,7 @@ package patrol
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"testing"
 	"time"
 
@@ -253,4 +254,18 @@ func BenchmarkTrajectory(b *testing.B) {
 		Trajectory(pts, TrajectoryOptions{})
 	}
 	b.ReportMetric(float64(len(pts))*float64(b.N)/b.Elapsed().Seconds(), "fixes/s")
+}
+
+// NoLine leaves out the display line and nothing else.
+func TestTrajectoryNoLine(t *testing.T) {
+	pts := walkStayWalk(t)
+	full := Trajectory(pts, TrajectoryOptions{})
+	bare := Trajectory(pts, TrajectoryOptions{NoLine: true})
+	if len(full.Line) == 0 || bare.Line != nil {
+		t.Fatalf("line of %d points, and %d without", len(full.Line), len(bare.Line))
+	}
+	full.Line = nil
+	if !reflect.DeepEqual(full, bare) {
+		t.Errorf("figures differ without the line:\n%+v\n%+v", full, bare)
+	}
 }

@@ -18,6 +18,7 @@ func planCommands() []command {
 		planEditCommand("redraw", "redraw a region (a set of grids), keeping locked grids and the rest", redrawFlags),
 		planEditCommand("merge", "merge one grid into another", mergeFlags),
 		planEditCommand("split", "split a grid into k grids", splitFlags),
+		{"rebalance", "move the fewest boundary blocks to bring every basic grid within a tolerance of the mean", runPlanRebalance},
 		{"validate", "list every rule a plan breaks, per grid", runPlanValidate},
 		{"diff", "blocks moved, grids changed and metric deltas between two plans", runPlanDiff},
 	}
@@ -62,7 +63,7 @@ func (p *planFlags) parse(fs *flag.FlagSet, args []string) error {
 
 // editor loads the blocks and the plan and locks the --lock grids.
 func (p *planFlags) editor() (*partition.Editor, error) {
-	blocks, err := readBlocks(p.blocks, p.id)
+	blocks, err := p.readBlocks()
 	if err != nil {
 		return nil, err
 	}
