@@ -1,0 +1,39 @@
+package partition
+
+import "slices"
+
+// EditOutcome is what one edit did to a plan: the difference from the
+// plan before (blocks moved, grids added, removed and changed, the deltas
+// of balance, compactness and contiguity), how the problems changed (new,
+// gone, pre-existing), the errors the plan has after it and its figures.
+// The command line prints it; the API answers it.
+type EditOutcome struct {
+	Diff     PlanDiff      `json:"diff"`
+	Problems ProblemChange `json:"problems"`
+	Errors   int           `json:"errors"`
+	Report   Report        `json:"report"`
+}
+
+// Apply makes one edit (edit changes ed, and may fail, leaving ed as the
+// edit left it) and measures what it did: the outcome compares the plan
+// and its problems (Validate) before and after.
+func (ed *Editor) Apply(edit func(*Editor) error) (EditOutcome, error) {
+	before, problems := ed.Grids(), ed.Validate()
+	for i := range before {
+		before[i].Blocks = slices.Clone(before[i].Blocks)
+	}
+	if err := edit(ed); err != nil {
+		return EditOutcome{}, err
+	}
+	after := ed.Grids()
+	ch := CompareProblems(problems, ed.Validate())
+	return EditOutcome{Diff: Diff(before, after), Problems: ch, Errors: Errors(slices.Concat(ch.Added, ch.Kept)),
+		Report: ed.Report()}, nil
+}
+
+// Report is the figures of the plan as it stands, within the bounds it
+// must keep (Bounds).
+func (ed *Editor) Report() Report {
+	lo, hi := ed.Bounds()
+	return Summarize(ed.grids, len(ed.blocks), lo, hi)
+}
