@@ -25,10 +25,15 @@ func (ed *Editor) Apply(edit func(*Editor) error) (EditOutcome, error) {
 	if err := edit(ed); err != nil {
 		return EditOutcome{}, err
 	}
-	after := ed.Grids()
-	ch := CompareProblems(problems, ed.Validate())
-	return EditOutcome{Diff: Diff(before, after), Problems: ch, Errors: Errors(slices.Concat(ch.Added, ch.Kept)),
-		Report: ed.Report()}, nil
+	return Outcome(before, problems, ed), nil
+}
+
+// Outcome compares a plan before (its grids and problems) with the plan
+// after holds: an edit, an undo, or any two plans of the same blocks.
+func Outcome(before []Grid, problems []Problem, after *Editor) EditOutcome {
+	ch := CompareProblems(problems, after.Validate())
+	return EditOutcome{Diff: Diff(before, after.grids), Problems: ch, Errors: Errors(slices.Concat(ch.Added, ch.Kept)),
+		Report: after.Report()}
 }
 
 // Report is the figures of the plan as it stands, within the bounds it

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -35,6 +36,9 @@ type Problem struct {
 	RequestID string `json:"request_id,omitempty"`
 	// InvalidParams lists the query parameters that were rejected.
 	InvalidParams []InvalidParam `json:"invalid_params,omitempty"`
+	// Problems lists the errors and notes of a plan whose publication was
+	// refused for its errors, errors first.
+	Problems []partition.Problem `json:"problems,omitempty"`
 }
 
 // InvalidParam is one rejected parameter of a Problem.
@@ -103,6 +107,8 @@ func problemFor(err error, req *http.Request) Problem {
 		afe *app.FieldError
 		tc  *app.TransitionConflict
 		uw  *app.UnknownWorker
+		pc  *app.PlanConflict
+		pes *app.PlanErrors
 	)
 	switch {
 	case errors.As(err, &mbe):
@@ -133,6 +139,10 @@ func problemFor(err error, req *http.Request) Problem {
 	case errors.As(err, &uw):
 		return Problem{Status: http.StatusBadRequest, Detail: fmt.Sprintf("fix %d: worker %q is not registered; "+
 			"create it with POST /api/v1/workers first (nothing was stored)", uw.Fix, uw.Worker)}
+	case errors.As(err, &pc):
+		return Problem{Status: http.StatusConflict, Detail: pc.Reason + " (nothing was stored)"}
+	case errors.As(err, &pes):
+		return Problem{Status: http.StatusConflict, Detail: strings.TrimPrefix(pes.Error(), "app: ") + " (?force=true)", Problems: pes.Problems}
 	case errors.As(err, &tc):
 		return Problem{Status: http.StatusConflict, Detail: tc.Detail()}
 	case errors.Is(err, data.ErrConflict):
