@@ -47,6 +47,15 @@ func (s *Server) policy() []route {
 		{http.MethodGet, "/plans/:id/grids", s.planGrids, anyone},
 		{http.MethodPost, "/plans/:id/publish", s.publishPlan, planners},
 		{http.MethodDelete, "/plans/:id", s.deletePlan, planners},
+		// A planner's loop over drafts (handle_plans_edit.go): upload or
+		// adopt, edit with undo, versions, validate, diff.
+		{http.MethodPost, "/plans/upload", s.uploadPlan, planners},
+		{http.MethodPost, "/plans/import-grids", s.adoptPlan, planners},
+		{http.MethodPost, "/plans/:id/edits", s.editPlan, planners},
+		{http.MethodPost, "/plans/:id/undo", s.undoPlan, planners},
+		{http.MethodGet, "/plans/:id/versions", s.listVersions, anyone},
+		{http.MethodGet, "/plans/:id/validate", s.validatePlan, anyone},
+		{http.MethodGet, "/plans/:id/diff", s.diffPlans, anyone},
 		// Incidents: reported and moved by the grid staff (a worker in its
 		// own name; who holds an incident is checked by incident.Transition).
 		{http.MethodGet, "/incidents", s.listIncidents, anyone},

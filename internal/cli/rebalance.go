@@ -60,7 +60,7 @@ func rebalancePlan(ctx context.Context, o planRebalanceOptions, stdout io.Writer
 	for _, c := range d.Changed {
 		fmt.Fprintf(stdout, "  %s: %s %+.2f\n", c.ID, o.weight, c.Weight)
 	}
-	b, a := summarizeEdit(ed, before), summarizeEdit(ed, after)
+	b, a := ed.ReportOf(before), ed.Report()
 	fmt.Fprintf(stdout, "rebalance within %g%% of the mean %s %.2f: %d moves, %d blocks changed grid; max deviation %.2f%% → %.2f%%\n",
 		100*o.balance, o.weight, a.Target, len(moves), len(d.Moved), b.MaxDeviationPct, a.MaxDeviationPct)
 	for _, pr := range ed.Validate() {

@@ -101,7 +101,7 @@ func Study(ctx context.Context, s data.Store, from time.Time) (*StudyWorkspace, 
 	if err := a.PutPlan(ctx, access.Operator, ws.Plan); err != nil {
 		return nil, err
 	}
-	if _, err := a.PublishPlan(ctx, access.Operator, StudyPlanID); err != nil {
+	if _, err := a.PublishPlan(ctx, access.Operator, StudyPlanID, false); err != nil {
 		return nil, err
 	}
 	ws.Workers, ws.Leader = studyWorkers(ws.Plan)
