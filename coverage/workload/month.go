@@ -62,9 +62,16 @@ func BuildMonths(ins []MonthInput, days [][2]time.Time, zone *time.Location, bas
 // BuildMonth analyses a worker's month day by day (patrol.Trajectory
 // with its grids, without the display line, then Log, without the H3
 // coverage, which only the single day's log computes) into what Assess
-// reads.
+// reads. Each day's Log gets that day's stops only, and the key places
+// with the last visits of the month's earlier stops carried in their
+// LastVisited (patrol.Visits keeps the latest), so the month costs no
+// more than its days.
 func BuildMonth(in MonthInput, days [][2]time.Time, zone *time.Location, baseInfo []string) WorkerMonth {
 	wm := WorkerMonth{Worker: in.Worker, KeyPlaces: in.KeyPlaces, Incidents: in.Incidents}
+	visited := make([]patrol.KeyPlace, len(in.KeyPlaces)) // LastVisited: by the stops of the days before
+	for i, k := range in.KeyPlaces {
+		visited[i] = patrol.KeyPlace{Location: k.Location}
+	}
 	lo := 0
 	for _, day := range days {
 		for lo < len(in.Fixes) && in.Fixes[lo].Time.Before(day[0]) {
@@ -76,8 +83,19 @@ func BuildMonth(in MonthInput, days [][2]time.Time, zone *time.Location, baseInf
 		}
 		tr := patrol.Trajectory(in.Fixes[lo:hi], patrol.TrajectoryOptions{Grids: in.Grids, NoLine: true})
 		wm.Stops = append(wm.Stops, tr.Stops...)
+		places := make([]patrol.KeyPlace, len(in.KeyPlaces))
+		for i, k := range in.KeyPlaces {
+			if !k.LastVisited.Before(day[1]) {
+				k.LastVisited = time.Time{} // as Log does
+			}
+			if visited[i].LastVisited.After(k.LastVisited) {
+				k.LastVisited = visited[i].LastVisited
+			}
+			places[i] = k
+		}
 		wm.Days = append(wm.Days, Log(LogInput{Worker: in.Worker, From: day[0], To: day[1], Zone: zone, Trajectory: tr,
-			KeyPlaces: in.KeyPlaces, Stops: wm.Stops, Incidents: in.Incidents, BaseInfoCategories: baseInfo}))
+			KeyPlaces: places, Stops: tr.Stops, Incidents: in.Incidents, BaseInfoCategories: baseInfo}))
+		visited = patrol.Visits(visited, tr.Stops, patrol.DefaultVisitRadius)
 		lo = hi
 	}
 	return wm

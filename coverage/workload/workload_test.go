@@ -3,6 +3,7 @@ package workload_test
 import (
 	"bytes"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -222,4 +223,48 @@ func TestAssessByHand(t *testing.T) {
 // table and every day with the JSON of the same sheet.
 func TestXLSXMatchesJSON(t *testing.T) {
 	workloadtest.CheckXLSX(t, sheet(t))
+}
+
+// BuildMonth carries the month's last visits from day to day: each day
+// must be the Log of that day given all the month's stops so far (what
+// LogInput.Stops asks for), with key places stored visited before, during
+// and after the month.
+func TestBuildMonthMatchesLog(t *testing.T) {
+	zone := time.FixedZone("CST", 8*3600)
+	start := time.Date(2026, 11, 1, 8, 0, 0, 0, zone)
+	d := patrol.NewSynthDistrict(orb.Point{116.4, 39.9}, 1)
+	pts, err := d.Patrol(start, 4, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := patrol.Worker{ID: "w1", Role: patrol.RoleFullTime}
+	for i := range pts {
+		pts[i].Worker = w.ID
+	}
+	var places []patrol.KeyPlace
+	for i, b := range d.Buildings[:min(12, len(d.Buildings))] {
+		k := patrol.KeyPlace{ID: patrol.KeyPlaceID(string(rune('A' + i))), Location: b, VisitInterval: 48 * time.Hour}
+		k.LastVisited = start.Add(time.Duration(i%4-1) * 30 * time.Hour) // before, in and after the month
+		places = append(places, k)
+	}
+	days := workload.Days(start, start.AddDate(0, 0, 4), zone)
+	in := workload.MonthInput{Worker: w, Fixes: pts, Grids: []orb.MultiPolygon{d.Grids[0].Geometry}, KeyPlaces: places}
+	got := workload.BuildMonth(in, days, zone, nil)
+	var stops []patrol.Stop
+	visited := 0
+	for i, day := range days {
+		lo, _ := slices.BinarySearchFunc(pts, day[0], func(p patrol.TrackPoint, t time.Time) int { return p.Time.Compare(t) })
+		hi, _ := slices.BinarySearchFunc(pts, day[1], func(p patrol.TrackPoint, t time.Time) int { return p.Time.Compare(t) })
+		tr := patrol.Trajectory(pts[lo:hi], patrol.TrajectoryOptions{Grids: in.Grids, NoLine: true})
+		stops = append(stops, tr.Stops...)
+		want := workload.Log(workload.LogInput{Worker: w, From: day[0], To: day[1], Zone: zone, Trajectory: tr,
+			KeyPlaces: places, Stops: stops})
+		if !reflect.DeepEqual(got.Days[i], want) {
+			t.Errorf("day %d:\n%+v\nwant\n%+v", i, got.Days[i], want)
+		}
+		visited += len(want.KeyPlacesVisited)
+	}
+	if visited == 0 || len(stops) == 0 {
+		t.Errorf("%d stops, %d visits: the test proves nothing", len(stops), visited)
+	}
 }
