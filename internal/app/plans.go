@@ -2,9 +2,12 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"wangge/coverage/incident"
+	"wangge/data"
 	"wangge/internal/access"
 	"wangge/partition"
 )
@@ -14,6 +17,7 @@ import (
 type Published struct {
 	Plan       partition.Plan
 	Superseded []partition.PlanID
+	Located    int // incidents filed while no plan was in force, now located in it
 }
 
 // PublishPlan makes plan id the one plan in force, in one transaction of
@@ -21,7 +25,9 @@ type Published struct {
 // plan published before goes back to draft, so that it can be edited and
 // published again; the audit log keeps when it was in force. Publishing
 // the published plan changes nothing. New incidents are located in the
-// grids of the plan in force; incidents already reported keep their grid.
+// grids of the plan in force; incidents already reported keep their grid,
+// except those filed while no plan was in force, which are located in
+// this one (locateUnplanned).
 func (a *App) PublishPlan(ctx context.Context, p access.Principal, id partition.PlanID) (Published, error) {
 	if err := access.Check(p, access.Write, access.Resource{Kind: access.Grid, ID: "plan " + string(id)}); err != nil {
 		return Published{}, err
@@ -42,7 +48,48 @@ func (a *App) PublishPlan(ctx context.Context, p access.Principal, id partition.
 	for _, old := range superseded {
 		a.audit(p, "plan changed", "plan", string(old), "action", "unpublish", "superseded_by", string(id))
 	}
-	return Published{Plan: plan, Superseded: superseded}, nil
+	located, err := a.locateUnplanned(ctx, plan)
+	if err != nil {
+		return Published{}, fmt.Errorf("app: plan %q is published, but: %w", id, err)
+	}
+	return Published{Plan: plan, Superseded: superseded, Located: located}, nil
+}
+
+// locateUnplanned is the second step of publishing: the incidents filed
+// while no plan was in force (flagged incident.FlagNoPlan) are located in
+// the grids of plan, each with an event saying so (incident.LocateUnplanned),
+// and stored one by one as compare-and-set updates, so that a transition
+// another server makes meanwhile is kept (that incident is read again and
+// located on top of it). It returns how many it located; publishing again
+// finds none left.
+func (a *App) locateUnplanned(ctx context.Context, plan partition.Plan) (int, error) {
+	all, err := a.store.Incidents(ctx, data.IncidentQuery{})
+	if err != nil {
+		return 0, fmt.Errorf("list incidents to locate: %w", err)
+	}
+	locator := incident.NewGridIndex(plan.Grids)
+	n := 0
+	for _, inc := range all {
+		for {
+			version := len(inc.Events)
+			if !incident.LocateUnplanned(&inc, plan.ID, locator, a.Now()) {
+				break
+			}
+			err := a.store.UpdateIncident(ctx, inc, version)
+			if errors.Is(err, data.ErrConflict) {
+				if inc, err = a.store.Incident(ctx, inc.ID); err == nil {
+					continue
+				}
+			}
+			if err != nil {
+				return n, fmt.Errorf("locate incident %q: %w", inc.ID, err)
+			}
+			n++
+			a.log.Info("incident located", "incident", string(inc.ID), "grid", string(inc.Grid), "plan", string(plan.ID))
+			break
+		}
+	}
+	return n, nil
 }
 
 // DeletePlan deletes a plan that is not in force (the store refuses the

@@ -33,6 +33,10 @@ func TestApplyEnv(t *testing.T) {
 		{"WANGGE_AGENCIES_COMMUNITY", "C", func(c Config) bool { return c.Agencies.Community == "C" }},
 		{"WANGGE_AGENCIES_STREET", "S", func(c Config) bool { return c.Agencies.Street == "S" }},
 		{"WANGGE_AGENCIES_CITY", "Y", func(c Config) bool { return c.Agencies.City == "Y" }},
+		{"WANGGE_IMPORT_INCIDENTS_DUPLICATES", "last", func(c Config) bool { return c.Import.Incidents.Duplicates == "last" }},
+		{"WANGGE_IMPORT_INCIDENTS_UNLOCATED", "skip", func(c Config) bool { return c.Import.Incidents.Unlocated == "skip" }},
+		{"WANGGE_IMPORT_INCIDENTS_ZONE", "UTC", func(c Config) bool { return c.Import.Incidents.Zone.String() == "UTC" }},
+		{"WANGGE_IMPORT_INCIDENTS_TIME_LAYOUT", "2006", func(c Config) bool { return c.Import.Incidents.TimeLayout == "2006" }},
 	}
 	var names []string
 	for _, tt := range tests {
