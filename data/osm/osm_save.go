@@ -40,14 +40,19 @@ func (res *Result) RoadLayer() []partition.Road {
 // were (new items deleted, replaced ones restored), so a failed import
 // leaves the store as it found it.
 func Save(ctx context.Context, s data.Store, res *Result) error {
-	roads := res.RoadLayer()
+	return SaveTerritory(ctx, s, res.Blocks, res.Buildings, res.RoadLayer())
+}
+
+// SaveTerritory is Save for blocks, buildings and roads from any source
+// (GIS layers too): one batch, put back as it was when a layer fails.
+func SaveTerritory(ctx context.Context, s data.Store, blocks []partition.Block, buildings []partition.Building, roads []partition.Road) error {
 	blockID := func(b partition.Block) partition.BlockID { return b.ID }
 	buildingID := func(b partition.Building) partition.BuildingID { return b.ID }
 	roadID := func(r partition.Road) partition.RoadID { return r.ID }
-	if err := codec.CheckBatch("block", res.Blocks, func(b partition.Block) string { return string(b.ID) }, codec.CheckBlock); err != nil {
+	if err := codec.CheckBatch("block", blocks, func(b partition.Block) string { return string(b.ID) }, codec.CheckBlock); err != nil {
 		return err
 	}
-	if err := codec.CheckBatch("building", res.Buildings, func(b partition.Building) string { return string(b.ID) }, codec.CheckBuilding); err != nil {
+	if err := codec.CheckBatch("building", buildings, func(b partition.Building) string { return string(b.ID) }, codec.CheckBuilding); err != nil {
 		return err
 	}
 	if err := codec.CheckBatch("road", roads, func(r partition.Road) string { return string(r.ID) }, codec.CheckRoad); err != nil {
@@ -56,11 +61,11 @@ func Save(ctx context.Context, s data.Store, res *Result) error {
 	layers := []func() (undo func(context.Context) error, err error){
 		func() (func(context.Context) error, error) {
 			list := func(ctx context.Context) ([]partition.Block, error) { return s.Blocks(ctx, data.BlockQuery{}) }
-			return saveLayer(ctx, "blocks", res.Blocks, blockID, list, s.PutBlocks, s.DeleteBlock)
+			return saveLayer(ctx, "blocks", blocks, blockID, list, s.PutBlocks, s.DeleteBlock)
 		},
 		func() (func(context.Context) error, error) {
 			list := func(ctx context.Context) ([]partition.Building, error) { return s.Buildings(ctx, data.BBoxQuery{}) }
-			return saveLayer(ctx, "buildings", res.Buildings, buildingID, list, s.PutBuildings, s.DeleteBuilding)
+			return saveLayer(ctx, "buildings", buildings, buildingID, list, s.PutBuildings, s.DeleteBuilding)
 		},
 		func() (func(context.Context) error, error) {
 			list := func(ctx context.Context) ([]partition.Road, error) { return s.Roads(ctx, data.BBoxQuery{}) }
