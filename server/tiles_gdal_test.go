@@ -52,12 +52,20 @@ func TestTilesWithGDAL(t *testing.T) {
 		t.Fatal(err)
 	}
 	located := slices.DeleteFunc(incs, func(inc incident.Incident) bool { return slices.Contains(inc.Flags, incident.FlagNoLocation) })
+	blocks, err := f.store.Blocks(ctx, data.BlockQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	roads, err := f.store.Roads(ctx, data.BBoxQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		tileset string
 		want    int
 	}{
-		{"blocks", 407},
-		{"roads", 2682},
+		{"blocks", len(blocks)}, // the tile holds all Monaco
+		{"roads", len(roads)},
 		{"grids", len(plan.Grids)},
 		{"grids-" + string(plan.ID), len(plan.Grids)},
 		{"incidents", len(located)},

@@ -50,8 +50,15 @@ type SaveOptions struct {
 	Force bool
 }
 
-// Save writes an import's blocks, buildings and roads (RoadLayer) to s.
-// The import replaces the blocks of its area: every stored block sharing
+// Save writes an import's blocks, buildings and roads (RoadLayer) to s
+// (SaveTerritory).
+func Save(ctx context.Context, s data.Store, res *Result, o SaveOptions) (Change, error) {
+	return SaveTerritory(ctx, s, res.Blocks, res.Buildings, res.RoadLayer(), o)
+}
+
+// SaveTerritory writes blocks, buildings and roads from any source (an
+// OpenStreetMap extract, GIS layers) to s. The import replaces the blocks
+// of its area: every stored block sharing
 // area with one of its blocks (partition.Overlaps) and not among them is
 // removed, with its buildings, in the same transaction as the blocks are
 // written (data.TerritoryStore.ReplaceBlocks); blocks elsewhere stay. It
@@ -60,15 +67,14 @@ type SaveOptions struct {
 // anything is written; when a layer cannot be written after others were,
 // those are put back as they were, so a failed import leaves the store
 // as it found it.
-func Save(ctx context.Context, s data.Store, res *Result, o SaveOptions) (Change, error) {
+func SaveTerritory(ctx context.Context, s data.Store, blocks []partition.Block, buildings []partition.Building, roads []partition.Road, o SaveOptions) (Change, error) {
 	var ch Change
-	roads := res.RoadLayer()
 	buildingID := func(b partition.Building) partition.BuildingID { return b.ID }
 	roadID := func(r partition.Road) partition.RoadID { return r.ID }
-	if err := codec.CheckBatch("block", res.Blocks, func(b partition.Block) string { return string(b.ID) }, codec.CheckBlock); err != nil {
+	if err := codec.CheckBatch("block", blocks, func(b partition.Block) string { return string(b.ID) }, codec.CheckBlock); err != nil {
 		return ch, err
 	}
-	if err := codec.CheckBatch("building", res.Buildings, func(b partition.Building) string { return string(b.ID) }, codec.CheckBuilding); err != nil {
+	if err := codec.CheckBatch("building", buildings, func(b partition.Building) string { return string(b.ID) }, codec.CheckBuilding); err != nil {
 		return ch, err
 	}
 	if err := codec.CheckBatch("road", roads, func(r partition.Road) string { return string(r.ID) }, codec.CheckRoad); err != nil {
@@ -78,13 +84,13 @@ func Save(ctx context.Context, s data.Store, res *Result, o SaveOptions) (Change
 	if err != nil {
 		return ch, fmt.Errorf("data: read blocks before the import: %w", err)
 	}
-	ch, err = blockChange(ctx, s, stored, res.Blocks, o.Force)
+	ch, err = blockChange(ctx, s, stored, blocks, o.Force)
 	if err != nil {
 		return ch, err
 	}
 	layers := []func() (undo func(context.Context) error, err error){
 		func() (func(context.Context) error, error) {
-			if err := s.ReplaceBlocks(ctx, ch.Removed, res.Blocks); err != nil {
+			if err := s.ReplaceBlocks(ctx, ch.Removed, blocks); err != nil {
 				return nil, err
 			}
 			return func(ctx context.Context) error {
@@ -104,7 +110,7 @@ func Save(ctx context.Context, s data.Store, res *Result, o SaveOptions) (Change
 		},
 		func() (func(context.Context) error, error) {
 			list := func(ctx context.Context) ([]partition.Building, error) { return s.Buildings(ctx, data.BBoxQuery{}) }
-			return saveLayer(ctx, "buildings", res.Buildings, buildingID, list, s.PutBuildings, s.DeleteBuilding)
+			return saveLayer(ctx, "buildings", buildings, buildingID, list, s.PutBuildings, s.DeleteBuilding)
 		},
 		func() (func(context.Context) error, error) {
 			list := func(ctx context.Context) ([]partition.Road, error) { return s.Roads(ctx, data.BBoxQuery{}) }

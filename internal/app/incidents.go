@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"wangge/coverage/incident"
@@ -40,7 +41,9 @@ type Filed struct {
 // FileIncident creates and stores an incident from draft: its category
 // must be configured; it is located in a grid of the plan in force (kept
 // even if a later plan moves the boundary) and starts at grid level, or,
-// outside every grid, is flagged and starts at street level; it gets a
+// outside every grid, is flagged and starts at street level (with no plan
+// in force it is flagged incident.FlagNoPlan, to be located when one is
+// published); it gets a
 // new id unless the draft carries one (the demo's synthetic ids). The
 // actor reports it (incident.Create checks that it may).
 func (a *App) FileIncident(ctx context.Context, draft incident.Incident, actor incident.Actor, note string) (Filed, error) {
@@ -55,6 +58,8 @@ func (a *App) FileIncident(ctx context.Context, draft incident.Incident, actor i
 	var locator incident.GridLocator
 	if pi != nil {
 		locator = pi.grids
+	} else {
+		draft.Flags = append(slices.Clip(draft.Flags), incident.FlagNoPlan)
 	}
 	at := a.Now()
 	if draft.ID == "" {

@@ -7,6 +7,9 @@ var (
 	// errNoWorker means a track file gives a fix no worker and --worker
 	// was not given.
 	errNoWorker = errors.New("no worker id")
+	// errUnknownWorker means a track file names a worker the store does
+	// not know and --register was not given.
+	errUnknownWorker = errors.New("worker not registered")
 	// errTrackFormat means the format of a track file cannot be told from
 	// its name.
 	errTrackFormat = errors.New("unknown track format")

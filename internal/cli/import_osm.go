@@ -39,7 +39,7 @@ func parseImportOSM(args []string, stderr io.Writer) (importOSMOptions, error) {
 	dbFlag(fs, &o.db)
 	fs.StringVar(&o.blocksOut, "blocks-out", "", "also write the blocks to this GeoJSON `file`")
 	fs.StringVar(&o.roadsOut, "roads-out", "", "also write the roads to this GeoJSON `file`")
-	fs.Float64Var(&o.osm.Levels, "levels", 3, "storeys of a building without building:levels")
+	fs.Float64Var(&o.osm.Levels, "levels", 0, "storeys of a home without building:levels (default: by the extract's country, osm.DefaultLevels, else 3)")
 	fs.Float64Var(&o.osm.DwellingM2, "dwelling-m2", 90, "average floor area of one dwelling, m²")
 	fs.Float64Var(&o.osm.MinBlockM2, "min-block-m2", 500, "faces smaller than this merge into a neighbour, m²")
 	fs.Float64Var(&o.osm.HouseholdSize, "household-size", 2.5, "people per household, for the population estimate")
@@ -145,6 +145,11 @@ func writeGeoJSON(path string, fc *geojson.FeatureCollection) error {
 func printOSMReport(w io.Writer, file string, res *osm.Result) {
 	fmt.Fprintf(w, "%s: %d buildings (%d residential), %d dwellings (estimated), %d roads\n",
 		file, len(res.Buildings), res.ResidentialBuildings, res.Dwellings, len(res.RoadLayer()))
+	country := "no country boundary in the extract"
+	if res.Country != "" {
+		country = "country " + res.Country
+	}
+	fmt.Fprintf(w, "households: %s; %g levels assumed where untagged (%s)\n", res.Homes, res.DefaultLevels, country)
 	outline := "the outline of the streets and buildings"
 	if res.BoundaryName != "" {
 		outline = "the boundary of " + res.BoundaryName

@@ -16,6 +16,7 @@ import (
 	"wangge/coverage/incident"
 	"wangge/coverage/open311"
 	"wangge/coverage/workload"
+	"wangge/data/importer"
 	"wangge/internal/window"
 	"wangge/server"
 )
@@ -39,6 +40,42 @@ type Config struct {
 	// assessment (package workload explains every default).
 	Workload   workload.Coefficients `toml:"workload"`
 	Assessment workload.Targets      `toml:"assessment"`
+	// Import says how `wangge import` reads the files a city exports.
+	Import Import `toml:"import"`
+}
+
+// Import says how `wangge import` reads the files a city exports.
+type Import struct {
+	Incidents IncidentImport `toml:"incidents"`
+}
+
+// IncidentImport is how an incident export is read
+// (importer.IncidentOptions); flags of `wangge import incidents` override
+// it.
+type IncidentImport struct {
+	// Map is field → column of the export: id = "service_request_id".
+	Map map[string]string `toml:"map"`
+	// Statuses is export value → state: "Sent to DPW" = "accepted".
+	Statuses   map[string]string `toml:"statuses"`
+	Duplicates string            `toml:"duplicates"`  // reject (default), first or last
+	Unlocated  string            `toml:"unlocated"`   // reject (default) or skip
+	Zone       Zone              `toml:"zone"`        // of times without a UTC offset; none: refused
+	TimeLayout string            `toml:"time_layout"` // Go layout of report times; none: ISO 8601
+}
+
+// IncidentOptions are the incident import settings as the importer
+// takes them.
+func (c *Config) IncidentOptions() importer.IncidentOptions {
+	in := c.Import.Incidents
+	o := importer.IncidentOptions{Columns: in.Map, Duplicates: importer.Duplicates(in.Duplicates),
+		Unlocated: importer.Unlocated(in.Unlocated), Zone: in.Zone.Location(), TimeLayout: in.TimeLayout}
+	for v, s := range in.Statuses {
+		if o.Statuses == nil {
+			o.Statuses = map[string]incident.Status{}
+		}
+		o.Statuses[v] = incident.Status(s)
+	}
+	return o
 }
 
 // CORS says which web pages may call the API from a browser.
@@ -247,6 +284,9 @@ func (c *Config) Validate() error {
 	}
 	if err := c.Assessment.Validate(); err != nil {
 		return bad("assessment", "%v", err)
+	}
+	if err := c.IncidentOptions().Validate(); err != nil {
+		return bad("import.incidents", "%v", err)
 	}
 	return nil
 }

@@ -37,6 +37,10 @@ func TestApplyEnv(t *testing.T) {
 		{"WANGGE_ASSESSMENT_BASE_INFO_CATEGORIES", "info,census", func(c Config) bool {
 			return slices.Equal(c.Assessment.BaseInfoCategories, []string{"info", "census"})
 		}},
+		{"WANGGE_IMPORT_INCIDENTS_DUPLICATES", "last", func(c Config) bool { return c.Import.Incidents.Duplicates == "last" }},
+		{"WANGGE_IMPORT_INCIDENTS_UNLOCATED", "skip", func(c Config) bool { return c.Import.Incidents.Unlocated == "skip" }},
+		{"WANGGE_IMPORT_INCIDENTS_ZONE", "UTC", func(c Config) bool { return c.Import.Incidents.Zone.String() == "UTC" }},
+		{"WANGGE_IMPORT_INCIDENTS_TIME_LAYOUT", "2006", func(c Config) bool { return c.Import.Incidents.TimeLayout == "2006" }},
 	}
 	var names []string
 	for _, tt := range tests {
