@@ -73,7 +73,7 @@ func (s *Server) routes() {
 	s.echo.Use(m.observe)
 	s.echo.GET("/metrics", s.serveMetrics(m))
 	for _, r := range s.deviceRoutes() {
-		s.echo.Add(r.method, APIPrefix+r.path, r.handler)
+		s.echo.Add(r.method, APIPrefix+r.path, r.handler, s.limitAddress)
 	}
 	api := s.echo.Group(APIPrefix, s.authenticate)
 	for _, r := range s.policy() {

@@ -63,6 +63,13 @@ type Options struct {
 	// Agencies name who holds each incident level in Open311's
 	// agency_responsible (the level's name when absent).
 	Agencies map[incident.Level]string
+	// Rates bound requests per device, client address and anonymous
+	// Open311 reporter; see Rates for the defaults.
+	Rates Rates
+	// AnonymousOpen311 lets anyone file an Open311 report without an
+	// api_key (rate-limited by Rates, and only inside the grids of the
+	// plan in force); without it such a post is refused with 401.
+	AnonymousOpen311 bool
 	// Zone is the time zone of plain dates in windows (from, to, date,
 	// start_date, end_date: internal/window), the default of ?tz= and the
 	// zone Open311 datetimes are written in; window.DefaultZone when nil.
@@ -119,6 +126,9 @@ func (o *Options) validate() error {
 		}
 		o.Zone = zone
 	}
+	if err := o.Rates.validate(); err != nil {
+		return err
+	}
 	if len(o.Categories) == 0 {
 		o.Categories = DefaultCategories()
 	}
@@ -138,6 +148,9 @@ type Server struct {
 	desk            *desk
 	app             *app.App
 	zone            *time.Location // of plain dates and the default ?tz=
+	perIP           *keyedLimiter  // device routes and Open311 posts, by client address
+	perDevice       *keyedLimiter  // device routes, by device id
+	anonymous       *keyedLimiter  // anonymous Open311 reports, by client address; nil: refused
 }
 
 // New builds a Server from opts; it does not listen yet.
@@ -162,6 +175,11 @@ func New(opts Options) (*Server, error) {
 		addr:            opts.Addr,
 		shutdownTimeout: opts.ShutdownTimeout,
 		zone:            opts.Zone,
+		perIP:           newKeyedLimiter("address", opts.Rates.IPPerSecond, opts.Rates.IPBurst),
+		perDevice:       newKeyedLimiter("device", opts.Rates.DevicePerSecond, opts.Rates.DeviceBurst),
+	}
+	if opts.AnonymousOpen311 {
+		s.anonymous = newKeyedLimiter("address's anonymous reports", opts.Rates.AnonymousPerHour/3600, opts.Rates.AnonymousBurst)
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
@@ -170,7 +188,7 @@ func New(opts Options) (*Server, error) {
 	if len(opts.CORSOrigins) > 0 {
 		e.Use(cors(opts.CORSOrigins))
 	}
-	e.Use(limitBody(opts.BodyLimit))
+	e.Use(limitBody(opts.BodyLimit), checkText)
 	s.routes()
 	s.http = &http.Server{
 		Handler:           e,
