@@ -31,6 +31,8 @@ type Config struct {
 	Zone       Zone       `toml:"zone"` // of plain dates and Open311 datetimes
 	CORS       CORS       `toml:"cors"`
 	Limits     Limits     `toml:"limits"`
+	Rates      Rates      `toml:"rates"`
+	Open311    Open311    `toml:"open311"`
 	Agencies   Agencies   `toml:"agencies"`
 	Categories []Category `toml:"categories"`
 }
@@ -50,6 +52,24 @@ type Limits struct {
 	WriteTimeout      Duration `toml:"write_timeout"`
 	IdleTimeout       Duration `toml:"idle_timeout"`
 	ShutdownTimeout   Duration `toml:"shutdown_timeout"`
+}
+
+// Rates bound requests per device, client address and anonymous Open311
+// reporter (server.Rates; zero takes its default).
+type Rates struct {
+	DevicePerSecond  float64 `toml:"device_per_second"`
+	DeviceBurst      int     `toml:"device_burst"`
+	AddressPerSecond float64 `toml:"address_per_second"`
+	AddressBurst     int     `toml:"address_burst"`
+	AnonymousPerHour float64 `toml:"anonymous_per_hour"`
+	AnonymousBurst   int     `toml:"anonymous_burst"`
+}
+
+// Open311 says who may file reports through Open311.
+type Open311 struct {
+	// Anonymous lets anyone file a report without an api_key, inside the
+	// served grids and within Rates.AnonymousPerHour.
+	Anonymous bool `toml:"anonymous"`
 }
 
 // Agencies name who holds an incident at each level, for Open311's
@@ -250,9 +270,13 @@ func (c *Config) ServerOptions() server.Options {
 		WriteTimeout:      c.Limits.WriteTimeout.Duration,
 		IdleTimeout:       c.Limits.IdleTimeout.Duration,
 		CORSOrigins:       c.CORS.AllowedOrigins,
-		Categories:        c.categories(),
-		Agencies:          c.agencies(),
-		Zone:              c.Zone.Location(),
+		Rates: server.Rates{DevicePerSecond: c.Rates.DevicePerSecond, DeviceBurst: c.Rates.DeviceBurst,
+			IPPerSecond: c.Rates.AddressPerSecond, IPBurst: c.Rates.AddressBurst,
+			AnonymousPerHour: c.Rates.AnonymousPerHour, AnonymousBurst: c.Rates.AnonymousBurst},
+		AnonymousOpen311: c.Open311.Anonymous,
+		Categories:       c.categories(),
+		Agencies:         c.agencies(),
+		Zone:             c.Zone.Location(),
 	}
 }
 
