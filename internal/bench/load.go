@@ -57,8 +57,8 @@ func (o *LoadOptions) validate() error {
 	switch {
 	case o.Phones < 1 || o.Phones > maxPhones:
 		return fmt.Errorf("%w: --phones %d: between 1 and %d", ErrOptions, o.Phones, maxPhones)
-	case o.Every < 100*time.Millisecond:
-		return fmt.Errorf("%w: --every %s: at least 100ms", ErrOptions, o.Every)
+	case o.Every < time.Second:
+		return fmt.Errorf("%w: --every %s: at least 1s (a fix is stamped to the second)", ErrOptions, o.Every)
 	case o.For <= 0 || o.For > maxLoadTime:
 		return fmt.Errorf("%w: --for %s: more than 0, at most %s", ErrOptions, o.For, maxLoadTime)
 	case o.KillAt < 0 || o.KillAt >= o.For:
@@ -245,7 +245,8 @@ func (r *recorder) fill(rep *LoadReport) {
 	}
 }
 
-// run sends a fix every period, from offset on, walking east at 1.4 m/s;
+// run sends a fix every period, from offset on, walking east at 1.4 m/s
+// and stamped with the second it was due;
 // a fix without an answer is sent again a second later until it has one
 // or the run ends.
 func (p *phone) run(ctx context.Context, client *http.Client, base string, every, offset time.Duration, rec *recorder) {
@@ -259,7 +260,7 @@ func (p *phone) run(ctx context.Context, client *http.Client, base string, every
 		if !sleep(ctx, time.Until(next)) {
 			return
 		}
-		at := time.Now().Truncate(time.Second)
+		at := next.Truncate(time.Second) // its own second: every is at least one
 		lon := 7.42 + at.Sub(t0).Seconds()*1.4/(111320*math.Cos(p.lat*math.Pi/180))
 		target := fmt.Sprintf("%s?id=%s&lat=%.7f&lon=%.7f&timestamp=%d&accuracy=5&speed=2.7&token=%s",
 			base, p.device, p.lat, lon, at.Unix(), p.secret)

@@ -26,15 +26,17 @@ const DefaultDB = "wangge.gpkg"
 // Config is everything wangge serve can be told. The zero value of a
 // limit means the server's default (server.Options).
 type Config struct {
-	Addr       string     `toml:"addr"` // host:port to listen on
-	DB         string     `toml:"db"`   // a GeoPackage file or a postgres:// URL
-	Zone       Zone       `toml:"zone"` // of plain dates and Open311 datetimes
-	CORS       CORS       `toml:"cors"`
-	Limits     Limits     `toml:"limits"`
-	Rates      Rates      `toml:"rates"`
-	Open311    Open311    `toml:"open311"`
-	Agencies   Agencies   `toml:"agencies"`
-	Categories []Category `toml:"categories"`
+	Addr string `toml:"addr"` // host:port to listen on
+	DB   string `toml:"db"`   // a GeoPackage file or a postgres:// URL
+	// MetricsAddr serves /metrics alone, without a token (server.Options).
+	MetricsAddr string     `toml:"metrics_addr"`
+	Zone        Zone       `toml:"zone"` // of plain dates and Open311 datetimes
+	CORS        CORS       `toml:"cors"`
+	Limits      Limits     `toml:"limits"`
+	Rates       Rates      `toml:"rates"`
+	Open311     Open311    `toml:"open311"`
+	Agencies    Agencies   `toml:"agencies"`
+	Categories  []Category `toml:"categories"`
 }
 
 // CORS says which web pages may call the API from a browser.
@@ -274,6 +276,7 @@ func (c *Config) ServerOptions() server.Options {
 			IPPerSecond: c.Rates.AddressPerSecond, IPBurst: c.Rates.AddressBurst,
 			AnonymousPerHour: c.Rates.AnonymousPerHour, AnonymousBurst: c.Rates.AnonymousBurst},
 		AnonymousOpen311: c.Open311.Anonymous,
+		MetricsAddr:      c.MetricsAddr,
 		Categories:       c.categories(),
 		Agencies:         c.agencies(),
 		Zone:             c.Zone.Location(),
@@ -402,8 +405,12 @@ func describe(t reflect.Type) string {
 		return `an IANA time zone name, such as "` + window.DefaultZone + `" or "UTC"`
 	case t.Kind() == reflect.String:
 		return "a string"
-	case t.Kind() == reflect.Int64:
+	case t.Kind() == reflect.Int64 || t.Kind() == reflect.Int:
 		return "a whole number"
+	case t.Kind() == reflect.Float64:
+		return "a number"
+	case t.Kind() == reflect.Bool:
+		return "true or false"
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.String:
 		return `a list of strings, such as ["a", "b"]`
 	case t.Kind() == reflect.Slice:
