@@ -204,3 +204,48 @@ func TestTextAbuse(t *testing.T) {
 		}
 	})
 }
+
+// TestWriteLimits checks the limits the use cases keep on what is
+// written: a long description, a media URL that is not http(s), fixes with
+// negative accuracy or speed or a battery over 100%, a long worker name
+// and a long transition note are each a 400 naming the field, and nothing
+// is stored.
+func TestWriteLimits(t *testing.T) {
+	w := newIncidentWorld(t, openGPKG(t))
+	p := w.inside(t, 0)
+	loc := `"location":[` + fmtFloat(p[0]) + `,` + fmtFloat(p[1]) + `]`
+	fix := func(extra string) string {
+		return `{"worker":"li","points":[{"time":"2024-05-01T08:00:00+08:00","lon":116.39,"lat":39.9` + extra + `}]}`
+	}
+	wantStatus(t, request(t, w.s, http.MethodPost, "/api/v1/workers", w.admin, strings.NewReader(
+		`[{"id":"li","name":"Li","role":"full-time","grids":["`+string(w.grids[0].ID)+`"]}]`)), http.StatusOK)
+	tests := []struct {
+		name, target, body, field string
+	}{
+		{"description of 9,000,000 characters", "/api/v1/incidents", `{"category":"other",` + loc + `,"description":"` + strings.Repeat("x", 9_000_000) + `"}`, "description"},
+		{"description of 4,001 characters", "/api/v1/incidents", `{"category":"other",` + loc + `,"description":"` + strings.Repeat("字", 4001) + `"}`, "description"},
+		{"javascript: media URL", "/api/v1/incidents", `{"category":"other",` + loc + `,"media_url":"javascript:alert(1)"}`, "media_url"},
+		{"data: media URL", "/api/v1/incidents", `{"category":"other",` + loc + `,"media_url":"data:text/html,x"}`, "media_url"},
+		{"negative accuracy", "/api/v1/tracks", fix(`,"accuracy":-5`), "[0].accuracy"},
+		{"negative speed", "/api/v1/tracks", fix(`,"speed":-1.5`), "[0].speed"},
+		{"battery over 100", "/api/v1/tracks", fix(`,"battery":150`), "[0].battery"},
+		{"negative battery", "/api/v1/tracks", fix(`,"battery":-1`), "[0].battery"},
+		{"long worker name", "/api/v1/workers", `[{"id":"zz","name":"` + strings.Repeat("n", 501) + `","role":"volunteer"}]`, "[0].name"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := request(t, w.s, http.MethodPost, tc.target, w.admin, strings.NewReader(tc.body))
+			if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), tc.field) {
+				t.Fatalf("status %d %.300s, want 400 naming %q", rec.Code, rec.Body, tc.field)
+			}
+		})
+	}
+	incs, err := w.st.Incidents(t.Context(), data.IncidentQuery{})
+	if err != nil || len(incs) != 0 {
+		t.Fatalf("%d incidents stored (%v), want none", len(incs), err)
+	}
+	pts, err := w.st.TrackPoints(t.Context(), data.TrackQuery{Worker: "li"})
+	if err != nil || len(pts) != 0 {
+		t.Fatalf("%d fixes stored (%v), want none", len(pts), err)
+	}
+}
