@@ -164,6 +164,10 @@ var pgSchema = []string{
 		last_visited timestamptz)`,
 	`CREATE INDEX IF NOT EXISTS key_places_geom ON key_places USING gist (geom)`,
 
+	`CREATE TABLE IF NOT EXISTS wangge_health (
+		id integer PRIMARY KEY,
+		checked timestamptz NOT NULL)`,
+
 	`CREATE TABLE IF NOT EXISTS tokens (
 		id text COLLATE "C" PRIMARY KEY,
 		hash text NOT NULL UNIQUE,
