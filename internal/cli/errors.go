@@ -15,4 +15,7 @@ var (
 	// errPlanBroken is returned by `partition validate` when the plan
 	// breaks rules (exit 1 after listing them).
 	errPlanBroken = errors.New("the plan breaks rules")
+	// errNoStore means serve was given a GeoPackage that does not exist
+	// and no --create.
+	errNoStore = errors.New("no such store")
 )
