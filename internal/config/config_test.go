@@ -44,7 +44,6 @@ func TestExampleReachesServerOptions(t *testing.T) {
 		IdleTimeout:       90 * time.Second,
 		ShutdownTimeout:   20 * time.Second,
 		CORSOrigins:       []string{"https://map.example.gov.cn", "http://localhost:5173"},
-		MetricsAddr:       "127.0.0.1:9090",
 		Rates:             server.Rates{DevicePerSecond: 2, DeviceBurst: 30, IPPerSecond: 100, IPBurst: 200, AnonymousPerHour: 10, AnonymousBurst: 3},
 		Agencies: map[incident.Level]string{
 			incident.LevelGrid:      "网格员 grid worker",
