@@ -23,6 +23,10 @@ import (
 type Store interface {
 	// Ping reports whether the store can be reached.
 	Ping(ctx context.Context) error
+	// CheckWrite reports whether the store takes a write: it rewrites one
+	// row of a table of its own and commits (a full disk, a read-only
+	// file or database, a lock held too long are errors).
+	CheckWrite(ctx context.Context) error
 	// Close releases the store; acknowledged writes are durable.
 	Close() error
 

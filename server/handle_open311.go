@@ -35,7 +35,7 @@ func (s *Server) open311Routes() {
 	for _, f := range []string{"json", "xml"} {
 		g.GET("/services."+f, s.open311Services)
 		g.GET("/requests."+f, s.open311Requests)
-		g.POST("/requests."+f, s.open311Post)
+		g.POST("/requests."+f, s.open311Post, s.limitAddress)
 	}
 	g.GET("/requests/:file", s.open311Request)
 }
@@ -77,6 +77,7 @@ func (s *Server) open311Errors(next echo.HandlerFunc) echo.HandlerFunc {
 		if p.Status >= http.StatusInternalServerError {
 			s.logger(c).Error("open311 request failed", "status", p.Status, "err", err)
 		}
+		setRetryAfter(c.Response().Header(), err, p.Status)
 		var fe *open311.FieldError
 		if errors.As(err, &fe) {
 			p.Detail = fe.Detail()
@@ -104,9 +105,12 @@ func (s *Server) open311Post(c echo.Context) error {
 	}
 	actor := incident.Actor{Role: incident.ActorPublic}
 	if key := form.Get("api_key"); key != "" {
-		if actor, err = s.apiKeyActor(c, key); err != nil {
-			return err
-		}
+		actor, err = s.apiKeyActor(c, key)
+	} else {
+		err = s.allowAnonymous(c, d)
+	}
+	if err != nil {
+		return err
 	}
 	f, err := s.app.FileIncident(c.Request().Context(), d, actor, "open311")
 	if err != nil {
@@ -122,9 +126,30 @@ func (s *Server) open311Post(c echo.Context) error {
 	return open311Write(c, http.StatusOK, "service_requests", []created{{ServiceRequestID: string(inc.ID), ServiceNotice: notice}})
 }
 
+// allowAnonymous lets a report without an api_key through when the
+// configuration allows them (Options.AnonymousOpen311), it has a
+// location inside a grid of the plan in force, and its address is within
+// Rates.AnonymousPerHour.
+func (s *Server) allowAnonymous(c echo.Context, d incident.Incident) error {
+	if s.anonymous == nil {
+		return &ScopeError{Reason: "this server takes Open311 reports only with an api_key (a worker's, leader's or admin's token)"}
+	}
+	if slices.Contains(d.Flags, incident.FlagNoLocation) {
+		return &app.FieldError{Field: "lat", Reason: "a report without an api_key needs lat and long"}
+	}
+	served, err := s.app.Served(c.Request().Context(), d.Location)
+	if err != nil {
+		return err
+	}
+	if !served {
+		return &app.FieldError{Field: "lat", Reason: fmt.Sprintf("%g,%g is outside every grid served here", d.Location[1], d.Location[0])}
+	}
+	return s.anonymous.allow(clientAddr(c.Request().RemoteAddr), time.Now())
+}
+
 // apiKeyActor authenticates an Open311 api_key, which is an API token
-// secret: an unknown key is refused (403, as GeoReport v2 says), a token
-// that does not act on incidents reports as the public.
+// secret: an unknown key, or a token whose role does not file incidents
+// (viewer, planner), is refused (403, as GeoReport v2 says).
 func (s *Server) apiKeyActor(c echo.Context, key string) (incident.Actor, error) {
 	public := incident.Actor{Role: incident.ActorPublic}
 	if _, err := bearerSecret("Bearer " + key); err != nil {
@@ -137,7 +162,8 @@ func (s *Server) apiKeyActor(c echo.Context, key string) (incident.Actor, error)
 	case err != nil:
 		return public, fmt.Errorf("server: look up api_key: %w", err)
 	case tok.Role != data.RoleAdmin && tok.Role != data.RoleWorker && tok.Role != data.RoleLeader:
-		return public, nil
+		return public, &ScopeError{TokenID: tok.ID, Reason: fmt.Sprintf("api_key is a %s token, which does not file incidents; "+
+			"send a worker's, leader's or admin's token", tok.Role)}
 	}
 	c.Set(tokenKey, tok)
 	return s.app.Actor(c.Request().Context(), access.Of(tok))

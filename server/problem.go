@@ -80,9 +80,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case errors.As(err, &re):
 		h.Set(echo.HeaderWWWAuthenticate, bearerChallenge("insufficient_scope", re.Error()))
 	}
-	if p.Status == http.StatusServiceUnavailable {
-		h.Set(echo.HeaderRetryAfter, "1")
-	}
+	setRetryAfter(h, err, p.Status)
 	if err := writeJSON(c, p.Status, ProblemContentType, p); err != nil {
 		log.Error("writing the problem document", "err", err)
 	}
@@ -115,6 +113,7 @@ func problemFor(err error, req *http.Request) Problem {
 		tce *tiles.CoordError
 		pc  *app.PlanConflict
 		pes *app.PlanErrors
+		rl  *RateError
 	)
 	switch {
 	case errors.As(err, &mbe):
@@ -167,8 +166,12 @@ func problemFor(err error, req *http.Request) Problem {
 			"; fix it and send the request again (nothing was stored)"}
 	case errors.As(err, &de):
 		return Problem{Status: http.StatusNotFound, Detail: fmt.Sprintf(
-			"device %q is not registered to any worker; an administrator or grid leader links it "+
-				"with POST /api/v1/workers (device_id)", de.Device)}
+			"device %q is not registered to any worker, or the secret sent is not its secret; "+
+				"an administrator or grid leader links a device with POST /api/v1/workers (device_id) "+
+				"and makes its secret with `wangge token create --role worker --worker ID`", de.Device)}
+	case errors.As(err, &rl):
+		return Problem{Status: http.StatusTooManyRequests, Detail: fmt.Sprintf(
+			"too many requests from this %s; send again after %s s (the Retry-After header)", rl.What, rl.retrySeconds())}
 	case errors.As(err, &ce):
 		return Problem{Status: http.StatusConflict, Detail: ce.Reason}
 	case errors.As(err, &te) && errors.Is(err, incident.ErrNotPermitted):

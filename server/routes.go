@@ -94,9 +94,11 @@ func (s *Server) routes() {
 	s.tileRoutes()
 	m := newMetrics()
 	s.echo.Use(m.observe)
-	s.echo.GET("/metrics", s.serveMetrics(m))
+	if s.metrics = s.serveMetrics(m); s.metricsAddr == "" {
+		s.echo.GET("/metrics", s.metrics, s.authenticate, authorize("GET /metrics", []data.Role{data.RoleAdmin}))
+	}
 	for _, r := range s.deviceRoutes() {
-		s.echo.Add(r.method, APIPrefix+r.path, r.handler)
+		s.echo.Add(r.method, APIPrefix+r.path, r.handler, s.limitAddress)
 	}
 	api := s.echo.Group(APIPrefix, s.authenticate)
 	for _, r := range s.policy() {

@@ -77,6 +77,10 @@ type gpkgLayer struct {
 	// released; each needs a default so that gpkgCreate can add it to an
 	// older file with ALTER TABLE.
 	added []string
+	// hidden keeps the table out of gpkg_contents (and takes it out of an
+	// older file's), so that GDAL and QGIS do not list it as a layer: the
+	// tokens, whose hashes are nobody's business who opens the map.
+	hidden bool
 	// fill holds, by column name, the statement that gives an added column
 	// its values in the rows of an older file, run once when the column is
 	// added.
@@ -136,8 +140,9 @@ var gpkgLayers = []gpkgLayer{
   level TEXT NOT NULL, note TEXT NOT NULL, UNIQUE (incident, seq)`},
 	{name: "key_places", geom: "POINT", rtree: true,
 		cols: `id TEXT NOT NULL UNIQUE, category TEXT NOT NULL, visit_interval_ns INTEGER NOT NULL, grid TEXT NOT NULL,
-  last_visited TEXT`},
-	{name: "tokens",
+  last_visited TEXT`,
+		added: []string{"added TEXT"}},
+	{name: "tokens", hidden: true,
 		cols: `id TEXT NOT NULL UNIQUE, hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL, worker TEXT NOT NULL,
   grid TEXT NOT NULL, created TEXT`},
 }
@@ -217,6 +222,10 @@ func (l gpkgLayer) ddl() string {
 	}
 	for _, ix := range l.dropped {
 		fmt.Fprintf(&b, "DROP INDEX IF EXISTS %s;\n", ix)
+	}
+	if l.hidden {
+		fmt.Fprintf(&b, "DELETE FROM gpkg_contents WHERE table_name = '%s';\n", l.name)
+		return b.String()
 	}
 	if l.geom == "" {
 		fmt.Fprintf(&b, "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier) VALUES ('%s', 'attributes', '%[1]s');\n", l.name)

@@ -171,7 +171,12 @@ var pgSchema = []string{
 		visit_interval_ns bigint NOT NULL,
 		grid text COLLATE "C" NOT NULL,
 		last_visited timestamptz)`,
+	`ALTER TABLE key_places ADD COLUMN IF NOT EXISTS added timestamptz`,
 	`CREATE INDEX IF NOT EXISTS key_places_geom ON key_places USING gist (geom)`,
+
+	`CREATE TABLE IF NOT EXISTS wangge_health (
+		id integer PRIMARY KEY,
+		checked timestamptz NOT NULL)`,
 
 	`CREATE TABLE IF NOT EXISTS tokens (
 		id text COLLATE "C" PRIMARY KEY,

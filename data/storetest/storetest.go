@@ -76,6 +76,13 @@ func Run(t *testing.T, open Opener) {
 				e.t.Fatalf("Ping: %v", err)
 			}
 		}},
+		{"CheckWrite", func(e *env) {
+			for range 2 {
+				if err := e.s.CheckWrite(e.ctx); err != nil {
+					e.t.Fatalf("CheckWrite: %v", err)
+				}
+			}
+		}},
 		{"Areas", testAreas},
 		{"Blocks", testBlocks},
 		{"BlocksBBox", testBlocksBBox},

@@ -47,6 +47,9 @@ type Filed struct {
 // new id unless the draft carries one (the demo's synthetic ids). The
 // actor reports it (incident.Create checks that it may).
 func (a *App) FileIncident(ctx context.Context, draft incident.Incident, actor incident.Actor, note string) (Filed, error) {
+	if err := checkDraft(draft); err != nil {
+		return Filed{}, err
+	}
 	if a.categories != nil && !a.categories[draft.Category] {
 		return Filed{}, &FieldError{Field: "category", Reason: fmt.Sprintf("%q is not a configured category; "+
 			"GET /open311/v2/services.json lists the codes", draft.Category)}
@@ -83,6 +86,9 @@ func (a *App) FileIncident(ctx context.Context, draft incident.Incident, actor i
 // *TransitionConflict naming the status now and the moves allowed from
 // it. The event is appended to the stored log, which is never rewritten.
 func (a *App) MoveIncident(ctx context.Context, id incident.ID, to incident.Status, actor incident.Actor, note string, opts ...incident.TransitionOption) (incident.Incident, error) {
+	if err := checkText("note", note, MaxDescription); err != nil {
+		return incident.Incident{}, err
+	}
 	inc, err := a.store.Incident(ctx, id)
 	if err != nil {
 		return inc, fmt.Errorf("app: incident %q: %w", id, err)

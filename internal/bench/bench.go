@@ -75,7 +75,7 @@ func (r benchResult) perCPU() float64  { return float64(r.items) / math.Max(r.cp
 func benchCases(quick bool) []benchCase {
 	cases := lookupCases(quick)
 	cases = append(cases, ingestCases(quick)...)
-	cases = append(cases, coverageCase(quick), assessmentCase(quick))
+	cases = append(cases, coverageCase(quick), overdueCase(), assessmentCase(quick))
 	return append(cases, partitionCases(quick)...)
 }
 

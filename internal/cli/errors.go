@@ -21,4 +21,7 @@ var (
 	// errUnsupportedFormat means a file whose format must be converted
 	// first (a shapefile for import grids).
 	errUnsupportedFormat = errors.New("format not read directly")
+	// errNoStore means serve was given a GeoPackage that does not exist
+	// and no --create.
+	errNoStore = errors.New("no such store")
 )

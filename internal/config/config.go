@@ -28,13 +28,17 @@ const DefaultDB = "wangge.gpkg"
 // Config is everything wangge serve can be told. The zero value of a
 // limit means the server's default (server.Options).
 type Config struct {
-	Addr       string     `toml:"addr"` // host:port to listen on
-	DB         string     `toml:"db"`   // a GeoPackage file or a postgres:// URL
-	Zone       Zone       `toml:"zone"` // of plain dates and Open311 datetimes
-	CORS       CORS       `toml:"cors"`
-	Limits     Limits     `toml:"limits"`
-	Agencies   Agencies   `toml:"agencies"`
-	Categories []Category `toml:"categories"`
+	Addr string `toml:"addr"` // host:port to listen on
+	DB   string `toml:"db"`   // a GeoPackage file or a postgres:// URL
+	// MetricsAddr serves /metrics alone, without a token (server.Options).
+	MetricsAddr string     `toml:"metrics_addr"`
+	Zone        Zone       `toml:"zone"` // of plain dates and Open311 datetimes
+	CORS        CORS       `toml:"cors"`
+	Limits      Limits     `toml:"limits"`
+	Rates       Rates      `toml:"rates"`
+	Open311     Open311    `toml:"open311"`
+	Agencies    Agencies   `toml:"agencies"`
+	Categories  []Category `toml:"categories"`
 	// Workload are the coefficients of the weekly workload estimate of a
 	// grid and Assessment the targets and weights of the monthly
 	// assessment (package workload explains every default).
@@ -93,6 +97,24 @@ type Limits struct {
 	WriteTimeout      Duration `toml:"write_timeout"`
 	IdleTimeout       Duration `toml:"idle_timeout"`
 	ShutdownTimeout   Duration `toml:"shutdown_timeout"`
+}
+
+// Rates bound requests per device, client address and anonymous Open311
+// reporter (server.Rates; zero takes its default).
+type Rates struct {
+	DevicePerSecond  float64 `toml:"device_per_second"`
+	DeviceBurst      int     `toml:"device_burst"`
+	AddressPerSecond float64 `toml:"address_per_second"`
+	AddressBurst     int     `toml:"address_burst"`
+	AnonymousPerHour float64 `toml:"anonymous_per_hour"`
+	AnonymousBurst   int     `toml:"anonymous_burst"`
+}
+
+// Open311 says who may file reports through Open311.
+type Open311 struct {
+	// Anonymous lets anyone file a report without an api_key, inside the
+	// served grids and within Rates.AnonymousPerHour.
+	Anonymous bool `toml:"anonymous"`
 }
 
 // Agencies name who holds an incident at each level, for Open311's
@@ -303,11 +325,16 @@ func (c *Config) ServerOptions() server.Options {
 		WriteTimeout:      c.Limits.WriteTimeout.Duration,
 		IdleTimeout:       c.Limits.IdleTimeout.Duration,
 		CORSOrigins:       c.CORS.AllowedOrigins,
-		Categories:        c.categories(),
-		Agencies:          c.agencies(),
-		Zone:              c.Zone.Location(),
-		Workload:          &c.Workload,
-		Targets:           &c.Assessment,
+		Rates: server.Rates{DevicePerSecond: c.Rates.DevicePerSecond, DeviceBurst: c.Rates.DeviceBurst,
+			IPPerSecond: c.Rates.AddressPerSecond, IPBurst: c.Rates.AddressBurst,
+			AnonymousPerHour: c.Rates.AnonymousPerHour, AnonymousBurst: c.Rates.AnonymousBurst},
+		AnonymousOpen311: c.Open311.Anonymous,
+		MetricsAddr:      c.MetricsAddr,
+		Categories:       c.categories(),
+		Agencies:         c.agencies(),
+		Zone:             c.Zone.Location(),
+		Workload:         &c.Workload,
+		Targets:          &c.Assessment,
 	}
 }
 
@@ -433,8 +460,12 @@ func describe(t reflect.Type) string {
 		return `an IANA time zone name, such as "` + window.DefaultZone + `" or "UTC"`
 	case t.Kind() == reflect.String:
 		return "a string"
-	case t.Kind() == reflect.Int64:
+	case t.Kind() == reflect.Int64 || t.Kind() == reflect.Int:
 		return "a whole number"
+	case t.Kind() == reflect.Float64:
+		return "a number"
+	case t.Kind() == reflect.Bool:
+		return "true or false"
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.String:
 		return `a list of strings, such as ["a", "b"]`
 	case t.Kind() == reflect.Slice:

@@ -45,6 +45,7 @@ func TestExampleReachesServerOptions(t *testing.T) {
 		IdleTimeout:       90 * time.Second,
 		ShutdownTimeout:   20 * time.Second,
 		CORSOrigins:       []string{"https://map.example.gov.cn", "http://localhost:5173"},
+		Rates:             server.Rates{DevicePerSecond: 2, DeviceBurst: 30, IPPerSecond: 100, IPBurst: 200, AnonymousPerHour: 10, AnonymousBurst: 3},
 		Agencies: map[incident.Level]string{
 			incident.LevelGrid:      "网格员 grid worker",
 			incident.LevelCommunity: "幸福里社区居委会 Xingfuli community committee",
@@ -94,7 +95,7 @@ func TestParseErrors(t *testing.T) {
 		line     int
 		says     string // the message contains it
 	}{
-		{"misspelt key", "addr = \":1\"\nadrr = \":2\"\n", ErrUnknownKey, "adrr", 2, "unknown key; the table takes addr, db, zone, cors, limits, agencies, categories"},
+		{"misspelt key", "addr = \":1\"\nadrr = \":2\"\n", ErrUnknownKey, "adrr", 2, "unknown key; the table takes addr, db, metrics_addr, zone, cors, limits, rates, open311, agencies, categories"},
 		{"key of a table", "[limits]\nbody_bytess = 3\n", ErrUnknownKey, "limits.body_bytess", 2, "takes body_bytes, read_header_timeout"},
 		{"key of the second category", "[[categories]]\ncode = \"a\"\nname = \"A\"\n[[categories]]\ncode = \"b\"\nnmae = \"B\"\n",
 			ErrUnknownKey, "categories.nmae", 6, "takes code, service_code, name"},

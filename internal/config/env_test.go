@@ -19,6 +19,7 @@ func TestApplyEnv(t *testing.T) {
 	}{
 		{"WANGGE_ADDR", ":9090", func(c Config) bool { return c.Addr == ":9090" }},
 		{"WANGGE_DB", "postgres://db/wangge", func(c Config) bool { return c.DB == "postgres://db/wangge" }},
+		{"WANGGE_METRICS_ADDR", "127.0.0.1:9191", func(c Config) bool { return c.MetricsAddr == "127.0.0.1:9191" }},
 		{"WANGGE_ZONE", "Europe/Paris", func(c Config) bool { return c.Zone.String() == "Europe/Paris" }},
 		{"WANGGE_CORS_ALLOWED_ORIGINS", " https://a.example, ,https://b.example", func(c Config) bool {
 			return slices.Equal(c.CORS.AllowedOrigins, []string{"https://a.example", "https://b.example"})
@@ -29,6 +30,13 @@ func TestApplyEnv(t *testing.T) {
 		{"WANGGE_LIMITS_WRITE_TIMEOUT", "5s", func(c Config) bool { return c.Limits.WriteTimeout == Duration{5 * time.Second} }},
 		{"WANGGE_LIMITS_IDLE_TIMEOUT", "6s", func(c Config) bool { return c.Limits.IdleTimeout == Duration{6 * time.Second} }},
 		{"WANGGE_LIMITS_SHUTDOWN_TIMEOUT", "7s", func(c Config) bool { return c.Limits.ShutdownTimeout == Duration{7 * time.Second} }},
+		{"WANGGE_RATES_DEVICE_PER_SECOND", "0.5", func(c Config) bool { return c.Rates.DevicePerSecond == 0.5 }},
+		{"WANGGE_RATES_DEVICE_BURST", "7", func(c Config) bool { return c.Rates.DeviceBurst == 7 }},
+		{"WANGGE_RATES_ADDRESS_PER_SECOND", "1e6", func(c Config) bool { return c.Rates.AddressPerSecond == 1e6 }},
+		{"WANGGE_RATES_ADDRESS_BURST", "9", func(c Config) bool { return c.Rates.AddressBurst == 9 }},
+		{"WANGGE_RATES_ANONYMOUS_PER_HOUR", "4", func(c Config) bool { return c.Rates.AnonymousPerHour == 4 }},
+		{"WANGGE_RATES_ANONYMOUS_BURST", "2", func(c Config) bool { return c.Rates.AnonymousBurst == 2 }},
+		{"WANGGE_OPEN311_ANONYMOUS", "true", func(c Config) bool { return c.Open311.Anonymous }},
 		{"WANGGE_AGENCIES_GRID", "G", func(c Config) bool { return c.Agencies.Grid == "G" }},
 		{"WANGGE_AGENCIES_COMMUNITY", "C", func(c Config) bool { return c.Agencies.Community == "C" }},
 		{"WANGGE_AGENCIES_STREET", "S", func(c Config) bool { return c.Agencies.Street == "S" }},
