@@ -31,6 +31,7 @@ func (s *Server) docOps() []openapi.Op {
 			Roles: roles[method+" "+path], Query: query, Body: body, Response: response}
 		if response == "FeatureCollection" || response == "Feature" {
 			op.ResponseType = GeoJSONContentType
+			op.ETag = method == http.MethodGet
 		}
 		return op
 	}
@@ -95,7 +96,7 @@ func (s *Server) docOps() []openapi.Op {
 
 	ogcOp := func(path, summary string, query []string, response, typ string) openapi.Op {
 		return openapi.Op{Method: http.MethodGet, Path: OGCPrefix + path, Tag: "ogc", Summary: summary, Optional: true,
-			Query: query, Response: response, ResponseType: typ}
+			Query: query, Response: response, ResponseType: typ, ETag: typ == GeoJSONContentType}
 	}
 	items := []string{"ogc-limit", "ogc-bbox", "bbox-crs", "datetime", "ogc-crs", "after", "offset", "f"}
 	ops = append(ops,
@@ -108,7 +109,7 @@ func (s *Server) docOps() []openapi.Op {
 		ogcOp("/collections/:collection/items", "a page of features; queryables filter as ?name=value", items, "FeatureCollection", GeoJSONContentType),
 		ogcOp("/collections/:collection/items/:id", "one feature", []string{"ogc-crs", "f"}, "Feature", GeoJSONContentType),
 		openapi.Op{Method: http.MethodGet, Path: TilesPrefix + "/:tileset/:z/:x/:file", Tag: "tiles", Summary: "a vector tile {y}.mvt (204 when empty)",
-			Response: "Tile", ResponseType: "application/vnd.mapbox-vector-tile", Empty: true},
+			Response: "Tile", ResponseType: "application/vnd.mapbox-vector-tile", Empty: true, ETag: true},
 		openapi.Op{Method: http.MethodGet, Path: TilesPrefix + "/:file", Tag: "tiles", Summary: "the TileJSON of a tileset: {tileset}.json",
 			Response: "TileJSON"},
 	)

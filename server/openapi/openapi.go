@@ -35,11 +35,14 @@ type Op struct {
 	// Status is the success status (200 when 0), Response the schema of
 	// its body in components and ResponseType its media type; a status
 	// without a body (204) has no Response.
-	Status               int
-	Response             string
-	ResponseType         string
-	Example              any  // an example of the success body
-	Empty                bool // may also answer 204 No Content
+	Status       int
+	Response     string
+	ResponseType string
+	Example      any  // an example of the success body
+	Empty        bool // may also answer 204 No Content
+	// ETag: the success response carries an ETag, and a GET whose
+	// If-None-Match holds it is answered 304 Not Modified.
+	ETag                 bool
 	ErrorType, ErrorBody string
 }
 
@@ -185,7 +188,7 @@ func operation(op Op, path string) (map[string]any, error) {
 	if op.Empty {
 		responses["204"] = map[string]any{"description": "No Content"}
 	}
-	if op.Method == http.MethodGet && op.Response != "" {
+	if op.ETag {
 		responses["304"] = map[string]any{"description": "Not Modified: the If-None-Match ETag is current"}
 	}
 	out := map[string]any{"summary": op.Summary, "operationId": op.Method + " " + path, "parameters": params, "responses": responses}

@@ -2,8 +2,6 @@ package tiles
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -17,6 +15,8 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/simplify"
+
+	"wangge/server/etag"
 )
 
 // Media types.
@@ -162,12 +162,6 @@ func Render(ctx context.Context, l Layer, t maptile.Tile) ([]byte, error) {
 	return out, nil
 }
 
-// ETag is the entity tag of a tile's bytes.
-func ETag(b []byte) string {
-	sum := sha256.Sum256(b)
-	return `"` + hex.EncodeToString(sum[:12]) + `"`
-}
-
 func (h *handler) tile(c echo.Context) error {
 	l, err := h.find(c, c.Param("tileset"))
 	if err != nil {
@@ -181,17 +175,14 @@ func (h *handler) tile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	hdr := c.Response().Header()
-	hdr.Set("Cache-Control", CacheControl)
-	etag := ETag(b)
-	hdr.Set("ETag", etag)
-	if inm := c.Request().Header.Get("If-None-Match"); inm != "" && slices.Contains(strings.Split(strings.ReplaceAll(inm, " ", ""), ","), etag) {
-		return c.NoContent(http.StatusNotModified)
-	}
+	c.Response().Header().Set("Cache-Control", CacheControl)
 	if b == nil {
+		if etag.Check(c, b) {
+			return c.NoContent(http.StatusNotModified)
+		}
 		return c.NoContent(http.StatusNoContent)
 	}
-	return c.Blob(http.StatusOK, MVT, b)
+	return etag.Blob(c, MVT, b)
 }
 
 // tileJSONDoc is a TileJSON 3.0.0 document.
