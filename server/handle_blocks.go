@@ -47,9 +47,7 @@ func listFeatures[T any](c echo.Context, what string, list func(context.Context,
 		fc.Features[i] = render(it, p.CRS)
 	}
 	if more {
-		href := nextHref(c, id(items[len(items)-1]))
-		fc.Links = []link{{Rel: "next", Href: href, Type: GeoJSONContentType}}
-		c.Response().Header().Add("Link", fmt.Sprintf(`<%s>; rel="next"; type="%s"`, href, GeoJSONContentType))
+		fc.Links = nextLink(c, id(items[len(items)-1]), GeoJSONContentType)
 	}
 	return writeJSON(c, http.StatusOK, GeoJSONContentType, fc)
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -113,7 +112,7 @@ func gridLayer(name, description string, load func(context.Context) (partition.P
 			if err != nil {
 				return nil, fmt.Errorf("server: plan of tileset %s: %w", name, err)
 			}
-			grids := slices.SortedFunc(slices.Values(p.Grids), func(a, b partition.Grid) int { return cmp.Compare(a.ID, b.ID) })
+			grids := sortedGrids(p)
 			var out []*geojson.Feature
 			for _, g := range gridsIn(grids, &b, "", limit) {
 				// The plan in force is shared; tiles are projected in place.
