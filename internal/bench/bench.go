@@ -13,6 +13,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,6 +53,9 @@ type benchRun struct {
 	close     func() error
 	serverCPU func() (time.Duration, bool)
 	note      func() string
+	// latency (optional), asked after run, is the time of each request of
+	// a case that times its requests one by one.
+	latency func() []time.Duration
 }
 
 // benchResult is what one case measured.
@@ -64,6 +68,7 @@ type benchResult struct {
 	peakRSS   int64         // bytes, VmHWM of the process during the case (0 if unknown)
 	alloc     uint64
 	note      string
+	p50, p99  time.Duration // of the requests, when the case timed them
 }
 
 // perWall and perCPU are the items per wall and per CPU second.
@@ -75,7 +80,9 @@ func benchCases(quick bool) []benchCase {
 	cases := lookupCases(quick)
 	cases = append(cases, ingestCases(quick)...)
 	cases = append(cases, coverageCase(quick))
-	return append(cases, partitionCases(quick)...)
+	cases = append(cases, partitionCases(quick)...)
+	cases = append(cases, tileCases()...)
+	return append(cases, featureCases()...)
 }
 
 // partitionCases draw grids from Mosaic blocks of each size.
@@ -191,6 +198,9 @@ func measure(ctx context.Context, c benchCase, env benchEnv) (benchResult, error
 	}
 	runtime.ReadMemStats(&after)
 	r.alloc = after.TotalAlloc - before.TotalAlloc
+	if prep.latency != nil {
+		r.p50, r.p99 = quantile(prep.latency(), 0.5), quantile(prep.latency(), 0.99)
+	}
 	r.peakRSS = vmHWM()
 	closed = true
 	if prep.close != nil {
@@ -202,6 +212,15 @@ func measure(ctx context.Context, c benchCase, env benchEnv) (benchResult, error
 		r.note = prep.note()
 	}
 	return r, nil
+}
+
+// quantile is the q-quantile of ds (nearest rank); 0 for none.
+func quantile(ds []time.Duration, q float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(ds))
+	return s[int(math.Ceil(q*float64(len(s))))-1]
 }
 
 // timed runs work, setting r's wall time and the CPU time clock counts.
