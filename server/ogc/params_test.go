@@ -62,7 +62,9 @@ func TestParseItems(t *testing.T) {
 		check func(itemsParams) bool
 		bad   string // the parameter refused
 	}{
-		{"", func(p itemsParams) bool { return p.Limit == DefaultLimit && p.CRS == CRS84 && p.BBox == nil && p.Filter == nil }, ""},
+		{"", func(p itemsParams) bool {
+			return p.Limit == DefaultLimit && p.CRS == CRS84 && p.BBox == nil && p.Filter == nil
+		}, ""},
 		{"kind=school&households=412&limit=5", func(p itemsParams) bool {
 			return p.Limit == 5 && len(p.Filter) == 2 && p.Filter["kind"] == "school" && p.Filter["households"] == "412"
 		}, ""},
