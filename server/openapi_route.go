@@ -108,9 +108,10 @@ func (s *Server) docOps() []openapi.Op {
 		ogcOp("/collections/:collection/queryables", "the properties items may be filtered on (?name=value)", []string{"f"}, "Queryables", "application/schema+json"),
 		ogcOp("/collections/:collection/items", "a page of features; queryables filter as ?name=value", items, "FeatureCollection", GeoJSONContentType),
 		ogcOp("/collections/:collection/items/:id", "one feature", []string{"ogc-crs", "f"}, "Feature", GeoJSONContentType),
-		openapi.Op{Method: http.MethodGet, Path: TilesPrefix + "/:tileset/:z/:x/:file", Tag: "tiles", Summary: "a vector tile {y}.mvt (204 when empty)",
+		openapi.Op{Method: http.MethodGet, Path: TilesPrefix + "/:tileset/:z/:x/:file", Tag: "tiles", Optional: true,
+			Summary:  "a vector tile {y}.mvt (204 when empty); coverage-heat needs an admin's, a planner's or a leader's token",
 			Response: "Tile", ResponseType: "application/vnd.mapbox-vector-tile", Empty: true, ETag: true},
-		openapi.Op{Method: http.MethodGet, Path: TilesPrefix + "/:file", Tag: "tiles", Summary: "the TileJSON of a tileset: {tileset}.json",
+		openapi.Op{Method: http.MethodGet, Path: TilesPrefix + "/:file", Tag: "tiles", Optional: true, Summary: "the TileJSON of a tileset: {tileset}.json",
 			Response: "TileJSON"},
 	)
 	return ops

@@ -34,9 +34,14 @@ const (
 	buffer = 64
 )
 
-// CacheControl is sent with every tile: clients and proxies may keep one
-// a minute and then revalidate with its ETag.
-const CacheControl = "public, max-age=60"
+// CacheControl is sent with every tile of a public layer: clients and
+// proxies may keep one a minute and then revalidate with its ETag;
+// PrivateCacheControl with a tile of a Private layer, which shared caches
+// must not keep.
+const (
+	CacheControl        = "public, max-age=60"
+	PrivateCacheControl = "private, max-age=60"
+)
 
 // Layer is one tileset.
 type Layer struct {
@@ -48,6 +53,9 @@ type Layer struct {
 	// Limit is the most features a tile holds; the first in the order
 	// Features returns them are kept.
 	Limit int
+	// Private layers are for the request's token only (its tiles are not
+	// for shared caches).
+	Private bool
 	// Fields names the properties of the features and their types
 	// (String, Number, Boolean) for TileJSON's vector_layers.
 	Fields map[string]string
@@ -175,7 +183,11 @@ func (h *handler) tile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", CacheControl)
+	cacheControl := CacheControl
+	if l.Private {
+		cacheControl = PrivateCacheControl
+	}
+	c.Response().Header().Set("Cache-Control", cacheControl)
 	if b == nil {
 		if etag.Check(c, b) {
 			return c.NoContent(http.StatusNotModified)
