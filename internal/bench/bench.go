@@ -53,9 +53,9 @@ type benchRun struct {
 	close     func() error
 	serverCPU func() (time.Duration, bool)
 	note      func() string
-	// latency (optional), asked after run, is the time of each request of
-	// a case that times its requests one by one.
-	latency func() []time.Duration
+	// latency (optional), asked after run, is the wall and CPU time of
+	// each request of a case that times its requests one by one.
+	latency func() (wall, cpu []time.Duration)
 }
 
 // benchResult is what one case measured.
@@ -68,7 +68,9 @@ type benchResult struct {
 	peakRSS   int64         // bytes, VmHWM of the process during the case (0 if unknown)
 	alloc     uint64
 	note      string
-	p50, p99  time.Duration // of the requests, when the case timed them
+	// p50 and p99 of the requests' wall time, p99CPU of their CPU time,
+	// when the case timed them.
+	p50, p99, p99CPU time.Duration
 }
 
 // perWall and perCPU are the items per wall and per CPU second.
@@ -199,7 +201,8 @@ func measure(ctx context.Context, c benchCase, env benchEnv) (benchResult, error
 	runtime.ReadMemStats(&after)
 	r.alloc = after.TotalAlloc - before.TotalAlloc
 	if prep.latency != nil {
-		r.p50, r.p99 = quantile(prep.latency(), 0.5), quantile(prep.latency(), 0.99)
+		wall, cpu := prep.latency()
+		r.p50, r.p99, r.p99CPU = quantile(wall, 0.5), quantile(wall, 0.99), quantile(cpu, 0.99)
 	}
 	r.peakRSS = vmHWM()
 	closed = true

@@ -22,7 +22,7 @@ func printBench(w io.Writer, results []benchResult) {
 		}
 		note := r.note
 		if r.p99 > 0 {
-			note = fmt.Sprintf("p50 %.2f ms, p99 %.2f ms a request; %s", ms(r.p50), ms(r.p99), note)
+			note = fmt.Sprintf("p50 %.2f ms, p99 %.2f ms a request (p99 on CPU time %.2f ms); %s", ms(r.p50), ms(r.p99), ms(r.p99CPU), note)
 		}
 		if r.serverOK {
 			note = fmt.Sprintf("CPU includes %.3f s of PostGIS; %s", r.serverCPU.Seconds(), note)
@@ -202,7 +202,7 @@ func ms(d time.Duration) float64 { return d.Seconds() * 1e3 }
 
 // tileTarget judges the worst p99 of the tile rows against 20 ms.
 func tileTarget(results []benchResult) benchTarget {
-	t := benchTarget{work: "vector tile, z12–16", goal: "p99 ≤ 20 ms", want: 20, atMost: true, missing: "no tiles/ row run"}
+	t := benchTarget{work: "vector tile, z12–16", goal: "p99 ≤ 20 ms", want: 20, atMost: true, hasCPU: true, missing: "no tiles/ row run"}
 	var parts []string
 	for _, r := range results {
 		if !strings.HasPrefix(r.name, "tiles/") || r.skipped != "" {
@@ -210,7 +210,8 @@ func tileTarget(results []benchResult) benchTarget {
 		}
 		t.missing = ""
 		t.value = math.Max(t.value, ms(r.p99))
-		parts = append(parts, fmt.Sprintf("%s p99 %.2f ms (p50 %.2f)", strings.TrimPrefix(r.name, "tiles/"), ms(r.p99), ms(r.p50)))
+		t.cpuValue = math.Max(t.cpuValue, ms(r.p99CPU))
+		parts = append(parts, fmt.Sprintf("%s p99 %.2f ms (p50 %.2f; p99 on CPU %.2f)", strings.TrimPrefix(r.name, "tiles/"), ms(r.p99), ms(r.p50), ms(r.p99CPU)))
 	}
 	t.figure = strings.Join(parts, ", ")
 	return t

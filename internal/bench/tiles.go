@@ -23,6 +23,7 @@ import (
 	"wangge/data/gpkg"
 	"wangge/data/importer"
 	"wangge/internal/app"
+	"wangge/internal/cputime"
 	"wangge/internal/demo"
 	"wangge/partition"
 	"wangge/server"
@@ -40,14 +41,14 @@ const tileMinZoom, tileMaxZoom = 12, 16
 // census blocks with 15 grids drawn by population.
 func tileCases() []benchCase {
 	return []benchCase{
-		{name: "tiles/monaco", unit: "tiles", prepare: func(ctx context.Context, _ benchEnv) (benchRun, error) {
+		{name: "tiles/monaco", unit: "tiles", oneThread: true, prepare: func(ctx context.Context, _ benchEnv) (benchRun, error) {
 			w, err := monacoWorkspace(ctx)
 			if err != nil {
 				return benchRun{}, err
 			}
 			return tileRun(ctx, w, []string{"blocks", "buildings", "roads", "grids"})
 		}},
-		{name: "tiles/providence", unit: "tiles", prepare: func(ctx context.Context, _ benchEnv) (benchRun, error) {
+		{name: "tiles/providence", unit: "tiles", oneThread: true, prepare: func(ctx context.Context, _ benchEnv) (benchRun, error) {
 			w, err := providenceWorkspace(ctx)
 			if err != nil {
 				return benchRun{}, err
@@ -207,7 +208,9 @@ func sharedFile(name string) (string, error) {
 }
 
 // tileRun renders every tile of the tilesets over the workspace's blocks
-// at each zoom, timing each.
+// at each zoom, timing each on the wall clock and on the CPU time of its
+// thread (the case runs on one locked thread, and the server answers on
+// it: no HTTP between).
 func tileRun(_ context.Context, w *workspace, tilesets []string) (benchRun, error) {
 	var targets []string
 	for z := maptile.Zoom(tileMinZoom); z <= tileMaxZoom; z++ {
@@ -220,13 +223,15 @@ func tileRun(_ context.Context, w *workspace, tilesets []string) (benchRun, erro
 	}
 	slices.Sort(targets)
 	took := make([]time.Duration, 0, len(targets))
+	cpu := make([]time.Duration, 0, len(targets))
 	w.status = map[int]int{}
 	return benchRun{items: len(targets), close: w.close,
 		run: func(context.Context) error {
 			for _, target := range targets {
-				start := time.Now()
+				start, cpu0 := time.Now(), cputime.Thread()
 				rec := w.get(target)
 				took = append(took, time.Since(start))
+				cpu = append(cpu, cputime.Thread()-cpu0)
 				if rec.Code != http.StatusOK && rec.Code != http.StatusNoContent {
 					return fmt.Errorf("%s: %d %s", target, rec.Code, rec.Body)
 				}
@@ -234,7 +239,7 @@ func tileRun(_ context.Context, w *workspace, tilesets []string) (benchRun, erro
 			}
 			return nil
 		},
-		latency: func() []time.Duration { return took },
+		latency: func() (wall, thread []time.Duration) { return took, cpu },
 		note: func() string {
 			return fmt.Sprintf("z%d–%d, %v: %d tiles with features, %d empty", tileMinZoom, tileMaxZoom, tilesets,
 				w.status[http.StatusOK], w.status[http.StatusNoContent])
