@@ -47,7 +47,7 @@ func parseIncidentQuery(q url.Values, zone *time.Location) (data.IncidentQuery, 
 		return iq, listParams{}, err
 	}
 	iq.From, iq.To = w.From, w.To
-	p, err := parseListParams(base)
+	p, err := parseListParams(base, DefaultLimit)
 	iq.BBoxQuery = data.BBoxQuery{BBox: p.BBox, After: p.After, Limit: p.Limit + 1}
 	return iq, p, err
 }

@@ -53,16 +53,18 @@ func (s *Server) deletePlan(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// planGrids answers GET /api/v1/plans/{id}/grids: a page of the grids in
-// id order whose bounds meet bbox, as a FeatureCollection with the
-// properties of grids.geojson (DESIGN.md), paged as every feature list.
+// planGrids answers GET /api/v1/plans/{id}/grids: the grids in id order
+// whose bounds meet bbox, as a FeatureCollection with the properties of
+// grids.geojson (DESIGN.md), paged as every feature list but for the
+// default limit, MaxLimit: every grid of any real plan at once, so that
+// the answer is the plan's grids file.
 func (s *Server) planGrids(c echo.Context) error {
 	p, err := s.loadPlan(c)
 	if err != nil {
 		return err
 	}
 	grids := sortedGrids(p)
-	return listFeatures(c, "grids", func(_ context.Context, q data.BBoxQuery) ([]partition.Grid, error) {
+	return listFeatures(c, "grids", MaxLimit, func(_ context.Context, q data.BBoxQuery) ([]partition.Grid, error) {
 		return gridsIn(grids, q.BBox, partition.GridID(q.After), q.Limit), nil
 	}, func(g partition.Grid) string { return string(g.ID) }, gridFeature)
 }

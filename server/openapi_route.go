@@ -47,7 +47,7 @@ func (s *Server) docOps() []openapi.Op {
 		api(http.MethodGet, "/plans", "plans", "a page of the plans in creation order, without grids", []string{"limit", "after"}, "", "Plans"),
 		created(api(http.MethodPost, "/plans", "plans", "draw a plan over the stored blocks (a draft)", nil, "PlanRequest", "Plan")),
 		api(http.MethodGet, "/plans/:id", "plans", "a plan and the figures of its grids", nil, "", "Plan"),
-		api(http.MethodGet, "/plans/:id/grids", "plans", "a page of the grids of a plan in id order; bbox keeps those whose bounds meet it", pageParams, "", geo),
+		api(http.MethodGet, "/plans/:id/grids", "plans", "the grids of a plan in id order, a page of up to 10000; bbox keeps those whose bounds meet it", []string{"bbox", "grids-limit", "after", "crs"}, "", geo),
 		api(http.MethodPost, "/plans/:id/publish", "plans", "put a plan in force", nil, "", "Object"),
 		noContent(api(http.MethodDelete, "/plans/:id", "plans", "delete a draft plan", nil, "", "")),
 		api(http.MethodGet, "/incidents", "incidents", "a page of incidents", []string{"bbox", "limit", "after", "crs", "from", "to", "status", "grid"}, "", geo),

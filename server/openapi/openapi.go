@@ -49,6 +49,7 @@ type Op struct {
 // Params are the query parameters operations may take.
 var Params = map[string]map[string]any{
 	"bbox":               qp("bbox", "minLon,minLat,maxLon,maxLat in WGS-84 degrees (in the crs asked for on /api/v1)", str("7.41,43.72,7.44,43.75")),
+	"grids-limit":        qp("limit", "page size: every grid, up to 10000, by default", map[string]any{"type": "integer", "minimum": 1, "maximum": 10000, "default": 10000}),
 	"limit":              qp("limit", "page size: 100 by default, at most 10000", map[string]any{"type": "integer", "minimum": 1, "maximum": 10000, "default": 100}),
 	"after":              qp("after", "keyset paging: the id after which the page starts (from the next link)", str("")),
 	"crs":                qp("crs", "coordinates for Chinese basemaps: wgs84 (default), gcj02, bd09", enum("wgs84", "gcj02", "bd09")),
