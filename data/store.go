@@ -76,15 +76,48 @@ type PlanStore interface {
 	// Plans lists the plans ordered by creation time, without their grids.
 	Plans(ctx context.Context) ([]partition.Plan, error)
 	// PublishPlan puts plan id in force from at, in one transaction: the
-	// plans published before go back to draft (their Published time
-	// cleared) and are returned ordered by id, and id becomes published
+	// plans published before become superseded (their Published time
+	// kept) and are returned ordered by id, and id becomes published
 	// with Published = at. Publishing the published plan changes nothing
 	// and returns none. An unknown id wraps ErrNotFound, a zero at
 	// ErrInvalid.
 	PublishPlan(ctx context.Context, id partition.PlanID, at time.Time) (superseded []partition.PlanID, err error)
-	// DeletePlan deletes a plan and its grids. The published plan is
-	// refused with an error wrapping ErrConflict: publish another first.
+	// DeletePlan deletes a plan, its grids and its versions. The
+	// published plan is refused with an error wrapping ErrConflict:
+	// publish another first.
 	DeletePlan(ctx context.Context, id partition.PlanID) error
+
+	// PutPlanVersion stores draft p with its grids (as PutPlan) and
+	// records them as version v of the plan, in one transaction. v.Number
+	// must follow the plan's latest version (1 for a plan without any)
+	// and a stored plan of that id must be a draft; otherwise nothing
+	// changes and the error wraps ErrConflict (another edit came first,
+	// or the plan was published). A plan that is not a draft, or a
+	// version of another plan, wraps ErrInvalid.
+	PutPlanVersion(ctx context.Context, p partition.Plan, v PlanVersion) error
+	// PlanVersions lists the versions of plan id, oldest first, without
+	// their grids (none for a plan stored by PutPlan alone). An unknown
+	// plan wraps ErrNotFound.
+	PlanVersions(ctx context.Context, id partition.PlanID) ([]PlanVersion, error)
+	// PlanVersion reads version n of plan id with its grids; an unknown
+	// plan or version wraps ErrNotFound.
+	PlanVersion(ctx context.Context, id partition.PlanID, n int) (PlanVersion, error)
+}
+
+// PlanVersion is one state of a draft plan. Number counts from 1 (the plan
+// as drawn, uploaded or adopted); every edit and every undo adds one.
+// Base is the version the state was made from (0 for the first): an undo
+// restores the grids of the latest version's Base as a new version whose
+// Base is that version's own, so undos in a row walk back. Grids keep
+// their blocks, flags and figures but no geometry (the blocks make it);
+// Plans lists versions without them.
+type PlanVersion struct {
+	Plan    partition.PlanID
+	Number  int
+	Base    int
+	Edit    string // what made it: "upload", "move block b to G002", "undo: back to version 2"
+	Created time.Time
+	Grids   []partition.Grid
 }
 
 // PatrolStore keeps the workers, their GPS fixes and the key places they

@@ -85,6 +85,22 @@ func OptionsFromParams(m map[string]string) (Options, error) {
 	return o, o.Validate()
 }
 
+// paramKeys are the keys of a Params map.
+var paramKeys = []string{"weight", "min", "max", "tolerance", "gap", "count", "seed", "dedicated", "within", "code-prefix"}
+
+// OptionsOfPlan reads the options a stored plan was drawn with from its
+// Params, which may keep other keys beside the partition parameters (the
+// source file, its attribution): those are skipped.
+func OptionsOfPlan(m map[string]string) (Options, error) {
+	own := make(map[string]string, len(m))
+	for k, v := range m {
+		if slices.Contains(paramKeys, k) {
+			own[k] = v
+		}
+	}
+	return OptionsFromParams(own)
+}
+
 func sortedKeys(m map[string]string) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

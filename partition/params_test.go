@@ -53,3 +53,16 @@ func TestResultPlan(t *testing.T) {
 		t.Errorf("plan %+v", p)
 	}
 }
+
+// TestOptionsOfPlan reads the options of a plan whose Params keep its
+// provenance beside them, as the demo's plan does, and still refuses a
+// bad value of a partition parameter.
+func TestOptionsOfPlan(t *testing.T) {
+	o, err := partition.OptionsOfPlan(map[string]string{"weight": "households", "min": "150", "max": "500", "source": "monaco.osm.pbf", "seed": "7"})
+	if err != nil || o.Weight != "households" || o.Min != 150 || o.Max != 500 || o.Seed != 7 {
+		t.Fatalf("options %+v, %v", o, err)
+	}
+	if _, err := partition.OptionsOfPlan(map[string]string{"weight": "households", "min": "x", "max": "500"}); !errors.Is(err, partition.ErrOptions) {
+		t.Fatalf("min=x: %v, want ErrOptions", err)
+	}
+}

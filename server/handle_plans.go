@@ -98,7 +98,7 @@ func (s *Server) createPlan(c echo.Context) error {
 		return &ConflictError{Reason: "the store holds no blocks to draw grids from; load them first (POST /api/v1/blocks or `wangge import blocks`)"}
 	}
 	start := time.Now()
-	res, err := partition.Draw(ctx, engineBlocks(blocks), opt)
+	res, err := partition.Draw(ctx, app.EngineBlocks(blocks), opt)
 	if err != nil {
 		return err
 	}
@@ -114,30 +114,6 @@ func (s *Server) createPlan(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderLocation, APIPrefix+"/plans/"+string(plan.ID))
 	return writeJSON(c, http.StatusCreated, echo.MIMEApplicationJSON, planResponse{Plan: summarize(plan), Report: res.Report})
-}
-
-// engineBlocks gives the engine what it reads: every property as text in
-// Attrs, including the ones the store keeps as fields (households,
-// population, kind, name, parent), so --weight, --dedicated and --within
-// may name any of them.
-func engineBlocks(blocks []partition.Block) []partition.Block {
-	out := make([]partition.Block, len(blocks))
-	for i, b := range blocks {
-		attrs := make(map[string]string, len(b.Attrs)+5)
-		for k, v := range b.Attrs {
-			attrs[k] = v
-		}
-		attrs["households"] = fmt.Sprint(b.Households)
-		attrs["population"] = fmt.Sprint(b.Population)
-		for k, v := range map[string]string{"kind": b.Kind, "name": b.Name, "parent": string(b.Parent)} {
-			if v != "" {
-				attrs[k] = v
-			}
-		}
-		b.Attrs = attrs
-		out[i] = b
-	}
-	return out
 }
 
 // listPlans answers GET /api/v1/plans: a page of the plans in creation

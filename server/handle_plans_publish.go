@@ -18,19 +18,21 @@ type publishResponse struct {
 	Superseded []partition.PlanID `json:"superseded"`
 }
 
-// publishPlan answers POST /api/v1/plans/{id}/publish: the plan becomes
-// the one in force and the plan published before goes back to draft, in
-// one transaction of the store (app.PublishPlan). Publishing the published
-// plan changes nothing.
+// publishPlan answers POST /api/v1/plans/{id}/publish[?force=true]: the
+// plan becomes the one in force and the plan published before becomes
+// superseded, in one transaction of the store (app.PublishPlan). A plan
+// with errors is refused (409, the problem document's "problems" lists
+// them) unless force=true. Publishing the published plan changes nothing.
 func (s *Server) publishPlan(c echo.Context) error {
-	if err := noQuery(c); err != nil {
+	force, err := onlyBool(c, "force")
+	if err != nil {
 		return err
 	}
 	id, err := pathParam(c, "id")
 	if err != nil {
 		return err
 	}
-	pub, err := s.app.PublishPlan(c.Request().Context(), principal(c), partition.PlanID(id))
+	pub, err := s.app.PublishPlan(c.Request().Context(), principal(c), partition.PlanID(id), force)
 	if err != nil {
 		return err
 	}

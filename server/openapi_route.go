@@ -48,7 +48,14 @@ func (s *Server) docOps() []openapi.Op {
 		created(api(http.MethodPost, "/plans", "plans", "draw a plan over the stored blocks (a draft)", nil, "PlanRequest", "Plan")),
 		api(http.MethodGet, "/plans/:id", "plans", "a plan and the figures of its grids", nil, "", "Plan"),
 		api(http.MethodGet, "/plans/:id/grids", "plans", "the grids of a plan in id order, a page of up to 10000; bbox keeps those whose bounds meet it", []string{"bbox", "grids-limit", "after", "crs"}, "", geo),
-		api(http.MethodPost, "/plans/:id/publish", "plans", "put a plan in force", nil, "", "Object"),
+		api(http.MethodPost, "/plans/:id/publish", "plans", "put a plan in force (refused with its errors unless force=true)", []string{"force"}, "", "Object"),
+		created(api(http.MethodPost, "/plans/upload", "plans", "upload grids (the file wangge partition writes, or a plan's grids from this API) as a draft", planParamNames, geo, "Object")),
+		created(api(http.MethodPost, "/plans/import-grids", "plans", "adopt hand-drawn grid boundaries as a draft: each block to the grid holding most of it", append(planParamNames[:len(planParamNames):len(planParamNames)], "id_field"), geo, "Object")),
+		api(http.MethodPost, "/plans/:id/edits", "plans", "edit a draft (move, lock, unlock, merge, split, redraw, fix): a new version, with the metric deltas and the problems added and removed", nil, "Object", "Object"),
+		api(http.MethodPost, "/plans/:id/undo", "plans", "undo the last edit of a draft (a new version)", []string{"version"}, "", "Object"),
+		api(http.MethodGet, "/plans/:id/versions", "plans", "the versions of a plan", nil, "", "Object"),
+		api(http.MethodGet, "/plans/:id/validate", "plans", "a plan's (or version's) errors and notes", []string{"version"}, "", "Object"),
+		api(http.MethodGet, "/plans/:id/diff", "plans", "what changed between two plans or versions", []string{"version", "plan-to", "to_version"}, "", "Object"),
 		noContent(api(http.MethodDelete, "/plans/:id", "plans", "delete a draft plan", nil, "", "")),
 		api(http.MethodGet, "/incidents", "incidents", "a page of incidents", []string{"bbox", "limit", "after", "crs", "from", "to", "status", "grid"}, "", geo),
 		created(api(http.MethodPost, "/incidents", "incidents", "report an incident", []string{"crs"}, "IncidentRequest", "Feature")),
@@ -65,6 +72,9 @@ func (s *Server) docOps() []openapi.Op {
 		api(http.MethodGet, "/grids/:id/coverage", "patrol", "patrol coverage and gaps of a grid", []string{"from", "to", "res", "buffer", "tz", "layer", "crs"}, "", geo),
 		api(http.MethodPost, "/keyplaces", "patrol", "insert or replace key places (no names)", nil, "KeyPlaces", "Upserted"),
 		api(http.MethodGet, "/visits/overdue", "patrol", "key places past their visit interval", []string{"grid", "days"}, "", "Object"),
+		api(http.MethodGet, "/workers/:id/log", "reports", "a worker's daily work log", []string{"date", "tz"}, "", "Object"),
+		anyType(api(http.MethodGet, "/reports/assessment", "reports", "the monthly assessment sheet (JSON, CSV or XLSX)", []string{"month", "grid", "format", "lang"}, "", "Any")),
+		api(http.MethodGet, "/reports/load", "reports", "estimated and measured workload per grid", []string{"from", "to"}, "", "Object"),
 	}
 	osmand := []string{"id", "lat", "lon", "timestamp", "speed", "bearing", "altitude", "accuracy", "batt"}
 	ops = append(ops,
@@ -115,6 +125,12 @@ func (s *Server) docOps() []openapi.Op {
 			Response: "TileJSON"},
 	)
 	return ops
+}
+
+// anyType is op answering any media type (a report in the format asked).
+func anyType(op openapi.Op) openapi.Op {
+	op.ResponseType = "*/*"
+	return op
 }
 
 // noContent is op answering 204 No Content.

@@ -30,7 +30,8 @@ func init() {
 		b, err := io.ReadAll(body)
 		return string(b), err
 	}
-	for _, ct := range []string{"application/vnd.mapbox-vector-tile", "text/xml", "application/vnd.oai.openapi+json"} {
+	for _, ct := range []string{"application/vnd.mapbox-vector-tile", "text/xml", "application/vnd.oai.openapi+json",
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"} {
 		openapi3filter.RegisterBodyDecoder(ct, raw)
 	}
 	for _, ct := range []string{"application/geo+json", "application/schema+json"} {

@@ -39,6 +39,9 @@ type Problem struct {
 	RequestID string `json:"request_id,omitempty"`
 	// InvalidParams lists the query parameters that were rejected.
 	InvalidParams []InvalidParam `json:"invalid_params,omitempty"`
+	// Problems lists the errors and notes of a plan whose publication was
+	// refused for its errors, errors first.
+	Problems []partition.Problem `json:"problems,omitempty"`
 }
 
 // InvalidParam is one rejected parameter of a Problem.
@@ -111,6 +114,8 @@ func problemFor(err error, req *http.Request) Problem {
 		onf *ogc.NotFoundError
 		tnf *tiles.NotFoundError
 		tce *tiles.CoordError
+		pc  *app.PlanConflict
+		pes *app.PlanErrors
 	)
 	switch {
 	case errors.As(err, &mbe):
@@ -147,6 +152,10 @@ func problemFor(err error, req *http.Request) Problem {
 	case errors.As(err, &uw):
 		return Problem{Status: http.StatusBadRequest, Detail: fmt.Sprintf("fix %d: worker %q is not registered; "+
 			"create it with POST /api/v1/workers first (nothing was stored)", uw.Fix, uw.Worker)}
+	case errors.As(err, &pc):
+		return Problem{Status: http.StatusConflict, Detail: pc.Reason + " (nothing was stored)"}
+	case errors.As(err, &pes):
+		return Problem{Status: http.StatusConflict, Detail: strings.TrimPrefix(pes.Error(), "app: ") + " (?force=true)", Problems: pes.Problems}
 	case errors.As(err, &tc):
 		return Problem{Status: http.StatusConflict, Detail: tc.Detail()}
 	case errors.Is(err, data.ErrConflict):

@@ -47,6 +47,15 @@ func (s *Server) policy() []route {
 		{http.MethodGet, "/plans/:id/grids", s.planGrids, anyone},
 		{http.MethodPost, "/plans/:id/publish", s.publishPlan, planners},
 		{http.MethodDelete, "/plans/:id", s.deletePlan, planners},
+		// A planner's loop over drafts (handle_plans_edit.go): upload or
+		// adopt, edit with undo, versions, validate, diff.
+		{http.MethodPost, "/plans/upload", s.uploadPlan, planners},
+		{http.MethodPost, "/plans/import-grids", s.adoptPlan, planners},
+		{http.MethodPost, "/plans/:id/edits", s.editPlan, planners},
+		{http.MethodPost, "/plans/:id/undo", s.undoPlan, planners},
+		{http.MethodGet, "/plans/:id/versions", s.listVersions, anyone},
+		{http.MethodGet, "/plans/:id/validate", s.validatePlan, anyone},
+		{http.MethodGet, "/plans/:id/diff", s.diffPlans, anyone},
 		// Incidents: reported and moved by the grid staff (a worker in its
 		// own name; who holds an incident is checked by incident.Transition).
 		{http.MethodGet, "/incidents", s.listIncidents, anyone},
@@ -62,6 +71,11 @@ func (s *Server) policy() []route {
 		{http.MethodPost, "/workers", s.putWorkers, []data.Role{data.RoleAdmin, data.RoleLeader}},
 		{http.MethodGet, "/workers/:id", s.getWorker, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
 		{http.MethodGet, "/workers/:id/trajectory", s.getTrajectory, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
+		{http.MethodGet, "/workers/:id/log", s.getWorkLog, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
+		// The assessment is personal (pay follows it): leaders of their
+		// grid and admins. The load report names no one: planners too.
+		{http.MethodGet, "/reports/assessment", s.getAssessment, []data.Role{data.RoleAdmin, data.RoleLeader}},
+		{http.MethodGet, "/reports/load", s.getLoads, []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader}},
 		{http.MethodPost, "/tracks", s.postTracks, []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader, data.RoleWorker}},
 		{http.MethodGet, "/grids/:id/coverage", s.getCoverage, []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader}},
 		{http.MethodPost, "/keyplaces", s.putKeyPlaces, []data.Role{data.RoleAdmin, data.RoleLeader}},

@@ -14,6 +14,7 @@ import (
 
 	"wangge/coverage/incident"
 	"wangge/coverage/open311"
+	"wangge/coverage/workload"
 	"wangge/data"
 	"wangge/internal/app"
 	"wangge/internal/window"
@@ -67,6 +68,10 @@ type Options struct {
 	// start_date, end_date: internal/window), the default of ?tz= and the
 	// zone Open311 datetimes are written in; window.DefaultZone when nil.
 	Zone *time.Location
+	// Workload and Targets are the coefficients of the workload report
+	// and of the monthly assessment; package workload's defaults when nil.
+	Workload *workload.Coefficients
+	Targets  *workload.Targets
 }
 
 // validate fills the defaults in and rejects what cannot work.
@@ -149,7 +154,8 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(app.Options{Store: opts.Store, Logger: opts.Logger, Categories: opts.Categories, Zone: opts.Zone})
+	a, err := app.New(app.Options{Store: opts.Store, Logger: opts.Logger, Categories: opts.Categories, Zone: opts.Zone,
+		Workload: opts.Workload, Targets: opts.Targets})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrOptions, err)
 	}

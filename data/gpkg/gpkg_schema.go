@@ -107,6 +107,9 @@ var gpkgLayers = []gpkgLayer{
   blocks TEXT NOT NULL, weight REAL NOT NULL, parent TEXT NOT NULL, locked INTEGER NOT NULL, flags TEXT NOT NULL,
   area_m2 REAL NOT NULL, perimeter_m REAL NOT NULL, polsby_popper REAL NOT NULL, hull_ratio REAL NOT NULL,
   UNIQUE (plan, id)`},
+	{name: "plan_versions",
+		cols: `plan TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE, version INTEGER NOT NULL, base INTEGER NOT NULL,
+  edit TEXT NOT NULL, created TEXT, grids TEXT NOT NULL, UNIQUE (plan, version)`},
 	{name: "workers",
 		cols:    `id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL, device_id TEXT NOT NULL, grids TEXT NOT NULL`,
 		dropped: []string{"workers_device"}}, // now the unique workers_device_key
@@ -182,12 +185,12 @@ func gpkgHolders(ctx context.Context, db gpkgDB, query string, args ...any) ([]c
 	return out, nil
 }
 
-// gpkgOnePublished returns to draft every published plan but the one in
+// gpkgOnePublished supersedes every published plan but the one in
 // force (see data.InForce): a publish of an older release that failed
 // half-way may have left two. Published times are fixed-width UTC text,
 // so they sort as they compare; a plan without one sorts first.
 func gpkgOnePublished(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `UPDATE plans SET status = 'draft', published = NULL
+	_, err := tx.ExecContext(ctx, `UPDATE plans SET status = 'superseded'
 		WHERE status = 'published' AND id <> (SELECT id FROM plans WHERE status = 'published'
 			ORDER BY published DESC, id DESC LIMIT 1)`)
 	if err != nil {

@@ -89,6 +89,7 @@ func Run(t *testing.T, open Opener) {
 		{"RoadsReopen", testRoadsReopen},
 		{"Plans", testPlans},
 		{"PlanPublish", testPlanPublish},
+		{"PlanVersions", testPlanVersions},
 		{"PublishRace", testPublishRace},
 		{"Workers", testWorkers},
 		{"WorkerDevices", testWorkerDevices},

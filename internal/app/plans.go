@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"wangge/data"
 	"wangge/internal/access"
 	"wangge/partition"
 )
@@ -18,13 +19,22 @@ type Published struct {
 
 // PublishPlan makes plan id the one plan in force, in one transaction of
 // the store (which also enforces that at most one plan is published): the
-// plan published before goes back to draft, so that it can be edited and
-// published again; the audit log keeps when it was in force. Publishing
+// plan published before becomes superseded (it may be published again,
+// not edited); the audit log keeps when it was in force. A plan with
+// errors (Validate, over the stored blocks) is refused with *PlanErrors
+// unless force is set; the audit log says when it was forced. Publishing
 // the published plan changes nothing. New incidents are located in the
 // grids of the plan in force; incidents already reported keep their grid.
-func (a *App) PublishPlan(ctx context.Context, p access.Principal, id partition.PlanID) (Published, error) {
-	if err := access.Check(p, access.Write, access.Resource{Kind: access.Grid, ID: "plan " + string(id)}); err != nil {
+func (a *App) PublishPlan(ctx context.Context, p access.Principal, id partition.PlanID, force bool) (Published, error) {
+	if err := access.Check(p, access.Write, access.PlanOf(id)); err != nil {
 		return Published{}, err
+	}
+	val, err := a.ValidatePlan(ctx, PlanRef{Plan: id})
+	if err != nil {
+		return Published{}, err
+	}
+	if val.Errors > 0 && !force {
+		return Published{}, &PlanErrors{Plan: id, Problems: val.Problems}
 	}
 	superseded, err := a.store.PublishPlan(ctx, id, a.now().UTC().Truncate(time.Second))
 	if err != nil {
@@ -38,7 +48,7 @@ func (a *App) PublishPlan(ctx context.Context, p access.Principal, id partition.
 	if superseded == nil {
 		superseded = []partition.PlanID{}
 	}
-	a.audit(p, "plan changed", "plan", string(id), "action", "publish", "superseded", superseded)
+	a.audit(p, "plan changed", "plan", string(id), "action", "publish", "superseded", superseded, "errors", val.Errors, "forced", force && val.Errors > 0)
 	for _, old := range superseded {
 		a.audit(p, "plan changed", "plan", string(old), "action", "unpublish", "superseded_by", string(id))
 	}
@@ -48,7 +58,7 @@ func (a *App) PublishPlan(ctx context.Context, p access.Principal, id partition.
 // DeletePlan deletes a plan that is not in force (the store refuses the
 // plan in force: new incidents need its grids).
 func (a *App) DeletePlan(ctx context.Context, p access.Principal, id partition.PlanID) error {
-	if err := access.Check(p, access.Write, access.Resource{Kind: access.Grid, ID: "plan " + string(id)}); err != nil {
+	if err := access.Check(p, access.Write, access.PlanOf(id)); err != nil {
 		return err
 	}
 	if err := a.store.DeletePlan(ctx, id); err != nil {
@@ -59,18 +69,13 @@ func (a *App) DeletePlan(ctx context.Context, p access.Principal, id partition.P
 	return nil
 }
 
-// PutPlan stores a drawn or edited plan as a draft (or replaces a draft of
-// the same id) and audit-logs it.
+// PutPlan stores a drawn plan as a new draft, at version 1 (the store
+// refuses an id it holds), and audit-logs it.
 func (a *App) PutPlan(ctx context.Context, p access.Principal, plan partition.Plan) error {
-	if err := access.Check(p, access.Write, access.Resource{Kind: access.Grid, ID: "plan " + string(plan.ID)}); err != nil {
+	if err := access.Check(p, access.Write, access.PlanOf(plan.ID)); err != nil {
 		return err
 	}
-	if err := a.store.PutPlan(ctx, plan); err != nil {
-		return fmt.Errorf("app: store plan %q: %w", plan.ID, err)
-	}
-	a.forget("plans")
-	a.audit(p, "plan changed", "plan", string(plan.ID), "action", "create", "grids", len(plan.Grids))
-	return nil
+	return a.putVersion(ctx, p, plan, data.PlanVersion{Plan: plan.ID, Number: 1, Edit: "drawn", Created: plan.Created})
 }
 
 // audit logs a change or a read of personal data: who (the token id and

@@ -77,11 +77,12 @@ type benchResult struct {
 func (r benchResult) perWall() float64 { return float64(r.items) / math.Max(r.wall.Seconds(), 1e-9) }
 func (r benchResult) perCPU() float64  { return float64(r.items) / math.Max(r.cpu.Seconds(), 1e-9) }
 
-// benchCases lists the suite: lookup, ingest, coverage and partition rows.
+// benchCases lists the suite: lookup, ingest, coverage, assessment and
+// partition rows.
 func benchCases(quick bool) []benchCase {
 	cases := lookupCases(quick)
 	cases = append(cases, ingestCases(quick)...)
-	cases = append(cases, coverageCase(quick))
+	cases = append(cases, coverageCase(quick), assessmentCase(quick))
 	cases = append(cases, partitionCases(quick)...)
 	cases = append(cases, tileCases()...)
 	return append(cases, featureCases()...)

@@ -88,7 +88,7 @@ func importGrids(o importGridsOptions, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	printReport(stdout, "adopted plan", summarizeEdit(ed, ad.Grids))
+	printReport(stdout, "adopted plan", ed.Report())
 	fmt.Fprintf(stdout, "%d blocks cut by a boundary (complete blocks broken):\n", len(ad.Cut))
 	for _, c := range ad.Cut {
 		parts := make([]string, len(c.Shares))

@@ -18,6 +18,7 @@ func planCommands() []command {
 		planEditCommand("redraw", "redraw a region (a set of grids), keeping locked grids and the rest", redrawFlags),
 		planEditCommand("merge", "merge one grid into another", mergeFlags),
 		planEditCommand("split", "split a grid into k grids", splitFlags),
+		{"rebalance", "move the fewest boundary blocks to bring every basic grid within a tolerance of the mean", runPlanRebalance},
 		{"validate", "list every rule a plan breaks, per grid", runPlanValidate},
 		{"diff", "blocks moved, grids changed and metric deltas between two plans", runPlanDiff},
 	}
@@ -62,7 +63,7 @@ func (p *planFlags) parse(fs *flag.FlagSet, args []string) error {
 
 // editor loads the blocks and the plan and locks the --lock grids.
 func (p *planFlags) editor() (*partition.Editor, error) {
-	blocks, err := readBlocks(p.blocks, p.id)
+	blocks, err := p.readBlocks()
 	if err != nil {
 		return nil, err
 	}
@@ -89,27 +90,26 @@ func ids(list string) []partition.GridID {
 
 // editPlan loads the plan, makes the edit, writes the edited plan and
 // prints its figures, the blocks that moved and the problems the edit
-// added and removed.
+// added and removed (partition.Editor.Apply, which the API answers too).
 func editPlan(ctx context.Context, o planEditOptions, stdout io.Writer) error {
 	ed, err := o.editor()
 	if err != nil {
 		return err
 	}
-	before, problems := ed.Grids(), ed.Validate()
-	if err := o.edit(ctx, ed); err != nil {
+	out, err := ed.Apply(func(ed *partition.Editor) error { return o.edit(ctx, ed) })
+	if err != nil {
 		return err
 	}
 	grids := ed.Grids()
 	if err := writeFile(o.out, func(w io.Writer) error { return partition.WriteGrids(w, grids) }); err != nil {
 		return err
 	}
-	printReport(stdout, "edited plan", summarizeEdit(ed, grids))
-	moved := partition.Diff(before, grids).Moved
-	fmt.Fprintf(stdout, "%d blocks moved\n", len(moved))
-	for _, m := range moved {
+	printReport(stdout, "edited plan", out.Report)
+	fmt.Fprintf(stdout, "%d blocks moved\n", len(out.Diff.Moved))
+	for _, m := range out.Diff.Moved {
 		fmt.Fprintf(stdout, "  %s: %s → %s\n", m.Block, orNone(m.From), orNone(m.To))
 	}
-	ch := partition.CompareProblems(problems, ed.Validate())
+	ch := out.Problems
 	for _, pr := range ch.Added {
 		fmt.Fprintln(stdout, "  new:", pr)
 	}
@@ -117,7 +117,7 @@ func editPlan(ctx context.Context, o planEditOptions, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "  gone:", pr)
 	}
 	fmt.Fprintf(stdout, "problems: %d new, %d gone, %d pre-existing (%d errors in all)\n",
-		len(ch.Added), len(ch.Removed), len(ch.Kept), partition.Errors(slices.Concat(ch.Added, ch.Kept)))
+		len(ch.Added), len(ch.Removed), len(ch.Kept), out.Errors)
 	return nil
 }
 
@@ -127,15 +127,6 @@ func orNone(g partition.GridID) string {
 		return "(none)"
 	}
 	return string(g)
-}
-
-func summarizeEdit(ed *partition.Editor, grids []partition.Grid) partition.Report {
-	lo, hi := ed.Bounds()
-	n := 0
-	for _, g := range grids {
-		n += len(g.Blocks)
-	}
-	return partition.Summarize(grids, n, lo, hi)
 }
 
 // planEditOptions is the parsed command line of an editing subcommand
@@ -288,7 +279,7 @@ func diffPlans(o planDiffOptions, stdout io.Writer) error {
 	for _, c := range d.Changed {
 		fmt.Fprintf(stdout, "  %s: weight %+g, Polsby-Popper %+.4f, hull ratio %+.4f\n", c.ID, c.Weight, c.PolsbyPopper, c.HullRatio)
 	}
-	fmt.Fprintf(stdout, "plan: max deviation %+.2f points, mean Polsby-Popper %+.4f, mean hull ratio %+.4f\n",
-		d.MaxDeviationPct, d.MeanPolsbyPopper, d.MeanHullRatio)
+	fmt.Fprintf(stdout, "plan: max deviation %+.2f points, mean Polsby-Popper %+.4f, mean hull ratio %+.4f, grids in pieces %+d\n",
+		d.MaxDeviationPct, d.MeanPolsbyPopper, d.MeanHullRatio, d.MultipartGrids)
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"wangge/coverage/incident"
 	"wangge/coverage/open311"
+	"wangge/coverage/workload"
 	"wangge/internal/window"
 	"wangge/server"
 )
@@ -33,6 +34,11 @@ type Config struct {
 	Limits     Limits     `toml:"limits"`
 	Agencies   Agencies   `toml:"agencies"`
 	Categories []Category `toml:"categories"`
+	// Workload are the coefficients of the weekly workload estimate of a
+	// grid and Assessment the targets and weights of the monthly
+	// assessment (package workload explains every default).
+	Workload   workload.Coefficients `toml:"workload"`
+	Assessment workload.Targets      `toml:"assessment"`
 }
 
 // CORS says which web pages may call the API from a browser.
@@ -117,7 +123,8 @@ func (z Zone) String() string {
 // server.DefaultAddr, store DefaultDB, zone window.DefaultZone, the
 // server's defaults for everything else.
 func Default() Config {
-	return Config{Addr: server.DefaultAddr, DB: DefaultDB}
+	return Config{Addr: server.DefaultAddr, DB: DefaultDB,
+		Workload: workload.DefaultCoefficients(), Assessment: workload.DefaultTargets()}
 }
 
 // Parse reads a TOML configuration over Default. Decoding is strict: an
@@ -235,6 +242,12 @@ func (c *Config) Validate() error {
 	if _, err := open311.NewCatalog(c.categories(), nil, nil); err != nil {
 		return bad("categories", "%v", err)
 	}
+	if err := c.Workload.Validate(); err != nil {
+		return bad("workload", "%v", err)
+	}
+	if err := c.Assessment.Validate(); err != nil {
+		return bad("assessment", "%v", err)
+	}
 	return nil
 }
 
@@ -253,6 +266,8 @@ func (c *Config) ServerOptions() server.Options {
 		Categories:        c.categories(),
 		Agencies:          c.agencies(),
 		Zone:              c.Zone.Location(),
+		Workload:          &c.Workload,
+		Targets:           &c.Assessment,
 	}
 }
 

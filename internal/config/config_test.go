@@ -11,6 +11,7 @@ import (
 
 	"wangge/coverage/incident"
 	"wangge/coverage/open311"
+	"wangge/coverage/workload"
 	"wangge/server"
 )
 
@@ -59,6 +60,8 @@ func TestExampleReachesServerOptions(t *testing.T) {
 				Keywords: []string{"fire", "gas", "wiring"}, Limit: 24 * time.Hour},
 			{Code: "other", Name: "其他 Other", Group: "other", Description: "anything else for the grid to look at"},
 		},
+		Workload: new(workload.DefaultCoefficients()),
+		Targets:  new(workload.DefaultTargets()),
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("server options\n got %+v\nwant %+v", got, want)
@@ -172,5 +175,27 @@ func TestValidate(t *testing.T) {
 				t.Fatalf("Validate = %v, want ErrInvalid on %s", err, tt.key)
 			}
 		})
+	}
+}
+
+// A [workload] or [assessment] key changes that coefficient alone, and
+// a list of key places replaces the default list.
+func TestWorkloadKeys(t *testing.T) {
+	c, err := Parse(strings.NewReader("[workload]\nhousehold_minutes = 5.0\n[[workload.key_places]]\ncategory = \"elderly-living-alone\"\nevery_days = 3.0\nminutes = 10.0\n[assessment]\npatrol = { target = 100.0, weight = 40.0 }\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := workload.DefaultCoefficients()
+	want.HouseholdMinutes = 5
+	want.KeyPlaces = []workload.KeyPlaceVisit{{Category: "elderly-living-alone", EveryDays: 3, Minutes: 10}}
+	if !reflect.DeepEqual(c.Workload, want) {
+		t.Errorf("workload %+v, want %+v", c.Workload, want)
+	}
+	if c.Assessment.Patrol != (workload.Goal{Target: 100, Weight: 40}) || c.Assessment.Handling != workload.DefaultTargets().Handling {
+		t.Errorf("assessment %+v", c.Assessment)
+	}
+	c.Workload.WalkSpeed = 0
+	if err := c.Validate(); !errors.Is(err, ErrInvalid) {
+		t.Errorf("walk speed 0: %v", err)
 	}
 }

@@ -33,6 +33,10 @@ func TestApplyEnv(t *testing.T) {
 		{"WANGGE_AGENCIES_COMMUNITY", "C", func(c Config) bool { return c.Agencies.Community == "C" }},
 		{"WANGGE_AGENCIES_STREET", "S", func(c Config) bool { return c.Agencies.Street == "S" }},
 		{"WANGGE_AGENCIES_CITY", "Y", func(c Config) bool { return c.Agencies.City == "Y" }},
+		{"WANGGE_WORKLOAD_OTHER_KEY_PLACE_CATEGORY", "misc", func(c Config) bool { return c.Workload.OtherKeyPlace.Category == "misc" }},
+		{"WANGGE_ASSESSMENT_BASE_INFO_CATEGORIES", "info,census", func(c Config) bool {
+			return slices.Equal(c.Assessment.BaseInfoCategories, []string{"info", "census"})
+		}},
 	}
 	var names []string
 	for _, tt := range tests {

@@ -130,7 +130,7 @@ func Build(ctx context.Context, s data.Store, o Options, progress io.Writer) (*W
 	if err := a.PutPlan(ctx, access.Operator, draft); err != nil {
 		return nil, err
 	}
-	pub, err := a.PublishPlan(ctx, access.Operator, draft.ID)
+	pub, err := a.PublishPlan(ctx, access.Operator, draft.ID, false)
 	if err != nil {
 		return nil, err
 	}
