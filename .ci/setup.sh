@@ -10,6 +10,7 @@ need=()
 command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
 # openpyxl reads the assessment workbooks back in tests (coverage/workload).
 /usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1 || need+=(python3-openpyxl)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "setup: installing ${need[*]}"
 	apt-get update -qq

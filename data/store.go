@@ -213,6 +213,10 @@ type TrackQuery struct {
 // inclusive and To exclusive on the report time.
 type IncidentQuery struct {
 	BBoxQuery
+	// Newest lists in descending id order (ids start with the report
+	// time, so newest first); After then skips the ids from it upward,
+	// which continues a newest-first list after its last id.
+	Newest bool
 	Status []incident.Status
 	Grid   partition.GridID
 	From   time.Time

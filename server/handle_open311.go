@@ -179,23 +179,17 @@ func (s *Server) open311Requests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	incs, err := s.open311Find(c, &f)
+	skip, size, err := open311Page(c.QueryParams())
 	if err != nil {
 		return err
 	}
-	var matched []incident.Incident
-	for i := len(incs) - 1; i >= 0; i-- {
-		if f.Match(incs[i]) {
-			matched = append(matched, incs[i])
-		}
-	}
-	lo, hi, more, err := open311Page(c.QueryParams(), len(matched))
+	page, more, err := s.open311Find(c, &f, skip, size)
 	if err != nil {
 		return err
 	}
-	out := make([]open311.Request, 0, hi-lo)
-	for _, inc := range matched[lo:hi] {
-		out = append(out, s.desk.open311.Request(inc))
+	out := make([]open311.Request, len(page))
+	for i, inc := range page {
+		out[i] = s.desk.open311.Request(inc)
 	}
 	if more {
 		open311NextLink(c)
@@ -203,24 +197,45 @@ func (s *Server) open311Requests(c echo.Context) error {
 	return open311Write(c, http.StatusOK, "service_requests", out)
 }
 
-// open311Find reads the incidents a filter may match: those it names by
-// id, else those reported in its window, which is the 90 days before its
-// end (or now) when it has no start.
-func (s *Server) open311Find(c echo.Context, f *open311.Filter) ([]incident.Incident, error) {
+// open311Find reads the page of the incidents the filter matches, newest
+// (highest id) first, after skip matches, and says whether more follow.
+// The incidents it names by id are read one by one; else those reported in
+// its window (the 90 days before its end, or now, when it has no start)
+// are read from the store a page at a time, so that a request never holds
+// more than a page of them however deep the page it asks for.
+func (s *Server) open311Find(c echo.Context, f *open311.Filter, skip, size int) (page []incident.Incident, more bool, err error) {
 	ctx := c.Request().Context()
+	keep := func(inc incident.Incident) bool {
+		switch {
+		case !f.Match(inc):
+		case skip > 0:
+			skip--
+		case len(page) == size:
+			more = true
+			return false
+		default:
+			page = append(page, inc)
+		}
+		return true
+	}
 	if len(f.IDs) > 0 {
-		var out []incident.Incident
+		var named []incident.Incident
 		for _, id := range f.IDs {
 			inc, err := s.store.Incident(ctx, id)
 			switch {
 			case err == nil:
-				out = append(out, inc)
+				named = append(named, inc)
 			case !errors.Is(err, data.ErrNotFound):
-				return nil, fmt.Errorf("server: service request %q: %w", id, err)
+				return nil, false, fmt.Errorf("server: service request %q: %w", id, err)
 			}
 		}
-		slices.SortFunc(out, func(a, b incident.Incident) int { return cmp.Compare(a.ID, b.ID) })
-		return out, nil
+		slices.SortFunc(named, func(a, b incident.Incident) int { return cmp.Compare(b.ID, a.ID) })
+		for _, inc := range named {
+			if !keep(inc) {
+				break
+			}
+		}
+		return page, more, nil
 	}
 	if f.From.IsZero() {
 		end := f.To
@@ -229,11 +244,22 @@ func (s *Server) open311Find(c echo.Context, f *open311.Filter) ([]incident.Inci
 		}
 		f.From = end.Add(-open311Window)
 	}
-	incs, err := s.store.Incidents(ctx, data.IncidentQuery{From: f.From, To: f.To})
-	if err != nil {
-		return nil, fmt.Errorf("server: list incidents: %w", err)
+	q := data.IncidentQuery{Newest: true, From: f.From, To: f.To, BBoxQuery: data.BBoxQuery{Limit: size + 1}}
+	for {
+		batch, err := s.store.Incidents(ctx, q)
+		if err != nil {
+			return nil, false, fmt.Errorf("server: list incidents: %w", err)
+		}
+		for _, inc := range batch {
+			if !keep(inc) {
+				return page, more, nil
+			}
+		}
+		if len(batch) < q.Limit {
+			return page, more, nil
+		}
+		q.After = string(batch[len(batch)-1].ID)
 	}
-	return incs, nil
 }
 
 // open311Request answers GET requests/{id}.json: a list of one request,

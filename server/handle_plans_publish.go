@@ -1,11 +1,13 @@
 package server
 
 import (
+	"context"
 	"math"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"wangge/data"
 	"wangge/partition"
 )
 
@@ -53,22 +55,20 @@ func (s *Server) deletePlan(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// planGrids answers GET /api/v1/plans/{id}/grids: the grids as a
-// FeatureCollection with the properties of grids.geojson (DESIGN.md).
+// planGrids answers GET /api/v1/plans/{id}/grids: the grids in id order
+// whose bounds meet bbox, as a FeatureCollection with the properties of
+// grids.geojson (DESIGN.md), paged as every feature list but for the
+// default limit, MaxLimit: every grid of any real plan at once, so that
+// the answer is the plan's grids file.
 func (s *Server) planGrids(c echo.Context) error {
-	crs, err := parseFeatureParams(c.QueryParams())
-	if err != nil {
-		return err
-	}
 	p, err := s.loadPlan(c)
 	if err != nil {
 		return err
 	}
-	fc := featureCollection{Type: "FeatureCollection", Features: make([]feature, len(p.Grids)), NumberReturned: len(p.Grids)}
-	for i, g := range p.Grids {
-		fc.Features[i] = gridFeature(g, crs)
-	}
-	return writeJSON(c, http.StatusOK, GeoJSONContentType, fc)
+	grids := sortedGrids(p)
+	return listFeatures(c, "grids", MaxLimit, func(_ context.Context, q data.BBoxQuery) ([]partition.Grid, error) {
+		return gridsIn(grids, q.BBox, partition.GridID(q.After), q.Limit), nil
+	}, func(g partition.Grid) string { return string(g.ID) }, gridFeature)
 }
 
 // gridFeature renders a grid with the properties of grids.geojson: id,

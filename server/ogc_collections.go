@@ -129,7 +129,7 @@ var gridQueryables = map[string]string{"kind": "string", "parent": "string", "id
 
 // gridCollection serves the grids of a plan held in memory.
 func gridCollection(id, title string, p partition.Plan) ogc.Collection {
-	grids := slices.SortedFunc(slices.Values(p.Grids), func(a, b partition.Grid) int { return cmp.Compare(a.ID, b.ID) })
+	grids := sortedGrids(p)
 	return ogc.Collection{ID: id, Title: title, Queryables: gridQueryables,
 		Description: fmt.Sprintf("The %d grids of plan %s (%s, %s)", len(grids), p.ID, p.Name, p.Status),
 		Items: func(_ context.Context, q ogc.Query) ([]ogc.Feature, error) {
@@ -147,6 +147,11 @@ func gridCollection(id, title string, p partition.Plan) ogc.Collection {
 			return toOGC(gridFeature(grids[i], crs(c.Name))), nil
 		},
 	}
+}
+
+// sortedGrids are the grids of p in id order.
+func sortedGrids(p partition.Plan) []partition.Grid {
+	return slices.SortedFunc(slices.Values(p.Grids), func(a, b partition.Grid) int { return cmp.Compare(a.ID, b.ID) })
 }
 
 // gridsIn returns up to limit (0: all) grids of sorted, in id order after

@@ -16,10 +16,11 @@ const (
 	MaxOpen311PageSize     = 1000
 )
 
-// open311Page reads page and page_size: the slice of a list of n items to
-// send, and whether more follow.
-func open311Page(q url.Values, n int) (lo, hi int, more bool, err error) {
-	page, size := 1, DefaultOpen311PageSize
+// open311Page reads page and page_size: how many matches come before the
+// page, and its size.
+func open311Page(q url.Values) (skip, size int, err error) {
+	page := 1
+	size = DefaultOpen311PageSize
 	for _, p := range []struct {
 		name string
 		dst  *int
@@ -35,13 +36,11 @@ func open311Page(q url.Values, n int) (lo, hi int, more bool, err error) {
 			if p.max > 0 {
 				reason = fmt.Sprintf("want a whole number from 1 to %d", p.max)
 			}
-			return 0, 0, false, &ParamError{Param: p.name, Value: v, Reason: reason}
+			return 0, 0, &ParamError{Param: p.name, Value: v, Reason: reason}
 		}
 		*p.dst = x
 	}
-	lo = min((page-1)*size, n)
-	hi = min(lo+size, n)
-	return lo, hi, hi < n, nil
+	return (page - 1) * size, size, nil
 }
 
 // open311NextLink announces the next page in a Link header.

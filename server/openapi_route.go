@@ -31,6 +31,7 @@ func (s *Server) docOps() []openapi.Op {
 			Roles: roles[method+" "+path], Query: query, Body: body, Response: response}
 		if response == "FeatureCollection" || response == "Feature" {
 			op.ResponseType = GeoJSONContentType
+			op.ETag = method == http.MethodGet
 		}
 		return op
 	}
@@ -43,10 +44,10 @@ func (s *Server) docOps() []openapi.Op {
 		api(http.MethodPost, "/blocks", "territory", "insert or replace blocks, all or none", []string{"weight"}, geo, "Upserted"),
 		api(http.MethodGet, "/blocks/:id", "territory", "one block", []string{"crs"}, "", "Feature"),
 		api(http.MethodGet, "/roads", "territory", "a page of roads", pageParams, "", geo),
-		api(http.MethodGet, "/plans", "plans", "every plan, without grids", nil, "", "Plans"),
+		api(http.MethodGet, "/plans", "plans", "a page of the plans in creation order, without grids", []string{"limit", "after"}, "", "Plans"),
 		created(api(http.MethodPost, "/plans", "plans", "draw a plan over the stored blocks (a draft)", nil, "PlanRequest", "Plan")),
 		api(http.MethodGet, "/plans/:id", "plans", "a plan and the figures of its grids", nil, "", "Plan"),
-		api(http.MethodGet, "/plans/:id/grids", "plans", "a page of the grids of a plan", pageParams, "", geo),
+		api(http.MethodGet, "/plans/:id/grids", "plans", "the grids of a plan in id order, a page of up to 10000; bbox keeps those whose bounds meet it", []string{"bbox", "grids-limit", "after", "crs"}, "", geo),
 		api(http.MethodPost, "/plans/:id/publish", "plans", "put a plan in force (refused with its errors unless force=true)", []string{"force"}, "", "Object"),
 		created(api(http.MethodPost, "/plans/upload", "plans", "upload grids (the file wangge partition writes, or a plan's grids from this API) as a draft", planParamNames, geo, "Object")),
 		created(api(http.MethodPost, "/plans/import-grids", "plans", "adopt hand-drawn grid boundaries as a draft: each block to the grid holding most of it", append(planParamNames[:len(planParamNames):len(planParamNames)], "id_field"), geo, "Object")),
@@ -63,7 +64,7 @@ func (s *Server) docOps() []openapi.Op {
 		api(http.MethodPost, "/incidents/:id/transitions", "incidents", "move an incident on", nil, "Transition", "Feature"),
 		api(http.MethodGet, "/stats/incidents", "incidents", "incident counts", []string{"from", "to", "by"}, "", "Object"),
 		api(http.MethodGet, "/stats/loads", "incidents", "incident load per grid", []string{"from", "to"}, "", "Object"),
-		api(http.MethodGet, "/workers", "patrol", "the workers the token may see", nil, "", "Workers"),
+		api(http.MethodGet, "/workers", "patrol", "a page of the workers the token may see, by id", []string{"limit", "after"}, "", "Workers"),
 		api(http.MethodPost, "/workers", "patrol", "register workers and their devices", nil, "WorkerBatch", "Upserted"),
 		api(http.MethodGet, "/workers/:id", "patrol", "one worker", nil, "", "Worker"),
 		api(http.MethodGet, "/workers/:id/trajectory", "patrol", "a worker's day: trips, stops, gaps", []string{"date", "tz", "crs", "stop_radius", "stop_minutes"}, "", "Object"),
@@ -105,7 +106,7 @@ func (s *Server) docOps() []openapi.Op {
 
 	ogcOp := func(path, summary string, query []string, response, typ string) openapi.Op {
 		return openapi.Op{Method: http.MethodGet, Path: OGCPrefix + path, Tag: "ogc", Summary: summary, Optional: true,
-			Query: query, Response: response, ResponseType: typ}
+			Query: query, Response: response, ResponseType: typ, ETag: typ == GeoJSONContentType}
 	}
 	items := []string{"ogc-limit", "ogc-bbox", "bbox-crs", "datetime", "ogc-crs", "after", "offset", "f"}
 	ops = append(ops,
@@ -117,9 +118,10 @@ func (s *Server) docOps() []openapi.Op {
 		ogcOp("/collections/:collection/queryables", "the properties items may be filtered on (?name=value)", []string{"f"}, "Queryables", "application/schema+json"),
 		ogcOp("/collections/:collection/items", "a page of features; queryables filter as ?name=value", items, "FeatureCollection", GeoJSONContentType),
 		ogcOp("/collections/:collection/items/:id", "one feature", []string{"ogc-crs", "f"}, "Feature", GeoJSONContentType),
-		openapi.Op{Method: http.MethodGet, Path: TilesPrefix + "/:tileset/:z/:x/:file", Tag: "tiles", Summary: "a vector tile {y}.mvt (204 when empty)",
-			Response: "Tile", ResponseType: "application/vnd.mapbox-vector-tile", Empty: true},
-		openapi.Op{Method: http.MethodGet, Path: TilesPrefix + "/:file", Tag: "tiles", Summary: "the TileJSON of a tileset: {tileset}.json",
+		openapi.Op{Method: http.MethodGet, Path: TilesPrefix + "/:tileset/:z/:x/:file", Tag: "tiles", Optional: true,
+			Summary:  "a vector tile {y}.mvt (204 when empty); coverage-heat needs an admin's, a planner's or a leader's token",
+			Response: "Tile", ResponseType: "application/vnd.mapbox-vector-tile", Empty: true, ETag: true},
+		openapi.Op{Method: http.MethodGet, Path: TilesPrefix + "/:file", Tag: "tiles", Optional: true, Summary: "the TileJSON of a tileset: {tileset}.json",
 			Response: "TileJSON"},
 	)
 	return ops

@@ -18,6 +18,7 @@ import (
 	"wangge/internal/access"
 	"wangge/internal/app"
 	"wangge/partition"
+	"wangge/server/etag"
 	"wangge/server/ogc"
 	"wangge/server/tiles"
 )
@@ -211,7 +212,7 @@ func httpProblem(he *echo.HTTPError, req *http.Request) Problem {
 	}
 	switch {
 	case p.Status == http.StatusNotFound:
-		p.Detail = fmt.Sprintf("there is no route %s %s; the API is under /api/v1", req.Method, req.URL.Path)
+		p.Detail = fmt.Sprintf("there is no route %s %s; the API is under /api/v1, OGC API – Features under /ogc, vector tiles under /tiles, Open311 under /open311/v2, and /api/openapi.json lists every route", req.Method, req.URL.Path)
 	case p.Status == http.StatusMethodNotAllowed:
 		p.Detail = fmt.Sprintf("%s %s is not supported; the Allow header lists the methods that are", req.Method, req.URL.Path)
 	case p.Status >= http.StatusInternalServerError:
@@ -236,7 +237,11 @@ func writeJSON(c echo.Context, status int, contentType string, v any) error {
 	if err != nil {
 		return fmt.Errorf("server: encode response: %w", err)
 	}
-	return c.Blob(status, contentType, append(b, '\n'))
+	b = append(b, '\n')
+	if status == http.StatusOK && contentType == GeoJSONContentType && c.Request().Method == http.MethodGet {
+		return etag.Blob(c, contentType, b)
+	}
+	return c.Blob(status, contentType, b)
 }
 
 // logger returns the server's logger with the request's id attached.

@@ -1,17 +1,19 @@
 package server
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"wangge/coverage"
 	"wangge/coverage/incident"
 	"wangge/data"
+	"wangge/internal/access"
 	"wangge/partition"
 	"wangge/server/tiles"
 )
@@ -22,11 +24,15 @@ const TilesPrefix = "/tiles"
 // tileLimit is the most features of one tile of any layer.
 const tileLimit = 20000
 
+// heatWindow is the window of the coverage heat tileset: the last week.
+const heatWindow = 7 * 24 * time.Hour
+
 // tileRoutes mounts the vector tiles; they are public, as the features of
-// /ogc without a token.
+// /ogc without a token, but for the coverage heat, which a token of its
+// scope adds.
 func (s *Server) tileRoutes() {
-	tiles.Mount(s.echo.Group(TilesPrefix), TilesPrefix, tiles.Options{
-		Layers:      func(c echo.Context) ([]tiles.Layer, error) { return s.TileLayers(c.Request().Context()) },
+	tiles.Mount(s.echo.Group(TilesPrefix, s.optionalAuth), TilesPrefix, tiles.Options{
+		Layers:      s.tileLayers,
 		Attribution: "© OpenStreetMap contributors, ODbL",
 	})
 }
@@ -54,9 +60,11 @@ func tileFeature(g orb.Geometry, props geojson.Properties) *geojson.Feature {
 	return f
 }
 
-// TileLayers are the tilesets: blocks, buildings, roads, the grids in
-// force and of every plan, and incidents.
-func (s *Server) TileLayers(ctx context.Context) ([]tiles.Layer, error) {
+// tileLayers are the tilesets: blocks, buildings, roads, the grids in
+// force and of every plan, incidents and, for admins, planners and
+// leaders, the coverage heat of the grids they may read.
+func (s *Server) tileLayers(c echo.Context) ([]tiles.Layer, error) {
+	ctx := c.Request().Context()
 	layers := []tiles.Layer{
 		{Name: "blocks", Description: "Street blocks", MinZoom: 12, DetailZoom: 16, Limit: tileLimit,
 			Fields: map[string]string{"id": "String", "kind": "String", "name": "String", "households": "Number"},
@@ -101,7 +109,38 @@ func (s *Server) TileLayers(ctx context.Context) ([]tiles.Layer, error) {
 			return tileFeature(inc.Location, geojson.Properties{"id": string(inc.ID), "category": inc.Category,
 				"status": string(inc.Status), "level": string(inc.Level)})
 		})})
+	if p := principal(c); pi != nil && (p.Role == data.RoleAdmin || p.Role == data.RolePlanner || p.Role == data.RoleLeader) {
+		layers = append(layers, s.heatLayer(p))
+	}
 	return layers, nil
+}
+
+// heatLayer is the visit heat of the last week over the grids in force
+// that p may read: one H3 cell a feature, with the days and passes of the
+// patrols through it (coverage.Coverage's heat, as ?layer=heat of a grid's
+// coverage).
+func (s *Server) heatLayer(p access.Principal) tiles.Layer {
+	return tiles.Layer{Name: "coverage-heat", Description: "Patrol visits of the last week per H3 cell of the grids in force the token may read",
+		MinZoom: 12, DetailZoom: 16, Limit: tileLimit, Private: true,
+		Fields: map[string]string{"h3": "String", "days": "Number", "passes": "Number", "last_visited": "String"},
+		Features: func(ctx context.Context, b orb.Bound, limit int) ([]*geojson.Feature, error) {
+			now := time.Now()
+			rep, err := s.app.CoverageIn(ctx, p, b, coverage.CoverageOptions{Res: coverage.DefaultRes, Buffer: coverage.DefaultBuffer,
+				From: now.Add(-heatWindow), To: now, Zone: s.zone})
+			if err != nil || rep == nil {
+				return nil, err
+			}
+			var out []*geojson.Feature
+			for _, f := range rep.HeatGeoJSON().Features {
+				if len(out) == limit {
+					break
+				}
+				if f.Geometry.Bound().Intersects(b) {
+					out = append(out, f)
+				}
+			}
+			return out, nil
+		}}
 }
 
 // gridLayer is the tileset of a plan's grids.
@@ -113,7 +152,7 @@ func gridLayer(name, description string, load func(context.Context) (partition.P
 			if err != nil {
 				return nil, fmt.Errorf("server: plan of tileset %s: %w", name, err)
 			}
-			grids := slices.SortedFunc(slices.Values(p.Grids), func(a, b partition.Grid) int { return cmp.Compare(a.ID, b.ID) })
+			grids := sortedGrids(p)
 			var out []*geojson.Feature
 			for _, g := range gridsIn(grids, &b, "", limit) {
 				// The plan in force is shared; tiles are projected in place.

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"wangge/server/etag"
 )
 
 // Media types of the responses.
@@ -229,5 +231,9 @@ func write(c echo.Context, contentType string, v any) error {
 	if err != nil {
 		return fmt.Errorf("ogc: encode response: %w", err)
 	}
-	return c.Blob(http.StatusOK, contentType, append(b, '\n'))
+	b = append(b, '\n')
+	if contentType == GeoJSON {
+		return etag.Blob(c, contentType, b)
+	}
+	return c.Blob(http.StatusOK, contentType, b)
 }

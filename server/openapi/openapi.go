@@ -35,17 +35,21 @@ type Op struct {
 	// Status is the success status (200 when 0), Response the schema of
 	// its body in components and ResponseType its media type; a status
 	// without a body (204) has no Response.
-	Status               int
-	Response             string
-	ResponseType         string
-	Example              any  // an example of the success body
-	Empty                bool // may also answer 204 No Content
+	Status       int
+	Response     string
+	ResponseType string
+	Example      any  // an example of the success body
+	Empty        bool // may also answer 204 No Content
+	// ETag: the success response carries an ETag, and a GET whose
+	// If-None-Match holds it is answered 304 Not Modified.
+	ETag                 bool
 	ErrorType, ErrorBody string
 }
 
 // Params are the query parameters operations may take.
 var Params = map[string]map[string]any{
 	"bbox":               qp("bbox", "minLon,minLat,maxLon,maxLat in WGS-84 degrees (in the crs asked for on /api/v1)", str("7.41,43.72,7.44,43.75")),
+	"grids-limit":        qp("limit", "page size: every grid, up to 10000, by default", map[string]any{"type": "integer", "minimum": 1, "maximum": 10000, "default": 10000}),
 	"limit":              qp("limit", "page size: 100 by default, at most 10000", map[string]any{"type": "integer", "minimum": 1, "maximum": 10000, "default": 100}),
 	"after":              qp("after", "keyset paging: the id after which the page starts (from the next link)", str("")),
 	"crs":                qp("crs", "coordinates for Chinese basemaps: wgs84 (default), gcj02, bd09", enum("wgs84", "gcj02", "bd09")),
@@ -203,7 +207,7 @@ func operation(op Op, path string) (map[string]any, error) {
 	if op.Empty {
 		responses["204"] = map[string]any{"description": "No Content"}
 	}
-	if op.Method == http.MethodGet && op.Response != "" {
+	if op.ETag {
 		responses["304"] = map[string]any{"description": "Not Modified: the If-None-Match ETag is current"}
 	}
 	out := map[string]any{"summary": op.Summary, "operationId": op.Method + " " + path, "parameters": params, "responses": responses}

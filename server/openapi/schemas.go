@@ -51,7 +51,7 @@ var schemas = map[string]any{
 	"PlanSummary": obj(map[string]any{"id": typ("string"), "name": typ("string"), "status": typ("string"),
 		"params": typ("object"), "created": typ("string"), "published": typ("string"), "grids": typ("integer"), "links": arrayOf(link)},
 		"id", "status"),
-	"Plans": obj(map[string]any{"plans": arrayOf(ref("PlanSummary"))}, "plans"),
+	"Plans": obj(map[string]any{"plans": arrayOf(ref("PlanSummary")), "links": arrayOf(link)}, "plans"),
 	"Plan":  obj(map[string]any{"plan": ref("PlanSummary"), "report": typ("object")}, "plan"),
 	"IncidentRequest": map[string]any{"type": "object", "additionalProperties": false, "properties": map[string]any{
 		"category": typ("string"), "description": typ("string"), "address": typ("string"), "media_url": typ("string"),
@@ -64,7 +64,7 @@ var schemas = map[string]any{
 		"example": map[string]any{"to": "accepted", "note": "on my way"}},
 	"Worker": obj(map[string]any{"id": typ("string"), "name": typ("string"), "role": typ("string"), "device_id": typ("string"),
 		"grids": arrayOf(typ("string"))}, "id"),
-	"Workers":     obj(map[string]any{"workers": arrayOf(ref("Worker"))}, "workers"),
+	"Workers":     obj(map[string]any{"workers": arrayOf(ref("Worker")), "links": arrayOf(link)}, "workers"),
 	"WorkerBatch": map[string]any{"oneOf": []any{ref("Worker"), arrayOf(ref("Worker"))}},
 	"TrackBatch": map[string]any{"type": "object", "description": "a batch {worker, points: [{time, lon, lat, accuracy, speed, bearing, altitude, battery}]} or a GeoJSON FeatureCollection of Points with a time property",
 		"properties": map[string]any{"type": typ("string"), "worker": typ("string"), "points": arrayOf(typ("object")), "features": arrayOf(typ("object"))},

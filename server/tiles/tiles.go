@@ -2,8 +2,6 @@ package tiles
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -17,6 +15,8 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/simplify"
+
+	"wangge/server/etag"
 )
 
 // Media types.
@@ -34,9 +34,14 @@ const (
 	buffer = 64
 )
 
-// CacheControl is sent with every tile: clients and proxies may keep one
-// a minute and then revalidate with its ETag.
-const CacheControl = "public, max-age=60"
+// CacheControl is sent with every tile of a public layer: clients and
+// proxies may keep one a minute and then revalidate with its ETag;
+// PrivateCacheControl with a tile of a Private layer, which shared caches
+// must not keep.
+const (
+	CacheControl        = "public, max-age=60"
+	PrivateCacheControl = "private, max-age=60"
+)
 
 // Layer is one tileset.
 type Layer struct {
@@ -48,6 +53,9 @@ type Layer struct {
 	// Limit is the most features a tile holds; the first in the order
 	// Features returns them are kept.
 	Limit int
+	// Private layers are for the request's token only (its tiles are not
+	// for shared caches).
+	Private bool
 	// Fields names the properties of the features and their types
 	// (String, Number, Boolean) for TileJSON's vector_layers.
 	Fields map[string]string
@@ -162,12 +170,6 @@ func Render(ctx context.Context, l Layer, t maptile.Tile) ([]byte, error) {
 	return out, nil
 }
 
-// ETag is the entity tag of a tile's bytes.
-func ETag(b []byte) string {
-	sum := sha256.Sum256(b)
-	return `"` + hex.EncodeToString(sum[:12]) + `"`
-}
-
 func (h *handler) tile(c echo.Context) error {
 	l, err := h.find(c, c.Param("tileset"))
 	if err != nil {
@@ -181,17 +183,18 @@ func (h *handler) tile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	hdr := c.Response().Header()
-	hdr.Set("Cache-Control", CacheControl)
-	etag := ETag(b)
-	hdr.Set("ETag", etag)
-	if inm := c.Request().Header.Get("If-None-Match"); inm != "" && slices.Contains(strings.Split(strings.ReplaceAll(inm, " ", ""), ","), etag) {
-		return c.NoContent(http.StatusNotModified)
+	cacheControl := CacheControl
+	if l.Private {
+		cacheControl = PrivateCacheControl
 	}
+	c.Response().Header().Set("Cache-Control", cacheControl)
 	if b == nil {
+		if etag.Check(c, b) {
+			return c.NoContent(http.StatusNotModified)
+		}
 		return c.NoContent(http.StatusNoContent)
 	}
-	return c.Blob(http.StatusOK, MVT, b)
+	return etag.Blob(c, MVT, b)
 }
 
 // tileJSONDoc is a TileJSON 3.0.0 document.
