@@ -73,17 +73,25 @@ func (s *Server) open311Errors(next echo.HandlerFunc) echo.HandlerFunc {
 		if err == nil || c.Response().Committed {
 			return err
 		}
-		p := problemFor(err, c.Request())
-		if p.Status >= http.StatusInternalServerError {
-			s.logger(c).Error("open311 request failed", "status", p.Status, "err", err)
-		}
-		setRetryAfter(c.Response().Header(), err, p.Status)
-		var fe *open311.FieldError
-		if errors.As(err, &fe) {
-			p.Detail = fe.Detail()
-		}
-		return open311Write(c, p.Status, "errors", open311.Errors(p.Status, errors.New(p.Detail)))
+		return s.open311Problem(c, err)
 	}
+}
+
+// open311Problem answers err as GeoReport v2 clients expect: a list of
+// errors in the format of the route, with the status problemFor decides.
+// The error handler calls it too for what fails before the routes'
+// middleware runs (the text checks of every request).
+func (s *Server) open311Problem(c echo.Context, err error) error {
+	p := problemFor(err, c.Request())
+	if p.Status >= http.StatusInternalServerError {
+		s.logger(c).Error("open311 request failed", "status", p.Status, "err", err)
+	}
+	setRetryAfter(c.Response().Header(), err, p.Status)
+	var fe *open311.FieldError
+	if errors.As(err, &fe) {
+		p.Detail = fe.Detail()
+	}
+	return open311Write(c, p.Status, "errors", open311.Errors(p.Status, errors.New(p.Detail)))
 }
 
 // open311Services answers GET services.json: the configured categories.

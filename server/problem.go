@@ -64,6 +64,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		log.Info("client went away", "err", err)
 		return
 	}
+	if strings.HasPrefix(req.URL.Path, Open311Prefix+"/") {
+		if werr := s.open311Problem(c, err); werr != nil {
+			log.Error("writing the Open311 error list", "err", werr)
+		}
+		return
+	}
 	p := problemFor(err, req)
 	p.Type = "about:blank"
 	p.Title = http.StatusText(p.Status)

@@ -107,7 +107,7 @@ func slowConn(t *testing.T, addr string) net.Conn {
 		t.Fatal(err)
 	}
 	_ = c.(*net.TCPConn).SetReadBuffer(4096)
-	if _, err := io.WriteString(c, "GET /open311/v2/requests.json HTTP/1.1\r\nHost: wangge\r\n\r\n"); err != nil {
+	if _, err := io.WriteString(c, "GET /open311/v2/requests.json?page_size=1000 HTTP/1.1\r\nHost: wangge\r\n\r\n"); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -121,7 +121,7 @@ func slowGet(t *testing.T, addr string) []byte {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if _, err := io.WriteString(c, "GET /open311/v2/requests.json HTTP/1.1\r\nHost: wangge\r\nConnection: close\r\n\r\n"); err != nil {
+	if _, err := io.WriteString(c, "GET /open311/v2/requests.json?page_size=1000 HTTP/1.1\r\nHost: wangge\r\nConnection: close\r\n\r\n"); err != nil {
 		t.Fatal(err)
 	}
 	b, err := io.ReadAll(c)
