@@ -8,6 +8,8 @@ exec 3>&1 1>&2
 need=()
 [ -d /usr/share/postgresql/15/extension ] && ls /usr/share/postgresql/15/extension/postgis.control >/dev/null 2>&1 || need+=(postgresql-15-postgis-3)
 command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
+# openpyxl reads the assessment workbooks back in tests (coverage/workload).
+/usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1 || need+=(python3-openpyxl)
 # The map page's browser tests: chromium (WebGL through SwiftShader) and a
 # font with Chinese glyphs for its screenshots.
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

@@ -23,6 +23,10 @@ import (
 type Store interface {
 	// Ping reports whether the store can be reached.
 	Ping(ctx context.Context) error
+	// CheckWrite reports whether the store takes a write: it rewrites one
+	// row of a table of its own and commits (a full disk, a read-only
+	// file or database, a lock held too long are errors).
+	CheckWrite(ctx context.Context) error
 	// Close releases the store; acknowledged writes are durable.
 	Close() error
 
@@ -45,6 +49,11 @@ type TerritoryStore interface {
 	// Blocks lists blocks ordered by id, filtered by q.
 	Blocks(ctx context.Context, q BlockQuery) ([]partition.Block, error)
 	DeleteBlock(ctx context.Context, id partition.BlockID) error
+	// ReplaceBlocks deletes the blocks remove names, with the buildings
+	// that stand in them, and upserts blocks, in one transaction: a
+	// re-import replacing the blocks of its area. Ids of remove that are
+	// not stored are skipped; a bad block refuses the whole change.
+	ReplaceBlocks(ctx context.Context, remove []partition.BlockID, blocks []partition.Block) error
 
 	PutBuildings(ctx context.Context, buildings []partition.Building) error
 	Building(ctx context.Context, id partition.BuildingID) (partition.Building, error)
@@ -71,15 +80,48 @@ type PlanStore interface {
 	// Plans lists the plans ordered by creation time, without their grids.
 	Plans(ctx context.Context) ([]partition.Plan, error)
 	// PublishPlan puts plan id in force from at, in one transaction: the
-	// plans published before go back to draft (their Published time
-	// cleared) and are returned ordered by id, and id becomes published
+	// plans published before become superseded (their Published time
+	// kept) and are returned ordered by id, and id becomes published
 	// with Published = at. Publishing the published plan changes nothing
 	// and returns none. An unknown id wraps ErrNotFound, a zero at
 	// ErrInvalid.
 	PublishPlan(ctx context.Context, id partition.PlanID, at time.Time) (superseded []partition.PlanID, err error)
-	// DeletePlan deletes a plan and its grids. The published plan is
-	// refused with an error wrapping ErrConflict: publish another first.
+	// DeletePlan deletes a plan, its grids and its versions. The
+	// published plan is refused with an error wrapping ErrConflict:
+	// publish another first.
 	DeletePlan(ctx context.Context, id partition.PlanID) error
+
+	// PutPlanVersion stores draft p with its grids (as PutPlan) and
+	// records them as version v of the plan, in one transaction. v.Number
+	// must follow the plan's latest version (1 for a plan without any)
+	// and a stored plan of that id must be a draft; otherwise nothing
+	// changes and the error wraps ErrConflict (another edit came first,
+	// or the plan was published). A plan that is not a draft, or a
+	// version of another plan, wraps ErrInvalid.
+	PutPlanVersion(ctx context.Context, p partition.Plan, v PlanVersion) error
+	// PlanVersions lists the versions of plan id, oldest first, without
+	// their grids (none for a plan stored by PutPlan alone). An unknown
+	// plan wraps ErrNotFound.
+	PlanVersions(ctx context.Context, id partition.PlanID) ([]PlanVersion, error)
+	// PlanVersion reads version n of plan id with its grids; an unknown
+	// plan or version wraps ErrNotFound.
+	PlanVersion(ctx context.Context, id partition.PlanID, n int) (PlanVersion, error)
+}
+
+// PlanVersion is one state of a draft plan. Number counts from 1 (the plan
+// as drawn, uploaded or adopted); every edit and every undo adds one.
+// Base is the version the state was made from (0 for the first): an undo
+// restores the grids of the latest version's Base as a new version whose
+// Base is that version's own, so undos in a row walk back. Grids keep
+// their blocks, flags and figures but no geometry (the blocks make it);
+// Plans lists versions without them.
+type PlanVersion struct {
+	Plan    partition.PlanID
+	Number  int
+	Base    int
+	Edit    string // what made it: "upload", "move block b to G002", "undo: back to version 2"
+	Created time.Time
+	Grids   []partition.Grid
 }
 
 // PatrolStore keeps the workers, their GPS fixes and the key places they
@@ -171,6 +213,10 @@ type TrackQuery struct {
 // inclusive and To exclusive on the report time.
 type IncidentQuery struct {
 	BBoxQuery
+	// Newest lists in descending id order (ids start with the report
+	// time, so newest first); After then skips the ids from it upward,
+	// which continues a newest-first list after its last id.
+	Newest bool
 	Status []incident.Status
 	Grid   partition.GridID
 	From   time.Time

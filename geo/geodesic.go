@@ -279,3 +279,17 @@ func norm3(a [3]float64) float64 { return math.Sqrt(a[0]*a[0] + a[1]*a[1] + a[2]
 func cross3(a, b [3]float64) [3]float64 {
 	return [3]float64{a[1]*b[2] - a[2]*b[1], a[2]*b[0] - a[0]*b[2], a[0]*b[1] - a[1]*b[0]}
 }
+
+// MetresPerDegree returns the length in metres of one degree of longitude
+// and of latitude at latitude lat (degrees) on the WGS-84 ellipsoid: the
+// radii of curvature in the prime vertical (times cos lat) and in the
+// meridian, in metres per degree. Scaled by them, small differences of
+// lon, lat are metres east and north: a local equirectangular estimate of
+// short distances.
+func MetresPerDegree(lat float64) (kx, ky float64) {
+	sin, cos := math.Sincos(lat * rad)
+	w := 1 - wgsE2*sin*sin
+	n := wgsA / math.Sqrt(w)                     // prime vertical radius of curvature
+	m := wgsA * (1 - wgsE2) / (w * math.Sqrt(w)) // meridian radius of curvature
+	return n * cos * rad, m * rad
+}

@@ -16,21 +16,18 @@ import (
 
 // ReadBlocks decodes a GeoJSON FeatureCollection of valid Polygon or
 // MultiPolygon blocks (geo.Validate: closed rings of 4 points or more,
-// longitudes and latitudes, no self-intersection). idField names the property holding the block id ("id" when
-// empty). Every property is kept in Block.Attrs as text; "households",
+// longitudes and latitudes, no self-intersection). idField names the
+// property holding the block id ("id" when empty; the feature's own id
+// when the property is absent, as GET /api/v1/blocks writes blocks). Every property is kept in Block.Attrs as text; "households",
 // "population", "kind" and "name" also fill the fields of that name.
 // name is used in error messages (the file name).
 func ReadBlocks(r io.Reader, name, idField string) ([]Block, error) {
 	if idField == "" {
 		idField = "id"
 	}
-	data, err := io.ReadAll(r)
+	fc, err := readCollection(r, name)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrInput, name, err)
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(data)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrInput, name, err)
+		return nil, err
 	}
 	blocks := make([]Block, 0, len(fc.Features))
 	seen := make(map[BlockID]int, len(fc.Features))
@@ -50,10 +47,30 @@ func ReadBlocks(r io.Reader, name, idField string) ([]Block, error) {
 	return blocks, nil
 }
 
+// readCollection decodes a GeoJSON FeatureCollection; name is used in
+// error messages.
+func readCollection(r io.Reader, name string) (*geojson.FeatureCollection, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrInput, name, err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrInput, name, err)
+	}
+	if fc.Type != "FeatureCollection" {
+		return nil, fmt.Errorf("%w: %s: type %q, want FeatureCollection", ErrInput, name, fc.Type)
+	}
+	return fc, nil
+}
+
 func decodeBlock(f *geojson.Feature, idField string) (Block, *FeatureError) {
 	var b Block
 	id, ok := f.Properties[idField]
 	if !ok || id == nil {
+		id = f.ID // blocks exported by the API carry the id as the feature's
+	}
+	if id == nil {
 		return b, &FeatureError{Field: idField, Err: errors.New("missing block id")}
 	}
 	b.ID = BlockID(propText(id))

@@ -21,7 +21,10 @@ type GridDelta struct {
 	HullRatio    float64 `json:"hull_ratio"`
 }
 
-// PlanDiff is what changed from plan a to plan b. Deltas are b − a.
+// PlanDiff is what changed from plan a to plan b. Deltas are b − a:
+// balance (the largest deviation from the mean basic weight, in points),
+// compactness (mean Polsby-Popper and hull ratio) and contiguity (the
+// number of grids in more than one piece).
 type PlanDiff struct {
 	Moved            []BlockMove `json:"moved"`
 	Added            []GridID    `json:"added"`
@@ -30,6 +33,7 @@ type PlanDiff struct {
 	MaxDeviationPct  float64     `json:"max_deviation_pct"`
 	MeanPolsbyPopper float64     `json:"mean_polsby_popper"`
 	MeanHullRatio    float64     `json:"mean_hull_ratio"`
+	MultipartGrids   int         `json:"multipart_grids"`
 }
 
 // Diff compares two plans of the same blocks: blocks that moved, grids
@@ -89,6 +93,7 @@ func Diff(a, b []Grid) PlanDiff {
 	d.MaxDeviationPct = rb.MaxDeviationPct - ra.MaxDeviationPct
 	d.MeanPolsbyPopper = rb.MeanPolsbyPopper - ra.MeanPolsbyPopper
 	d.MeanHullRatio = rb.MeanHullRatio - ra.MeanHullRatio
+	d.MultipartGrids = len(rb.Multipart) - len(ra.Multipart)
 	return d
 }
 

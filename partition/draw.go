@@ -126,7 +126,7 @@ func Draw(ctx context.Context, blocks []Block, opt Options) (*Result, error) {
 		return nil, err
 	}
 	report(len(basic) - sumLen(pieces))
-	res := finish(e, blocks, drafts, opt, per, target, report)
+	res := finish(e, blocks, drafts, opt, per, report)
 	res.Report.Notes = append(notes, toleranceNotes(res, opt, per)...)
 	if opt.CountMode() && res.Report.Basic != opt.Count {
 		res.Report.Notes = append(res.Report.Notes, fmt.Sprintf("%d basic grids drawn, not --count %d: some pieces have too few blocks that can be cut apart for their share of grids",

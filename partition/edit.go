@@ -20,6 +20,9 @@ type Editor struct {
 	e      *engine
 	idx    map[BlockID]int32
 	grids  []Grid
+
+	comp          []int32   // component of each block in its parent's graph (parentComponents)
+	blockOverlaps []Overlap // the blocks' overlaps, once measured (overlaps)
 }
 
 // NewEditor starts editing grids (a plan drawn from blocks with opt),
@@ -298,7 +301,7 @@ func (ed *Editor) redraw(ctx context.Context, region []GridID, want int, win win
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	res := finish(e, ed.blocks, drafts, Options{}, win, 0, nil)
+	res := finish(e, ed.blocks, drafts, Options{}, win, nil)
 	slices.Sort(ids)
 	for len(ids) < len(res.Grids) {
 		ids = append(ids, ed.freshID(ids))

@@ -96,12 +96,15 @@ func TestValidateListsEveryBrokenRule(t *testing.T) {
 	}
 	var got []string
 	for _, p := range ed.Validate() {
-		got = append(got, string(p.Grid)+" "+p.Rule)
+		got = append(got, string(p.Grid)+" "+p.Rule+" "+p.Severity)
 	}
+	// A's two blocks lie in two parents: no path of blocks of one parent
+	// joins them (an exclave the data forces, a note); crossing the
+	// parents is the error.
 	want := []string{
-		"A disconnected", "A crosses_parent", "A overlaps",
-		"B out_of_bounds", "B overlaps",
-		" missing", " missing",
+		"A exclave note", "A crosses_parent error", "A overlaps error",
+		"B out_of_bounds note", "B overlaps error",
+		" missing error", " missing error",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("problems\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -118,8 +121,8 @@ func TestValidateCountsGrids(t *testing.T) {
 		want  []string
 	}{
 		{"count matches", 2, nil},
-		{"a grid missing", 3, []string{"grid_count: 2 basic grids, --count 3"}},
-		{"a grid too many", 1, []string{"grid_count: 2 basic grids, --count 1"}},
+		{"a grid missing", 3, []string{"note: grid_count: 2 basic grids, --count 3"}},
+		{"a grid too many", 1, []string{"note: grid_count: 2 basic grids, --count 1"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -244,7 +247,76 @@ func TestValidateAllowsTheExceptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := ed.Validate(); len(p) != 0 {
-		t.Errorf("a whole parent below --min and a single block above --max are allowed, got %v", p)
+	p := ed.Validate()
+	if len(p) != 1 || p[0].Rule != partition.RuleOversizeBlock || partition.Errors(p) != 0 {
+		t.Errorf("a whole parent below --min breaks nothing and a single block above --max is one note, got %v", p)
 	}
+}
+
+// TestValidateDisconnected tells a grid in pieces that other blocks join
+// (an error: its blocks could connect) from pieces no block joins (an
+// island, a note), and says which problems an edit adds and removes.
+func TestValidateDisconnected(t *testing.T) {
+	blocks := withIsland(mosaic(3, 1, hh(10)))
+	grids := []partition.Grid{
+		{ID: "A", Kind: partition.Basic, Blocks: []partition.BlockID{"b0_0", "b2_0", "island"}},
+		{ID: "B", Kind: partition.Basic, Blocks: []partition.BlockID{"b1_0"}},
+	}
+	ed, err := partition.NewEditor(blocks, grids, partition.Options{Weight: "hh", Min: 5, Max: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := ed.Validate()
+	var got []string
+	for _, p := range before {
+		got = append(got, p.Rule+" "+p.Severity+" "+string(p.Block))
+	}
+	want := []string{"disconnected error b2_0", "island note island"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("problems %q, want %q", got, want)
+	}
+	if err := ed.Move("b1_0", "A"); err != nil {
+		t.Fatal(err)
+	}
+	ch := partition.CompareProblems(before, ed.Validate())
+	if len(ch.Added) != 0 || len(ch.Removed) != 1 || ch.Removed[0].Rule != partition.RuleDisconnected ||
+		len(ch.Kept) != 1 || ch.Kept[0].Rule != partition.RuleIsland {
+		t.Errorf("moving the joining block: %+v", ch)
+	}
+}
+
+// TestFix gives Fix a plan with a grid in two pieces that another grid's
+// block joins, a block in no grid and an island: it moves the cut-off
+// piece and the missing block to their neighbours and leaves the island
+// (a note) where it is.
+func TestFix(t *testing.T) {
+	blocks := withIsland(mosaic(4, 1, hh(10)))
+	grids := []partition.Grid{
+		{ID: "A", Kind: partition.Basic, Blocks: []partition.BlockID{"b0_0", "b2_0", "island"}},
+		{ID: "B", Kind: partition.Basic, Blocks: []partition.BlockID{"b1_0"}},
+	}
+	ed := must(partition.NewEditor(blocks, grids, partition.Options{Weight: "hh", Min: 5, Max: 40}))
+	moved := ed.Fix()
+	want := []partition.BlockMove{{Block: "b2_0", From: "A", To: "B"}, {Block: "b3_0", To: "B"}}
+	if !slices.Equal(moved, want) {
+		t.Errorf("moved %v, want %v", moved, want)
+	}
+	if p := ed.Validate(); partition.Errors(p) != 0 || len(p) != 1 || p[0].Rule != partition.RuleIsland {
+		t.Errorf("after Fix: %v, want the island note only", p)
+	}
+}
+
+// withIsland adds to blocks one of weight 10, "island", about a
+// kilometre north of the first: no block joins it to them.
+func withIsland(blocks []partition.Block) []partition.Block {
+	apart := mosaic(1, 1, hh(10))[0]
+	apart.ID = "island"
+	for _, p := range apart.Geometry {
+		for _, r := range p {
+			for i := range r {
+				r[i][1] += 0.01
+			}
+		}
+	}
+	return append(blocks, apart)
 }

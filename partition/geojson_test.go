@@ -112,6 +112,37 @@ func FuzzReadGrids(f *testing.F) {
 	})
 }
 
+func FuzzReadBoundaries(f *testing.F) {
+	f.Add(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ward":7},"geometry":{"type":"Polygon","coordinates":[[[120,30],[120.001,30],[120.001,30.001],[120,30]]]}}]}`)
+	f.Add(`{"type":"FeatureCollection","features":[{"type":"Feature","id":"G1","properties":{"kind":"dedicated","parent":"c"},"geometry":{"type":"MultiPolygon","coordinates":[[[[120,30],[120.001,30],[120.001,30.001],[120,30]]]]}}]}`)
+	f.Add(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ward":"1","kind":"odd"},"geometry":null}]}`)
+	f.Add(`{"type":"Feature"}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		bs, err := partition.ReadBoundaries(strings.NewReader(s), "fuzz", "ward")
+		if err != nil {
+			if !errors.Is(err, partition.ErrInput) {
+				t.Fatalf("error %v is not ErrInput", err)
+			}
+			return
+		}
+		for _, b := range bs {
+			if b.ID == "" || len(b.Geometry) == 0 || (b.Kind != partition.Basic && b.Kind != partition.Dedicated) {
+				t.Fatalf("accepted boundary %+v", b)
+			}
+		}
+	})
+}
+
+// TestReadBlocksTakesTheFeatureID reads blocks as GET /api/v1/blocks
+// writes them, the id as the feature's id.
+func TestReadBlocksTakesTheFeatureID(t *testing.T) {
+	src := `{"type":"FeatureCollection","features":[{"type":"Feature","id":"b1","properties":{"households":3},"geometry":{"type":"Polygon","coordinates":[[[120,30],[120.001,30],[120.001,30.001],[120,30]]]}}]}`
+	blocks, err := partition.ReadBlocks(strings.NewReader(src), "api.geojson", "id")
+	if err != nil || len(blocks) != 1 || blocks[0].ID != "b1" {
+		t.Fatalf("blocks %+v, error %v", blocks, err)
+	}
+}
+
 func TestAttrFallsBackOnFields(t *testing.T) {
 	b := partition.Block{Households: 12, Kind: "school", Parent: "c1", Attrs: map[string]string{"ward": "3", "kind": "market"}}
 	for _, tc := range []struct{ field, want string }{

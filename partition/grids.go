@@ -12,9 +12,10 @@ import (
 )
 
 // finish turns drafts into grids: geometry (the dissolved blocks),
-// figures, flags, codes, in code order, and the report. progress (may be
-// nil) is told the blocks of each grid done.
-func finish(e *engine, blocks []Block, drafts []draft, opt Options, per window, target float64, progress func(int)) *Result {
+// figures, flags, codes, in code order, and the report (whose Target is
+// the mean basic weight, in both modes). progress (may be nil) is told the
+// blocks of each grid done.
+func finish(e *engine, blocks []Block, drafts []draft, opt Options, per window, progress func(int)) *Result {
 	grids := make([]Grid, 0, len(drafts))
 	for _, d := range drafts {
 		gr := Grid{Kind: d.kind, Parent: d.parent, Flags: slices.Clone(d.flags)}
@@ -43,7 +44,6 @@ func finish(e *engine, blocks []Block, drafts []draft, opt Options, per window, 
 	}
 	Number(grids, opt.CodePrefix)
 	rep := Summarize(grids, len(blocks), per.lo, per.hi)
-	rep.Target = target
 	rep.WeightTotal = 0
 	for _, x := range e.w0 {
 		rep.WeightTotal += x

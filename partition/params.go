@@ -85,20 +85,20 @@ func OptionsFromParams(m map[string]string) (Options, error) {
 	return o, o.Validate()
 }
 
-// paramKeys are the keys of a Params map that OptionsFromParams reads.
+// paramKeys are the keys of a Params map.
 var paramKeys = []string{"weight", "min", "max", "tolerance", "gap", "count", "seed", "dedicated", "within", "code-prefix"}
 
-// DrawParams is m without the keys OptionsFromParams does not read: the
-// notes a plan keeps beside its parameters (its source, attribution), so
-// that a stored plan's options can be read back.
-func DrawParams(m map[string]string) map[string]string {
-	out := make(map[string]string, len(paramKeys))
-	for _, k := range paramKeys {
-		if v, ok := m[k]; ok {
-			out[k] = v
+// OptionsOfPlan reads the options a stored plan was drawn with from its
+// Params, which may keep other keys beside the partition parameters (the
+// source file, its attribution): those are skipped.
+func OptionsOfPlan(m map[string]string) (Options, error) {
+	own := make(map[string]string, len(m))
+	for k, v := range m {
+		if slices.Contains(paramKeys, k) {
+			own[k] = v
 		}
 	}
-	return out
+	return OptionsFromParams(own)
 }
 
 func sortedKeys(m map[string]string) []string {

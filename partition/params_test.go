@@ -54,20 +54,15 @@ func TestResultPlan(t *testing.T) {
 	}
 }
 
-func TestDrawParamsKeepsWhatOptionsRead(t *testing.T) {
-	o := partition.Options{Weight: "households", Min: 150, Max: 500, Gap: 20, Seed: 3, DedicatedField: "kind", DedicatedValues: []string{"school"},
-		Within: "parent", CodePrefix: "110101001001"}
-	m := o.Params()
-	m["attribution"], m["source"] = "© OpenStreetMap contributors", "monaco.osm.pbf"
-	if _, err := partition.OptionsFromParams(m); err == nil {
-		t.Fatal("OptionsFromParams read notes as parameters")
+// TestOptionsOfPlan reads the options of a plan whose Params keep its
+// provenance beside them, as the demo's plan does, and still refuses a
+// bad value of a partition parameter.
+func TestOptionsOfPlan(t *testing.T) {
+	o, err := partition.OptionsOfPlan(map[string]string{"weight": "households", "min": "150", "max": "500", "source": "monaco.osm.pbf", "seed": "7"})
+	if err != nil || o.Weight != "households" || o.Min != 150 || o.Max != 500 || o.Seed != 7 {
+		t.Fatalf("options %+v, %v", o, err)
 	}
-	got, err := partition.OptionsFromParams(partition.DrawParams(m))
-	if err != nil || !reflect.DeepEqual(got.Params(), o.Params()) {
-		t.Errorf("DrawParams gave options %v (%v), want %v", got.Params(), err, o.Params())
-	}
-	c := partition.Options{Weight: "population", Count: 4, Tolerance: 0.05}.Params()
-	if got, err := partition.OptionsFromParams(partition.DrawParams(c)); err != nil || got.Count != 4 || got.Tolerance != 0.05 {
-		t.Errorf("count mode: %+v, %v", got, err)
+	if _, err := partition.OptionsOfPlan(map[string]string{"weight": "households", "min": "x", "max": "500"}); !errors.Is(err, partition.ErrOptions) {
+		t.Fatalf("min=x: %v, want ErrOptions", err)
 	}
 }

@@ -11,22 +11,25 @@ import (
 // balance and shape figures are over basic grids (all grids when there
 // are none): deviation is from their mean weight.
 type Report struct {
-	Blocks           int      `json:"blocks"`
-	Grids            int      `json:"grids"`
-	Basic            int      `json:"basic"`
-	Dedicated        int      `json:"dedicated"`
-	WeightTotal      float64  `json:"weight_total"`
-	Target           float64  `json:"target"`
-	Min              float64  `json:"min"`
-	Max              float64  `json:"max"`
-	BasicInBounds    int      `json:"basic_in_bounds"`
-	MaxDeviationPct  float64  `json:"max_deviation_pct"`
-	MeanPolsbyPopper float64  `json:"mean_polsby_popper"`
-	MinPolsbyPopper  float64  `json:"min_polsby_popper"`
-	MeanHullRatio    float64  `json:"mean_hull_ratio"`
-	UnassignedBlocks int      `json:"unassigned_blocks"`
-	Seconds          float64  `json:"seconds"`
-	Notes            []string `json:"notes,omitempty"`
+	Blocks           int     `json:"blocks"`
+	Grids            int     `json:"grids"`
+	Basic            int     `json:"basic"`
+	Dedicated        int     `json:"dedicated"`
+	WeightTotal      float64 `json:"weight_total"`
+	Target           float64 `json:"target"`
+	Min              float64 `json:"min"`
+	Max              float64 `json:"max"`
+	BasicInBounds    int     `json:"basic_in_bounds"`
+	MaxDeviationPct  float64 `json:"max_deviation_pct"`
+	MeanPolsbyPopper float64 `json:"mean_polsby_popper"`
+	MinPolsbyPopper  float64 `json:"min_polsby_popper"`
+	MeanHullRatio    float64 `json:"mean_hull_ratio"`
+	UnassignedBlocks int     `json:"unassigned_blocks"`
+	// Multipart names the grids whose geometry is a MultiPolygon (blocks
+	// with exclaves, islands): flagged in grids.geojson, named here.
+	Multipart []GridID `json:"multipart,omitempty"`
+	Seconds   float64  `json:"seconds"`
+	Notes     []string `json:"notes,omitempty"`
 	// Compare holds the same figures for an existing plan on the same
 	// blocks (wangge partition --compare FIELD).
 	Compare *Report `json:"compare,omitempty"`
@@ -42,6 +45,9 @@ func Summarize(grids []Grid, nBlocks int, lo, hi float64) Report {
 	for _, g := range grids {
 		assigned += len(g.Blocks)
 		r.WeightTotal += g.Weight
+		if len(g.Geometry) > 1 {
+			r.Multipart = append(r.Multipart, g.ID)
+		}
 		if g.Kind == Dedicated {
 			r.Dedicated++
 			continue
@@ -136,7 +142,7 @@ func PlanFromField(blocks []Block, field, weight string) ([]Grid, error) {
 	if len(drafts) == 0 {
 		return nil, fmt.Errorf("%w: no block has the field %q", ErrInput, field)
 	}
-	res := finish(e, blocks, drafts, Options{}, window{math.Inf(-1), math.Inf(1)}, 0, nil)
+	res := finish(e, blocks, drafts, Options{}, window{math.Inf(-1), math.Inf(1)}, nil)
 	for i := range res.Grids {
 		res.Grids[i].ID, res.Grids[i].Parent = GridID(res.Grids[i].Parent), ""
 	}

@@ -91,13 +91,15 @@ type Road struct {
 type PlanID string
 
 // PlanStatus is where a plan is in its life: drafts are edited, a published
-// plan is the one in force.
+// plan is the one in force, a superseded plan was in force until a newer
+// publication took over (it may be published again, not edited).
 type PlanStatus string
 
 // The states of a plan.
 const (
-	PlanDraft     PlanStatus = "draft"
-	PlanPublished PlanStatus = "published"
+	PlanDraft      PlanStatus = "draft"
+	PlanPublished  PlanStatus = "published"
+	PlanSuperseded PlanStatus = "superseded"
 )
 
 // Plan is one way of dividing the territory into grids.

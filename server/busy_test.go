@@ -19,7 +19,9 @@ import (
 // another connection (as another process writing would) and sends a write
 // to a server on the same file, whose store waits 50 ms for the lock: the
 // answer is 503 with Retry-After and a problem document, never a 500, and
-// the same write goes through once the lock is free.
+// the same write goes through once the lock is free. /healthz, which
+// writes a row of its own, is 503 meanwhile: a store that cannot write
+// is not healthy.
 func TestBusyGeoPackageAnswers503(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "busy.gpkg")
@@ -50,8 +52,15 @@ func TestBusyGeoPackageAnswers503(t *testing.T) {
 	if rec.Header().Get("Retry-After") == "" || !strings.Contains(p.Detail, "busy") {
 		t.Errorf("503 without Retry-After (%q) or a word on the cause: %+v", rec.Header().Get("Retry-After"), p)
 	}
+	// The file can be read but not written: /healthz says so.
+	rec = request(t, s, http.MethodGet, "/healthz", "", nil)
+	decodeProblem(t, rec, http.StatusServiceUnavailable)
+	if rec.Header().Get("Retry-After") == "" {
+		t.Error("/healthz: 503 without Retry-After")
+	}
 	if _, err := lock.ExecContext(ctx, "ROLLBACK"); err != nil {
 		t.Fatal(err)
 	}
 	wantStatus(t, request(t, s, http.MethodPost, "/api/v1/workers", admin, strings.NewReader(worker)), http.StatusOK)
+	wantStatus(t, request(t, s, http.MethodGet, "/healthz", "", nil), http.StatusOK)
 }

@@ -119,14 +119,16 @@ func (e *BodyError) Detail() string {
 // Unwrap makes errors.Is(err, ErrInvalid) hold.
 func (e *BodyError) Unwrap() error { return ErrInvalid }
 
-// DeviceError reports a position from a device id that no worker carries.
-// It wraps data.ErrNotFound: the ingest routes answer 404 as Traccar does.
+// DeviceError reports a position from a device id that no worker carries,
+// or with a secret that is not the device's: the two are one error, so
+// that the answers do not tell which devices exist. It wraps
+// data.ErrNotFound: the ingest routes answer 404 as Traccar does.
 type DeviceError struct {
 	Device string
 }
 
 func (e *DeviceError) Error() string {
-	return fmt.Sprintf("server: device %q is not registered to any worker", e.Device)
+	return fmt.Sprintf("server: device %q is not registered, or the secret is not its secret", e.Device)
 }
 
 // Unwrap makes errors.Is(err, data.ErrNotFound) hold.

@@ -18,18 +18,19 @@ import (
 // header and in "links") while more blocks may follow. ?crs=gcj02|bd09
 // gives coordinates (and reads the bbox) for Chinese basemaps.
 func (s *Server) listBlocks(c echo.Context) error {
-	return listFeatures(c, "blocks", func(ctx context.Context, q data.BBoxQuery) ([]partition.Block, error) {
+	return listFeatures(c, "blocks", DefaultLimit, func(ctx context.Context, q data.BBoxQuery) ([]partition.Block, error) {
 		return s.store.Blocks(ctx, data.BlockQuery{BBoxQuery: q})
 	}, func(b partition.Block) string { return string(b.ID) }, blockFeature)
 }
 
 // listFeatures answers a listing of one layer: a page of the items list
-// reads (by bbox, after an id, ordered by id) as a FeatureCollection
-// rendered by render, with a next link (in the Link header and in
-// "links") while more items may follow.
-func listFeatures[T any](c echo.Context, what string, list func(context.Context, data.BBoxQuery) ([]T, error),
+// reads (by bbox, after an id, ordered by id; defaultLimit of them unless
+// the query sets limit) as a FeatureCollection rendered by render, with a
+// next link (in the Link header and in "links") while more items may
+// follow.
+func listFeatures[T any](c echo.Context, what string, defaultLimit int, list func(context.Context, data.BBoxQuery) ([]T, error),
 	id func(T) string, render func(T, crs) feature) error {
-	p, err := parseListParams(c.QueryParams())
+	p, err := parseListParams(c.QueryParams(), defaultLimit)
 	if err != nil {
 		return err
 	}
@@ -47,9 +48,7 @@ func listFeatures[T any](c echo.Context, what string, list func(context.Context,
 		fc.Features[i] = render(it, p.CRS)
 	}
 	if more {
-		href := nextHref(c, id(items[len(items)-1]))
-		fc.Links = []link{{Rel: "next", Href: href, Type: GeoJSONContentType}}
-		c.Response().Header().Add("Link", fmt.Sprintf(`<%s>; rel="next"; type="%s"`, href, GeoJSONContentType))
+		fc.Links = nextLink(c, id(items[len(items)-1]), GeoJSONContentType)
 	}
 	return writeJSON(c, http.StatusOK, GeoJSONContentType, fc)
 }

@@ -47,7 +47,7 @@ func parseIncidentQuery(q url.Values, zone *time.Location) (data.IncidentQuery, 
 		return iq, listParams{}, err
 	}
 	iq.From, iq.To = w.From, w.To
-	p, err := parseListParams(base)
+	p, err := parseListParams(base, DefaultLimit)
 	iq.BBoxQuery = data.BBoxQuery{BBox: p.BBox, After: p.After, Limit: p.Limit + 1}
 	return iq, p, err
 }
@@ -96,9 +96,7 @@ func (s *Server) listIncidents(c echo.Context) error {
 		fc.Features[i] = incidentFeature(inc, pi, p.CRS, false)
 	}
 	if more {
-		href := nextHref(c, string(incs[len(incs)-1].ID))
-		fc.Links = []link{{Rel: "next", Href: href, Type: GeoJSONContentType}}
-		c.Response().Header().Add("Link", fmt.Sprintf(`<%s>; rel="next"; type="%s"`, href, GeoJSONContentType))
+		fc.Links = nextLink(c, string(incs[len(incs)-1].ID), GeoJSONContentType)
 	}
 	return writeJSON(c, http.StatusOK, GeoJSONContentType, fc)
 }

@@ -42,7 +42,7 @@ type incidentWorld struct {
 // generated blocks.
 func newIncidentWorld(t *testing.T, st data.Store) *incidentWorld {
 	t.Helper()
-	s, _ := testServer(t, st, Options{})
+	s, _ := testServer(t, st, Options{AnonymousOpen311: true, Rates: unlimited})
 	w := &incidentWorld{s: s, st: st, blocks: map[partition.BlockID]partition.Block{},
 		planner: token(t, st, data.RolePlanner), viewer: token(t, st, data.RoleViewer), admin: token(t, st, data.RoleAdmin)}
 	for _, b := range putMosaic(t, st, 120) {

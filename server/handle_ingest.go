@@ -120,11 +120,11 @@ func batchJSONError(raw []byte, err error) error {
 		for i, rp := range loose.Points {
 			var p batchPoint
 			if perr := json.Unmarshal(rp, &p); perr != nil {
-				return &BodyError{Field: fmt.Sprintf("points[%d]", i), Reason: perr.Error()}
+				return &BodyError{Field: fmt.Sprintf("points[%d]", i), Reason: jsonReason(perr)}
 			}
 		}
 	}
-	return &BodyError{Field: jsonWhere(err), Reason: err.Error()}
+	return &BodyError{Field: jsonWhere(err), Reason: jsonReason(err)}
 }
 
 // decodeError locates a decoding failure of package coverage in the body
@@ -139,7 +139,7 @@ func decodeError(err error, items string) error {
 	if de.Feature >= 0 {
 		field = strings.TrimSuffix(fmt.Sprintf("%s[%d].%s", items, de.Feature, de.Field), ".")
 	}
-	return &BodyError{Field: field, Reason: de.Err.Error()}
+	return &BodyError{Field: field, Reason: jsonReason(de.Err)}
 }
 
 // trackPoint checks p, the i-th point of a batch, and converts it.

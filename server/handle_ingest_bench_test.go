@@ -71,6 +71,7 @@ func BenchmarkIngestHTTP(b *testing.B) {
 // lookup, the anchor read, cleaning and a one-row transaction per fix.
 func BenchmarkIngestOsmAnd(b *testing.B) {
 	f := newIngestFixture(b, openGPKG(b))
+	f.s, _ = testServer(b, f.st, Options{Rates: unlimited})
 	srv := httptest.NewServer(f.s)
 	defer srv.Close()
 	t0 := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC).Unix()
@@ -78,8 +79,8 @@ func BenchmarkIngestOsmAnd(b *testing.B) {
 	for b.Loop() {
 		x := n % 7200
 		x = min(x, 7200-x)
-		target := fmt.Sprintf("%s/api/v1/ingest/osmand?id=%s&lat=%.7f&lon=%.7f&timestamp=%d&speed=2.7&accuracy=8",
-			srv.URL, liDevice, walkLat, walkLon+float64(x)*1.4/stepM*dLon, t0+n)
+		target := fmt.Sprintf("%s/api/v1/ingest/osmand?id=%s&lat=%.7f&lon=%.7f&timestamp=%d&speed=2.7&accuracy=8&token=%s",
+			srv.URL, liDevice, walkLat, walkLon+float64(x)*1.4/stepM*dLon, t0+n, f.liWork)
 		n++
 		res, err := srv.Client().Get(target)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,24 +19,25 @@ import (
 
 // Device ingest: the routes phone apps post positions to.
 //
-// OsmAnd and Traccar Client send a device id and no Authorization header,
-// OwnTracks a user and device name (and optionally Basic auth), so these
-// routes do not need a bearer token. As in Traccar, the credential is the
-// device id: it must be registered to a worker (the worker's device_id,
-// set with POST /api/v1/workers), and an unknown device gets 404 before
-// anything is stored. Choose long random device ids (Traccar Client's
-// default six digits can be guessed), and serve over HTTPS, since the id
-// travels in every request.
+// OsmAnd and Traccar Client send a device id, OwnTracks a user and device
+// name, and neither can send a bearer header; so each device has a
+// secret, a worker token of the device's worker (`wangge token create
+// --role worker --worker ID`), which the phone sends as the apps can:
+// ?token= in OsmAnd's URL, the password of Basic auth in OwnTracks (a
+// bearer header is read too). The device id must be registered to a
+// worker (its device_id, set with POST /api/v1/workers). A request
+// without a secret gets 401; an unknown device and a secret that is not
+// the device's (unknown, revoked, another worker's) get the same 404
+// with the same body, after the same two look-ups, so that neither
+// answers nor timings tell which device ids exist. An admin's token is
+// taken for any device.
 //
-// A phone that can hold a token should send one as well: a bearer header,
-// ?token= in the URL (OsmAnd), or the password of Basic auth (OwnTracks).
-// A token that is sent is checked: an unknown one is refused with 401, and
-// it must be the device worker's own worker token or an admin's (403
-// otherwise), so a leaked device id alone cannot be used beside it.
+// Each client address and, once its secret is checked, each device is
+// rate-limited (Options.Rates): over the limit is 429 with Retry-After.
 
 // deviceRoutes are the routes phones post positions to. They authenticate
-// by a registered device id (see above) instead of a bearer token, so they
-// stand apart from the policy table; routes registers both.
+// by a device and its secret (see above) instead of a bearer header, so
+// they stand apart from the policy table; routes registers both.
 func (s *Server) deviceRoutes() []route {
 	return []route{
 		{http.MethodGet, "/ingest/osmand", s.ingestOsmAnd, nil},
@@ -44,42 +46,62 @@ func (s *Server) deviceRoutes() []route {
 	}
 }
 
-// deviceWorker resolves a device id to the worker carrying it and checks
-// the token the request may carry (see above). The principal is the
-// token's, or, without one, the worker itself as the device vouches.
+// limitAddress takes a token of the client address's bucket (Rates.IP)
+// before the body of a device or Open311 request is read.
+func (s *Server) limitAddress(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := s.perIP.allow(clientAddr(c.Request().RemoteAddr), time.Now()); err != nil {
+			return err
+		}
+		return next(c)
+	}
+}
+
+// deviceWorker resolves a device id and the secret sent with it to the
+// worker carrying the device (see above), and takes a token of the
+// device's rate.
 func (s *Server) deviceWorker(c echo.Context, device string) (patrol.Worker, access.Principal, error) {
 	ctx := c.Request().Context()
-	w, err := s.app.WorkerByDevice(ctx, device)
-	if errors.Is(err, data.ErrNotFound) {
-		return w, access.Principal{}, &DeviceError{Device: device}
-	}
-	if err != nil {
-		return w, access.Principal{}, fmt.Errorf("server: device %q: %w", device, err)
-	}
 	secret, ok := deviceSecret(c)
 	if !ok {
-		return w, access.Principal{Role: data.RoleWorker, Worker: w.ID, TokenID: "device " + device}, nil
+		return patrol.Worker{}, access.Principal{}, &AuthError{Reason: "a device must send its secret, " +
+			"a worker token of its worker: ?token=wg_… in OsmAnd's URL, the password of Basic auth in OwnTracks, " +
+			"or an Authorization: Bearer header (an administrator creates it with `wangge token create --role worker --worker ID`)"}
 	}
-	if _, err := bearerSecret("Bearer " + secret); err != nil {
-		return w, access.Principal{}, err
+	var tok data.Token
+	tokErr := app.ErrUnknownToken
+	if app.WellFormed(secret) {
+		tok, tokErr = s.app.Authenticate(ctx, secret)
 	}
-	tok, err := s.app.Authenticate(ctx, secret)
-	if errors.Is(err, app.ErrUnknownToken) {
-		return w, access.Principal{}, &AuthError{Code: "invalid_token", Reason: "the token sent with this device is unknown or was revoked"}
+	w, err := s.app.WorkerByDevice(ctx, device)
+	for _, e := range []error{tokErr, err} {
+		if e != nil && !errors.Is(e, app.ErrUnknownToken) && !errors.Is(e, data.ErrNotFound) {
+			return w, access.Principal{}, fmt.Errorf("server: device %q: %w", device, e)
+		}
 	}
-	if err != nil {
+	var why string
+	switch {
+	case err != nil:
+		why = "device not registered"
+	case tokErr != nil:
+		why = "secret unknown or revoked"
+	case tok.Role != data.RoleAdmin && (tok.Role != data.RoleWorker || tok.Worker != w.ID):
+		why = "secret of token " + tok.ID + ", not of worker " + string(w.ID)
+	}
+	if why != "" {
+		s.logger(c).Info("device refused", "device", device, "reason", why)
+		return patrol.Worker{}, access.Principal{}, &DeviceError{Device: device}
+	}
+	if err := s.perDevice.allow(device, time.Now()); err != nil {
 		return w, access.Principal{}, err
 	}
 	c.Set(tokenKey, tok)
-	if tok.Role != data.RoleAdmin && (tok.Role != data.RoleWorker || tok.Worker != w.ID) {
-		return w, access.Principal{}, &ScopeError{TokenID: tok.ID, Reason: fmt.Sprintf(
-			"device %q belongs to worker %s; send that worker's own token, or none", device, w.ID)}
-	}
 	return w, access.Of(tok), nil
 }
 
-// deviceSecret returns the token a device request carries, if any: a
-// bearer header, the password of Basic auth, or ?token=.
+// deviceSecret returns the secret a device request carries, if any: the
+// password of Basic auth, a bearer header, or the token field of the URL
+// or of a form body.
 func deviceSecret(c echo.Context) (string, bool) {
 	req := c.Request()
 	if _, pass, ok := req.BasicAuth(); ok && pass != "" {
@@ -90,7 +112,7 @@ func deviceSecret(c echo.Context) (string, bool) {
 			return strings.TrimSpace(secret), true
 		}
 	}
-	if t := req.URL.Query().Get("token"); t != "" {
+	if t := req.FormValue("token"); t != "" { // the URL, or the fields of a form
 		return t, true
 	}
 	return "", false

@@ -1,10 +1,8 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -42,14 +40,14 @@ func TestIngestDevices(t *testing.T) {
 			body   string // exact answer, when the protocol fixes it
 		}{
 			{"osmand query, GET", deviceRequest(http.MethodGet, "/api/v1/ingest/osmand?id="+liDevice+
-				"&lat=39.9087&lon=116.3975&timestamp=1714521600&speed=10&bearing=270&altitude=44.5&accuracy=12&batt=77", "", "", nil),
+				"&lat=39.9087&lon=116.3975&timestamp=1714521600&speed=10&bearing=270&altitude=44.5&accuracy=12&batt=77&token="+f.liWork, "", "", nil),
 				"li", patrol.TrackPoint{Time: t0, Point: [2]float64{116.3975, 39.9087},
 					Speed: 10 * 1852.0 / 3600, Bearing: 270, Altitude: 44.5, Accuracy: 12, Battery: 77}, ""},
 			{"osmand form, POST, location and milliseconds", deviceRequest(http.MethodPost, "/api/v1/ingest/osmand",
-				"application/x-www-form-urlencoded", "deviceid="+liDevice+"&location=39.9090,116.3980&timestamp=1714521630000&speed=2", nil),
+				"application/x-www-form-urlencoded", "deviceid="+liDevice+"&location=39.9090,116.3980&timestamp=1714521630000&speed=2&token="+f.liWork, nil),
 				"li", patrol.TrackPoint{Time: t0.Add(30 * time.Second), Point: [2]float64{116.3980, 39.9090},
 					Speed: 2 * 1852.0 / 3600}, ""},
-			{"osmand JSON, Traccar Client 8", deviceRequest(http.MethodPost, "/api/v1/ingest/osmand", "application/json",
+			{"osmand JSON, Traccar Client 8", deviceRequest(http.MethodPost, "/api/v1/ingest/osmand?token="+f.liWork, "application/json",
 				`{"device_id":"`+liDevice+`","location":{"timestamp":"2024-05-01T08:01:00.000+08:00",
 				"coords":{"latitude":39.9093,"longitude":116.3985,"accuracy":6.5,"speed":1.25,"heading":-1,"altitude":40},
 				"is_moving":true,"battery":{"level":0.85,"is_charging":false}}}`, nil),
@@ -57,7 +55,7 @@ func TestIngestDevices(t *testing.T) {
 					Accuracy: 6.5, Speed: 1.25, Altitude: 40, Battery: 85}, ""},
 			{"owntracks location", deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks", "application/json",
 				`{"_type":"location","tid":"pw","lat":39.9101,"lon":116.4002,"tst":1714521600,"acc":10,"vel":18,"cog":45,"alt":50,"batt":64,"conn":"m"}`,
-				map[string]string{"X-Limit-U": "wang", "X-Limit-D": "pixel7"}),
+				map[string]string{"X-Limit-U": "wang", "X-Limit-D": "pixel7", "Authorization": basicAuth("wang", f.wangWork)}),
 				"wang", patrol.TrackPoint{Time: t0, Point: [2]float64{116.4002, 39.9101},
 					Accuracy: 10, Speed: 5, Bearing: 45, Altitude: 50, Battery: 64}, "[]\n"},
 		}
@@ -91,14 +89,14 @@ func TestIngestDevices(t *testing.T) {
 			// later a fix 5 km east would mean 500 m/s.
 			before := len(f.stored(t, "li"))
 			rec := serve(f.s, deviceRequest(http.MethodGet, "/api/v1/ingest/osmand?id="+liDevice+
-				"&lat=39.9093&lon=116.4570&timestamp=1714521670", "", "", nil))
+				"&lat=39.9093&lon=116.4570&timestamp=1714521670&token="+f.liWork, "", "", nil))
 			wantStatus(t, rec, http.StatusOK)
 			got := decodeIngest(t, rec.Body.Bytes())
 			if got.Received != 1 || got.Kept != 0 || got.New != 0 || got.Dropped["speed"] != 1 {
 				t.Fatalf("answer %+v, want the fix dropped for speed", got)
 			}
 			rec = serve(f.s, deviceRequest(http.MethodGet, "/api/v1/ingest/osmand?id="+liDevice+
-				"&lat=39.9094&lon=116.3986&timestamp=1714521680", "", "", nil))
+				"&lat=39.9094&lon=116.3986&timestamp=1714521680&token="+f.liWork, "", "", nil))
 			wantStatus(t, rec, http.StatusOK)
 			if got := decodeIngest(t, rec.Body.Bytes()); got.Kept != 1 || got.New != 1 || len(got.Dropped) != 0 {
 				t.Fatalf("answer %+v, want the next plausible fix kept", got)
@@ -110,7 +108,7 @@ func TestIngestDevices(t *testing.T) {
 		t.Run("re-sent fix is not new", func(t *testing.T) {
 			before := len(f.stored(t, "li"))
 			rec := serve(f.s, deviceRequest(http.MethodGet, "/api/v1/ingest/osmand?id="+liDevice+
-				"&lat=39.9087&lon=116.3975&timestamp=1714521600&speed=10", "", "", nil))
+				"&lat=39.9087&lon=116.3975&timestamp=1714521600&speed=10&token="+f.liWork, "", "", nil))
 			wantStatus(t, rec, http.StatusOK)
 			if got := decodeIngest(t, rec.Body.Bytes()); got.New != 0 || got.Kept != 1 {
 				t.Fatalf("answer %+v, want kept 1, new 0", got)
@@ -124,51 +122,54 @@ func TestIngestDevices(t *testing.T) {
 
 func TestIngestDeviceRefusals(t *testing.T) {
 	f := newIngestFixture(t, openGPKG(t))
-	wangWork, _, err := app.CreateToken(context.Background(), f.st, data.RoleWorker, "wang", "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	fix := "&lat=39.9087&lon=116.3975&timestamp=1714521600"
+	li := "&token=" + f.liWork
 	osmand := func(query string) *http.Request {
 		return deviceRequest(http.MethodGet, "/api/v1/ingest/osmand?"+query, "", "", nil)
 	}
 	owntracks := `{"_type":"location","lat":39.91,"lon":116.4,"tst":1714521600}`
+	wangAs := func(secret string) map[string]string {
+		return map[string]string{"X-Limit-U": "wang", "X-Limit-D": "pixel7", "Authorization": basicAuth("wang", secret)}
+	}
+	unknown := "wg_" + strings.Repeat("A", app.SecretLen-3)
 	tests := []struct {
 		name   string
 		req    *http.Request
 		status int
 		detail string
 	}{
-		{"osmand unknown device", osmand("id=123456" + fix), http.StatusNotFound, `device "123456" is not registered`},
-		{"osmand JSON unknown device", deviceRequest(http.MethodPost, "/api/v1/ingest/osmand", "application/json",
+		{"osmand without a secret", osmand("id=" + liDevice + fix), http.StatusUnauthorized, "must send its secret"},
+		{"owntracks without a secret", deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks", "application/json", owntracks,
+			map[string]string{"X-Limit-U": "wang", "X-Limit-D": "pixel7"}), http.StatusUnauthorized, "must send its secret"},
+		{"osmand unknown device", osmand("id=123456" + fix + li), http.StatusNotFound, `device "123456" is not registered`},
+		{"osmand JSON unknown device", deviceRequest(http.MethodPost, "/api/v1/ingest/osmand?token="+f.liWork, "application/json",
 			`{"device_id":"999","location":{"timestamp":1714521600,"coords":{"latitude":39.9,"longitude":116.4}}}`, nil),
 			http.StatusNotFound, `device "999"`},
 		{"owntracks unknown user", deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks", "application/json", owntracks,
-			map[string]string{"X-Limit-U": "zhao", "X-Limit-D": "phone"}), http.StatusNotFound, `device "zhao/phone"`},
-		{"owntracks without any device", deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks", "application/json", owntracks, nil),
+			map[string]string{"X-Limit-U": "zhao", "X-Limit-D": "phone", "Authorization": basicAuth("zhao", f.liWork)}),
+			http.StatusNotFound, `device "zhao/phone"`},
+		{"owntracks without any device", deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks", "application/json", owntracks,
+			map[string]string{"Authorization": basicAuth("wang", f.wangWork)}),
 			http.StatusBadRequest, "X-Limit-U"},
-		{"osmand latitude out of range", osmand("id=" + liDevice + "&lat=95&lon=116.4&timestamp=1714521600"),
+		{"osmand latitude out of range", osmand("id=" + liDevice + "&lat=95&lon=116.4&timestamp=1714521600" + li),
 			http.StatusBadRequest, "lat"},
-		{"osmand JSON second location bad", deviceRequest(http.MethodPost, "/api/v1/ingest/osmand", "application/json",
+		{"osmand JSON second location bad", deviceRequest(http.MethodPost, "/api/v1/ingest/osmand"+"?token="+f.liWork, "application/json",
 			`{"device_id":"`+liDevice+`","locations":[{"timestamp":1714521600,"coords":{"latitude":39.9,"longitude":116.4}},
 			{"timestamp":1714521610,"coords":{"longitude":116.4}}]}`, nil),
 			http.StatusBadRequest, "locations[1].coords.latitude"},
 		{"owntracks without tst", deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks", "application/json",
-			`{"_type":"location","lat":39.91,"lon":116.4}`, map[string]string{"X-Limit-U": "wang", "X-Limit-D": "pixel7"}),
+			`{"_type":"location","lat":39.91,"lon":116.4}`, wangAs(f.wangWork)),
 			http.StatusBadRequest, "tst"},
-		{"another worker's token", osmand("id=" + liDevice + fix + "&token=" + wangWork), http.StatusForbidden, "belongs to worker li"},
-		{"unknown token", osmand("id=" + liDevice + fix + "&token=wg_" + strings.Repeat("A", app.SecretLen-3)),
-			http.StatusUnauthorized, "unknown or was revoked"},
+		{"another worker's token", osmand("id=" + liDevice + fix + "&token=" + f.wangWork), http.StatusNotFound, `device "` + liDevice + `" is not registered`},
+		{"unknown token", osmand("id=" + liDevice + fix + "&token=" + unknown), http.StatusNotFound, `device "` + liDevice + `" is not registered`},
+		{"malformed token", osmand("id=" + liDevice + fix + "&token=secret"), http.StatusNotFound, `device "` + liDevice + `" is not registered`},
+		{"owntracks Basic auth with another worker's token", deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks",
+			"application/json", owntracks, wangAs(f.liWork)), http.StatusNotFound, `device "wang/pixel7" is not registered`},
+		{"osmand NUL in the device id", osmand("id=" + liDevice + "%00" + fix + li), http.StatusBadRequest, "NUL"},
+		{"osmand invalid UTF-8 in the device id", osmand("id=%FF" + fix + li), http.StatusBadRequest, "UTF-8"},
+		{"owntracks NUL in tid", deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks", "application/json",
+			`{"_type":"location","tid":"a\u0000","lat":39.91,"lon":116.4,"tst":1714521600}`, wangAs(f.wangWork)), http.StatusBadRequest, "tid: holds a NUL"},
 	}
-	basic := deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks", "application/json", owntracks,
-		map[string]string{"X-Limit-U": "wang", "X-Limit-D": "pixel7"})
-	basic.SetBasicAuth("wang", f.liWork)
-	tests = append(tests, struct {
-		name   string
-		req    *http.Request
-		status int
-		detail string
-	}{"owntracks Basic auth with another worker's token", basic, http.StatusForbidden, "belongs to worker wang"})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p := decodeProblem(t, serve(f.s, tc.req), tc.status)
@@ -183,7 +184,7 @@ func TestIngestDeviceRefusals(t *testing.T) {
 		})
 	}
 	t.Run("own token and ignored message", func(t *testing.T) {
-		rec := serve(f.s, osmand("id="+liDevice+fix+"&token="+url.QueryEscape(f.liWork)))
+		rec := serve(f.s, osmand("id="+liDevice+fix+li))
 		wantStatus(t, rec, http.StatusOK)
 		rec = serve(f.s, deviceRequest(http.MethodPost, "/api/v1/ingest/owntracks", "application/json",
 			`{"_type":"transition","event":"enter","desc":"home","tst":1714521600}`, nil))
@@ -192,4 +193,12 @@ func TestIngestDeviceRefusals(t *testing.T) {
 			t.Fatalf("answer %q; stored li %d, wang %d; want [] and 1, 0", rec.Body.String(), len(f.stored(t, "li")), len(f.stored(t, "wang")))
 		}
 	})
+}
+
+// basicAuth is the Authorization header of HTTP basic auth, as OwnTracks
+// sends it.
+func basicAuth(user, password string) string {
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.SetBasicAuth(user, password)
+	return r.Header.Get("Authorization")
 }

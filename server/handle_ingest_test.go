@@ -19,11 +19,12 @@ import (
 // ingestFixture is a server with two registered workers, each carrying a
 // phone, and tokens to call it.
 type ingestFixture struct {
-	s      *Server
-	st     data.Store
-	logs   *logBuffer
-	admin  string
-	liWork string // worker token of li
+	s        *Server
+	st       data.Store
+	logs     *logBuffer
+	admin    string
+	liWork   string // worker token of li: the secret of li's phone
+	wangWork string // worker token of wang
 }
 
 // Device ids as the apps send them: Traccar Client's numeric id, and
@@ -45,6 +46,9 @@ func newIngestFixture(t testing.TB, st data.Store) ingestFixture {
 		t.Fatal(err)
 	}
 	f.liWork = secret
+	if f.wangWork, _, err = app.CreateToken(context.Background(), st, data.RoleWorker, "wang", ""); err != nil {
+		t.Fatal(err)
+	}
 	return f
 }
 

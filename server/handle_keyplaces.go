@@ -81,7 +81,7 @@ func (s *Server) putKeyPlaces(c echo.Context) error {
 func decodeKeyPlaces(raw []byte) ([]patrol.KeyPlace, error) {
 	var in []keyPlaceJSON
 	if err := json.Unmarshal(raw, &in); err != nil {
-		return nil, &BodyError{Field: jsonWhere(err), Reason: "want a JSON array of key places: " + err.Error()}
+		return nil, &BodyError{Field: jsonWhere(err), Reason: "want a JSON array of key places: " + jsonReason(err)}
 	}
 	if len(in) == 0 {
 		return nil, &BodyError{Reason: "the array holds no key place"}

@@ -104,9 +104,9 @@ func (m *metrics) record(k routeKey, status int, d time.Duration) {
 // serveMetrics answers GET /metrics in the Prometheus text format: request
 // counts by method, route and status, the duration histogram by method
 // and route, and a store ping (up and its latency) taken at scrape time.
-// It needs no token, like /healthz, for the scraper; it shows only route
-// templates and counts. Bind the port to a private network, or put the
-// route behind the proxy's access rules, when that is too much.
+// On the API's address it needs an admin token (Prometheus sends one with
+// its authorization setting); with Options.MetricsAddr it is served there
+// instead, without a token, for an address only the scraper reaches.
 func (s *Server) serveMetrics(m *metrics) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), pingTimeout)

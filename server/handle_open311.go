@@ -35,7 +35,7 @@ func (s *Server) open311Routes() {
 	for _, f := range []string{"json", "xml"} {
 		g.GET("/services."+f, s.open311Services)
 		g.GET("/requests."+f, s.open311Requests)
-		g.POST("/requests."+f, s.open311Post)
+		g.POST("/requests."+f, s.open311Post, s.limitAddress)
 	}
 	g.GET("/requests/:file", s.open311Request)
 }
@@ -73,16 +73,25 @@ func (s *Server) open311Errors(next echo.HandlerFunc) echo.HandlerFunc {
 		if err == nil || c.Response().Committed {
 			return err
 		}
-		p := problemFor(err, c.Request())
-		if p.Status >= http.StatusInternalServerError {
-			s.logger(c).Error("open311 request failed", "status", p.Status, "err", err)
-		}
-		var fe *open311.FieldError
-		if errors.As(err, &fe) {
-			p.Detail = fe.Detail()
-		}
-		return open311Write(c, p.Status, "errors", open311.Errors(p.Status, errors.New(p.Detail)))
+		return s.open311Problem(c, err)
 	}
+}
+
+// open311Problem answers err as GeoReport v2 clients expect: a list of
+// errors in the format of the route, with the status problemFor decides.
+// The error handler calls it too for what fails before the routes'
+// middleware runs (the text checks of every request).
+func (s *Server) open311Problem(c echo.Context, err error) error {
+	p := problemFor(err, c.Request())
+	if p.Status >= http.StatusInternalServerError {
+		s.logger(c).Error("open311 request failed", "status", p.Status, "err", err)
+	}
+	setRetryAfter(c.Response().Header(), err, p.Status)
+	var fe *open311.FieldError
+	if errors.As(err, &fe) {
+		p.Detail = fe.Detail()
+	}
+	return open311Write(c, p.Status, "errors", open311.Errors(p.Status, errors.New(p.Detail)))
 }
 
 // open311Services answers GET services.json: the configured categories.
@@ -104,9 +113,12 @@ func (s *Server) open311Post(c echo.Context) error {
 	}
 	actor := incident.Actor{Role: incident.ActorPublic}
 	if key := form.Get("api_key"); key != "" {
-		if actor, err = s.apiKeyActor(c, key); err != nil {
-			return err
-		}
+		actor, err = s.apiKeyActor(c, key)
+	} else {
+		err = s.allowAnonymous(c, d)
+	}
+	if err != nil {
+		return err
 	}
 	f, err := s.app.FileIncident(c.Request().Context(), d, actor, "open311")
 	if err != nil {
@@ -122,9 +134,30 @@ func (s *Server) open311Post(c echo.Context) error {
 	return open311Write(c, http.StatusOK, "service_requests", []created{{ServiceRequestID: string(inc.ID), ServiceNotice: notice}})
 }
 
+// allowAnonymous lets a report without an api_key through when the
+// configuration allows them (Options.AnonymousOpen311), it has a
+// location inside a grid of the plan in force, and its address is within
+// Rates.AnonymousPerHour.
+func (s *Server) allowAnonymous(c echo.Context, d incident.Incident) error {
+	if s.anonymous == nil {
+		return &ScopeError{Reason: "this server takes Open311 reports only with an api_key (a worker's, leader's or admin's token)"}
+	}
+	if slices.Contains(d.Flags, incident.FlagNoLocation) {
+		return &app.FieldError{Field: "lat", Reason: "a report without an api_key needs lat and long"}
+	}
+	served, err := s.app.Served(c.Request().Context(), d.Location)
+	if err != nil {
+		return err
+	}
+	if !served {
+		return &app.FieldError{Field: "lat", Reason: fmt.Sprintf("%g,%g is outside every grid served here", d.Location[1], d.Location[0])}
+	}
+	return s.anonymous.allow(clientAddr(c.Request().RemoteAddr), time.Now())
+}
+
 // apiKeyActor authenticates an Open311 api_key, which is an API token
-// secret: an unknown key is refused (403, as GeoReport v2 says), a token
-// that does not act on incidents reports as the public.
+// secret: an unknown key, or a token whose role does not file incidents
+// (viewer, planner), is refused (403, as GeoReport v2 says).
 func (s *Server) apiKeyActor(c echo.Context, key string) (incident.Actor, error) {
 	public := incident.Actor{Role: incident.ActorPublic}
 	if _, err := bearerSecret("Bearer " + key); err != nil {
@@ -137,7 +170,8 @@ func (s *Server) apiKeyActor(c echo.Context, key string) (incident.Actor, error)
 	case err != nil:
 		return public, fmt.Errorf("server: look up api_key: %w", err)
 	case tok.Role != data.RoleAdmin && tok.Role != data.RoleWorker && tok.Role != data.RoleLeader:
-		return public, nil
+		return public, &ScopeError{TokenID: tok.ID, Reason: fmt.Sprintf("api_key is a %s token, which does not file incidents; "+
+			"send a worker's, leader's or admin's token", tok.Role)}
 	}
 	c.Set(tokenKey, tok)
 	return s.app.Actor(c.Request().Context(), access.Of(tok))
@@ -146,43 +180,70 @@ func (s *Server) apiKeyActor(c echo.Context, key string) (incident.Actor, error)
 // open311Requests answers GET requests.json: incidents filtered by
 // service_request_id, service_code, status (open, closed), start_date and
 // end_date; without start_date the last 90 days (GeoReport v2's default).
-// Newest first, as GeoReport v2 lists them.
+// Newest first, as GeoReport v2 lists them, a page at a time (page,
+// page_size: open311Page) with a next Link while more follow.
 func (s *Server) open311Requests(c echo.Context) error {
 	f, err := s.desk.open311.ParseFilter(c.QueryParams())
 	if err != nil {
 		return err
 	}
-	incs, err := s.open311Find(c, &f)
+	skip, size, err := open311Page(c.QueryParams())
 	if err != nil {
 		return err
 	}
-	out := []open311.Request{}
-	for i := len(incs) - 1; i >= 0; i-- {
-		if f.Match(incs[i]) {
-			out = append(out, s.desk.open311.Request(incs[i]))
-		}
+	page, more, err := s.open311Find(c, &f, skip, size)
+	if err != nil {
+		return err
+	}
+	out := make([]open311.Request, len(page))
+	for i, inc := range page {
+		out[i] = s.desk.open311.Request(inc)
+	}
+	if more {
+		open311NextLink(c)
 	}
 	return open311Write(c, http.StatusOK, "service_requests", out)
 }
 
-// open311Find reads the incidents a filter may match: those it names by
-// id, else those reported in its window, which is the 90 days before its
-// end (or now) when it has no start.
-func (s *Server) open311Find(c echo.Context, f *open311.Filter) ([]incident.Incident, error) {
+// open311Find reads the page of the incidents the filter matches, newest
+// (highest id) first, after skip matches, and says whether more follow.
+// The incidents it names by id are read one by one; else those reported in
+// its window (the 90 days before its end, or now, when it has no start)
+// are read from the store a page at a time, so that a request never holds
+// more than a page of them however deep the page it asks for.
+func (s *Server) open311Find(c echo.Context, f *open311.Filter, skip, size int) (page []incident.Incident, more bool, err error) {
 	ctx := c.Request().Context()
+	keep := func(inc incident.Incident) bool {
+		switch {
+		case !f.Match(inc):
+		case skip > 0:
+			skip--
+		case len(page) == size:
+			more = true
+			return false
+		default:
+			page = append(page, inc)
+		}
+		return true
+	}
 	if len(f.IDs) > 0 {
-		var out []incident.Incident
+		var named []incident.Incident
 		for _, id := range f.IDs {
 			inc, err := s.store.Incident(ctx, id)
 			switch {
 			case err == nil:
-				out = append(out, inc)
+				named = append(named, inc)
 			case !errors.Is(err, data.ErrNotFound):
-				return nil, fmt.Errorf("server: service request %q: %w", id, err)
+				return nil, false, fmt.Errorf("server: service request %q: %w", id, err)
 			}
 		}
-		slices.SortFunc(out, func(a, b incident.Incident) int { return cmp.Compare(a.ID, b.ID) })
-		return out, nil
+		slices.SortFunc(named, func(a, b incident.Incident) int { return cmp.Compare(b.ID, a.ID) })
+		for _, inc := range named {
+			if !keep(inc) {
+				break
+			}
+		}
+		return page, more, nil
 	}
 	if f.From.IsZero() {
 		end := f.To
@@ -191,11 +252,22 @@ func (s *Server) open311Find(c echo.Context, f *open311.Filter) ([]incident.Inci
 		}
 		f.From = end.Add(-open311Window)
 	}
-	incs, err := s.store.Incidents(ctx, data.IncidentQuery{From: f.From, To: f.To})
-	if err != nil {
-		return nil, fmt.Errorf("server: list incidents: %w", err)
+	q := data.IncidentQuery{Newest: true, From: f.From, To: f.To, BBoxQuery: data.BBoxQuery{Limit: size + 1}}
+	for {
+		batch, err := s.store.Incidents(ctx, q)
+		if err != nil {
+			return nil, false, fmt.Errorf("server: list incidents: %w", err)
+		}
+		for _, inc := range batch {
+			if !keep(inc) {
+				return page, more, nil
+			}
+		}
+		if len(batch) < q.Limit {
+			return page, more, nil
+		}
+		q.After = string(batch[len(batch)-1].ID)
 	}
-	return incs, nil
 }
 
 // open311Request answers GET requests/{id}.json: a list of one request,

@@ -116,21 +116,31 @@ func (s *Server) createPlan(c echo.Context) error {
 	return writeJSON(c, http.StatusCreated, echo.MIMEApplicationJSON, planResponse{Plan: summarize(plan), Report: res.Report})
 }
 
-// listPlans answers GET /api/v1/plans: every plan in creation order,
-// without grids.
+// listPlans answers GET /api/v1/plans: a page of the plans in creation
+// order, without grids (limit: DefaultLimit, at most MaxLimit; a next
+// link while more follow).
 func (s *Server) listPlans(c echo.Context) error {
-	if err := noQuery(c); err != nil {
+	limit, after, err := parsePage(c.QueryParams())
+	if err != nil {
 		return err
 	}
 	plans, err := s.store.Plans(c.Request().Context())
 	if err != nil {
 		return fmt.Errorf("server: list plans: %w", err)
 	}
+	plans, more, err := pageAfter(plans, func(p partition.Plan) string { return string(p.ID) }, after, limit)
+	if err != nil {
+		return err
+	}
 	out := struct {
 		Plans []planSummary `json:"plans"`
+		Links []link        `json:"links,omitempty"`
 	}{Plans: make([]planSummary, len(plans))}
 	for i, p := range plans {
 		out.Plans[i] = summarize(p)
+	}
+	if more {
+		out.Links = nextLink(c, string(plans[len(plans)-1].ID), echo.MIMEApplicationJSON)
 	}
 	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, out)
 }
@@ -204,7 +214,7 @@ func decodeBody(r io.Reader, v any) error {
 	case errors.As(err, &mbe):
 		return err
 	case errors.As(err, &te):
-		return &BodyError{Field: te.Field, Reason: fmt.Sprintf("want a %s, got a JSON %s", te.Type, te.Value)}
+		return &BodyError{Field: te.Field, Reason: jsonReason(err)}
 	}
-	return &BodyError{Reason: "the body is not the JSON object this route takes: " + err.Error()}
+	return &BodyError{Reason: "the body is not the JSON object this route takes: " + jsonReason(err)}
 }

@@ -1,11 +1,13 @@
 package server
 
 import (
+	"context"
 	"math"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"wangge/data"
 	"wangge/partition"
 )
 
@@ -16,19 +18,21 @@ type publishResponse struct {
 	Superseded []partition.PlanID `json:"superseded"`
 }
 
-// publishPlan answers POST /api/v1/plans/{id}/publish: the plan becomes
-// the one in force and the plan published before goes back to draft, in
-// one transaction of the store (app.PublishPlan). Publishing the published
-// plan changes nothing.
+// publishPlan answers POST /api/v1/plans/{id}/publish[?force=true]: the
+// plan becomes the one in force and the plan published before becomes
+// superseded, in one transaction of the store (app.PublishPlan). A plan
+// with errors is refused (409, the problem document's "problems" lists
+// them) unless force=true. Publishing the published plan changes nothing.
 func (s *Server) publishPlan(c echo.Context) error {
-	if err := noQuery(c); err != nil {
+	force, err := onlyBool(c, "force")
+	if err != nil {
 		return err
 	}
 	id, err := pathParam(c, "id")
 	if err != nil {
 		return err
 	}
-	pub, err := s.app.PublishPlan(c.Request().Context(), principal(c), partition.PlanID(id))
+	pub, err := s.app.PublishPlan(c.Request().Context(), principal(c), partition.PlanID(id), force)
 	if err != nil {
 		return err
 	}
@@ -51,22 +55,20 @@ func (s *Server) deletePlan(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// planGrids answers GET /api/v1/plans/{id}/grids: the grids as a
-// FeatureCollection with the properties of grids.geojson (DESIGN.md).
+// planGrids answers GET /api/v1/plans/{id}/grids: the grids in id order
+// whose bounds meet bbox, as a FeatureCollection with the properties of
+// grids.geojson (DESIGN.md), paged as every feature list but for the
+// default limit, MaxLimit: every grid of any real plan at once, so that
+// the answer is the plan's grids file.
 func (s *Server) planGrids(c echo.Context) error {
-	crs, err := parseFeatureParams(c.QueryParams())
-	if err != nil {
-		return err
-	}
 	p, err := s.loadPlan(c)
 	if err != nil {
 		return err
 	}
-	fc := featureCollection{Type: "FeatureCollection", Features: make([]feature, len(p.Grids)), NumberReturned: len(p.Grids)}
-	for i, g := range p.Grids {
-		fc.Features[i] = gridFeature(g, crs)
-	}
-	return writeJSON(c, http.StatusOK, GeoJSONContentType, fc)
+	grids := sortedGrids(p)
+	return listFeatures(c, "grids", MaxLimit, func(_ context.Context, q data.BBoxQuery) ([]partition.Grid, error) {
+		return gridsIn(grids, q.BBox, partition.GridID(q.After), q.Limit), nil
+	}, func(g partition.Grid) string { return string(g.ID) }, gridFeature)
 }
 
 // gridFeature renders a grid with the properties of grids.geojson: id,

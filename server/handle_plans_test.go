@@ -127,7 +127,7 @@ func TestPlansProvidence(t *testing.T) {
 }
 
 // TestPlanPublishAndDelete publishes two plans in turn: the first goes
-// back to draft when the second is published, the plan in force cannot be
+// superseded when the second is published, the plan in force cannot be
 // deleted, a draft can, and every change is in the audit log with the
 // token's id.
 func TestPlanPublishAndDelete(t *testing.T) {
@@ -164,7 +164,7 @@ func TestPlanPublishAndDelete(t *testing.T) {
 		for _, p := range list.Plans {
 			status[p.ID] = p.Status
 		}
-		if status[first.Plan.ID] != partition.PlanDraft || status[second.Plan.ID] != partition.PlanPublished || len(status) != 2 {
+		if status[first.Plan.ID] != partition.PlanSuperseded || status[second.Plan.ID] != partition.PlanPublished || len(status) != 2 {
 			t.Fatalf("statuses after the second publish: %v", status)
 		}
 		decodeProblem(t, request(t, s, http.MethodDelete, "/api/v1/plans/"+string(second.Plan.ID), planner, nil), http.StatusConflict)

@@ -14,7 +14,7 @@ import (
 // with a next link while more may follow. ?crs=gcj02|bd09 gives
 // coordinates (and reads the bbox) for Chinese basemaps.
 func (s *Server) listRoads(c echo.Context) error {
-	return listFeatures(c, "roads", s.store.Roads, func(r partition.Road) string { return string(r.ID) }, roadFeature)
+	return listFeatures(c, "roads", DefaultLimit, s.store.Roads, func(r partition.Road) string { return string(r.ID) }, roadFeature)
 }
 
 // roadFeature renders a road as a Feature.

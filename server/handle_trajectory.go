@@ -54,6 +54,9 @@ func (s *Server) getTrajectory(c echo.Context) error {
 	ans := trajectoryAnswer{Type: "FeatureCollection", Date: q.day.From.Format(time.DateOnly), Zone: q.zone.String(),
 		Plan: day.Plan, Grids: day.Grids, Report: day.Report}
 	outputTrajectory(&ans.Report, q.crs)
+	// Lists as [] rather than null when empty, so clients may count them.
+	r := &ans.Report
+	r.Trips, r.Stops, r.Gaps = nonNil(r.Trips), nonNil(r.Stops), nonNil(r.Gaps)
 	ans.Features = ans.Report.GeoJSON().Features
 	return writeJSON(c, http.StatusOK, GeoJSONContentType, ans)
 }
@@ -128,4 +131,12 @@ func parseTrajectoryParams(q url.Values, zone *time.Location) (trajectoryParams,
 	}
 	p.day, err = parseDay(date, p.zone)
 	return p, err
+}
+
+// nonNil is s, or an empty slice when s is nil.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

@@ -34,19 +34,32 @@ func toWorkerJSON(w patrol.Worker) workerJSON {
 // workerList is the body of GET /api/v1/workers.
 type workerList struct {
 	Workers []workerJSON `json:"workers"`
+	Links   []link       `json:"links,omitempty"`
 }
 
-// listWorkers answers GET /api/v1/workers: all workers ordered by id for
-// an admin, the workers of the leader's grid for a leader, and only itself
-// for a worker.
+// listWorkers answers GET /api/v1/workers: a page (limit: DefaultLimit,
+// at most MaxLimit; a next link while more follow) of the workers ordered
+// by id: all of them for an admin, the workers of the leader's grid for a
+// leader, and only itself for a worker.
 func (s *Server) listWorkers(c echo.Context) error {
+	limit, after, err := parsePage(c.QueryParams())
+	if err != nil {
+		return err
+	}
 	all, err := s.app.Workers(c.Request().Context(), principal(c))
 	if err != nil {
 		return err
 	}
-	out := workerList{Workers: make([]workerJSON, len(all))}
-	for i, w := range all {
+	page, more, err := pageAfter(all, func(w patrol.Worker) string { return string(w.ID) }, after, limit)
+	if err != nil {
+		return err
+	}
+	out := workerList{Workers: make([]workerJSON, len(page))}
+	for i, w := range page {
 		out.Workers[i] = toWorkerJSON(w)
+	}
+	if more {
+		out.Links = nextLink(c, string(page[len(page)-1].ID), echo.MIMEApplicationJSON)
 	}
 	return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, out)
 }
@@ -103,7 +116,7 @@ func decodeWorkers(r io.Reader) ([]workerJSON, error) {
 	}
 	var one workerJSON
 	if err := json.Unmarshal(raw, &one); err != nil {
-		return nil, &BodyError{Field: jsonWhere(err), Reason: "want a worker object or an array of them: " + err.Error()}
+		return nil, &BodyError{Field: jsonWhere(err), Reason: "want a worker object or an array of them: " + jsonReason(err)}
 	}
 	return []workerJSON{one}, nil
 }

@@ -51,10 +51,11 @@ func eachParam(q url.Values, allowed []string, fn func(name, value string) error
 	return nil
 }
 
-// parseListParams reads bbox, limit, after and crs. The bbox is given in
-// the crs asked for, and turned into WGS-84 for the store.
-func parseListParams(q url.Values) (listParams, error) {
-	p := listParams{Limit: DefaultLimit, CRS: crsWGS84}
+// parseListParams reads bbox, limit (defaultLimit when absent), after and
+// crs. The bbox is given in the crs asked for, and turned into WGS-84 for
+// the store.
+func parseListParams(q url.Values, defaultLimit int) (listParams, error) {
+	p := listParams{Limit: defaultLimit, CRS: crsWGS84}
 	var bbox string
 	err := eachParam(q, []string{"bbox", "limit", "after", "crs"}, func(name, v string) error {
 		var err error

@@ -42,7 +42,7 @@ func FuzzListParams(f *testing.F) {
 		if err != nil {
 			return
 		}
-		p, err := parseListParams(q)
+		p, err := parseListParams(q, DefaultLimit)
 		if err != nil {
 			if _, ok := err.(*ParamError); !ok {
 				t.Fatalf("error %T %v is not a *ParamError", err, err)

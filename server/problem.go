@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,6 +18,9 @@ import (
 	"wangge/internal/access"
 	"wangge/internal/app"
 	"wangge/partition"
+	"wangge/server/etag"
+	"wangge/server/ogc"
+	"wangge/server/tiles"
 )
 
 // ProblemContentType is the media type of error responses (RFC 9457).
@@ -35,6 +39,9 @@ type Problem struct {
 	RequestID string `json:"request_id,omitempty"`
 	// InvalidParams lists the query parameters that were rejected.
 	InvalidParams []InvalidParam `json:"invalid_params,omitempty"`
+	// Problems lists the errors and notes of a plan whose publication was
+	// refused for its errors, errors first.
+	Problems []partition.Problem `json:"problems,omitempty"`
 }
 
 // InvalidParam is one rejected parameter of a Problem.
@@ -57,6 +64,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		log.Info("client went away", "err", err)
 		return
 	}
+	if strings.HasPrefix(req.URL.Path, Open311Prefix+"/") {
+		if werr := s.open311Problem(c, err); werr != nil {
+			log.Error("writing the Open311 error list", "err", werr)
+		}
+		return
+	}
 	p := problemFor(err, req)
 	p.Type = "about:blank"
 	p.Title = http.StatusText(p.Status)
@@ -74,9 +87,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case errors.As(err, &re):
 		h.Set(echo.HeaderWWWAuthenticate, bearerChallenge("insufficient_scope", re.Error()))
 	}
-	if p.Status == http.StatusServiceUnavailable {
-		h.Set(echo.HeaderRetryAfter, "1")
-	}
+	setRetryAfter(h, err, p.Status)
 	if err := writeJSON(c, p.Status, ProblemContentType, p); err != nil {
 		log.Error("writing the problem document", "err", err)
 	}
@@ -103,15 +114,28 @@ func problemFor(err error, req *http.Request) Problem {
 		afe *app.FieldError
 		tc  *app.TransitionConflict
 		uw  *app.UnknownWorker
+		ope *ogc.ParamError
+		onf *ogc.NotFoundError
+		tnf *tiles.NotFoundError
+		tce *tiles.CoordError
+		pc  *app.PlanConflict
+		pes *app.PlanErrors
+		rl  *RateError
 	)
 	switch {
 	case errors.As(err, &mbe):
 		return Problem{Status: http.StatusRequestEntityTooLarge, Detail: fmt.Sprintf(
 			"the request body is larger than the limit of %d bytes; send the data in smaller batches", mbe.Limit)}
 	case errors.As(err, &pe):
-		return Problem{Status: http.StatusBadRequest,
-			Detail:        fmt.Sprintf("query parameter %s=%q: %s", pe.Param, pe.Value, pe.Reason),
-			InvalidParams: []InvalidParam{{Name: pe.Param, Reason: pe.Reason}}}
+		return paramProblem(pe.Param, pe.Value, pe.Reason)
+	case errors.As(err, &ope):
+		return paramProblem(ope.Param, ope.Value, ope.Reason)
+	case errors.As(err, &onf):
+		return Problem{Status: http.StatusNotFound, Detail: strings.TrimPrefix(onf.Error(), "ogc: ")}
+	case errors.As(err, &tnf):
+		return Problem{Status: http.StatusNotFound, Detail: strings.TrimPrefix(tnf.Error(), "tiles: ")}
+	case errors.As(err, &tce):
+		return Problem{Status: http.StatusBadRequest, Detail: strings.TrimPrefix(tce.Error(), "tiles: ")}
 	case errors.As(err, &ie):
 		return Problem{Status: http.StatusBadRequest, Detail: ie.Error() +
 			"; fix that feature and send the whole batch again (nothing was stored)"}
@@ -133,6 +157,10 @@ func problemFor(err error, req *http.Request) Problem {
 	case errors.As(err, &uw):
 		return Problem{Status: http.StatusBadRequest, Detail: fmt.Sprintf("fix %d: worker %q is not registered; "+
 			"create it with POST /api/v1/workers first (nothing was stored)", uw.Fix, uw.Worker)}
+	case errors.As(err, &pc):
+		return Problem{Status: http.StatusConflict, Detail: pc.Reason + " (nothing was stored)"}
+	case errors.As(err, &pes):
+		return Problem{Status: http.StatusConflict, Detail: strings.TrimPrefix(pes.Error(), "app: ") + " (?force=true)", Problems: pes.Problems}
 	case errors.As(err, &tc):
 		return Problem{Status: http.StatusConflict, Detail: tc.Detail()}
 	case errors.Is(err, data.ErrConflict):
@@ -145,8 +173,12 @@ func problemFor(err error, req *http.Request) Problem {
 			"; fix it and send the request again (nothing was stored)"}
 	case errors.As(err, &de):
 		return Problem{Status: http.StatusNotFound, Detail: fmt.Sprintf(
-			"device %q is not registered to any worker; an administrator or grid leader links it "+
-				"with POST /api/v1/workers (device_id)", de.Device)}
+			"device %q is not registered to any worker, or the secret sent is not its secret; "+
+				"an administrator or grid leader links a device with POST /api/v1/workers (device_id) "+
+				"and makes its secret with `wangge token create --role worker --worker ID`", de.Device)}
+	case errors.As(err, &rl):
+		return Problem{Status: http.StatusTooManyRequests, Detail: fmt.Sprintf(
+			"too many requests from this %s; send again after %s s (the Retry-After header)", rl.What, rl.retrySeconds())}
 	case errors.As(err, &ce):
 		return Problem{Status: http.StatusConflict, Detail: ce.Reason}
 	case errors.As(err, &te) && errors.Is(err, incident.ErrNotPermitted):
@@ -171,6 +203,12 @@ func problemFor(err error, req *http.Request) Problem {
 		"try again later, and quote the request id when you report it"}
 }
 
+// paramProblem is the 400 of a query parameter that cannot be used.
+func paramProblem(param, value, reason string) Problem {
+	return Problem{Status: http.StatusBadRequest, Detail: fmt.Sprintf("query parameter %s=%q: %s", param, value, reason),
+		InvalidParams: []InvalidParam{{Name: param, Reason: reason}}}
+}
+
 // httpProblem explains echo's own errors: unknown routes, wrong methods,
 // and HTTPErrors raised by handlers with a message for the client.
 func httpProblem(he *echo.HTTPError, req *http.Request) Problem {
@@ -180,7 +218,7 @@ func httpProblem(he *echo.HTTPError, req *http.Request) Problem {
 	}
 	switch {
 	case p.Status == http.StatusNotFound:
-		p.Detail = fmt.Sprintf("there is no route %s %s; the API is under /api/v1", req.Method, req.URL.Path)
+		p.Detail = fmt.Sprintf("there is no route %s %s; the API is under /api/v1, OGC API – Features under /ogc, vector tiles under /tiles, Open311 under /open311/v2, and /api/openapi.json lists every route", req.Method, req.URL.Path)
 	case p.Status == http.StatusMethodNotAllowed:
 		p.Detail = fmt.Sprintf("%s %s is not supported; the Allow header lists the methods that are", req.Method, req.URL.Path)
 	case p.Status >= http.StatusInternalServerError:
@@ -205,7 +243,11 @@ func writeJSON(c echo.Context, status int, contentType string, v any) error {
 	if err != nil {
 		return fmt.Errorf("server: encode response: %w", err)
 	}
-	return c.Blob(status, contentType, append(b, '\n'))
+	b = append(b, '\n')
+	if status == http.StatusOK && contentType == GeoJSONContentType && c.Request().Method == http.MethodGet {
+		return etag.Blob(c, contentType, b)
+	}
+	return c.Blob(status, contentType, b)
 }
 
 // logger returns the server's logger with the request's id attached.

@@ -188,7 +188,7 @@ func TestErrorMapping(t *testing.T) {
 		{"panic", http.MethodGet, "/test/panic", http.StatusInternalServerError, "request id"},
 		{"plain error", http.MethodGet, "/test/fail", http.StatusInternalServerError, "request id"},
 		{"echo HTTPError", http.MethodGet, "/test/http", http.StatusConflict, "unlock it first"},
-		{"unknown route", http.MethodGet, "/nowhere", http.StatusNotFound, "/api/v1"},
+		{"unknown route", http.MethodGet, "/nowhere", http.StatusNotFound, "/api/v1, OGC API – Features under /ogc, vector tiles under /tiles, Open311 under /open311/v2, and /api/openapi.json"},
 		{"wrong method", http.MethodDelete, "/healthz", http.StatusMethodNotAllowed, "Allow"},
 	}
 	for _, tc := range cases {

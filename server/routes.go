@@ -4,10 +4,15 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"wangge/data"
 	"wangge/server/web"
 )
+
+// gzipMinLength is the smallest response compressed for a client that
+// accepts gzip.
+const gzipMinLength = 1024
 
 // APIPrefix is where the authenticated JSON API lives.
 const APIPrefix = "/api/v1"
@@ -43,8 +48,16 @@ func (s *Server) policy() []route {
 		{http.MethodGet, "/plans/:id", s.getPlan, anyone},
 		{http.MethodGet, "/plans/:id/grids", s.planGrids, anyone},
 		{http.MethodPost, "/plans/:id/publish", s.publishPlan, planners},
-		{http.MethodPost, "/plans/:id/edits", s.saveEdit, planners},
 		{http.MethodDelete, "/plans/:id", s.deletePlan, planners},
+		// A planner's loop over drafts (handle_plans_edit.go): upload or
+		// adopt, edit with undo, versions, validate, diff.
+		{http.MethodPost, "/plans/upload", s.uploadPlan, planners},
+		{http.MethodPost, "/plans/import-grids", s.adoptPlan, planners},
+		{http.MethodPost, "/plans/:id/edits", s.editPlan, planners},
+		{http.MethodPost, "/plans/:id/undo", s.undoPlan, planners},
+		{http.MethodGet, "/plans/:id/versions", s.listVersions, anyone},
+		{http.MethodGet, "/plans/:id/validate", s.validatePlan, anyone},
+		{http.MethodGet, "/plans/:id/diff", s.diffPlans, anyone},
 		// Incidents: reported and moved by the grid staff (a worker in its
 		// own name; who holds an incident is checked by incident.Transition).
 		{http.MethodGet, "/incidents", s.listIncidents, anyone},
@@ -61,6 +74,11 @@ func (s *Server) policy() []route {
 		{http.MethodGet, "/workers/:id", s.getWorker, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
 		{http.MethodGet, "/workers/:id/trajectory", s.getTrajectory, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
 		{http.MethodGet, "/positions", s.streamPositions, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
+		{http.MethodGet, "/workers/:id/log", s.getWorkLog, []data.Role{data.RoleAdmin, data.RoleLeader, data.RoleWorker}},
+		// The assessment is personal (pay follows it): leaders of their
+		// grid and admins. The load report names no one: planners too.
+		{http.MethodGet, "/reports/assessment", s.getAssessment, []data.Role{data.RoleAdmin, data.RoleLeader}},
+		{http.MethodGet, "/reports/load", s.getLoads, []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader}},
 		{http.MethodPost, "/tracks", s.postTracks, []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader, data.RoleWorker}},
 		{http.MethodGet, "/grids/:id/coverage", s.getCoverage, []data.Role{data.RoleAdmin, data.RolePlanner, data.RoleLeader}},
 		{http.MethodPost, "/keyplaces", s.putKeyPlaces, []data.Role{data.RoleAdmin, data.RoleLeader}},
@@ -71,20 +89,27 @@ func (s *Server) policy() []route {
 // routes registers the open routes and the policy's routes behind
 // authentication and authorisation.
 func (s *Server) routes() {
+	s.echo.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: gzipMinLength}))
 	s.echo.GET("/healthz", s.health)
+	s.echo.GET(OpenAPIPath, s.openAPI())
 	s.open311Routes()
+	s.ogcRoutes()
+	s.tileRoutes()
 	m := newMetrics()
 	s.echo.Use(m.observe)
-	s.echo.GET("/metrics", s.serveMetrics(m))
+	if s.metrics = s.serveMetrics(m); s.metricsAddr == "" {
+		s.echo.GET("/metrics", s.metrics, s.authenticate, authorize("GET /metrics", []data.Role{data.RoleAdmin}))
+	}
 	for _, r := range s.deviceRoutes() {
-		s.echo.Add(r.method, APIPrefix+r.path, r.handler)
+		s.echo.Add(r.method, APIPrefix+r.path, r.handler, s.limitAddress)
 	}
 	api := s.echo.Group(APIPrefix, s.authenticate)
 	for _, r := range s.policy() {
 		api.Add(r.method, r.path, r.handler, authorize(r.method+" "+APIPrefix+r.path, r.roles))
 	}
-	page := echo.WrapHandler(web.Handler(s.basemap))
+	page := echo.WrapHandler(web.Handler(s.basemap, s.anonymous != nil))
 	s.echo.GET("/", page)
-	s.echo.GET(web.AssetPrefix+"*", page)
+	s.echo.GET(web.ConfigPath, page)
+	s.echo.GET(web.AssetPrefix+"dist/:file", page)
 	s.echo.GET(web.FaviconPath, page)
 }

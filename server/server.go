@@ -14,6 +14,7 @@ import (
 
 	"wangge/coverage/incident"
 	"wangge/coverage/open311"
+	"wangge/coverage/workload"
 	"wangge/data"
 	"wangge/internal/app"
 	"wangge/internal/window"
@@ -27,6 +28,8 @@ const (
 	DefaultShutdownTimeout   = 10 * time.Second
 	DefaultReadHeaderTimeout = 10 * time.Second
 	DefaultIdleTimeout       = 2 * time.Minute
+	DefaultReadTimeout       = time.Minute     // a whole request, body included
+	DefaultWriteTimeout      = 2 * time.Minute // from the end of the headers to the end of the answer
 )
 
 // Options configure a Server. Only Store is required.
@@ -48,7 +51,9 @@ type Options struct {
 	ReadHeaderTimeout time.Duration
 	// ReadTimeout bounds reading a whole request, body included, and
 	// WriteTimeout the time from the end of its headers to the end of the
-	// response; zero means no bound (as in net/http).
+	// response, so that a client sending or reading slowly cannot hold a
+	// connection and its memory; DefaultReadTimeout and
+	// DefaultWriteTimeout when zero.
 	ReadTimeout, WriteTimeout time.Duration
 	// IdleTimeout bounds how long a kept-alive connection waits for its
 	// next request; DefaultIdleTimeout when zero.
@@ -67,10 +72,26 @@ type Options struct {
 	// Basemap is the raster basemap of the map page; none: the page draws
 	// the store's own layers.
 	Basemap web.Basemap
+	// MetricsAddr, when set, is a second address (host:port) that serves
+	// /metrics alone without a token, for a scraper on a private network;
+	// /metrics then leaves the API's address. Without it, /metrics is on
+	// the API's address and needs an admin token.
+	MetricsAddr string
+	// Rates bound requests per device, client address and anonymous
+	// Open311 reporter; see Rates for the defaults.
+	Rates Rates
+	// AnonymousOpen311 lets anyone file an Open311 report without an
+	// api_key (rate-limited by Rates, and only inside the grids of the
+	// plan in force); without it such a post is refused with 401.
+	AnonymousOpen311 bool
 	// Zone is the time zone of plain dates in windows (from, to, date,
 	// start_date, end_date: internal/window), the default of ?tz= and the
 	// zone Open311 datetimes are written in; window.DefaultZone when nil.
 	Zone *time.Location
+	// Workload and Targets are the coefficients of the workload report
+	// and of the monthly assessment; package workload's defaults when nil.
+	Workload *workload.Coefficients
+	Targets  *workload.Targets
 }
 
 // validate fills the defaults in and rejects what cannot work.
@@ -100,8 +121,8 @@ func (o *Options) validate() error {
 	}{
 		{"shutdown timeout", &o.ShutdownTimeout, DefaultShutdownTimeout},
 		{"read header timeout", &o.ReadHeaderTimeout, DefaultReadHeaderTimeout},
-		{"read timeout", &o.ReadTimeout, 0},
-		{"write timeout", &o.WriteTimeout, 0},
+		{"read timeout", &o.ReadTimeout, DefaultReadTimeout},
+		{"write timeout", &o.WriteTimeout, DefaultWriteTimeout},
 		{"idle timeout", &o.IdleTimeout, DefaultIdleTimeout},
 	} {
 		switch {
@@ -126,6 +147,14 @@ func (o *Options) validate() error {
 		}
 		o.Zone = zone
 	}
+	if o.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(o.MetricsAddr); err != nil {
+			return fmt.Errorf("%w: metrics address %q: %w (write host:port)", ErrOptions, o.MetricsAddr, err)
+		}
+	}
+	if err := o.Rates.validate(); err != nil {
+		return err
+	}
 	if len(o.Categories) == 0 {
 		o.Categories = DefaultCategories()
 	}
@@ -146,6 +175,11 @@ type Server struct {
 	app             *app.App
 	zone            *time.Location // of plain dates and the default ?tz=
 	basemap         web.Basemap    // of the map page
+	perIP           *keyedLimiter  // device routes and Open311 posts, by client address
+	perDevice       *keyedLimiter  // device routes, by device id
+	anonymous       *keyedLimiter  // anonymous Open311 reports, by client address; nil: refused
+	metricsAddr     string         // the address of /metrics alone; "": on the API's, for admins
+	metrics         echo.HandlerFunc
 }
 
 // New builds a Server from opts; it does not listen yet.
@@ -157,7 +191,8 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(app.Options{Store: opts.Store, Logger: opts.Logger, Categories: opts.Categories, Zone: opts.Zone})
+	a, err := app.New(app.Options{Store: opts.Store, Logger: opts.Logger, Categories: opts.Categories, Zone: opts.Zone,
+		Workload: opts.Workload, Targets: opts.Targets})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrOptions, err)
 	}
@@ -171,6 +206,12 @@ func New(opts Options) (*Server, error) {
 		shutdownTimeout: opts.ShutdownTimeout,
 		zone:            opts.Zone,
 		basemap:         opts.Basemap,
+		metricsAddr:     opts.MetricsAddr,
+		perIP:           newKeyedLimiter("address", opts.Rates.IPPerSecond, opts.Rates.IPBurst),
+		perDevice:       newKeyedLimiter("device", opts.Rates.DevicePerSecond, opts.Rates.DeviceBurst),
+	}
+	if opts.AnonymousOpen311 {
+		s.anonymous = newKeyedLimiter("address's anonymous reports", opts.Rates.AnonymousPerHour/3600, opts.Rates.AnonymousBurst)
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
@@ -179,7 +220,7 @@ func New(opts Options) (*Server, error) {
 	if len(opts.CORSOrigins) > 0 {
 		e.Use(cors(opts.CORSOrigins))
 	}
-	e.Use(limitBody(opts.BodyLimit))
+	e.Use(limitBody(opts.BodyLimit), checkText)
 	s.routes()
 	s.http = &http.Server{
 		Handler:           e,
@@ -224,6 +265,11 @@ func (s *Server) Serve(ctx context.Context) error {
 	if err := s.Watch(ctx); err != nil {
 		return err
 	}
+	stopMetrics, err := s.serveMetricsAddr(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	s.log.Info("serving", "addr", s.ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.ln) }()

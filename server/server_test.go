@@ -88,6 +88,9 @@ func testServer(t testing.TB, st data.Store, opts Options) (*Server, *logBuffer)
 	return s, logs
 }
 
+// unlimited are rates no test reaches.
+var unlimited = Rates{DevicePerSecond: 1e9, DeviceBurst: 1e9, IPPerSecond: 1e9, IPBurst: 1e9, AnonymousPerHour: 1e9, AnonymousBurst: 1e9}
+
 // token creates a token of the given role in st and returns its secret.
 func token(t testing.TB, st data.Store, role data.Role) string {
 	t.Helper()
@@ -109,9 +112,10 @@ func request(t testing.TB, h http.Handler, method, target, secret string, body i
 }
 
 // serve runs req through h and records the response.
+// It validates the exchange against the OpenAPI document (Record).
 func serve(h http.Handler, req *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	Record(h).ServeHTTP(rec, req)
 	return rec
 }
 

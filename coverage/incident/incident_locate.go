@@ -64,8 +64,9 @@ func CurrentGrid(inc Incident, locator GridLocator) (partition.GridID, bool) {
 // Status, discovered or reported (empty means reported; the public may only
 // report). The grid is looked up with locator unless draft carries
 // FlagNoLocation; with a nil locator draft.Grid is kept. An incident in no
-// grid is flagged FlagOutsideGrids and starts at street level; otherwise it
-// starts at grid level. The first event records the creation (From empty).
+// grid is flagged FlagOutsideGrids (unless the draft carries FlagNoPlan:
+// there was no plan to be outside of) and starts at street level; otherwise
+// it starts at grid level. The first event records the creation (From empty).
 func Create(draft Incident, actor Actor, at time.Time, note string, locator GridLocator) (Incident, error) {
 	status := draft.Status
 	if status == "" {
@@ -95,7 +96,7 @@ func Create(draft Incident, actor Actor, at time.Time, note string, locator Grid
 	}
 	if inc.Grid == "" {
 		inc.Level = LevelStreet
-		if !noLocation && !slices.Contains(inc.Flags, FlagOutsideGrids) {
+		if !noLocation && !slices.Contains(inc.Flags, FlagOutsideGrids) && !slices.Contains(inc.Flags, FlagNoPlan) {
 			inc.Flags = append(inc.Flags, FlagOutsideGrids)
 		}
 	}
@@ -109,4 +110,39 @@ func Create(draft Incident, actor Actor, at time.Time, note string, locator Grid
 // creates reports whether the role may create incidents.
 func (r ActorRole) creates() bool {
 	return r == ActorPublic || slices.Contains(anyHolder, r)
+}
+
+// LocateUnplanned locates an incident created while no plan was published
+// (it carries FlagNoPlan) in plan, just published, through its locator:
+// the flag goes, the grid holding the location is set and the incident
+// comes down to grid level unless it has been escalated since (in no grid
+// it is flagged FlagOutsideGrids instead), and an event by the system at
+// at (or at the last event, if later) records it without changing the
+// status. It reports false, changing nothing, for any other incident.
+func LocateUnplanned(inc *Incident, plan partition.PlanID, locator GridLocator, at time.Time) bool {
+	i := slices.Index(inc.Flags, FlagNoPlan)
+	if i < 0 {
+		return false
+	}
+	inc.Flags = slices.Delete(slices.Clone(inc.Flags), i, i+1)
+	note := fmt.Sprintf("located on the publication of plan %s: ", plan)
+	if grid, ok := CurrentGrid(*inc, locator); ok {
+		inc.Grid = grid
+		escalated := slices.ContainsFunc(inc.Events, func(e Event) bool { return e.To == StatusEscalated })
+		if !escalated {
+			inc.Level = LevelGrid
+		}
+		note += "in grid " + string(grid)
+	} else {
+		if !slices.Contains(inc.Flags, FlagNoLocation) {
+			inc.Flags = append(inc.Flags, FlagOutsideGrids)
+		}
+		note += "in no grid"
+	}
+	if n := len(inc.Events); n > 0 && at.Before(inc.Events[n-1].Time) {
+		at = inc.Events[n-1].Time
+	}
+	inc.Events = append(inc.Events, Event{Time: at, Actor: ActorSystem, From: inc.Status, To: inc.Status, Level: inc.Level, Note: note})
+	inc.Updated = at
+	return true
 }

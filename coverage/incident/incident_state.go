@@ -44,6 +44,10 @@ func (a Actor) String() string {
 	return s
 }
 
+// ActorSystem is the actor of events wangge records by itself, such as
+// locating an incident when a plan is published.
+const ActorSystem = "system"
+
 // Flags an incident may carry.
 const (
 	// FlagOutsideGrids: the location lies in no grid; the incident starts
@@ -52,6 +56,9 @@ const (
 	// FlagNoLocation: reported with an address only (Open311), so no grid
 	// was looked up; it starts at street level too.
 	FlagNoLocation = "no_location"
+	// FlagNoPlan: created while no plan was published, so no grid was
+	// looked up; publishing a plan locates it (Locate) and drops the flag.
+	FlagNoPlan = "no_plan"
 )
 
 // levels is the escalation ladder, bottom first.

@@ -54,14 +54,31 @@ type Catalog struct {
 	zone       *time.Location
 }
 
+// DefaultCategory is the code of the category that serves the incidents
+// whose category is not configured (imported from a city's export, say
+// "LARCENY/THEFT"): their requests carry its service_code and name, and
+// filtering by its service_code finds them along with its own. When the
+// configuration has no category of this code, the catalogue adds
+// OtherCategory.
+const DefaultCategory = "other"
+
+// OtherCategory is the category a catalogue adds when none is coded
+// DefaultCategory.
+var OtherCategory = Category{Code: DefaultCategory, Name: "Other",
+	Description: "incidents of a category without its own service, such as imported ones"}
+
 // NewCatalog checks the categories (each needs a distinct, non-empty code,
-// a distinct service code and a name) and returns the mapping. A nil zone
-// means UTC.
+// a distinct service code and a name), adds OtherCategory when none is
+// coded DefaultCategory, and returns the mapping. A nil zone means UTC.
 func NewCatalog(categories []Category, agencies map[incident.Level]string, zone *time.Location) (*Catalog, error) {
 	if zone == nil {
 		zone = time.UTC
 	}
-	o := &Catalog{categories: slices.Clone(categories), byCode: make(map[string]*Category, len(categories)),
+	categories = slices.Clone(categories)
+	if !slices.ContainsFunc(categories, func(c Category) bool { return c.Code == DefaultCategory }) {
+		categories = append(categories, OtherCategory)
+	}
+	o := &Catalog{categories: categories, byCode: make(map[string]*Category, len(categories)),
 		byService: make(map[string]*Category, len(categories)), agencies: agencies, zone: zone}
 	for i := range o.categories {
 		c := &o.categories[i]
@@ -153,17 +170,25 @@ func (o *Catalog) Request(inc incident.Incident) Request {
 		notes += ": " + inc.Events[n-1].Note
 	}
 	r := Request{ServiceRequestID: string(inc.ID), Status: Status(inc.Status), StatusNotes: notes,
-		ServiceName: inc.Category, ServiceCode: inc.Category, Description: inc.Description,
+		Description:       inc.Description,
 		AgencyResponsible: o.agency(inc.Level), RequestedDatetime: inc.Reported.In(o.zone).Format(open311Time),
 		UpdatedDatetime: inc.Updated.In(o.zone).Format(open311Time), Address: inc.Address, MediaURL: inc.MediaURL}
-	if c := o.byCode[inc.Category]; c != nil {
-		r.ServiceName, r.ServiceCode = c.Name, c.serviceCode()
-	}
+	c := o.category(inc.Category)
+	r.ServiceName, r.ServiceCode = c.Name, c.serviceCode()
 	if !slices.Contains(inc.Flags, incident.FlagNoLocation) {
 		lat, long := inc.Location[1], inc.Location[0]
 		r.Lat, r.Long = &lat, &long
 	}
 	return r
+}
+
+// category is the configured category of an incident category, or the
+// DefaultCategory one when it has none.
+func (o *Catalog) category(code string) *Category {
+	if c := o.byCode[code]; c != nil {
+		return c
+	}
+	return o.byCode[DefaultCategory]
 }
 
 // agency names the holder of a level.

@@ -19,8 +19,8 @@ const maxDescription = 4000
 
 // ParsePost reads the form of POST requests.json into a draft for Create
 // (no ID: the caller assigns one). service_code must name a configured
-// category; lat and long (WGS-84 degrees) come together, and either they
-// or address_string must be given; an address alone gives a draft flagged
+// category; lat and long (WGS-84 degrees, not both 0) come together, and
+// either they or address_string must be given; an address alone gives a draft flagged
 // FlagNoLocation. description is at most 4,000 characters and media_url an
 // absolute http(s) URL. Personal fields (email, names, phone, device_id)
 // are not kept. Bad input gives a *FieldError naming the field.
@@ -54,6 +54,9 @@ func (o *Catalog) ParsePost(form url.Values) (incident.Incident, error) {
 		if err != nil {
 			return d, err
 		}
+		if x == 0 && y == 0 {
+			return d, fieldErr("lat", ErrOutOfRange, "(0, 0) is what a device sends without a fix; send address_string alone instead")
+		}
 		d.Location = orb.Point{x, y}
 	}
 	d.Description = strings.TrimSpace(form.Get("description"))
@@ -86,9 +89,12 @@ func parseDegrees(field, s string, limit float64) (float64, error) {
 // requested datetime, [From, To) as everywhere in wangge (internal/window);
 // zero bounds are open.
 type Filter struct {
-	IDs      []incident.ID
-	Codes    []string // category codes (Incident.Category) of the service codes asked for
-	Statuses []string // Open311Open, Open311Closed
+	IDs   []incident.ID
+	Codes []string // category codes (Incident.Category) of the service codes asked for
+	// configured are the configured categories when the DefaultCategory
+	// service is asked for: it also matches every category not in it.
+	configured map[string]*Category
+	Statuses   []string // Open311Open, Open311Closed
 	window.Window
 }
 
@@ -111,6 +117,9 @@ func (o *Catalog) ParseFilter(q url.Values) (Filter, error) {
 			return f, fieldErr("service_code", ErrUnknownService, "%q", code)
 		}
 		f.Codes = append(f.Codes, c.Code)
+		if c.Code == DefaultCategory {
+			f.configured = o.byCode
+		}
 	}
 	f.Statuses = commaList(q.Get("status"))
 	for _, s := range f.Statuses {
@@ -155,7 +164,7 @@ func (f Filter) Match(inc incident.Incident) bool {
 	if len(f.IDs) > 0 {
 		return slices.Contains(f.IDs, inc.ID)
 	}
-	return (len(f.Codes) == 0 || slices.Contains(f.Codes, inc.Category)) &&
+	return (len(f.Codes) == 0 || slices.Contains(f.Codes, inc.Category) || f.configured != nil && f.configured[inc.Category] == nil) &&
 		(len(f.Statuses) == 0 || slices.Contains(f.Statuses, Status(inc.Status))) &&
 		f.Contains(inc.Reported)
 }

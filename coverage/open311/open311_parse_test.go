@@ -43,6 +43,7 @@ func TestParsePost(t *testing.T) {
 		{"lat without long", "service_code=litter&lat=34.8", "long", ErrMissingField, nil},
 		{"lat not a number", "service_code=litter&lat=north&long=117.5", "lat", ErrBadValue, nil},
 		{"lat 91", "service_code=litter&lat=91&long=117.5", "lat", ErrOutOfRange, nil},
+		{"at (0, 0)", "service_code=litter&lat=0&long=0.0", "lat", ErrOutOfRange, nil},
 		{"long NaN", "service_code=litter&lat=34.8&long=NaN", "long", ErrOutOfRange, nil},
 		{"long -180.5", "service_code=litter&lat=34.8&long=-180.5", "long", ErrOutOfRange, nil},
 		{"description too long", ok + "&description=" + strings.Repeat("x", 4001), "description", ErrOutOfRange, nil},

@@ -3,6 +3,7 @@ package open311
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"testing"
 	"time"
@@ -57,6 +58,7 @@ func TestServices(t *testing.T) {
 			"type": "realtime", "keywords": "rubbish,垃圾", "group": "environment"},
 		{"service_code": "dispute", "service_name": "Neighbour dispute", "description": "", "metadata": false,
 			"type": "realtime", "keywords": "", "group": "mediation"},
+		{"service_code": "other", "service_name": "Other", "metadata": false, "type": "realtime"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %s", b)
@@ -192,5 +194,53 @@ func TestServiceCodes(t *testing.T) {
 	inc := incidenttest.New(t, "I1") // category litter
 	if r := o.Request(inc); r.ServiceCode != "101" || r.ServiceName != "Litter" {
 		t.Fatalf("request service %q %q", r.ServiceCode, r.ServiceName)
+	}
+}
+
+// TestFilterEveryService: for every service code the catalogue serves,
+// requests.json filtered by it returns exactly the incidents whose
+// requests carry that code, and at least one; an incident of a category
+// that is not configured (imported as "LARCENY/THEFT") is served as
+// DefaultCategory and found by its code. Configured service codes that
+// differ from the category code round-trip too.
+func TestFilterEveryService(t *testing.T) {
+	cats := []Category{{Code: "litter", ServiceCode: "101", Name: "Litter"}, {Code: "dispute", Name: "Dispute"},
+		{Code: "other", ServiceCode: "999", Name: "Anything else"}}
+	for _, tc := range []struct {
+		name string
+		cats []Category
+	}{{"configured other", cats}, {"added other", cats[:2]}} {
+		t.Run(tc.name, func(t *testing.T) {
+			o, err := NewCatalog(tc.cats, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var incs []incident.Incident
+			for i, cat := range []string{"litter", "dispute", "other", "LARCENY/THEFT", "litter"} {
+				incs = append(incs, incident.Incident{ID: incident.ID(fmt.Sprint("I", i)), Category: cat, Status: incident.StatusReported})
+			}
+			for _, svc := range o.Services() {
+				f, err := o.ParseFilter(url.Values{"service_code": {svc.ServiceCode}})
+				if err != nil {
+					t.Fatalf("filter by %q: %v", svc.ServiceCode, err)
+				}
+				n := 0
+				for _, inc := range incs {
+					carries := o.Request(inc).ServiceCode == svc.ServiceCode
+					if f.Match(inc) != carries {
+						t.Errorf("service %q: incident %s (%s) matches %v, carries the code %v", svc.ServiceCode, inc.ID, inc.Category, f.Match(inc), carries)
+					}
+					if carries {
+						n++
+					}
+				}
+				if n == 0 {
+					t.Errorf("service %q serves no incident", svc.ServiceCode)
+				}
+			}
+			if r := o.Request(incs[3]); r.ServiceCode != o.Services()[2].ServiceCode {
+				t.Errorf("LARCENY/THEFT is served as %q, want the default service %q", r.ServiceCode, o.Services()[2].ServiceCode)
+			}
+		})
 	}
 }

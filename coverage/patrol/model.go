@@ -70,4 +70,5 @@ type KeyPlace struct {
 	VisitInterval time.Duration
 	Grid          partition.GridID
 	LastVisited   time.Time // zero when never visited
+	Added         time.Time // when it was first registered; zero when not known (older stores)
 }

@@ -34,6 +34,9 @@ type TrajectoryOptions struct {
 	StopMinDuration   time.Duration // shortest stop
 	GapThreshold      time.Duration // longest time between fixes that is not a signal gap
 	SimplifyTolerance float64       // metres, Douglas-Peucker tolerance of the display line
+	// NoLine leaves the display line and its times out (a month of figures
+	// needs none).
+	NoLine bool
 	// Grids are the worker's own grid polygons, for the time inside and
 	// outside them; none means all time counts as outside.
 	Grids []orb.MultiPolygon
@@ -148,12 +151,13 @@ func Trajectory(pts []TrackPoint, opts TrajectoryOptions) TrajectoryReport {
 	r.Fixes = len(pts)
 	r.Duration = Seconds(r.End.Sub(r.Start))
 
+	scale := scales(pts)
 	step := make([]float64, len(pts)) // step[i]: metres from fix i-1 to fix i
 	for i := 1; i < len(pts); i++ {
-		step[i] = geo.Distance(pts[i-1].Point, pts[i].Point)
+		step[i] = stepLength(pts[i-1].Point, pts[i].Point, scale[i-1], scale[i])
 		r.Distance += step[i]
 	}
-	r.Stops = findStops(pts, o)
+	r.Stops = findStops(pts, scale, o)
 	inStop := make([]bool, len(pts)) // inStop[i]: interval i-1 → i lies in a stop
 	for _, s := range r.Stops {
 		for i := s.First + 1; i <= s.Last; i++ {
@@ -185,61 +189,128 @@ func Trajectory(pts []TrackPoint, opts TrajectoryOptions) TrajectoryReport {
 		}
 	}
 	r.Trips = trips(pts, r.Stops, step)
-	r.Line, r.Times = simplifyLine(pts, o.SimplifyTolerance)
+	if !o.NoLine {
+		r.Line, r.Times = simplifyLine(pts, o.SimplifyTolerance)
+	}
 	return r
 }
 
 // findStops applies the stay-point rule documented on Trajectory.
-func findStops(pts []TrackPoint, o TrajectoryOptions) []Stop {
+func findStops(pts []TrackPoint, scale []metresPerDegree, o TrajectoryOptions) []Stop {
 	var stops []Stop
 	for i := 0; i < len(pts); {
-		near := newNearTest(pts[i].Point, o.StopRadius)
+		near := newNearTest(pts[i].Point, scale[i], o.StopRadius)
 		j := i
-		for j+1 < len(pts) && near.within(pts[j+1].Point) {
+		for j+1 < len(pts) && near.within(pts[j+1].Point, scale[j+1]) {
 			j++
 		}
 		if j == i || pts[j].Time.Sub(pts[i].Time) < o.StopMinDuration {
 			i++
 			continue
 		}
-		stops = append(stops, newStop(pts, i, j))
+		stops = append(stops, newStop(pts, scale, i, j))
 		i = j + 1
 	}
 	return stops
 }
 
-// nearTest decides geo.Distance(anchor, p) <= radius, fast: a local
-// equirectangular estimate with the ellipsoid's metres per degree at the
-// anchor (off by far less than 1% at stop distances) settles the clear
-// cases, and geo.Distance the ones within 1% of the radius.
+// metresPerDegree is geo.MetresPerDegree at a fix's latitude, or NaN
+// beyond flatMaxLat degrees, where the metres per degree of longitude
+// change too fast for the local estimate (flatDist2) to be trusted: every
+// comparison with a NaN estimate is false, and the callers then fall back
+// to geo.Distance.
+type metresPerDegree struct{ lon, lat float64 }
+
+const flatMaxLat = 85.0
+
+func scaleAt(lat float64) metresPerDegree {
+	if math.Abs(lat) > flatMaxLat {
+		return metresPerDegree{math.NaN(), math.NaN()}
+	}
+	var s metresPerDegree
+	s.lon, s.lat = geo.MetresPerDegree(lat)
+	return s
+}
+
+// scales returns scaleAt each fix, computed once per fix so that the
+// distances between near fixes (the steps, the stop rule's tests) take no
+// trigonometry.
+func scales(pts []TrackPoint) []metresPerDegree {
+	out := make([]metresPerDegree, len(pts))
+	for i, p := range pts {
+		out[i] = scaleAt(p.Point[1])
+	}
+	return out
+}
+
+// flatDist2 is the squared local equirectangular estimate of the distance
+// in metres between a and b, whose metres per degree are sa and sb: the
+// differences of lon and lat scaled by the mean of both. Its relative
+// error against geo.Distance grows with the square of the distance: a few
+// parts in 10⁹ within 100 m, 2·10⁻⁷ within 1 km (TestFlatDist).
+func flatDist2(a, b orb.Point, sa, sb metresPerDegree) float64 {
+	dLon := b[0] - a[0]
+	if dLon > 180 || dLon < -180 {
+		dLon = math.Remainder(dLon, 360) // across the antimeridian
+	}
+	dx := dLon * (sa.lon + sb.lon) / 2
+	dy := (b[1] - a[1]) * (sa.lat + sb.lat) / 2
+	return dx*dx + dy*dy
+}
+
+// flatMaxStep is the longest step, in metres, measured by flatDist2
+// rather than geo.Distance: so a day of 1000 km in such steps is off by
+// millimetres.
+const flatMaxStep = 100.0
+
+// stepLength is the distance in metres from a to b, whose metres per
+// degree are sa and sb.
+func stepLength(a, b orb.Point, sa, sb metresPerDegree) float64 {
+	if d2 := flatDist2(a, b, sa, sb); d2 < flatMaxStep*flatMaxStep {
+		return math.Sqrt(d2)
+	}
+	return geo.Distance(a, b)
+}
+
+// nearTest decides geo.Distance(anchor, p) <= radius, fast: flatDist2
+// (off by 2·10⁻⁷ at most within flatMaxNear metres) settles the clear
+// cases, and geo.Distance the ones within 0.01% of the radius.
 type nearTest struct {
-	anchor         orb.Point
-	kx, ky, radius float64
+	anchor    orb.Point
+	scale     metresPerDegree
+	radius    float64
+	in2, out2 float64 // squared estimates surely within, surely beyond radius
 }
 
-func newNearTest(anchor orb.Point, radius float64) nearTest {
-	const a, e2 = 6378137.0, 6.69437999014e-3 // WGS-84
-	sin, cos := math.Sincos(anchor[1] * math.Pi / 180)
-	w := 1 - e2*sin*sin
-	n := a / math.Sqrt(w)                  // prime vertical radius of curvature
-	m := a * (1 - e2) / (w * math.Sqrt(w)) // meridian radius of curvature
-	return nearTest{anchor: anchor, kx: n * cos * math.Pi / 180, ky: m * math.Pi / 180, radius: radius}
+// flatMaxNear is the largest radius, in metres, that nearTest settles by
+// flatDist2.
+const flatMaxNear = 1000.0
+
+func newNearTest(anchor orb.Point, scale metresPerDegree, radius float64) nearTest {
+	t := nearTest{anchor: anchor, scale: scale, radius: radius, in2: -1, out2: math.Inf(1)}
+	if radius <= flatMaxNear {
+		t.in2, t.out2 = 0.9999*radius*0.9999*radius, 1.0001*radius*1.0001*radius
+	}
+	return t
 }
 
-func (t nearTest) within(p orb.Point) bool {
-	dLon := math.Remainder(p[0]-t.anchor[0], 360) // across the antimeridian too
-	d := math.Hypot(dLon*t.kx, (p[1]-t.anchor[1])*t.ky)
-	switch {
-	case d < 0.99*t.radius:
+// within tells whether p, whose metres per degree are scale, lies within
+// the radius.
+func (t nearTest) within(p orb.Point, scale metresPerDegree) bool {
+	switch d2 := flatDist2(t.anchor, p, t.scale, scale); {
+	case d2 < t.in2:
 		return true
-	case d > 1.01*t.radius:
+	case d2 > t.out2:
 		return false
 	}
 	return geo.Distance(t.anchor, p) <= t.radius
 }
 
-// newStop summarises fixes first…last as a stop.
-func newStop(pts []TrackPoint, first, last int) Stop {
+// newStop summarises fixes first…last, whose metres per degree are in
+// scale, as a stop. Its radius is geodesic: flatDist2 from the centre
+// (off by far less than 0.5% within a stop) picks the fixes that may be
+// the farthest, and only those are measured by geo.Distance.
+func newStop(pts []TrackPoint, scale []metresPerDegree, first, last int) Stop {
 	var c orb.Point
 	for _, p := range pts[first : last+1] {
 		c[0] += p.Point[0]
@@ -247,9 +318,18 @@ func newStop(pts []TrackPoint, first, last int) Stop {
 	}
 	n := float64(last - first + 1)
 	c = orb.Point{c[0] / n, c[1] / n}
+	sc := scaleAt(c[1])
+	var far2 float64
+	for i := first; i <= last; i++ {
+		far2 = max(far2, flatDist2(c, pts[i].Point, sc, scale[i])) // NaN if any is
+	}
 	var radius float64
-	for _, p := range pts[first : last+1] {
-		radius = max(radius, geo.Distance(c, p.Point))
+	for i := first; i <= last; i++ {
+		// Within 1% of the farthest estimate (0.98 in squares), or no
+		// estimate to trust.
+		if !(flatDist2(c, pts[i].Point, sc, scale[i]) < 0.98*far2) {
+			radius = max(radius, geo.Distance(c, pts[i].Point))
+		}
 	}
 	d := pts[last].Time.Sub(pts[first].Time)
 	return Stop{Worker: pts[first].Worker, Start: pts[first].Time, End: pts[last].Time,

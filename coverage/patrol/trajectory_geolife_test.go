@@ -5,10 +5,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/paulmach/orb"
 
 	"wangge/coverage/patrol"
 	"wangge/coverage/track"
@@ -46,7 +49,7 @@ func readPLT(t *testing.T, name string) []patrol.TrackPoint {
 
 // TestTrajectoryDistanceVsPostGIS compares the distance of every GeoLife
 // PLT file with PostGIS ST_Length over the same line as geography (on the
-// WGS-84 spheroid). The issue allows 0.5%.
+// WGS-84 spheroid), to 0.01 m (the issue allows 0.5%).
 func TestTrajectoryDistanceVsPostGIS(t *testing.T) {
 	files := geolifeFiles(t)
 	conn := pgtest.Conn(t)
@@ -80,10 +83,10 @@ func TestTrajectoryDistanceVsPostGIS(t *testing.T) {
 				}
 				return
 			}
-			if rel := math.Abs(got-want) / want; rel > 0.005 {
-				t.Errorf("distance %.2f m, PostGIS %.2f m (%.3f%%)", got, want, 100*rel)
+			if math.Abs(got-want) > 0.01 {
+				t.Errorf("distance %.3f m, PostGIS %.3f m", got, want)
 			}
-			t.Logf("%d fixes: %.2f m, PostGIS %.2f m", len(pts), got, want)
+			t.Logf("%d fixes: %.4f m, PostGIS %.4f m", len(pts), got, want)
 		})
 	}
 }
@@ -130,4 +133,56 @@ func TestTrajectoryStopsGeoLife(t *testing.T) {
 	if stops == 0 {
 		t.Error("no stop found in any GeoLife day")
 	}
+}
+
+// TestTrajectoryStopsGeodesic checks on the real GeoLife days that
+// Trajectory, which settles most of the stop rule's radius tests, the
+// steps and the stop radii by a local estimate (flatDist2), finds exactly
+// the stops of the rule applied with geo.Distance alone (stopsGeodesic),
+// each with the radius geo.Distance gives (farthest fix from the centre),
+// and the distance of geo.Length to 1 mm.
+func TestTrajectoryStopsGeodesic(t *testing.T) {
+	opts := patrol.TrajectoryOptions{}.WithDefaults()
+	for _, name := range geolifeFiles(t) {
+		pts := readPLT(t, name)
+		r := patrol.Trajectory(pts, patrol.TrajectoryOptions{})
+		var got [][2]int
+		for _, s := range r.Stops {
+			got = append(got, [2]int{s.First, s.Last})
+			var radius float64
+			for _, p := range pts[s.First : s.Last+1] {
+				radius = max(radius, geo.Distance(s.Center, p.Point))
+			}
+			if s.Radius != radius {
+				t.Errorf("%s: stop %d…%d radius %v, geo.Distance %v", filepath.Base(name), s.First, s.Last, s.Radius, radius)
+			}
+		}
+		if want := stopsGeodesic(pts, opts); !slices.Equal(got, want) {
+			t.Errorf("%s: stops %v, geodesic rule %v", filepath.Base(name), got, want)
+		}
+		line := make(orb.LineString, len(pts))
+		for i, p := range pts {
+			line[i] = p.Point
+		}
+		if d := geo.Length(line); math.Abs(r.Distance-d) > 0.001 {
+			t.Errorf("%s: distance %.4f m, geo.Length %.4f m", filepath.Base(name), r.Distance, d)
+		}
+	}
+}
+
+// stopsGeodesic is the stop rule documented on patrol.Trajectory with
+// every distance by geo.Distance: the first and last fix of each stop.
+func stopsGeodesic(pts []patrol.TrackPoint, o patrol.TrajectoryOptions) [][2]int {
+	var stops [][2]int
+	for i := 0; i < len(pts); i++ {
+		j := i
+		for j+1 < len(pts) && geo.Distance(pts[i].Point, pts[j+1].Point) <= o.StopRadius {
+			j++
+		}
+		if j > i && pts[j].Time.Sub(pts[i].Time) >= o.StopMinDuration {
+			stops = append(stops, [2]int{i, j})
+			i = j
+		}
+	}
+	return stops
 }

@@ -3,6 +3,7 @@ package patrol
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"testing"
 	"time"
 
@@ -173,25 +174,52 @@ func TestTrajectoryStopOverGap(t *testing.T) {
 }
 
 // nearTest must answer exactly as geo.Distance <= radius, also just
-// inside and just outside the radius, far north and across 180°.
+// inside and just outside the radius, far north, near the pole and
+// across 180°.
 func TestNearTest(t *testing.T) {
-	for _, anchor := range []orb.Point{{116.4, 39.9}, {0, 0}, {25.0, 69.5}, {179.9997, -16.5}} {
+	for _, anchor := range []orb.Point{{116.4, 39.9}, {0, 0}, {25.0, 69.5}, {10, 89.9997}, {179.9997, -16.5}} {
 		t.Run(fmt.Sprint(anchor), func(t *testing.T) {
 			proj := geo.NewProjection(anchor)
-			near := newNearTest(anchor, 50)
+			near := newNearTest(anchor, scaleAt(anchor[1]), 50)
 			for deg := 0.0; deg < 360; deg += 7.5 {
-				for _, r := range []float64{10, 49.4, 49.99, 50.01, 50.6, 80} {
+				for _, r := range []float64{10, 49.4, 49.99, 49.999, 49.9999, 50.0001, 50.001, 50.01, 50.6, 80} {
 					s, c := math.Sincos(deg * math.Pi / 180)
 					p := proj.Inverse(orb.Point{r * s, r * c})
 					if p[0] > 180 {
 						p[0] -= 360
 					}
-					if got, want := near.within(p), geo.Distance(anchor, p) <= 50; got != want {
+					if got, want := near.within(p, scaleAt(p[1])), geo.Distance(anchor, p) <= 50; got != want {
 						t.Errorf("%.2f m at %v°: within %v, geo.Distance says %v", r, deg, got, want)
 					}
 				}
 			}
 		})
+	}
+}
+
+// flatDist2 agrees with geo.Distance as its comment says: to 3·10⁻⁹
+// within flatMaxStep (so the steps it measures keep the day's distance
+// within millimetres of PostGIS's) and to 2·10⁻⁷ within flatMaxNear (far
+// less than the 0.01% nearTest relies on), anywhere within ±flatMaxLat.
+func TestFlatDist(t *testing.T) {
+	for _, tc := range []struct{ d, rel float64 }{{5, 3e-9}, {flatMaxStep, 3e-9}, {flatMaxNear, 2e-7}} {
+		worst := 0.0
+		for lat := -flatMaxLat; lat <= flatMaxLat; lat += 2.5 {
+			a := orb.Point{179.99 - lat, lat}
+			kx, ky := geo.MetresPerDegree(lat)
+			for deg := 0.0; deg < 360; deg += 15 {
+				s, c := math.Sincos(deg * math.Pi / 180)
+				b := orb.Point{a[0] + tc.d*s/kx, a[1] + tc.d*c/ky}
+				if math.Abs(b[1]) > flatMaxLat {
+					continue
+				}
+				got, want := math.Sqrt(flatDist2(a, b, scaleAt(a[1]), scaleAt(b[1]))), geo.Distance(a, b)
+				worst = max(worst, math.Abs(got-want)/want)
+			}
+		}
+		if worst > tc.rel {
+			t.Errorf("%g m: off by %.2g, want at most %g", tc.d, worst, tc.rel)
+		}
 	}
 }
 
@@ -253,4 +281,18 @@ func BenchmarkTrajectory(b *testing.B) {
 		Trajectory(pts, TrajectoryOptions{})
 	}
 	b.ReportMetric(float64(len(pts))*float64(b.N)/b.Elapsed().Seconds(), "fixes/s")
+}
+
+// NoLine leaves out the display line and its times, and nothing else.
+func TestTrajectoryNoLine(t *testing.T) {
+	pts := walkStayWalk(t)
+	full := Trajectory(pts, TrajectoryOptions{})
+	bare := Trajectory(pts, TrajectoryOptions{NoLine: true})
+	if len(full.Line) == 0 || len(full.Times) != len(full.Line) || bare.Line != nil || bare.Times != nil {
+		t.Fatalf("line of %d points (%d times), and %d (%d times) without", len(full.Line), len(full.Times), len(bare.Line), len(bare.Times))
+	}
+	full.Line, full.Times = nil, nil
+	if !reflect.DeepEqual(full, bare) {
+		t.Errorf("figures differ without the line:\n%+v\n%+v", full, bare)
+	}
 }

@@ -55,8 +55,9 @@ type OverduePlace struct {
 	Grid        partition.GridID `json:"grid"`
 	Interval    Seconds          `json:"interval_s"`
 	LastVisited time.Time        `json:"last_visited,omitzero"` // zero: never visited
+	Added       time.Time        `json:"added,omitzero"`        // when the place was registered; zero: not known
 	Due         time.Time        `json:"due,omitzero"`          // LastVisited + Interval
-	OverdueBy   Seconds          `json:"overdue_s"`             // now − Due; 0 when never visited
+	OverdueBy   Seconds          `json:"overdue_s"`             // now − Due; never visited: now − Added (0 when not known)
 }
 
 // OverdueGrid lists the overdue places of one grid.
@@ -66,8 +67,9 @@ type OverdueGrid struct {
 }
 
 // Overdue lists, per grid, the places past their visit interval at now: a
-// place is overdue when it was never visited, or when LastVisited +
-// VisitInterval is before now. A place without an interval (≤ 0) is
+// place is overdue when it was never visited (by now − Added, when that is
+// known), or when LastVisited + VisitInterval is before now (by now −
+// that). A place without an interval (≤ 0) is
 // never overdue. Grids come in id order; within a grid the places never
 // visited come first, then the most overdue, ties by id.
 func Overdue(places []KeyPlace, now time.Time) []OverdueGrid {
@@ -77,7 +79,10 @@ func Overdue(places []KeyPlace, now time.Time) []OverdueGrid {
 			continue
 		}
 		o := OverduePlace{ID: p.ID, Category: p.Category, Location: p.Location, Grid: p.Grid,
-			Interval: Seconds(p.VisitInterval), LastVisited: p.LastVisited}
+			Interval: Seconds(p.VisitInterval), LastVisited: p.LastVisited, Added: p.Added}
+		if p.LastVisited.IsZero() && !p.Added.IsZero() && p.Added.Before(now) {
+			o.OverdueBy = Seconds(now.Sub(p.Added)) // due since it was added
+		}
 		if !p.LastVisited.IsZero() {
 			o.Due = p.LastVisited.Add(p.VisitInterval)
 			if !o.Due.Before(now) {

@@ -63,6 +63,19 @@ type CleanReport struct {
 	Speed     int `json:"speed"`     // unreachable from the previous kept fix at MaxSpeed
 }
 
+// Add sums the counts of o into r, for a report over several runs.
+func (r *CleanReport) Add(o CleanReport) {
+	r.Input += o.Input
+	r.Kept += o.Kept
+	r.Invalid += o.Invalid
+	r.Future += o.Future
+	r.Accuracy += o.Accuracy
+	r.Duplicate += o.Duplicate
+	r.Conflict += o.Conflict
+	r.Jump += o.Jump
+	r.Speed += o.Speed
+}
+
 // Dropped is the number of fixes removed for any reason.
 func (r CleanReport) Dropped() int { return r.Input - r.Kept }
 

@@ -20,8 +20,9 @@ import (
 // in WAL mode with synchronous=FULL, so a write that returned survives a
 // crash of the process or the machine.
 type Store struct {
-	db   *sql.DB
-	path string
+	db     *sql.DB
+	path   string
+	tracks trackWriter // group commit of PutTrackPoints
 }
 
 var _ data.Store = (*Store)(nil)

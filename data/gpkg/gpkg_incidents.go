@@ -203,6 +203,12 @@ func (g *Store) Incident(ctx context.Context, id incident.ID) (incident.Incident
 // Incidents lists incidents with their events, ordered by id.
 func (g *Store) Incidents(ctx context.Context, q data.IncidentQuery) ([]incident.Incident, error) {
 	lq := gpkgBBox(q.BBoxQuery)
+	if q.Newest {
+		lq.order, lq.after = "id DESC", ""
+		if q.After != "" {
+			lq.add("id < ?", q.After)
+		}
+	}
 	if len(q.Status) > 0 {
 		lq.add("status IN ("+gpkgMarks(len(q.Status))+")", gpkgArgs(q.Status)...)
 	}

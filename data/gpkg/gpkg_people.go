@@ -37,22 +37,26 @@ var gpkgWorkers = &gpkgTable[patrol.Worker]{
 
 var gpkgKeyPlaces = &gpkgTable[patrol.KeyPlace]{
 	name: "key_places", kind: "key place", key: "id",
-	cols:  []string{"id", "category", "visit_interval_ns", "grid", "last_visited", "geom"},
+	cols:  []string{"id", "category", "visit_interval_ns", "grid", "last_visited", "added", "geom"},
 	id:    func(k patrol.KeyPlace) string { return string(k.ID) },
 	check: codec.CheckKeyPlace,
 	geom:  func(k patrol.KeyPlace) orb.Geometry { return k.Location },
 	row: func(k patrol.KeyPlace) ([]any, error) {
-		return []any{k.ID, k.Category, int64(k.VisitInterval), k.Grid, codec.EncodeTime(k.LastVisited), gpkgPointBlob(k.Location)}, nil
+		return []any{k.ID, k.Category, int64(k.VisitInterval), k.Grid, codec.EncodeTime(k.LastVisited), codec.EncodeTime(k.Added),
+			gpkgPointBlob(k.Location)}, nil
 	},
 	scan: func(s gpkgScanner) (patrol.KeyPlace, error) {
 		var k patrol.KeyPlace
-		var last sql.NullString
+		var last, added sql.NullString
 		var g []byte
-		if err := s.Scan(&k.ID, &k.Category, &k.VisitInterval, &k.Grid, &last, &g); err != nil {
+		if err := s.Scan(&k.ID, &k.Category, &k.VisitInterval, &k.Grid, &last, &added, &g); err != nil {
 			return k, err
 		}
 		var err error
 		if k.LastVisited, err = codec.DecodeTime(last); err != nil {
+			return k, err
+		}
+		if k.Added, err = codec.DecodeTime(added); err != nil {
 			return k, err
 		}
 		k.Location, err = gpkgPoint(g)

@@ -100,14 +100,99 @@ func (g *Store) PutPlan(ctx context.Context, p partition.Plan) error {
 				return fmt.Errorf("data: published plan: %w", err)
 			}
 		}
-		if err := gpkgPlans.putTx(ctx, tx, []partition.Plan{p}); err != nil {
+		return gpkgPutPlanTx(ctx, tx, p, grids)
+	})
+}
+
+// gpkgPutPlanTx upserts plan p and replaces its grids with grids, inside
+// tx.
+func gpkgPutPlanTx(ctx context.Context, tx *sql.Tx, p partition.Plan, grids []partition.Grid) error {
+	if err := gpkgPlans.putTx(ctx, tx, []partition.Plan{p}); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM grids WHERE plan = ?", p.ID); err != nil {
+		return fmt.Errorf("data: replace grids of plan %q: %w", p.ID, err)
+	}
+	return gpkgGrids.putTx(ctx, tx, grids)
+}
+
+// PutPlanVersion stores draft p and records its grids as version v (see
+// data.PlanStore) in one write transaction, which holds the file's lock:
+// the check of the plan's status and latest version and the writes see
+// no other writer.
+func (g *Store) PutPlanVersion(ctx context.Context, p partition.Plan, v data.PlanVersion) error {
+	grids, text, err := codec.PrepareVersion(p, v)
+	if err != nil {
+		return err
+	}
+	return gpkgTx(ctx, g.db, []string{"plans", "grids", "plan_versions"}, func(tx *sql.Tx) error {
+		status, serr := gpkgPlanStatus(ctx, tx, p.ID)
+		var latest int
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM plan_versions WHERE plan = ?", p.ID).Scan(&latest); err != nil {
+			return fmt.Errorf("data: versions of plan %q: %w", p.ID, err)
+		}
+		if err := codec.NextVersion(p.ID, v.Number, status, serr, latest); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM grids WHERE plan = ?", p.ID); err != nil {
-			return fmt.Errorf("data: replace grids of plan %q: %w", p.ID, err)
+		if err := gpkgPutPlanTx(ctx, tx, p, grids); err != nil {
+			return err
 		}
-		return gpkgGrids.putTx(ctx, tx, grids)
+		_, err = tx.ExecContext(ctx, "INSERT INTO plan_versions (plan, version, base, edit, created, grids) VALUES (?, ?, ?, ?, ?, ?)",
+			p.ID, v.Number, v.Base, v.Edit, codec.EncodeTime(v.Created), text)
+		if err != nil {
+			return fmt.Errorf("data: version %d of plan %q: %w", v.Number, p.ID, err)
+		}
+		return nil
 	})
+}
+
+// PlanVersions lists the versions of plan id, oldest first, without their
+// grids, in one snapshot with the plan.
+func (g *Store) PlanVersions(ctx context.Context, id partition.PlanID) ([]data.PlanVersion, error) {
+	var out []data.PlanVersion
+	err := gpkgRead(ctx, g.db, func(db gpkgDB) error {
+		if _, err := gpkgPlans.get(ctx, db, string(id)); err != nil {
+			return err
+		}
+		rows, err := db.QueryContext(ctx, "SELECT version, base, edit, created FROM plan_versions WHERE plan = ? ORDER BY version", id)
+		if err != nil {
+			return fmt.Errorf("data: versions of plan %q: %w", id, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			v := data.PlanVersion{Plan: id}
+			var created sql.NullString
+			if err := rows.Scan(&v.Number, &v.Base, &v.Edit, &created); err != nil {
+				return fmt.Errorf("data: versions of plan %q: %w", id, err)
+			}
+			if v.Created, err = codec.DecodeTime(created); err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// PlanVersion reads version n of plan id with its grids.
+func (g *Store) PlanVersion(ctx context.Context, id partition.PlanID, n int) (data.PlanVersion, error) {
+	v := data.PlanVersion{Plan: id, Number: n}
+	var created sql.NullString
+	var text string
+	err := g.db.QueryRowContext(ctx, "SELECT base, edit, created, grids FROM plan_versions WHERE plan = ? AND version = ?", id, n).
+		Scan(&v.Base, &v.Edit, &created, &text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, fmt.Errorf("%w: version %d of plan %q", data.ErrNotFound, n, id)
+	}
+	if err != nil {
+		return v, fmt.Errorf("data: version %d of plan %q: %w", n, id, gpkgBusy(err))
+	}
+	if v.Created, err = codec.DecodeTime(created); err != nil {
+		return v, err
+	}
+	v.Grids, err = codec.DecodeVersionGrids(id, text)
+	return v, err
 }
 
 // Plan reads a plan with its grids ordered by id, in one snapshot.
@@ -143,20 +228,20 @@ func (g *Store) PublishPlan(ctx context.Context, id partition.PlanID, at time.Ti
 		if err != nil || status == partition.PlanPublished {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, "UPDATE plans SET status = 'draft', published = NULL WHERE status = 'published' RETURNING id")
+		rows, err := tx.QueryContext(ctx, "UPDATE plans SET status = 'superseded' WHERE status = 'published' RETURNING id")
 		if err != nil {
-			return fmt.Errorf("data: return published plans to draft: %w", err)
+			return fmt.Errorf("data: supersede the published plan: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var old partition.PlanID
 			if err := rows.Scan(&old); err != nil {
-				return fmt.Errorf("data: return published plans to draft: %w", err)
+				return fmt.Errorf("data: supersede the published plan: %w", err)
 			}
 			superseded = append(superseded, old)
 		}
 		if err := rows.Err(); err != nil {
-			return fmt.Errorf("data: return published plans to draft: %w", err)
+			return fmt.Errorf("data: supersede the published plan: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE plans SET status = 'published', published = ? WHERE id = ?", codec.EncodeTime(at), id); err != nil {
 			return fmt.Errorf("data: publish plan %q: %w", id, err)
@@ -183,10 +268,10 @@ func gpkgPlanStatus(ctx context.Context, tx *sql.Tx, id partition.PlanID) (parti
 	return status, nil
 }
 
-// DeletePlan deletes a plan and its grids, unless it is the published
-// plan.
+// DeletePlan deletes a plan, its grids and its versions, unless it is the
+// published plan.
 func (g *Store) DeletePlan(ctx context.Context, id partition.PlanID) error {
-	return gpkgTx(ctx, g.db, []string{"plans", "grids"}, func(tx *sql.Tx) error {
+	return gpkgTx(ctx, g.db, []string{"plans", "grids", "plan_versions"}, func(tx *sql.Tx) error {
 		status, err := gpkgPlanStatus(ctx, tx, id)
 		if err != nil {
 			return err
@@ -194,8 +279,10 @@ func (g *Store) DeletePlan(ctx context.Context, id partition.PlanID) error {
 		if status == partition.PlanPublished {
 			return codec.DeletePublished(id)
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM grids WHERE plan = ?", id); err != nil {
-			return fmt.Errorf("data: delete grids of plan %q: %w", id, err)
+		for _, table := range []string{"grids", "plan_versions"} {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE plan = ?", id); err != nil {
+				return fmt.Errorf("data: delete %s of plan %q: %w", table, id, err)
+			}
 		}
 		return gpkgPlans.del(ctx, tx, string(id))
 	})

@@ -77,6 +77,10 @@ type gpkgLayer struct {
 	// released; each needs a default so that gpkgCreate can add it to an
 	// older file with ALTER TABLE.
 	added []string
+	// hidden keeps the table out of gpkg_contents (and takes it out of an
+	// older file's), so that GDAL and QGIS do not list it as a layer: the
+	// tokens, whose hashes are nobody's business who opens the map.
+	hidden bool
 	// fill holds, by column name, the statement that gives an added column
 	// its values in the rows of an older file, run once when the column is
 	// added.
@@ -107,6 +111,9 @@ var gpkgLayers = []gpkgLayer{
   blocks TEXT NOT NULL, weight REAL NOT NULL, parent TEXT NOT NULL, locked INTEGER NOT NULL, flags TEXT NOT NULL,
   area_m2 REAL NOT NULL, perimeter_m REAL NOT NULL, polsby_popper REAL NOT NULL, hull_ratio REAL NOT NULL,
   UNIQUE (plan, id)`},
+	{name: "plan_versions",
+		cols: `plan TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE, version INTEGER NOT NULL, base INTEGER NOT NULL,
+  edit TEXT NOT NULL, created TEXT, grids TEXT NOT NULL, UNIQUE (plan, version)`},
 	{name: "workers",
 		cols:    `id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL, device_id TEXT NOT NULL, grids TEXT NOT NULL`,
 		dropped: []string{"workers_device"}}, // now the unique workers_device_key
@@ -133,8 +140,9 @@ var gpkgLayers = []gpkgLayer{
   level TEXT NOT NULL, note TEXT NOT NULL, UNIQUE (incident, seq)`},
 	{name: "key_places", geom: "POINT", rtree: true,
 		cols: `id TEXT NOT NULL UNIQUE, category TEXT NOT NULL, visit_interval_ns INTEGER NOT NULL, grid TEXT NOT NULL,
-  last_visited TEXT`},
-	{name: "tokens",
+  last_visited TEXT`,
+		added: []string{"added TEXT"}},
+	{name: "tokens", hidden: true,
 		cols: `id TEXT NOT NULL UNIQUE, hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL, worker TEXT NOT NULL,
   grid TEXT NOT NULL, created TEXT`},
 }
@@ -182,12 +190,12 @@ func gpkgHolders(ctx context.Context, db gpkgDB, query string, args ...any) ([]c
 	return out, nil
 }
 
-// gpkgOnePublished returns to draft every published plan but the one in
+// gpkgOnePublished supersedes every published plan but the one in
 // force (see data.InForce): a publish of an older release that failed
 // half-way may have left two. Published times are fixed-width UTC text,
 // so they sort as they compare; a plan without one sorts first.
 func gpkgOnePublished(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `UPDATE plans SET status = 'draft', published = NULL
+	_, err := tx.ExecContext(ctx, `UPDATE plans SET status = 'superseded'
 		WHERE status = 'published' AND id <> (SELECT id FROM plans WHERE status = 'published'
 			ORDER BY published DESC, id DESC LIMIT 1)`)
 	if err != nil {
@@ -214,6 +222,10 @@ func (l gpkgLayer) ddl() string {
 	}
 	for _, ix := range l.dropped {
 		fmt.Fprintf(&b, "DROP INDEX IF EXISTS %s;\n", ix)
+	}
+	if l.hidden {
+		fmt.Fprintf(&b, "DELETE FROM gpkg_contents WHERE table_name = '%s';\n", l.name)
+		return b.String()
 	}
 	if l.geom == "" {
 		fmt.Fprintf(&b, "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier) VALUES ('%s', 'attributes', '%[1]s');\n", l.name)

@@ -2,6 +2,8 @@ package gpkg
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 
 	"github.com/paulmach/orb"
 
@@ -121,6 +123,24 @@ func (g *Store) Blocks(ctx context.Context, q data.BlockQuery) ([]partition.Bloc
 		lq.add("parent = ?", q.Parent)
 	}
 	return gpkgBlocks.list(ctx, g.db, lq)
+}
+
+// ReplaceBlocks deletes the blocks of remove with their buildings and
+// upserts blocks, in one transaction (see data.TerritoryStore).
+func (g *Store) ReplaceBlocks(ctx context.Context, remove []partition.BlockID, blocks []partition.Block) error {
+	if err := codec.CheckBatch(gpkgBlocks.kind, blocks, gpkgBlocks.id, gpkgBlocks.check); err != nil {
+		return err
+	}
+	return gpkgTx(ctx, g.db, []string{"blocks", "buildings"}, func(tx *sql.Tx) error {
+		for _, id := range remove {
+			for _, q := range []string{"DELETE FROM buildings WHERE block = ?", "DELETE FROM blocks WHERE id = ?"} {
+				if _, err := tx.ExecContext(ctx, q, id); err != nil {
+					return fmt.Errorf("data: remove block %q: %w", id, err)
+				}
+			}
+		}
+		return gpkgBlocks.putTx(ctx, tx, blocks)
+	})
 }
 
 // DeleteBlock deletes one block.

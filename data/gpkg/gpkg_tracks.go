@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
 	"wangge/coverage/patrol"
 	"wangge/data"
 	"wangge/data/internal/codec"
@@ -53,49 +54,63 @@ func gpkgTrackID(p patrol.TrackPoint) string {
 }
 
 // PutTrackPoints stores fixes idempotently on (worker, time to the
-// microsecond) in one transaction and returns how many were new.
+// microsecond) in one transaction and returns how many were new. Calls
+// that arrive while another is writing are committed together, in one
+// transaction (trackWriter): the phones send one fix a request, and one
+// commit for each would bound ingest by the disk's syncs.
 func (g *Store) PutTrackPoints(ctx context.Context, pts []patrol.TrackPoint) (int, error) {
 	if err := codec.CheckBatch("track point", pts, gpkgTrackID, codec.CheckTrackPoint); err != nil {
 		return 0, err
 	}
-	var added int64
-	err := gpkgTx(ctx, g.db, []string{"track_points"}, func(tx *sql.Tx) error {
-		var full *sql.Stmt
-		args := make([]any, 0, 11*gpkgTrackChunk)
-		for start := 0; start < len(pts); start += gpkgTrackChunk {
-			chunk := pts[start:min(start+gpkgTrackChunk, len(pts))]
-			args = args[:0]
-			for _, p := range chunk {
-				args = append(args, string(p.Worker), codec.Micros(p.Time), p.Time.UTC().Format(gpkgDateTime),
-					p.Point[0], p.Point[1], p.Accuracy, p.Speed, p.Bearing, p.Altitude, p.Battery, gpkgPointBlob(p.Point))
-			}
-			var res sql.Result
-			var err error
-			if len(chunk) == gpkgTrackChunk {
-				if full == nil {
-					if full, err = tx.PrepareContext(ctx, gpkgTrackInsert(gpkgTrackChunk)); err != nil {
-						return fmt.Errorf("data: prepare track points: %w", err)
-					}
-					defer full.Close()
+	return g.tracks.put(ctx, pts, func(ctx context.Context, batch []*trackWrite) error {
+		return gpkgTx(ctx, g.db, []string{"track_points"}, func(tx *sql.Tx) error {
+			for _, w := range batch {
+				n, err := gpkgInsertTracks(ctx, tx, w.pts)
+				if err != nil {
+					return err
 				}
-				res, err = full.ExecContext(ctx, args...)
-			} else {
-				res, err = tx.ExecContext(ctx, gpkgTrackInsert(len(chunk)), args...)
+				w.n = n
 			}
-			var n int64
-			if err == nil {
-				n, err = res.RowsAffected()
-			}
-			if err != nil {
-				return &data.ItemError{Kind: "track point", Index: start, ID: gpkgTrackID(chunk[0]),
-					Err: fmt.Errorf("fixes %d to %d: %w", start, start+len(chunk)-1, err)}
-			}
-			added += n
-		}
-		return nil
+			return nil
+		})
 	})
-	if err != nil {
-		return 0, err
+}
+
+// gpkgInsertTracks inserts fixes in chunks of gpkgTrackChunk, skipping
+// those already stored, and returns how many were new.
+func gpkgInsertTracks(ctx context.Context, tx *sql.Tx, pts []patrol.TrackPoint) (int, error) {
+	var added int64
+	var full *sql.Stmt
+	args := make([]any, 0, 11*min(gpkgTrackChunk, len(pts)))
+	for start := 0; start < len(pts); start += gpkgTrackChunk {
+		chunk := pts[start:min(start+gpkgTrackChunk, len(pts))]
+		args = args[:0]
+		for _, p := range chunk {
+			args = append(args, string(p.Worker), codec.Micros(p.Time), p.Time.UTC().Format(gpkgDateTime),
+				p.Point[0], p.Point[1], p.Accuracy, p.Speed, p.Bearing, p.Altitude, p.Battery, gpkgPointBlob(p.Point))
+		}
+		var res sql.Result
+		var err error
+		if len(chunk) == gpkgTrackChunk {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, gpkgTrackInsert(gpkgTrackChunk)); err != nil {
+					return 0, fmt.Errorf("data: prepare track points: %w", err)
+				}
+				defer full.Close()
+			}
+			res, err = full.ExecContext(ctx, args...)
+		} else {
+			res, err = tx.ExecContext(ctx, gpkgTrackInsert(len(chunk)), args...)
+		}
+		var n int64
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		if err != nil {
+			return 0, &data.ItemError{Kind: "track point", Index: start, ID: gpkgTrackID(chunk[0]),
+				Err: fmt.Errorf("fixes %d to %d: %w", start, start+len(chunk)-1, err)}
+		}
+		added += n
 	}
 	return int(added), nil
 }

@@ -20,6 +20,7 @@ var (
 	ErrMissingColumn        = errors.New("importer: missing column")
 	ErrMissingValue         = errors.New("importer: missing value")
 	ErrBadValue             = errors.New("importer: bad value")
+	ErrBadOption            = errors.New("importer: bad option")
 )
 
 // Error rejects an input file and says where: the file, the line of

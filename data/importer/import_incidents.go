@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 	"wangge/coverage/incident"
 	"wangge/coverage/patrol"
@@ -20,12 +20,15 @@ import (
 // FeatureCollection of Point features, one incident per row or feature.
 // Both name the same fields: id, category, description, address,
 // media_url, reported, reporter and status, and for CSV also lat and lon
-// (WGS-84 degrees). id, category, reported and the location are required;
-// the other fields may be absent or empty. reported is ISO 8601 with a UTC
-// offset ("2026-03-03T08:00:00+08:00" or "…Z"; a space may stand for the
-// T): a time without one is refused rather than guessed. status is empty,
-// "reported" (the default) or "discovered", the two states a new incident
-// starts in. The decoders return drafts for incident.Create, in file order.
+// (WGS-84 degrees); IncidentOptions.Columns maps them onto the names a
+// city's export uses. id, category, reported and the location are
+// required; the other fields may be absent or empty. reported is ISO 8601
+// with a UTC offset ("2026-03-03T08:00:00+08:00" or "…Z"; a space may
+// stand for the T): a time without one is refused rather than guessed,
+// unless the options give the export's zone or layout. status goes
+// through the status vocabulary (DefaultStatuses and the options'). The
+// decoders return drafts for incident.Imported, in file order, and the
+// rows the options leave out.
 
 // The fields of an incident record: CSV header names and GeoJSON property
 // names.
@@ -45,7 +48,10 @@ const (
 // incidentTextFields are the fields read as text, besides the id.
 var incidentTextFields = []string{incCategory, incDescription, incAddress, incMediaURL, incReported, incReporter, incStatus}
 
-// incidentCSVRequired are the columns a CSV header must have.
+// incidentFields are all the fields, those IncidentOptions.Columns maps.
+var incidentFields = append([]string{incID, incLat, incLon}, incidentTextFields...)
+
+// incidentCSVRequired are the fields a CSV header must have a column of.
 var incidentCSVRequired = []string{incID, incCategory, incLat, incLon, incReported}
 
 // incidentRecord is one row or feature's fields as text, by field name.
@@ -53,7 +59,7 @@ type incidentRecord map[string]string
 
 // draft checks the record and turns it into a draft incident at loc. On
 // error it names the field at fault.
-func (r incidentRecord) draft(loc orb.Point) (incident.Incident, string, error) {
+func (r incidentRecord) draft(loc orb.Point, rows *incidentRows) (incident.Incident, string, error) {
 	d := incident.Incident{ID: incident.ID(r[incID]), Category: r[incCategory],
 		Description: r[incDescription], Address: r[incAddress], MediaURL: r[incMediaURL],
 		Reporter: patrol.WorkerID(r[incReporter]), Location: loc}
@@ -63,41 +69,19 @@ func (r incidentRecord) draft(loc orb.Point) (incident.Incident, string, error) 
 		}
 	}
 	switch {
-	case d.ID == "":
+	case strings.TrimSpace(string(d.ID)) == "":
 		return d, incID, fmt.Errorf("%w: empty id", ErrMissingID)
 	case strings.TrimSpace(d.Category) == "":
 		return d, incCategory, fmt.Errorf("%w: empty category", ErrMissingValue)
 	}
 	var err error
-	if d.Reported, err = parseReported(r[incReported]); err != nil {
+	if d.Reported, err = rows.o.parseTime(r[incReported]); err != nil {
 		return d, incReported, err
 	}
-	switch s := incident.Status(r[incStatus]); s {
-	case "", incident.StatusReported, incident.StatusDiscovered:
-		d.Status = s
-	default:
-		return d, incStatus, fmt.Errorf("%w: status %.40q: a new incident is reported or discovered", ErrBadValue, s)
+	if d.Status, err = rows.status(r[incStatus]); err != nil {
+		return d, incStatus, err
 	}
 	return d, "", nil
-}
-
-// parseReported reads an ISO 8601 time with a UTC offset.
-func parseReported(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, fmt.Errorf("%w: no report time", ErrMissingValue)
-	}
-	if len(s) > 10 && s[10] == ' ' {
-		s = s[:10] + "T" + s[11:]
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err == nil {
-		return t, nil
-	}
-	if _, local := time.Parse("2006-01-02T15:04:05.999999999", s); local == nil {
-		return time.Time{}, fmt.Errorf("%w: time %q has no UTC offset (add Z or +08:00)", ErrBadValue, s)
-	}
-	return time.Time{}, fmt.Errorf("%w: time %.40q is not ISO 8601 (2026-03-03T08:00:00+08:00)", ErrBadValue, s)
 }
 
 // checkLonLat checks a WGS-84 position and names the coordinate at fault.
@@ -112,76 +96,102 @@ func checkLonLat(lon, lat float64, lonField, latField string) (string, error) {
 }
 
 // DecodeIncidentsCSV reads an incident CSV file (see the file comment for
-// its columns; they are matched case-insensitively, others are ignored).
-// The whole file is refused at the first bad row with an *Error
-// naming the file, the line and the column: invalid CSV (ErrInvalidCSV), a
-// missing column (ErrMissingColumn), a missing or repeated id
-// (ErrMissingID, ErrDuplicateID), an empty required value
-// (ErrMissingValue) or a bad one (ErrBadValue).
-func DecodeIncidentsCSV(r io.Reader, name string) ([]incident.Incident, error) {
+// its columns; they are matched case-insensitively, others are ignored)
+// as o says. The whole file is refused at the first bad row with an
+// *Error naming the file, the line and the field: invalid CSV
+// (ErrInvalidCSV), a missing column (ErrMissingColumn), a missing id
+// (ErrMissingID), a repeated one unless o keeps one (ErrDuplicateID), an
+// empty required value (ErrMissingValue) or a bad one (ErrBadValue, which
+// includes a row without a usable location unless o skips those). Bad
+// options are refused before reading (ErrBadOption).
+func DecodeIncidentsCSV(r io.Reader, name string, o IncidentOptions) (Incidents, error) {
 	fail := func(line int, field string, err error) error {
 		return &Error{File: name, Line: line, Feature: -1, Field: field, Err: err}
+	}
+	if err := o.Validate(); err != nil {
+		return Incidents{}, fail(0, "", err)
 	}
 	cr := csv.NewReader(r)
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, fail(1, "", fmt.Errorf("%w: no header row", ErrInvalidCSV))
+		return Incidents{}, fail(1, "", fmt.Errorf("%w: no header row", ErrInvalidCSV))
 	}
 	if err != nil {
-		return nil, fail(csvLine(err, 1), "", fmt.Errorf("%w: %w", ErrInvalidCSV, err))
+		return Incidents{}, fail(csvLine(err, 1), "", fmt.Errorf("%w: %w", ErrInvalidCSV, err))
 	}
 	cols := make(map[string]int, len(header))
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if _, dup := cols[h]; dup && h != "" {
-			return nil, fail(1, h, fmt.Errorf("%w: column %q twice in the header", ErrInvalidCSV, h))
+			return Incidents{}, fail(1, h, fmt.Errorf("%w: column %q twice in the header", ErrInvalidCSV, h))
 		}
 		cols[h] = i
 	}
-	for _, c := range incidentCSVRequired {
-		if _, ok := cols[c]; !ok {
-			return nil, fail(1, c, fmt.Errorf("%w: no %q column in header %q", ErrMissingColumn, c, strings.Join(header, ",")))
+	at := map[string]int{} // field → column index
+	for _, f := range incidentFields {
+		if i, ok := cols[strings.ToLower(o.column(f))]; ok {
+			at[f] = i
+		} else if slices.Contains(incidentCSVRequired, f) {
+			return Incidents{}, fail(1, f, fmt.Errorf("%w: no %q column in header %q", ErrMissingColumn, o.column(f), strings.Join(header, ",")))
 		}
 	}
-	var out []incident.Incident
-	seen := map[incident.ID]int{}
+	rows := newIncidentRows(o)
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			return out, nil
+			return rows.done(), nil
 		}
 		if err != nil {
-			return nil, fail(csvLine(err, 0), "", fmt.Errorf("%w: %w", ErrInvalidCSV, err))
+			return Incidents{}, fail(csvLine(err, 0), "", fmt.Errorf("%w: %w", ErrInvalidCSV, err))
 		}
 		line, _ := cr.FieldPos(0)
+		rows.out.Rows++
 		ir := incidentRecord{}
-		for _, f := range append([]string{incID, incLat, incLon}, incidentTextFields...) {
-			if i, ok := cols[f]; ok {
-				ir[f] = rec[i]
-			}
+		for f, i := range at {
+			ir[f] = rec[i]
 		}
-		var ll [2]float64
-		for i, f := range []string{incLat, incLon} {
-			if strings.TrimSpace(ir[f]) == "" {
-				return nil, fail(line, f, fmt.Errorf("%w: empty %s", ErrMissingValue, f))
-			}
-			if ll[i], err = strconv.ParseFloat(strings.TrimSpace(ir[f]), 64); err != nil {
-				return nil, fail(line, f, fmt.Errorf("%w: %.40q is not a number", ErrBadValue, ir[f]))
-			}
-		}
-		if field, err := checkLonLat(ll[1], ll[0], incLon, incLat); err != nil {
-			return nil, fail(line, field, err)
-		}
-		d, field, err := ir.draft(orb.Point{ll[1], ll[0]})
+		loc, missing, field, err := csvPoint(ir)
 		if err != nil {
-			return nil, fail(line, field, err)
+			return Incidents{}, fail(line, o.column(field), err)
 		}
-		if first, dup := seen[d.ID]; dup {
-			return nil, fail(line, incID, fmt.Errorf("%w: %q is also on line %d", ErrDuplicateID, d.ID, first))
+		d, field, err := ir.draft(loc, rows)
+		if err != nil {
+			return Incidents{}, fail(line, o.column(field), err)
 		}
-		seen[d.ID] = line
-		out = append(out, d)
+		where := Skip{Line: line, Feature: -1, ID: d.ID}
+		if where.Reason, where.Detail = rows.located(loc, missing); where.Reason != "" {
+			if err := rows.unlocated(where); err != nil {
+				return Incidents{}, fail(line, o.column(incLat), err)
+			}
+			continue
+		}
+		if err := rows.add(d, where); err != nil {
+			return Incidents{}, fail(line, o.column(incID), err)
+		}
 	}
+}
+
+// csvPoint reads the location of a row: missing when both coordinates
+// are empty; an error naming the field when one is bad.
+func csvPoint(ir incidentRecord) (p orb.Point, missing bool, field string, err error) {
+	lat, lon := strings.TrimSpace(ir[incLat]), strings.TrimSpace(ir[incLon])
+	if lat == "" && lon == "" {
+		return p, true, "", nil
+	}
+	var ll [2]float64
+	for i, f := range []string{incLat, incLon} {
+		v := strings.TrimSpace(ir[f])
+		if v == "" {
+			return p, false, f, fmt.Errorf("%w: empty %s", ErrMissingValue, f)
+		}
+		if ll[i], err = strconv.ParseFloat(v, 64); err != nil {
+			return p, false, f, fmt.Errorf("%w: %.40q is not a number", ErrBadValue, v)
+		}
+	}
+	if field, err := checkLonLat(ll[1], ll[0], incLon, incLat); err != nil {
+		return p, false, field, err
+	}
+	return orb.Point{ll[1], ll[0]}, false, "", nil
 }
 
 // csvLine is the line of a *csv.ParseError, or line otherwise.

@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +26,8 @@ type incidentCase struct {
 	line    int           // CSV line of the error
 	feature int           // GeoJSON feature of the error, -1 outside any
 	field   string
+	opts    importer.IncidentOptions
+	skipped map[importer.Reason]int // rows left out, when the file is good
 }
 
 var incidentCases = []incidentCase{
@@ -47,7 +50,34 @@ var incidentCases = []incidentCase{
 		err: importer.ErrDuplicateID, line: 3, field: "id"},
 	{name: "csv time without offset", input: incidentsHeader + "I1,x,,,34.8,117.3,2026-03-03T08:00:00,,\n", err: importer.ErrBadValue, line: 2, field: "reported"},
 	{name: "csv time not a time", input: incidentsHeader + "I1,x,,,34.8,117.3,yesterday,,\n", err: importer.ErrBadValue, line: 2, field: "reported"},
-	{name: "csv closed status", input: incidentsHeader + "I1,x,,,34.8,117.3,2026-03-03T08:00:00Z,,closed\n", err: importer.ErrBadValue, line: 2, field: "status"},
+	{name: "csv unknown status", input: incidentsHeader + "I1,x,,,34.8,117.3,2026-03-03T08:00:00Z,,frobbed\n", err: importer.ErrBadValue, line: 2, field: "status"},
+	{name: "csv status vocabulary", input: incidentsHeader + "I1,x,,,34.8,117.3,2026-03-03T08:00:00Z,,Closed\nI2,x,,,34.8,117.3,2026-03-03T08:00:00Z,, In Progress \n" +
+		"I3,x,,,34.8,117.3,2026-03-03T08:00:00Z,,Open\nI4,x,,,34.8,117.3,2026-03-03T08:00:00Z,,Sent to DPW\n",
+		opts: importer.IncidentOptions{Statuses: map[string]incident.Status{"sent to dpw": incident.StatusAccepted}}, ids: []incident.ID{"I1", "I2", "I3", "I4"}},
+	{name: "csv status mapped onto duplicate", input: incidentsHeader, opts: importer.IncidentOptions{Statuses: map[string]incident.Status{"dup": incident.StatusDuplicate}},
+		err: importer.ErrBadOption},
+	{name: "csv map unknown field", input: incidentsHeader, opts: importer.IncidentOptions{Columns: map[string]string{"colour": "x"}}, err: importer.ErrBadOption},
+	{name: "csv mapped columns", input: "service_request_id,service_name,Latitude,Longitude,requested_datetime\nR1,Graffiti,37.7,-122.4,2026-03-03 08:00:00\n",
+		opts: importer.IncidentOptions{Columns: map[string]string{"id": "service_request_id", "category": "service_name", "lat": "latitude",
+			"lon": "Longitude", "reported": "requested_datetime"}, Zone: time.FixedZone("PST", -8*3600)}, ids: []incident.ID{"R1"}},
+	{name: "csv mapped column missing", input: "id,category,lat,lon,reported\n", opts: importer.IncidentOptions{Columns: map[string]string{"reported": "opened"}},
+		err: importer.ErrMissingColumn, line: 1, field: "reported"},
+	{name: "csv time layout", input: incidentsHeader + "I1,x,,,34.8,117.3,03/03/2026 08:00:00 AM,,\n",
+		opts: importer.IncidentOptions{TimeLayout: "01/02/2006 03:04:05 PM"}, ids: []incident.ID{"I1"}},
+	{name: "csv time not in the layout", input: incidentsHeader + "I1,x,,,34.8,117.3,2026-03-03,,\n",
+		opts: importer.IncidentOptions{TimeLayout: "01/02/2006 03:04:05 PM"}, err: importer.ErrBadValue, line: 2, field: "reported"},
+	{name: "csv id twice, first kept", input: incidentsHeader + "I1,x,,,34.8,117.3,2026-03-03T08:00:00Z,,\nI2,x,,,34.8,117.3,2026-03-03T08:00:00Z,,\nI1,y,,,34.8,117.3,2026-03-03T08:00:00Z,,\n",
+		opts: importer.IncidentOptions{Duplicates: importer.DuplicatesFirst}, ids: []incident.ID{"I1", "I2"}, skipped: map[importer.Reason]int{importer.ReasonDuplicate: 1}},
+	{name: "csv id twice, last kept", input: incidentsHeader + "I1,x,,,34.8,117.3,2026-03-03T08:00:00Z,,\nI2,x,,,34.8,117.3,2026-03-03T08:00:00Z,,\nI1,y,,,34.8,117.3,2026-03-03T08:00:00Z,,\n",
+		opts: importer.IncidentOptions{Duplicates: importer.DuplicatesLast}, ids: []incident.ID{"I2", "I1"}, skipped: map[importer.Reason]int{importer.ReasonDuplicate: 1}},
+	{name: "csv at (0, 0)", input: incidentsHeader + "I1,x,,,0,0,2026-03-03T08:00:00Z,,\n", err: importer.ErrBadValue, line: 2, field: "lat"},
+	{name: "csv no location", input: incidentsHeader + "I1,x,,,,,2026-03-03T08:00:00Z,,\n", err: importer.ErrBadValue, line: 2, field: "lat"},
+	{name: "csv unlocated skipped", input: incidentsHeader + "I1,x,,,0,0,2026-03-03T08:00:00Z,,\nI2,x,,,,,2026-03-03T08:00:00Z,,\n" +
+		"I3,x,,,34.8,117.3,2026-03-03T08:00:00Z,,\nI4,x,,,1,1,2026-03-03T08:00:00Z,,\n",
+		opts: importer.IncidentOptions{Unlocated: importer.UnlocatedSkip, Inside: func(p orb.Point) bool { return p[0] > 100 }}, ids: []incident.ID{"I3"},
+		skipped: map[importer.Reason]int{importer.ReasonZero: 1, importer.ReasonNoLocation: 1, importer.ReasonOutside: 1}},
+	{name: "csv outside refused", input: incidentsHeader + "I4,x,,,1,1,2026-03-03T08:00:00Z,,\n",
+		opts: importer.IncidentOptions{Inside: func(p orb.Point) bool { return p[0] > 100 }}, err: importer.ErrBadValue, line: 2, field: "lat"},
 	{name: "csv empty category", input: incidentsHeader + "I1, ,,,34.8,117.3,2026-03-03T08:00:00Z,,\n", err: importer.ErrMissingValue, line: 2, field: "category"},
 	{name: "csv short row", input: incidentsHeader + "I1,x,,,34.8,117.3,2026-03-03T08:00:00Z,,\nI2,x\n", err: importer.ErrInvalidCSV, line: 3},
 	{name: "csv multi-line field then bad row", input: incidentsHeader + "I1,x,\"two\nlines\",,34.8,117.3,2026-03-03T08:00:00Z,,\nI2,x,,,34.8,999,2026-03-03T08:00:00Z,,\n",
@@ -69,7 +99,15 @@ var incidentCases = []incidentCase{
 		err: importer.ErrBadGeometry, feature: 0, field: "geometry.type"},
 	{name: "geojson null geometry", geojson: true, input: `{"type":"FeatureCollection","features":[{"type":"Feature","id":"a",
 		"geometry":null,"properties":{"category":"x","reported":"2026-03-03T08:00:00Z"}}]}`,
-		err: importer.ErrBadGeometry, feature: 0, field: "geometry"},
+		err: importer.ErrBadValue, feature: 0, field: "geometry"},
+	{name: "geojson mapped, unlocated and repeated skipped", geojson: true, input: `{"type":"FeatureCollection","features":[
+		{"type":"Feature","geometry":null,"properties":{"case":"a","type":"x","opened":"2026-03-03T08:00:00Z"}},
+		{"type":"Feature","geometry":{"type":"Point","coordinates":[0,0]},"properties":{"case":"b","type":"x","opened":"2026-03-03T08:00:00Z"}},
+		{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"case":"c","type":"x","opened":"2026-03-03T08:00:00Z","state":"Closed"}},
+		{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"case":"c","type":"x","opened":"2026-03-03T08:00:00Z"}}]}`,
+		opts: importer.IncidentOptions{Columns: map[string]string{"id": "case", "category": "type", "reported": "opened", "status": "state"},
+			Duplicates: importer.DuplicatesFirst, Unlocated: importer.UnlocatedSkip}, ids: []incident.ID{"c"},
+		skipped: map[importer.Reason]int{importer.ReasonNoLocation: 1, importer.ReasonZero: 1, importer.ReasonDuplicate: 1}},
 	{name: "geojson longitude out of range", geojson: true, input: `{"type":"FeatureCollection","features":[{"type":"Feature","id":"a",
 		"geometry":{"type":"Point","coordinates":[200,10]},"properties":{"category":"x","reported":"2026-03-03T08:00:00Z"}}]}`,
 		err: importer.ErrBadGeometry, feature: 0, field: "geometry.coordinates[0]"},
@@ -89,27 +127,30 @@ var incidentCases = []incidentCase{
 }
 
 // decodeIncidents runs the decoder of the case's format.
-func decodeIncidents(geojson bool, input string) ([]incident.Incident, error) {
+func decodeIncidents(geojson bool, input string, o importer.IncidentOptions) (importer.Incidents, error) {
 	if geojson {
-		return importer.DecodeIncidentsGeoJSON(strings.NewReader(input), "in.geojson")
+		return importer.DecodeIncidentsGeoJSON(strings.NewReader(input), "in.geojson", o)
 	}
-	return importer.DecodeIncidentsCSV(strings.NewReader(input), "in.csv")
+	return importer.DecodeIncidentsCSV(strings.NewReader(input), "in.csv", o)
 }
 
 func TestDecodeIncidents(t *testing.T) {
 	for _, tc := range incidentCases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := decodeIncidents(tc.geojson, tc.input)
+			got, err := decodeIncidents(tc.geojson, tc.input, tc.opts)
 			if tc.err == nil {
 				if err != nil {
 					t.Fatalf("error %v", err)
 				}
 				var ids []incident.ID
-				for _, d := range got {
+				for _, d := range got.Drafts {
 					ids = append(ids, d.ID)
 				}
 				if strings.Join(idStrings(ids), ",") != strings.Join(idStrings(tc.ids), ",") {
 					t.Fatalf("ids %v, want %v", ids, tc.ids)
+				}
+				if counts := got.Counts(); !maps.Equal(counts, tc.skipped) && len(counts)+len(tc.skipped) > 0 {
+					t.Fatalf("skipped %v, want %v", counts, tc.skipped)
 				}
 				return
 			}
@@ -169,10 +210,11 @@ func TestDecodeIncidentsFields(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := decodeIncidents(tt.c.geojson, tt.c.input)
+			file, err := decodeIncidents(tt.c.geojson, tt.c.input, tt.c.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
+			got := file.Drafts
 			if len(got) != len(tt.want) {
 				t.Fatalf("%d drafts, want %d", len(got), len(tt.want))
 			}
@@ -192,15 +234,16 @@ func TestDecodeIncidentsFields(t *testing.T) {
 }
 
 // FuzzDecodeIncidents feeds both decoders the same bytes: neither may
-// panic; a refusal is an *Error naming the file; every draft they
-// accept is one incident.Create takes, with a unique id.
+// panic; a refusal is an *Error naming the file; every row read is kept
+// or skipped, and every draft they keep is one incident.Imported takes,
+// with a unique id.
 func FuzzDecodeIncidents(f *testing.F) {
 	for _, tc := range incidentCases {
 		f.Add(tc.input)
 	}
 	f.Fuzz(func(t *testing.T, input string) {
 		for _, geojson := range []bool{false, true} {
-			drafts, err := decodeIncidents(geojson, input)
+			file, err := decodeIncidents(geojson, input, importer.IncidentOptions{Duplicates: importer.DuplicatesLast, Unlocated: importer.UnlocatedSkip})
 			if err != nil {
 				var ie *importer.Error
 				if !errors.As(err, &ie) || (ie.File != "in.csv" && ie.File != "in.geojson") {
@@ -208,16 +251,35 @@ func FuzzDecodeIncidents(f *testing.F) {
 				}
 				continue
 			}
+			if file.Rows != len(file.Drafts)+len(file.Skipped) {
+				t.Fatalf("geojson %v: %d rows, %d kept and %d skipped", geojson, file.Rows, len(file.Drafts), len(file.Skipped))
+			}
 			seen := map[incident.ID]bool{}
-			for _, d := range drafts {
+			for _, d := range file.Drafts {
 				if seen[d.ID] {
 					t.Fatalf("geojson %v: id %q twice", geojson, d.ID)
 				}
 				seen[d.ID] = true
-				if _, err := incident.Create(d, incident.Actor{Role: incident.ActorAdmin}, d.Reported, "", nil); err != nil {
-					t.Fatalf("geojson %v: accepted draft %+v is refused by Create: %v", geojson, d, err)
+				if _, err := incident.Imported(d, incident.Actor{Role: incident.ActorAdmin}, d.Reported, "", nil); err != nil {
+					t.Fatalf("geojson %v: accepted draft %+v is refused by Imported: %v", geojson, d, err)
 				}
 			}
 		}
 	})
+}
+
+// TestDecodeIncidentsStatuses checks the vocabulary: export values in any
+// case, the default ones and a mapped one.
+func TestDecodeIncidentsStatuses(t *testing.T) {
+	c := incidentCaseNamed(t, "csv status vocabulary")
+	file, err := decodeIncidents(false, c.input, c.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []incident.Status{incident.StatusClosed, incident.StatusHandling, incident.StatusReported, incident.StatusAccepted}
+	for i, d := range file.Drafts {
+		if d.Status != want[i] {
+			t.Errorf("draft %s: status %q, want %q", d.ID, d.Status, want[i])
+		}
+	}
 }

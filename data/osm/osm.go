@@ -2,8 +2,10 @@ package osm
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -28,8 +30,9 @@ type Options struct {
 	// MinBlockM2 is the area below which a face of the road network is
 	// merged into its neighbour (500 m²).
 	MinBlockM2 float64
-	// Levels is the number of storeys assumed for a building without
-	// building:levels (3).
+	// Levels is the number of storeys assumed for a home without
+	// building:levels (0: DefaultLevels of the extract's country, else
+	// FallbackLevels).
 	Levels float64
 	// DwellingM2 is the average floor area of one dwelling (90 m²).
 	DwellingM2 float64
@@ -53,7 +56,6 @@ func (o Options) withDefaults() Options {
 		}
 	}
 	def(&o.MinBlockM2, 500)
-	def(&o.Levels, 3)
 	def(&o.DwellingM2, 90)
 	def(&o.HouseholdSize, 2.5)
 	if o.File == "" {
@@ -86,6 +88,14 @@ type Result struct {
 	// Dwellings the households estimated in all buildings.
 	ResidentialBuildings int
 	Dwellings            int
+	// Homes counts the homes by the source of their households; its
+	// TaggedShare is the share resting on a tagged count or levels.
+	Homes HouseholdTally
+	// Country is the ISO 3166-1 code of the extract's country boundary
+	// (empty when it holds none) and DefaultLevels the storeys assumed for
+	// homes without building:levels.
+	Country       string
+	DefaultLevels float64
 	// MissingNodes counts node references of ways that the extract does not
 	// hold, in WaysMissingNodes ways; such ways keep their present runs.
 	MissingNodes, WaysMissingNodes int
@@ -106,7 +116,7 @@ func (res *Result) BlocksByKind() map[string]int {
 // (PBF or OSM XML) read from r:
 //
 //   - blocks are the faces, polygonised by geo.Polygonize, of the streets
-//     (highway ways of the cutting classes, see cutsBlocks), railways and
+//     (highway ways of the cutting classes, see CutsBlocks), railways and
 //     rivers on the surface, the coastline and the outlines of institutions
 //     (a campus is a block of its own), within an outline: the complete
 //     administrative boundary (lowest admin_level) around at least half of
@@ -151,18 +161,17 @@ func Import(ctx context.Context, r io.Reader, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	faces := res.blockFaces(d, lines)
+	all, keep := res.cutLines(d, lines)
+	faces, invalid := geo.Blocks(all, keep, o.MinBlockM2)
+	for _, err := range invalid {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: block face dropped: %v", o.File, err))
+	}
 	if len(faces) == 0 {
 		return nil, &Error{File: o.File, Err: ErrNoBlocks}
 	}
-	merged, _ := geo.MergeFaces(faces, o.MinBlockM2)
-	for i, m := range merged {
-		if err := geo.Validate(m); err != nil {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: block face %d dropped: %v", o.File, i, err))
-			continue
-		}
+	for _, m := range faces {
 		res.Blocks = append(res.Blocks, partition.Block{
-			ID:       partition.BlockID(fmt.Sprintf("osm-%05d", len(res.Blocks)+1)),
+			ID:       blockID(m),
 			Geometry: orb.MultiPolygon{m},
 			Attrs:    map[string]string{"source": "osm"},
 		})
@@ -189,7 +198,7 @@ func (res *Result) collectRoads(d *osmData, classes map[string]bool) []orb.LineS
 		if hw == "" {
 			continue
 		}
-		cuts := cutsBlocks(w.Tags, classes)
+		cuts := CutsBlocks(w.Tags, classes)
 		for _, run := range runs {
 			res.Roads = append(res.Roads, Road{ID: w.ID, Highway: hw, Name: w.Tags.Find("name"), Cuts: cuts, Line: run})
 			if cuts {
@@ -241,4 +250,30 @@ func attributed(n int, feature func(i int) *geojson.Feature) *geojson.FeatureCol
 	}
 	fc.ExtraMembers = geojson.Properties{"attribution": OSMAttribution}
 	return fc
+}
+
+// blockID derives a block's id from its geometry, so that importing the
+// same data again gives the same ids and other data other ids: "osm-" and
+// the first 12 hex digits of the SHA-256 of its rings, each rotated to
+// start at its least vertex, coordinates at 7 decimals.
+func blockID(p orb.Polygon) partition.BlockID {
+	h := sha256.New()
+	for _, r := range p {
+		r = orb.Round(slices.Clone(r), 1e7).(orb.Ring)
+		if len(r) > 1 && r[0] == r[len(r)-1] {
+			r = r[:len(r)-1]
+		}
+		k := 0
+		for i, pt := range r {
+			if pt[0] < r[k][0] || (pt[0] == r[k][0] && pt[1] < r[k][1]) {
+				k = i
+			}
+		}
+		for i := range r {
+			pt := r[(k+i)%len(r)]
+			fmt.Fprintf(h, "%.7f %.7f,", pt[0], pt[1])
+		}
+		h.Write([]byte{';'})
+	}
+	return partition.BlockID(fmt.Sprintf("osm-%x", h.Sum(nil)[:6]))
 }

@@ -16,20 +16,6 @@ import (
 // must hold to be the one blocks are clipped to.
 const boundaryShare = 0.5
 
-// blockFaces polygonises the cut lines (see cutLines) and returns the
-// faces inside the outline and on land.
-func (res *Result) blockFaces(d *osmData, lines []orb.LineString) []orb.Polygon {
-	all, keep := res.cutLines(d, lines)
-	faces, _ := geo.Polygonize(all)
-	inside := faces[:0]
-	for _, f := range faces {
-		if pt, ok := geo.InteriorPoint(f); ok && keep(pt) {
-			inside = append(inside, f)
-		}
-	}
-	return inside
-}
-
 // cutLines returns the lines that bound blocks: the streets, the coastline,
 // railways and rivers (isBarrier), the outlines of institutions (a campus is a block of its own) and the
 // rings of an outline (the administrative boundary when there is one, else

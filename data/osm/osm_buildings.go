@@ -1,6 +1,7 @@
 package osm
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 
@@ -12,9 +13,11 @@ import (
 	"wangge/partition"
 )
 
-// addBuildings collects the buildings, estimates their households, assigns
-// each to the block holding an interior point of it and sums the blocks'
-// households and population.
+// addBuildings collects the buildings, estimates their households
+// (Households, with the default levels of the options or the extract's
+// country), assigns each to the block holding an interior point of it,
+// sums the blocks' households and population and marks on each block how
+// its households were obtained (HouseholdTally.MarkBlock).
 func (res *Result) addBuildings(d *osmData, o Options) {
 	resid := geo.NewIndex[int]()
 	n := 0
@@ -26,6 +29,13 @@ func (res *Result) addBuildings(d *osmData, o Options) {
 	})
 	blocks := res.blockIndex()
 	count := make([]int, len(res.Blocks))
+	tally := make([]HouseholdTally, len(res.Blocks))
+	for i := range tally {
+		tally[i] = HouseholdTally{}
+	}
+	res.Country = d.country()
+	levels := LevelsFor(o.Levels, res.Country)
+	res.DefaultLevels, res.Homes = levels, HouseholdTally{}
 	outside, invalid := 0, 0
 	add := func(id string, tags osm.Tags, mp orb.MultiPolygon) {
 		kind := tags.Find("building")
@@ -37,16 +47,12 @@ func (res *Result) addBuildings(d *osmData, o Options) {
 			invalid++
 			return
 		}
-		pt := buildingPoint(mp)
+		pt := BuildingPoint(mp)
 		_, inResid := resid.Lookup(pt)
-		levels, ok := tagNumber(tags, "building:levels")
-		if !ok {
-			levels = o.Levels
-		}
-		residential := isResidential(kind, inResid)
-		hh := buildingHouseholds(tags, geo.Area(mp), levels, o.DwellingM2, residential)
+		facts := tagFacts(tags, geo.Area(mp), inResid)
+		hh, src := Households(facts, levels, o.DwellingM2)
 		bld := partition.Building{
-			ID: partition.BuildingID(id), Kind: kind, Levels: int(levels + 0.5),
+			ID: partition.BuildingID(id), Kind: kind, Levels: int(cmp.Or(facts.Levels, levels) + 0.5),
 			Households: hh, Geometry: mp,
 		}
 		if bi, ok := blocks.Lookup(pt); ok {
@@ -54,10 +60,12 @@ func (res *Result) addBuildings(d *osmData, o Options) {
 			bld.Block = b.ID
 			b.Households += hh
 			count[bi]++
+			tally[bi].Add(src)
 		} else {
 			outside++
 		}
-		if residential {
+		res.Homes.Add(src)
+		if src != SourceNone {
 			res.ResidentialBuildings++
 		}
 		res.Dwellings += hh
@@ -78,6 +86,7 @@ func (res *Result) addBuildings(d *osmData, o Options) {
 	}
 	for i := range res.Blocks {
 		res.Blocks[i].Attrs["buildings"] = strconv.Itoa(count[i])
+		tally[i].MarkBlock(&res.Blocks[i])
 		finishBlock(&res.Blocks[i], o.HouseholdSize)
 	}
 	if outside > 0 {
@@ -88,9 +97,10 @@ func (res *Result) addBuildings(d *osmData, o Options) {
 	}
 }
 
-// buildingPoint is the building's centroid when that lies inside it, else
-// an interior point of its largest part.
-func buildingPoint(mp orb.MultiPolygon) orb.Point {
+// BuildingPoint is the point that places a building in a block: its
+// centroid when that lies inside it, else an interior point of its
+// largest part.
+func BuildingPoint(mp orb.MultiPolygon) orb.Point {
 	c, _ := planar.CentroidArea(mp)
 	if planar.MultiPolygonContains(mp, c) {
 		return c

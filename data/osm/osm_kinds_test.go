@@ -3,6 +3,7 @@ package osm
 import (
 	"bytes"
 	"context"
+	"math"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -10,6 +11,7 @@ import (
 	"github.com/paulmach/osm"
 
 	"wangge/geo"
+	"wangge/partition"
 )
 
 // TestBuildingHouseholds checks the dwelling estimate of one building
@@ -41,11 +43,29 @@ func TestBuildingHouseholds(t *testing.T) {
 		{"a small home is still one", tags("building", "apartments"), 20, 1, true, 1},
 		{"flats that are no number are ignored", tags("building", "apartments", "building:flats", "many"), 180, 3, true, 6},
 		{"not a home", tags("building", "commercial"), 1000, 5, false, 0},
+		{"building=yes in residential land use", tags("building", "yes"), 450, 4, true, 20},
+		{"building=yes elsewhere", tags("building", "yes"), 450, 4, false, 0},
+		{"tagged levels win over the default", tags("building", "apartments", "building:levels", "8"), 450, 4, true, 40},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := buildingHouseholds(tt.tags, tt.footprint, tt.levels, 90, tt.residential); got != tt.want {
+			got, src := Households(tagFacts(tt.tags, tt.footprint, tt.residential), tt.levels, 90)
+			if got != tt.want {
 				t.Errorf("%d households, want %d", got, tt.want)
+			}
+			want := SourceDefaultLevels
+			switch {
+			case tt.tags.Find("building:flats") != "many" && (tt.tags.Find("building:flats") != "" || tt.tags.Find("addr:flats") != ""):
+				want = SourceFlats
+			case tt.want == 0:
+				want = SourceNone
+			case tt.tags.Find("building") == "house":
+				want = SourceSingleHome
+			case tt.tags.Find("building:levels") != "":
+				want = SourceLevels
+			}
+			if src != want {
+				t.Errorf("source %q, want %q", src, want)
 			}
 		})
 	}
@@ -102,5 +122,41 @@ func TestBlockKindsFromCovers(t *testing.T) {
 				t.Fatalf("no block holds (%g, %g)", tt.u, tt.v)
 			}
 		})
+	}
+}
+
+// TestHouseholdTally: how a block says its households were obtained, and
+// the share of homes with a tagged value.
+func TestHouseholdTally(t *testing.T) {
+	tests := []struct {
+		sources []HouseholdSource
+		from    string
+		share   float64
+	}{
+		{nil, "none", 0},
+		{[]HouseholdSource{SourceNone}, "none", 0},
+		{[]HouseholdSource{SourceFlats, SourceLevels}, "tagged", 1},
+		{[]HouseholdSource{SourceDefaultLevels, SourceSingleHome}, "estimated", 0},
+		{[]HouseholdSource{SourceLevels, SourceDefaultLevels, SourceDefaultLevels, SourceNone}, "mixed", 1.0 / 3},
+	}
+	for _, tt := range tests {
+		tally := HouseholdTally{}
+		for _, s := range tt.sources {
+			tally.Add(s)
+		}
+		b := partition.Block{}
+		tally.MarkBlock(&b)
+		if b.Attrs["households_from"] != tt.from || math.Abs(tally.TaggedShare()-tt.share) > 1e-12 {
+			t.Errorf("%v: from %q share %v; want %q %v", tt.sources, b.Attrs["households_from"], tally.TaggedShare(), tt.from, tt.share)
+		}
+	}
+	if got := LevelsFor(0, "mc"); got != 6 {
+		t.Errorf("Monaco's default levels %v, want 6", got)
+	}
+	if got := LevelsFor(4, "MC"); got != 4 {
+		t.Errorf("levels given 4, got %v", got)
+	}
+	if got := LevelsFor(0, "ZZ"); got != FallbackLevels {
+		t.Errorf("unknown country: %v levels, want %v", got, FallbackLevels)
 	}
 }

@@ -191,7 +191,7 @@ func TestSaveOSM(t *testing.T) {
 			if err := g.PutBuildings(ctx, []partition.Building{oldBuilding}); err != nil {
 				t.Fatal(err)
 			}
-			if err := Save(ctx, tt.wrap(g), res); !errors.Is(err, tt.wantErr) {
+			if _, err := Save(ctx, tt.wrap(g), res, SaveOptions{}); !errors.Is(err, tt.wantErr) {
 				t.Fatalf("Save: %v, want %v", err, tt.wantErr)
 			}
 			blocks, err := g.Blocks(ctx, data.BlockQuery{})

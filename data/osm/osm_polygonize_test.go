@@ -14,8 +14,9 @@ import (
 	"wangge/geo"
 )
 
-// monacoPath is the Monaco extract, relative to this package.
-var monacoPath = filepath.Join("..", "..", "shared", "data", "osm", "monaco-latest.osm.pbf")
+// monacoPath is the Monaco extract, relative to this package (shared/
+// sits beside the repository).
+var monacoPath = filepath.Join("..", "..", "..", "shared", "data", "osm", "monaco-latest.osm.pbf")
 
 // readMonaco reads the Monaco extract, skipping the test when it is
 // missing.

@@ -77,7 +77,7 @@ func TestOSMRoadLayer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer g.Close()
-	if err := Save(ctx, g, res); err != nil {
+	if _, err := Save(ctx, g, res, SaveOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	stored, err := g.Road(ctx, roadIDOf(service))

@@ -8,22 +8,38 @@ import (
 )
 
 // DefaultCuttingHighways are the highway classes whose ways bound street
-// blocks unless Options says otherwise. Footways, paths, steps,
-// cycleways, tracks, service roads and corridors run inside blocks and
-// compounds, so they do not cut them.
+// blocks unless Options says otherwise: the road classes, and the public
+// service roads, footways and steps that real cities use as through
+// passages between streets (on Monaco's extract the road classes alone
+// give 79 blocks, one of them 27% of all households; with these 265,
+// median 110 households among blocks with homes, the largest 10%: small
+// enough that grids of 300–500 households are drawn from whole blocks). The ways that run inside a
+// block without dividing it are left out by their sub-tag (nonCutting):
+// driveways, parking aisles and drive-throughs, sidewalks and crossings.
+// Paths, tracks, cycleways, bridleways and corridors never cut.
 var DefaultCuttingHighways = []string{
 	"motorway", "motorway_link", "trunk", "trunk_link",
 	"primary", "primary_link", "secondary", "secondary_link",
 	"tertiary", "tertiary_link", "unclassified", "residential",
 	"living_street", "pedestrian", "road", "busway",
+	"service", "footway", "steps",
 }
 
-// cutsBlocks reports whether a way is a street that bounds blocks: a
-// highway of one of the classes, not mapped as an area (area=yes), and on
-// the surface (tunnels, including passages through buildings, run under
-// blocks).
-func cutsBlocks(tags osm.Tags, classes map[string]bool) bool {
-	if !classes[tags.Find("highway")] || tags.Find("area") == "yes" {
+// nonCutting are the sub-tags of ways of a cutting class that run inside
+// blocks: service=driveway and the like, footway=sidewalk (drawn along a
+// street that already cuts) and footway=crossing.
+var nonCutting = map[string]map[string]bool{
+	"service": {"driveway": true, "parking_aisle": true, "drive-through": true},
+	"footway": {"sidewalk": true, "crossing": true},
+}
+
+// CutsBlocks reports whether a way is a street that bounds blocks: a
+// highway of one of the classes, not of a sub-tag that runs inside blocks
+// (nonCutting), not mapped as an area (area=yes), and on the surface
+// (tunnels, including passages through buildings, run under blocks).
+func CutsBlocks(tags osm.Tags, classes map[string]bool) bool {
+	hw := tags.Find("highway")
+	if !classes[hw] || tags.Find("area") == "yes" || nonCutting[hw][tags.Find(hw)] {
 		return false
 	}
 	t := tags.Find("tunnel")
@@ -101,10 +117,15 @@ func isResidential(building string, inResidentialLanduse bool) bool {
 	return residentialBuildings[building] || building == "yes" && inResidentialLanduse
 }
 
-// tagNumber reads a tag holding a positive number ("3", "2.5", or the first
-// of "3;4"); ok is false when the tag is missing or not such a number.
+// tagNumber reads a tag holding a positive number (Number).
 func tagNumber(tags osm.Tags, key string) (float64, bool) {
-	v := tags.Find(key)
+	return Number(tags.Find(key))
+}
+
+// Number reads a count or level as OSM and GIS layers write it: a
+// positive number ("3", "2.5"), or the first of a list ("3;4"); ok is
+// false for anything else.
+func Number(v string) (float64, bool) {
 	if i := strings.IndexAny(v, ";,"); i >= 0 {
 		v = v[:i]
 	}
@@ -113,23 +134,4 @@ func tagNumber(tags osm.Tags, key string) (float64, bool) {
 		return 0, false
 	}
 	return f, true
-}
-
-// buildingHouseholds estimates the dwellings of one building: the tagged
-// building:flats or addr:flats when there are any; else, for a residential
-// building, one for a single home, or its floor area (footprint × levels)
-// divided by the dwelling size, at least one; else none.
-func buildingHouseholds(tags osm.Tags, footprintM2 float64, levels, dwellingM2 float64, residential bool) int {
-	for _, k := range []string{"building:flats", "addr:flats"} {
-		if f, ok := tagNumber(tags, k); ok {
-			return int(f + 0.5)
-		}
-	}
-	if !residential {
-		return 0
-	}
-	if singleHomes[tags.Find("building")] {
-		return 1
-	}
-	return max(1, int(footprintM2*levels/dwellingM2+0.5))
 }

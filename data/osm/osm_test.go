@@ -196,8 +196,8 @@ func TestImportOSMBadInput(t *testing.T) {
 	}
 	noRoads := newXMLExtract()
 	noRoads.way([]float64{0, 0, 1, 0, 1, 1, 0, 0}, "building", "yes")
-	footways := newXMLExtract()
-	footways.streets("footway")
+	paths := newXMLExtract()
+	paths.streets("path")
 	tests := []struct {
 		name    string
 		content []byte
@@ -208,7 +208,7 @@ func TestImportOSMBadInput(t *testing.T) {
 		{"text file", []byte("id,lon,lat\n1,7.42,43.73\n"), ErrNotOSM},
 		{"empty file", nil, ErrNotOSM},
 		{"no roads at all", noRoads.bytes(t), ErrNoRoads},
-		{"only footways, which do not cut", footways.bytes(t), ErrNoRoads},
+		{"only paths, which do not cut", paths.bytes(t), ErrNoRoads},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

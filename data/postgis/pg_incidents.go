@@ -195,7 +195,7 @@ func (s *Store) Incidents(ctx context.Context, q data.IncidentQuery) ([]incident
 		w.add("grid = ?", q.Grid)
 	}
 	w.window("reported", q.From, q.To)
-	tail := w.page(q.BBoxQuery)
+	tail := w.page(q.BBoxQuery, q.Newest)
 	out, err := s.pgReadIncidents(ctx, pgIncidents.sel+w.sql()+tail, w.args)
 	if err != nil {
 		return nil, fmt.Errorf("data: list incidents: %w", err)

@@ -118,19 +118,19 @@ func (s *Store) DeleteWorker(ctx context.Context, id patrol.WorkerID) error {
 
 var pgKeyPlaces = &pgTable[patrol.KeyPlace]{
 	name: "key_places", kind: "key place", entity: "key_places",
-	cols:  []string{"id", "category", "geom", "visit_interval_ns", "grid", "last_visited"},
-	vals:  []string{"$1", "$2", pgPointArg(3, 7), "$4", "$5", "$6"},
-	sel:   "SELECT id, category, ST_X(geom), ST_Y(geom), visit_interval_ns, grid, last_visited FROM key_places",
+	cols:  []string{"id", "category", "geom", "visit_interval_ns", "grid", "last_visited", "added"},
+	vals:  []string{"$1", "$2", pgPointArg(3, 7), "$4", "$5", "$6", "$8"},
+	sel:   "SELECT id, category, ST_X(geom), ST_Y(geom), visit_interval_ns, grid, last_visited, added FROM key_places",
 	id:    func(k patrol.KeyPlace) string { return string(k.ID) },
 	check: codec.CheckKeyPlace,
 	args: func(k patrol.KeyPlace) ([]any, error) {
 		return []any{k.ID, k.Category, k.Location[0], int64(k.VisitInterval), k.Grid,
-			pgTime(k.LastVisited), k.Location[1]}, nil
+			pgTime(k.LastVisited), k.Location[1], pgTime(k.Added)}, nil
 	},
 	scan: func(row pgx.Row) (patrol.KeyPlace, error) {
 		var k patrol.KeyPlace
 		var ns int64
-		err := row.Scan(&k.ID, &k.Category, &k.Location[0], &k.Location[1], &ns, &k.Grid, pgTimeDst{&k.LastVisited})
+		err := row.Scan(&k.ID, &k.Category, &k.Location[0], &k.Location[1], &ns, &k.Grid, pgTimeDst{&k.LastVisited}, pgTimeDst{&k.Added})
 		k.VisitInterval = time.Duration(ns)
 		return k, err
 	},

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
+	"wangge/data"
 	"wangge/data/internal/codec"
 	"wangge/partition"
 )
@@ -81,24 +83,97 @@ func (s *Store) PutPlan(ctx context.Context, p partition.Plan) error {
 		g.Plan = p.ID
 		grids[i] = g
 	}
-	gridSQL := "INSERT INTO grids (" + strings.Join(pgGrids.cols, ", ") + ") VALUES (" + strings.Join(pgGrids.vals, ", ") + ")"
 	return s.pgTx(ctx, func(tx pgx.Tx) error {
 		if p.Status == partition.PlanPublished {
 			if err := pgSecondPublished(ctx, tx, p.ID); err != nil {
 				return err
 			}
 		}
-		if err := pgPlans.putTx(ctx, tx, pgPlans.upsertSQL(), []partition.Plan{p}); err != nil {
+		return pgPutPlanTx(ctx, tx, p, grids)
+	}, "plans", "grids")
+}
+
+// pgPutPlanTx upserts plan p and replaces its grids with grids, inside tx.
+func pgPutPlanTx(ctx context.Context, tx pgx.Tx, p partition.Plan, grids []partition.Grid) error {
+	if err := pgPlans.putTx(ctx, tx, pgPlans.upsertSQL(), []partition.Plan{p}); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "DELETE FROM grids WHERE plan = $1", p.ID); err != nil {
+		return fmt.Errorf("data: plan %q: %w", p.ID, err)
+	}
+	gridSQL := "INSERT INTO grids (" + strings.Join(pgGrids.cols, ", ") + ") VALUES (" + strings.Join(pgGrids.vals, ", ") + ")"
+	if err := pgGrids.putTx(ctx, tx, gridSQL, grids); err != nil {
+		return fmt.Errorf("data: plan %q: %w", p.ID, err)
+	}
+	return nil
+}
+
+// PutPlanVersion stores draft p and records its grids as version v (see
+// data.PlanStore) in one transaction. The plan's row, locked FOR UPDATE
+// (or, for a new plan, the version's primary key), makes concurrent
+// edits of one plan wait for each other, so the later one finds the
+// version taken and is refused.
+func (s *Store) PutPlanVersion(ctx context.Context, p partition.Plan, v data.PlanVersion) error {
+	grids, text, err := codec.PrepareVersion(p, v)
+	if err != nil {
+		return err
+	}
+	return s.pgTx(ctx, func(tx pgx.Tx) error {
+		status, serr := pgPlanStatus(ctx, tx, p.ID)
+		var latest int
+		if err := tx.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM plan_versions WHERE plan = $1", p.ID).Scan(&latest); err != nil {
+			return fmt.Errorf("data: versions of plan %q: %w", p.ID, err)
+		}
+		if err := codec.NextVersion(p.ID, v.Number, status, serr, latest); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "DELETE FROM grids WHERE plan = $1", p.ID); err != nil {
-			return fmt.Errorf("data: plan %q: %w", p.ID, err)
+		if err := pgPutPlanTx(ctx, tx, p, grids); err != nil {
+			return err
 		}
-		if err := pgGrids.putTx(ctx, tx, gridSQL, grids); err != nil {
-			return fmt.Errorf("data: plan %q: %w", p.ID, err)
+		_, err = tx.Exec(ctx, "INSERT INTO plan_versions (plan, version, base, edit, created, grids) VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
+			p.ID, v.Number, v.Base, v.Edit, pgTime(v.Created), text)
+		if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == pgUniqueViolation {
+			return codec.NotNext(p.ID, v.Number, v.Number)
+		}
+		if err != nil {
+			return fmt.Errorf("data: version %d of plan %q: %w", v.Number, p.ID, err)
 		}
 		return nil
 	}, "plans", "grids")
+}
+
+// PlanVersions lists the versions of plan id, oldest first, without their
+// grids, in one snapshot with the plan.
+func (s *Store) PlanVersions(ctx context.Context, id partition.PlanID) ([]data.PlanVersion, error) {
+	var out []data.PlanVersion
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+		func(tx pgx.Tx) error {
+			var one int
+			if err := tx.QueryRow(ctx, "SELECT 1 FROM plans WHERE id = $1", id).Scan(&one); err != nil {
+				return pgGetErr("plan", string(id), err)
+			}
+			var err error
+			out, err = pgCollect(ctx, tx, "SELECT version, base, edit, created FROM plan_versions WHERE plan = $1 ORDER BY version",
+				[]any{id}, func(row pgx.Row) (data.PlanVersion, error) {
+					v := data.PlanVersion{Plan: id}
+					return v, row.Scan(&v.Number, &v.Base, &v.Edit, pgTimeDst{&v.Created})
+				})
+			return err
+		})
+	return out, err
+}
+
+// PlanVersion reads version n of plan id with its grids.
+func (s *Store) PlanVersion(ctx context.Context, id partition.PlanID, n int) (data.PlanVersion, error) {
+	v := data.PlanVersion{Plan: id, Number: n}
+	var text string
+	err := s.pool.QueryRow(ctx, "SELECT base, edit, created, grids::text FROM plan_versions WHERE plan = $1 AND version = $2", id, n).
+		Scan(&v.Base, &v.Edit, pgTimeDst{&v.Created}, &text)
+	if err != nil {
+		return v, pgGetErr("plan version", fmt.Sprintf("%s@%d", id, n), err)
+	}
+	v.Grids, err = codec.DecodeVersionGrids(id, text)
+	return v, err
 }
 
 // Plan returns one plan with its grids ordered by id. The plan and its
@@ -161,13 +236,13 @@ func (s *Store) PublishPlan(ctx context.Context, id partition.PlanID, at time.Ti
 		if err != nil || status == partition.PlanPublished {
 			return err
 		}
-		superseded, err = pgCollect(ctx, tx, "UPDATE plans SET status = 'draft', published = NULL WHERE status = 'published' RETURNING id",
+		superseded, err = pgCollect(ctx, tx, "UPDATE plans SET status = 'superseded' WHERE status = 'published' RETURNING id",
 			nil, func(row pgx.Row) (partition.PlanID, error) {
 				var old partition.PlanID
 				return old, row.Scan(&old)
 			})
 		if err != nil {
-			return fmt.Errorf("data: return published plans to draft: %w", err)
+			return fmt.Errorf("data: supersede the published plan: %w", err)
 		}
 		if _, err := tx.Exec(ctx, "UPDATE plans SET status = 'published', published = $2 WHERE id = $1", id, at); err != nil {
 			return fmt.Errorf("data: publish plan %q: %w", id, err)
@@ -189,8 +264,8 @@ func pgPlanStatus(ctx context.Context, tx pgx.Tx, id partition.PlanID) (partitio
 	return status, pgGetErr("plan", string(id), err)
 }
 
-// DeletePlan deletes a plan and its grids, unless it is the published
-// plan: the delete itself checks the status, so a publish that commits
+// DeletePlan deletes a plan, its grids and (by cascade) its versions,
+// unless it is the published plan: the delete itself checks the status, so a publish that commits
 // first wins.
 func (s *Store) DeletePlan(ctx context.Context, id partition.PlanID) error {
 	return s.pgTx(ctx, func(tx pgx.Tx) error {

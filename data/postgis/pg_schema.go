@@ -76,6 +76,15 @@ var pgSchema = []string{
 		PRIMARY KEY (plan, id))`,
 	`CREATE INDEX IF NOT EXISTS grids_geom ON grids USING gist (geom)`,
 
+	`CREATE TABLE IF NOT EXISTS plan_versions (
+		plan text COLLATE "C" NOT NULL REFERENCES plans (id) ON DELETE CASCADE,
+		version integer NOT NULL,
+		base integer NOT NULL,
+		edit text NOT NULL,
+		created timestamptz,
+		grids jsonb NOT NULL,
+		PRIMARY KEY (plan, version))`,
+
 	`CREATE TABLE IF NOT EXISTS workers (
 		id text COLLATE "C" PRIMARY KEY,
 		name text NOT NULL,
@@ -162,7 +171,12 @@ var pgSchema = []string{
 		visit_interval_ns bigint NOT NULL,
 		grid text COLLATE "C" NOT NULL,
 		last_visited timestamptz)`,
+	`ALTER TABLE key_places ADD COLUMN IF NOT EXISTS added timestamptz`,
 	`CREATE INDEX IF NOT EXISTS key_places_geom ON key_places USING gist (geom)`,
+
+	`CREATE TABLE IF NOT EXISTS wangge_health (
+		id integer PRIMARY KEY,
+		checked timestamptz NOT NULL)`,
 
 	`CREATE TABLE IF NOT EXISTS tokens (
 		id text COLLATE "C" PRIMARY KEY,
@@ -195,11 +209,11 @@ func pgNoSharedDevice(ctx context.Context, tx pgx.Tx) error {
 	return codec.SharedDevices(shared)
 }
 
-// pgOnePublished returns to draft every published plan but the one in
+// pgOnePublished supersedes every published plan but the one in
 // force (see data.InForce): a publish of an older release that failed
 // half-way may have left two.
 func pgOnePublished(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `UPDATE plans SET status = 'draft', published = NULL
+	_, err := tx.Exec(ctx, `UPDATE plans SET status = 'superseded'
 		WHERE status = 'published' AND id <> (SELECT id FROM plans WHERE status = 'published'
 			ORDER BY published DESC NULLS LAST, id DESC LIMIT 1)`)
 	if err != nil {

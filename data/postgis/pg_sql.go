@@ -88,11 +88,18 @@ func (w *pgWhere) window(col string, from, to time.Time) {
 	}
 }
 
-// page adds keyset paging on id and returns the ORDER BY and LIMIT tail.
-func (w *pgWhere) page(q data.BBoxQuery) string {
+// page adds keyset paging on id, ascending or (desc) descending, and
+// returns the ORDER BY and LIMIT tail.
+func (w *pgWhere) page(q data.BBoxQuery, desc bool) string {
 	w.bbox(q.BBox)
-	if q.After != "" {
+	switch {
+	case desc && q.After != "":
+		w.add("id < ?", q.After)
+	case q.After != "":
 		w.add("id > ?", q.After)
+	}
+	if desc {
+		return " ORDER BY id DESC" + pgLimit(q.Limit)
 	}
 	return " ORDER BY id" + pgLimit(q.Limit)
 }

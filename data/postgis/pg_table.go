@@ -87,7 +87,7 @@ func (t *pgTable[T]) get(ctx context.Context, s *Store, id string) (T, error) {
 
 // list reads the items w selects, ordered by id, one page of q.
 func (t *pgTable[T]) list(ctx context.Context, s *Store, w *pgWhere, q data.BBoxQuery) ([]T, error) {
-	tail := w.page(q)
+	tail := w.page(q, false)
 	return pgList(ctx, s, t.name, t.sel+w.sql()+tail, w.args, t.scan)
 }
 

@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
@@ -89,6 +90,25 @@ var pgBlocks = &pgTable[partition.Block]{
 // PutBlocks upserts blocks in one transaction.
 func (s *Store) PutBlocks(ctx context.Context, blocks []partition.Block) error {
 	return pgBlocks.put(ctx, s, blocks)
+}
+
+// ReplaceBlocks deletes the blocks of remove with their buildings and
+// upserts blocks, in one transaction (see data.TerritoryStore).
+func (s *Store) ReplaceBlocks(ctx context.Context, remove []partition.BlockID, blocks []partition.Block) error {
+	if err := codec.CheckBatch(pgBlocks.kind, blocks, pgBlocks.id, pgBlocks.check); err != nil {
+		return err
+	}
+	return s.pgTx(ctx, func(tx pgx.Tx) error {
+		for _, q := range []string{"DELETE FROM buildings WHERE block = ANY($1)", "DELETE FROM blocks WHERE id = ANY($1)"} {
+			if _, err := tx.Exec(ctx, q, remove); err != nil {
+				return fmt.Errorf("data: remove %d blocks: %w", len(remove), err)
+			}
+		}
+		if len(blocks) == 0 {
+			return nil
+		}
+		return pgBlocks.putTx(ctx, tx, pgBlocks.upsertSQL(), blocks)
+	}, pgBlocks.entity, pgBuildings.entity)
 }
 
 // Block returns one block.

@@ -88,6 +88,9 @@ func testIncidents(e *env) {
 		{"window", data.IncidentQuery{From: incidentT0.Add(time.Hour), To: incidentT0.Add(3 * time.Hour)}, []incident.ID{"i5", "i6"}},
 		{"bbox", data.IncidentQuery{BBoxQuery: data.BBoxQuery{BBox: &g1}}, []incident.ID{"i3", "i4", "i5"}},
 		{"bbox page", data.IncidentQuery{BBoxQuery: data.BBoxQuery{BBox: &g1, After: "i3", Limit: 1}}, []incident.ID{"i4"}},
+		{"newest first", data.IncidentQuery{Newest: true}, []incident.ID{"i7", "i6", "i5", "i4", "i3", "i2", "i1"}},
+		{"newest page", data.IncidentQuery{Newest: true, BBoxQuery: data.BBoxQuery{After: "i6", Limit: 2}}, []incident.ID{"i5", "i4"}},
+		{"newest in bbox", data.IncidentQuery{Newest: true, BBoxQuery: data.BBoxQuery{BBox: &g1, After: "i5", Limit: 5}}, []incident.ID{"i4", "i3"}},
 		{"grid and status", data.IncidentQuery{Grid: "g0", Status: []incident.Status{incident.StatusReported}}, []incident.ID{"i3", "i7"}},
 	}
 	for _, tc := range cases {

@@ -59,10 +59,11 @@ func testKeyPlaces(e *env) {
 		items = append(items, patrol.KeyPlace{
 			ID: patrol.KeyPlaceID(fmt.Sprintf("k%02d", 9-i)), Category: "elderly-alone",
 			Location: orb.Point{117.3 + 0.001*float64(i), 34.8 + 0.001*float64(i)}, VisitInterval: 7 * 24 * time.Hour,
-			Grid: "g1", LastVisited: visited.Add(time.Duration(i) * time.Hour),
+			Grid: "g1", LastVisited: visited.Add(time.Duration(i) * time.Hour), Added: visited.Add(-time.Duration(i) * time.Hour),
 		})
 	}
 	items[0].LastVisited = time.Time{}
+	items[1].Added = time.Time{} // not known
 	c := crud[patrol.KeyPlace, patrol.KeyPlaceID]{
 		kind: "key place", items: items,
 		id:  func(k patrol.KeyPlace) patrol.KeyPlaceID { return k.ID },

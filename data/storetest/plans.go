@@ -143,7 +143,7 @@ func testPlanPublish(e *env) {
 		}
 		for _, old := range superseded {
 			p := plans[old]
-			p.Status, p.Published = partition.PlanDraft, time.Time{}
+			p.Status = partition.PlanSuperseded // it keeps its publication time
 			plans[old] = p
 		}
 		if p := plans[id]; p.Status != partition.PlanPublished {
@@ -178,4 +178,70 @@ func testPlanPublish(e *env) {
 	if got := publishedPlans(e); !slices.Equal(got, []partition.PlanID{"c"}) {
 		t.Fatalf("published plans %v, want [c]", got)
 	}
+}
+
+// testPlanVersions records the versions of a draft: each must follow the
+// latest, a published or superseded plan takes none, the grids of each
+// read back (without geometry), and deleting the plan deletes them.
+func testPlanVersions(e *env) {
+	t := e.t
+	blocks := providence(t)
+	t0 := time.Date(2026, 6, 1, 8, 0, 0, 500000000, time.UTC)
+	p := samplePlan("v", t0, blocks)
+	put := func(n, base int, edit string) error {
+		return e.s.PutPlanVersion(e.ctx, p, data.PlanVersion{Plan: p.ID, Number: n, Base: base, Edit: edit, Created: t0.Add(time.Duration(n) * time.Minute)})
+	}
+	mustConflict(t, "version 2 of a new plan", put(2, 1, "move"))
+	mustNotFound(t, "plan after a refused version", func() error { _, err := e.s.Plan(e.ctx, p.ID); return err }())
+	must(t, "version 1", put(1, 0, "upload"))
+	first := slices.Clone(p.Grids)
+	p.Grids = p.Grids[1:]
+	p.Grids[0].Blocks = append(slices.Clone(p.Grids[0].Blocks), blocks[5].ID)
+	p.Grids[0].Weight += 7
+	must(t, "version 2", put(2, 1, "move block "+string(blocks[5].ID)))
+	mustConflict(t, "version 2 again (a concurrent edit)", put(2, 1, "move"))
+	mustConflict(t, "version 4 (a gap)", put(4, 2, "move"))
+	if err := put(3, 3, "self"); !errors.Is(err, data.ErrInvalid) {
+		t.Fatalf("version made from itself: %v, want ErrInvalid", err)
+	}
+	got, err := e.s.Plan(e.ctx, p.ID)
+	must(t, "get the plan at version 2", err)
+	samePlan(e, "plan at version 2", p, got)
+
+	vs, err := e.s.PlanVersions(e.ctx, p.ID)
+	must(t, "list versions", err)
+	if len(vs) != 2 || vs[0].Number != 1 || vs[1].Number != 2 || vs[1].Base != 1 || vs[1].Edit != "move block "+string(blocks[5].ID) ||
+		!vs[1].Created.Equal(t0.Add(2*time.Minute)) || vs[0].Grids != nil {
+		t.Fatalf("versions %+v", vs)
+	}
+	v1, err := e.s.PlanVersion(e.ctx, p.ID, 1)
+	must(t, "read version 1", err)
+	if len(v1.Grids) != len(first) {
+		t.Fatalf("version 1 has %d grids, want %d", len(v1.Grids), len(first))
+	}
+	for i, g := range v1.Grids {
+		w := first[i]
+		w.Geometry = nil
+		if !reflect.DeepEqual(g, w) {
+			t.Fatalf("version 1 grid %d:\n got %+v\nwant %+v", i, g, w)
+		}
+	}
+	_, err = e.s.PlanVersion(e.ctx, p.ID, 3)
+	mustNotFound(t, "version 3", err)
+	_, err = e.s.PlanVersions(e.ctx, "nope")
+	mustNotFound(t, "versions of an unknown plan", err)
+
+	_, err = e.s.PublishPlan(e.ctx, p.ID, t0.Add(time.Hour))
+	must(t, "publish", err)
+	mustConflict(t, "version of the published plan", put(3, 2, "move"))
+	other := samplePlan("w", t0, blocks)
+	must(t, "put another plan", e.s.PutPlan(e.ctx, other))
+	_, err = e.s.PublishPlan(e.ctx, other.ID, t0.Add(2*time.Hour))
+	must(t, "publish another", err)
+	mustConflict(t, "version of the superseded plan", put(3, 2, "move"))
+	must(t, "delete the superseded plan", e.s.DeletePlan(e.ctx, p.ID))
+	_, err = e.s.PlanVersion(e.ctx, p.ID, 1)
+	mustNotFound(t, "version of a deleted plan", err)
+	p.Status = partition.PlanDraft
+	must(t, "version 1 of a plan of the same id, anew", put(1, 0, "upload"))
 }

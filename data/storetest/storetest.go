@@ -76,11 +76,19 @@ func Run(t *testing.T, open Opener) {
 				e.t.Fatalf("Ping: %v", err)
 			}
 		}},
+		{"CheckWrite", func(e *env) {
+			for range 2 {
+				if err := e.s.CheckWrite(e.ctx); err != nil {
+					e.t.Fatalf("CheckWrite: %v", err)
+				}
+			}
+		}},
 		{"Areas", testAreas},
 		{"Blocks", testBlocks},
 		{"BlocksBBox", testBlocksBBox},
 		{"BlocksPaging", testBlocksPaging},
 		{"BlocksParent", testBlocksParent},
+		{"ReplaceBlocks", testReplaceBlocks},
 		{"Buildings", testBuildings},
 		{"Roads", testRoads},
 		{"RoadsBBox", testRoadsBBox},
@@ -88,6 +96,7 @@ func Run(t *testing.T, open Opener) {
 		{"RoadsReopen", testRoadsReopen},
 		{"Plans", testPlans},
 		{"PlanPublish", testPlanPublish},
+		{"PlanVersions", testPlanVersions},
 		{"PublishRace", testPublishRace},
 		{"Workers", testWorkers},
 		{"WorkerDevices", testWorkerDevices},

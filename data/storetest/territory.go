@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -60,6 +61,44 @@ func testAreas(e *env) {
 
 func testBlocks(e *env) {
 	blockCRUD(e, providence(e.t)).run(e)
+}
+
+// testReplaceBlocks replaces two of three blocks, the buildings of a
+// removed block going with it, and checks that a bad block in the change
+// leaves the store as it was.
+func testReplaceBlocks(e *env) {
+	blocks := []partition.Block{{ID: "a", Geometry: box(0, 0, 1, 1)}, {ID: "b", Geometry: box(1, 0, 2, 1)}, {ID: "c", Geometry: box(2, 0, 3, 1)}}
+	if err := e.s.PutBlocks(e.ctx, blocks); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.s.PutBuildings(e.ctx, []partition.Building{{ID: "h", Block: "a", Geometry: box(0.1, 0.1, 0.2, 0.2)}}); err != nil {
+		e.t.Fatal(err)
+	}
+	ids := func() []partition.BlockID {
+		got, err := e.s.Blocks(e.ctx, data.BlockQuery{})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		var out []partition.BlockID
+		for _, b := range got {
+			out = append(out, b.ID)
+		}
+		return out
+	}
+	bad := []partition.Block{{ID: "d", Geometry: box(0, 0, 2, 1)}, {ID: ""}}
+	mustRejected(e.t, "a change with a block without id", e.s.ReplaceBlocks(e.ctx, []partition.BlockID{"a", "b"}, bad), 1)
+	if got := ids(); !slices.Equal(got, []partition.BlockID{"a", "b", "c"}) {
+		e.t.Fatalf("a refused change left blocks %v", got)
+	}
+	if err := e.s.ReplaceBlocks(e.ctx, []partition.BlockID{"a", "b", "nope"}, bad[:1]); err != nil {
+		e.t.Fatal(err)
+	}
+	if got := ids(); !slices.Equal(got, []partition.BlockID{"c", "d"}) {
+		e.t.Errorf("blocks after the change %v, want [c d]", got)
+	}
+	if _, err := e.s.Building(e.ctx, "h"); !errors.Is(err, data.ErrNotFound) {
+		e.t.Errorf("the building of a removed block: %v, want ErrNotFound", err)
+	}
 }
 
 // lShape is a block whose envelope covers the box notch while the block

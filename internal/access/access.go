@@ -9,7 +9,8 @@
 // The rules, by role:
 //
 //	admin    everything
-//	planner  the territory, plans and grids (coverage of any grid); tracks
+//	planner  the territory, plans (draw, upload, edit, publish) and grids
+//	         (coverage of any grid); tracks
 //	         of any worker (bulk uploads); no workers, key places or reports
 //	leader   its one grid: the grid's coverage and key places, the workers
 //	         registered in it (to change one, only in it), tracks of any
@@ -59,10 +60,12 @@ const (
 // Kind is a kind of scoped resource.
 type Kind string
 
-// The scoped kinds. Blocks, plans, incidents and statistics are public to
-// every role that may call their routes and need no scope check; what
-// follows is personal or grid-bound.
+// The scoped kinds. Blocks, incidents and statistics are public to every
+// role that may call their routes and need no scope check; plans are read
+// by everyone and changed by planners and admins; the rest is personal or
+// grid-bound.
 const (
+	Plan     Kind = "plan"      // a grid plan: drawn, uploaded, edited, published, deleted
 	Grid     Kind = "grid"      // a grid's coverage, gaps and overdue key places
 	Worker   Kind = "worker"    // a worker's record and trajectory
 	KeyPlace Kind = "key place" // a key household's location and visits
@@ -78,6 +81,9 @@ type Resource struct {
 	Grids  []partition.GridID // a worker's grids, a key place's or a grid's own
 	Worker patrol.WorkerID    // a worker itself, a track's worker, a report's reporter
 }
+
+// PlanOf is the resource of a plan.
+func PlanOf(id partition.PlanID) Resource { return Resource{Kind: Plan, ID: string(id)} }
 
 // GridOf is the resource of a grid.
 func GridOf(id partition.GridID) Resource {
@@ -115,11 +121,14 @@ func Check(p Principal, a Action, r Resource) error {
 
 // allowed is the policy table.
 func allowed(p Principal, a Action, r Resource) bool {
+	if r.Kind == Plan && a == Read {
+		return true
+	}
 	switch p.Role {
 	case data.RoleAdmin:
 		return true
 	case data.RolePlanner:
-		return r.Kind == Track || r.Kind == Grid
+		return r.Kind == Track || r.Kind == Grid || r.Kind == Plan
 	case data.RoleLeader:
 		if p.Grid == "" {
 			return false

@@ -31,19 +31,20 @@ func TestPolicyMatrix(t *testing.T) {
 		{"other track", TrackOf("W2")},
 		{"report as self", ReportAs("W1")},
 		{"report as other", ReportAs("W2")},
+		{"plan", PlanOf("P1")},
 	}
 	cases := []struct {
 		name        string
 		p           Principal
 		read, write string
 	}{
-		{"admin", Principal{Role: data.RoleAdmin}, "YYYYYYYYYYY", "YYYYYYYYYYY"},
-		{"planner", Principal{Role: data.RolePlanner}, "YYNNNNNYYNN", "YYNNNNNYYNN"},
-		{"leader of G1", Principal{Role: data.RoleLeader, Grid: g1}, "YNYNYYNYYYY", "NNYNNYNYYYY"},
-		{"leader of no grid", Principal{Role: data.RoleLeader}, "NNNNNNNNNNN", "NNNNNNNNNNN"},
-		{"worker W1", Principal{Role: data.RoleWorker, Worker: "W1"}, "NNYNNNNYNYN", "NNNNNNNYNYN"},
-		{"worker of no one", Principal{Role: data.RoleWorker}, "NNNNNNNNNNN", "NNNNNNNNNNN"},
-		{"viewer", Principal{Role: data.RoleViewer}, "NNNNNNNNNNN", "NNNNNNNNNNN"},
+		{"admin", Principal{Role: data.RoleAdmin}, "YYYYYYYYYYYY", "YYYYYYYYYYYY"},
+		{"planner", Principal{Role: data.RolePlanner}, "YYNNNNNYYNNY", "YYNNNNNYYNNY"},
+		{"leader of G1", Principal{Role: data.RoleLeader, Grid: g1}, "YNYNYYNYYYYY", "NNYNNYNYYYYN"},
+		{"leader of no grid", Principal{Role: data.RoleLeader}, "NNNNNNNNNNNY", "NNNNNNNNNNNN"},
+		{"worker W1", Principal{Role: data.RoleWorker, Worker: "W1"}, "NNYNNNNYNYNY", "NNNNNNNYNYNN"},
+		{"worker of no one", Principal{Role: data.RoleWorker}, "NNNNNNNNNNNY", "NNNNNNNNNNNN"},
+		{"viewer", Principal{Role: data.RoleViewer}, "NNNNNNNNNNNY", "NNNNNNNNNNNN"},
 	}
 	for _, c := range cases {
 		for _, act := range []struct {

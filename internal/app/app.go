@@ -13,11 +13,13 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"wangge/coverage/open311"
+	"wangge/coverage/workload"
 	"wangge/data"
 )
 
@@ -40,6 +42,11 @@ type Options struct {
 	// Now is the clock of reports, transitions and publications;
 	// time.Now when nil. The demo sets it to replay a simulated day.
 	Now func() time.Time
+	// Workload are the coefficients of the workload estimate and Targets
+	// those of the monthly assessment; the defaults of package workload
+	// when nil.
+	Workload *workload.Coefficients
+	Targets  *workload.Targets
 }
 
 // App runs the use cases over one store.
@@ -51,6 +58,8 @@ type App struct {
 	now        func() time.Time
 	cache      cache
 	live       broker // positions for Positions' subscribers
+	workload   workload.Coefficients
+	targets    workload.Targets
 }
 
 // New makes an App from o.
@@ -58,7 +67,17 @@ func New(o Options) (*App, error) {
 	if o.Store == nil {
 		return nil, fmt.Errorf("%w: no store", ErrOptions)
 	}
-	a := &App{store: o.Store, log: o.Logger, zone: o.Zone, now: o.Now}
+	a := &App{store: o.Store, log: o.Logger, zone: o.Zone, now: o.Now,
+		workload: workload.DefaultCoefficients(), targets: workload.DefaultTargets()}
+	if o.Workload != nil {
+		a.workload = *o.Workload
+	}
+	if o.Targets != nil {
+		a.targets = *o.Targets
+	}
+	if err := errors.Join(a.workload.Validate(), a.targets.Validate()); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOptions, err)
+	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"wangge/coverage/incident"
@@ -40,10 +41,15 @@ type Filed struct {
 // FileIncident creates and stores an incident from draft: its category
 // must be configured; it is located in a grid of the plan in force (kept
 // even if a later plan moves the boundary) and starts at grid level, or,
-// outside every grid, is flagged and starts at street level; it gets a
+// outside every grid, is flagged and starts at street level (with no plan
+// in force it is flagged incident.FlagNoPlan, to be located when one is
+// published); it gets a
 // new id unless the draft carries one (the demo's synthetic ids). The
 // actor reports it (incident.Create checks that it may).
 func (a *App) FileIncident(ctx context.Context, draft incident.Incident, actor incident.Actor, note string) (Filed, error) {
+	if err := checkDraft(draft); err != nil {
+		return Filed{}, err
+	}
 	if a.categories != nil && !a.categories[draft.Category] {
 		return Filed{}, &FieldError{Field: "category", Reason: fmt.Sprintf("%q is not a configured category; "+
 			"GET /open311/v2/services.json lists the codes", draft.Category)}
@@ -55,6 +61,8 @@ func (a *App) FileIncident(ctx context.Context, draft incident.Incident, actor i
 	var locator incident.GridLocator
 	if pi != nil {
 		locator = pi.grids
+	} else {
+		draft.Flags = append(slices.Clip(draft.Flags), incident.FlagNoPlan)
 	}
 	at := a.Now()
 	if draft.ID == "" {
@@ -78,6 +86,9 @@ func (a *App) FileIncident(ctx context.Context, draft incident.Incident, actor i
 // *TransitionConflict naming the status now and the moves allowed from
 // it. The event is appended to the stored log, which is never rewritten.
 func (a *App) MoveIncident(ctx context.Context, id incident.ID, to incident.Status, actor incident.Actor, note string, opts ...incident.TransitionOption) (incident.Incident, error) {
+	if err := checkText("note", note, MaxDescription); err != nil {
+		return incident.Incident{}, err
+	}
 	inc, err := a.store.Incident(ctx, id)
 	if err != nil {
 		return inc, fmt.Errorf("app: incident %q: %w", id, err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"time"
 
@@ -23,9 +22,11 @@ const stopMargin = 200.0
 
 // PutKeyPlaces inserts or replaces key places, all or none, each within
 // p's scope as written and, when it exists, as stored (a leader may not
-// take over a place of another grid by its id). Every write is
+// take over a place of another grid by its id). A new place is stamped
+// Added now; a replaced one keeps its stamp. Every write is
 // audit-logged with the place ids.
 func (a *App) PutKeyPlaces(ctx context.Context, p access.Principal, places []patrol.KeyPlace) error {
+	places = slices.Clone(places)
 	ids := make([]patrol.KeyPlaceID, len(places))
 	for i, k := range places {
 		if err := access.Check(p, access.Write, access.KeyPlaceOf(k)); err != nil {
@@ -37,7 +38,10 @@ func (a *App) PutKeyPlaces(ctx context.Context, p access.Principal, places []pat
 			if err := access.Check(p, access.Write, access.KeyPlaceOf(old)); err != nil {
 				return err
 			}
-		case !errors.Is(err, data.ErrNotFound):
+			places[i].Added = old.Added // registered then, whatever the client says
+		case errors.Is(err, data.ErrNotFound):
+			places[i].Added = a.now().UTC()
+		default:
 			return fmt.Errorf("app: key place %q: %w", k.ID, err)
 		}
 		ids[i] = k.ID
@@ -62,11 +66,9 @@ type Overdue struct {
 // OverdueVisits lists the key places p may see (grid, or every grid in
 // p's scope when empty) whose last visit is older than their visit
 // interval, or that were never visited, per grid (patrol.Overdue). Visits
-// are brought up to date first: the stops of every worker's track in the
-// last days near the places (patrol.Trajectory) visit the places within
-// patrol.DefaultVisitRadius (patrol.Visits), and a last visit that moved
-// forward is stored. Every answer is audit-logged with the places it
-// returned.
+// of every place are brought up to date first, in one read of the fixes
+// near the places (updateVisits), and a last visit that moved forward is
+// stored. Every answer is audit-logged with the places it returned.
 func (a *App) OverdueVisits(ctx context.Context, p access.Principal, grid partition.GridID, days int) (Overdue, error) {
 	if grid == "" && p.Role != data.RoleAdmin {
 		grid = p.Grid // a leader's own grid; none for a leader scoped to none, refused below
@@ -76,26 +78,20 @@ func (a *App) OverdueVisits(ctx context.Context, p access.Principal, grid partit
 			return Overdue{}, err
 		}
 	}
-	all, err := a.store.KeyPlaces(ctx, data.BBoxQuery{})
-	if err != nil {
-		return Overdue{}, fmt.Errorf("app: list key places: %w", err)
-	}
-	byGrid := map[partition.GridID][]patrol.KeyPlace{}
-	for _, k := range all {
-		if (grid == "" || k.Grid == grid) && access.Check(p, access.Read, access.KeyPlaceOf(k)) == nil {
-			byGrid[k.Grid] = append(byGrid[k.Grid], k)
-		}
-	}
 	now := a.now().UTC()
 	ans := Overdue{AsOf: now, Since: now.AddDate(0, 0, -days), Radius: patrol.DefaultVisitRadius, Grids: []patrol.OverdueGrid{}}
+	all, moved, err := a.updateVisits(ctx, ans.Since, now)
+	if err != nil {
+		return Overdue{}, err
+	}
 	var places []patrol.KeyPlace
-	for _, g := range slices.Sorted(maps.Keys(byGrid)) {
-		updated, n, err := a.visit(ctx, byGrid[g], ans.Since, now)
-		if err != nil {
-			return Overdue{}, err
+	for _, k := range all {
+		if (grid == "" || k.Grid == grid) && access.Check(p, access.Read, access.KeyPlaceOf(k)) == nil {
+			places = append(places, k)
+			if moved[k.ID] {
+				ans.Visits++
+			}
 		}
-		places = append(places, updated...)
-		ans.Visits += n
 	}
 	ans.Grids = append(ans.Grids, patrol.Overdue(places, now)...)
 	var shown []patrol.KeyPlaceID // in the order of the answer
@@ -109,10 +105,20 @@ func (a *App) OverdueVisits(ctx context.Context, p access.Principal, grid partit
 	return ans, nil
 }
 
-// visit brings the last visits of places (one grid's) up to date with the
-// stops in [since, now) of every worker near them, stores the places whose
-// last visit moved forward, and returns the places and how many moved.
-func (a *App) visit(ctx context.Context, places []patrol.KeyPlace, since, now time.Time) ([]patrol.KeyPlace, int, error) {
+// updateVisits brings the last visits of every key place up to date with
+// the stops in [since, now) of every worker: one read of the key places
+// and one of the fixes in the box of all places (widened by the visit
+// radius and stopMargin), whatever the grids asked for (it read the fixes
+// once per grid before). Fixes are read over the whole look-back each
+// time, as a phone may upload fixes it kept offline at any moment. Stops (patrol.Trajectory, per worker)
+// visit the places within patrol.DefaultVisitRadius (patrol.Visits); the
+// places whose last visit moved forward are stored. It returns every
+// place and the ids of those that moved.
+func (a *App) updateVisits(ctx context.Context, since, now time.Time) ([]patrol.KeyPlace, map[patrol.KeyPlaceID]bool, error) {
+	places, err := a.store.KeyPlaces(ctx, data.BBoxQuery{})
+	if err != nil || len(places) == 0 {
+		return places, nil, wrapErr("app: list key places", err)
+	}
 	box := places[0].Location.Bound()
 	for _, p := range places[1:] {
 		box = box.Extend(p.Location)
@@ -120,7 +126,7 @@ func (a *App) visit(ctx context.Context, places []patrol.KeyPlace, since, now ti
 	box = orbgeo.BoundPad(box, patrol.DefaultVisitRadius+stopMargin)
 	pts, err := a.store.TrackPoints(ctx, data.TrackQuery{From: since, To: now, BBox: &box})
 	if err != nil {
-		return nil, 0, fmt.Errorf("app: fixes near key places: %w", err)
+		return nil, nil, fmt.Errorf("app: fixes near key places: %w", err)
 	}
 	var stops []patrol.Stop
 	for lo := 0; lo < len(pts); { // pts come ordered by worker, then time
@@ -132,16 +138,26 @@ func (a *App) visit(ctx context.Context, places []patrol.KeyPlace, since, now ti
 		lo = hi
 	}
 	updated := patrol.Visits(places, stops, patrol.DefaultVisitRadius)
-	var moved []patrol.KeyPlace
+	var changed []patrol.KeyPlace
+	moved := map[patrol.KeyPlaceID]bool{}
 	for i, p := range updated {
 		if p.LastVisited.After(places[i].LastVisited) {
-			moved = append(moved, p)
+			changed = append(changed, p)
+			moved[p.ID] = true
 		}
 	}
-	if len(moved) > 0 {
-		if err := a.store.PutKeyPlaces(ctx, moved); err != nil {
-			return nil, 0, fmt.Errorf("app: store %d visits: %w", len(moved), err)
+	if len(changed) > 0 {
+		if err := a.store.PutKeyPlaces(ctx, changed); err != nil {
+			return nil, nil, fmt.Errorf("app: store %d visits: %w", len(changed), err)
 		}
 	}
-	return updated, len(moved), nil
+	return updated, moved, nil
+}
+
+// wrapErr wraps a non-nil err with what was being done.
+func wrapErr(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }

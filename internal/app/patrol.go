@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
+	"github.com/paulmach/orb"
 	orbgeo "github.com/paulmach/orb/geo"
 
 	"wangge/coverage"
@@ -46,22 +48,62 @@ func (a *App) GridCoverage(ctx context.Context, p access.Principal, id partition
 		return GridCoverage{}, fmt.Errorf("app: grid %q is in no published plan: %w", id, data.ErrNotFound)
 	}
 	grid := plan.Grids[i]
-	box := grid.Geometry.Bound()
+	rep, err := a.coverageOf(ctx, []partition.Grid{grid}, opts)
+	if err != nil {
+		return GridCoverage{}, err
+	}
+	return GridCoverage{Plan: plan.ID, Grid: grid, Report: rep}, nil
+}
+
+// CoverageIn computes, in one report, the coverage of the grids of the
+// plan in force whose bounds meet box and that p may read (a leader its
+// own, planners and admins all); nil when there are none.
+func (a *App) CoverageIn(ctx context.Context, p access.Principal, box orb.Bound, opts coverage.CoverageOptions) (*coverage.CoverageReport, error) {
+	plan, ok, err := a.publishedPlan(ctx)
+	if err != nil || !ok {
+		return nil, err
+	}
+	var grids []partition.Grid
+	for _, g := range plan.Grids {
+		if g.Geometry.Bound().Intersects(box) && access.Check(p, access.Read, access.GridOf(g.ID)) == nil {
+			grids = append(grids, g)
+		}
+	}
+	if len(grids) == 0 {
+		return nil, nil
+	}
+	return a.coverageOf(ctx, grids, opts)
+}
+
+// coverageOf computes the coverage of grids from the fixes of opts's
+// window near them.
+func (a *App) coverageOf(ctx context.Context, grids []partition.Grid, opts coverage.CoverageOptions) (*coverage.CoverageReport, error) {
+	box := grids[0].Geometry.Bound()
+	in := map[partition.BlockID]bool{}
+	var names []string
+	for _, g := range grids {
+		box = box.Union(g.Geometry.Bound())
+		for _, b := range g.Blocks {
+			in[b] = true
+		}
+		names = append(names, string(g.ID))
+	}
+	which := "grid " + strings.Join(names, ", ")
 	blocks, err := a.store.Blocks(ctx, data.BlockQuery{BBoxQuery: data.BBoxQuery{BBox: &box}})
 	if err != nil {
-		return GridCoverage{}, fmt.Errorf("app: blocks of grid %s: %w", id, err)
+		return nil, fmt.Errorf("app: blocks of %s: %w", which, err)
 	}
-	blocks = slices.DeleteFunc(blocks, func(b partition.Block) bool { return !slices.Contains(grid.Blocks, b.ID) })
+	blocks = slices.DeleteFunc(blocks, func(b partition.Block) bool { return !in[b.ID] })
 	wide := orbgeo.BoundPad(box, trackMargin+opts.Buffer)
 	pts, err := a.store.TrackPoints(ctx, data.TrackQuery{From: opts.From, To: opts.To, BBox: &wide})
 	if err != nil {
-		return GridCoverage{}, fmt.Errorf("app: fixes near grid %s: %w", id, err)
+		return nil, fmt.Errorf("app: fixes near %s: %w", which, err)
 	}
-	rep, err := coverage.Coverage([]partition.Grid{grid}, blocks, pts, opts)
+	rep, err := coverage.Coverage(grids, blocks, pts, opts)
 	if err != nil {
-		return GridCoverage{}, &FieldError{Field: "grid " + string(id), Reason: "coverage cannot be computed for this grid: " + err.Error()}
+		return nil, &FieldError{Field: which, Reason: "coverage cannot be computed for this grid: " + err.Error()}
 	}
-	return GridCoverage{Plan: plan.ID, Grid: grid, Report: rep}, nil
+	return rep, nil
 }
 
 // Day is a worker's day: the trajectory report and the grids of the plan

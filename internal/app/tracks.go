@@ -90,6 +90,9 @@ func (a *App) IngestFixes(ctx context.Context, p access.Principal, pts []patrol.
 func (a *App) checkFixes(ctx context.Context, p access.Principal, pts []patrol.TrackPoint) error {
 	seen := map[patrol.WorkerID]bool{}
 	for i, f := range pts {
+		if err := checkFix(i, f); err != nil {
+			return err
+		}
 		if seen[f.Worker] {
 			continue
 		}

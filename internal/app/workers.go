@@ -21,6 +21,9 @@ func (a *App) RegisterWorkers(ctx context.Context, p access.Principal, workers [
 	devices := map[string]patrol.WorkerID{}
 	for i, w := range workers {
 		where := fmt.Sprintf("[%d]", i)
+		if err := checkWorker(i, w); err != nil {
+			return err
+		}
 		switch {
 		case w.ID == "":
 			return &FieldError{Field: where + ".id", Reason: "every worker needs an id"}

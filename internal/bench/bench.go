@@ -14,6 +14,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,6 +56,9 @@ type benchRun struct {
 	serverCPU func() (time.Duration, bool)
 	server    string // what serverCPU measures; "PostGIS" when empty
 	note      func() string
+	// latency (optional), asked after run, is the wall and CPU time of
+	// each request of a case that times its requests one by one.
+	latency func() (wall, cpu []time.Duration)
 }
 
 // benchResult is what one case measured.
@@ -68,18 +72,24 @@ type benchResult struct {
 	peakRSS   int64         // bytes, VmHWM of the process during the case (0 if unknown)
 	alloc     uint64
 	note      string
+	// p50 and p99 of the requests' wall time, p99CPU of their CPU time,
+	// when the case timed them.
+	p50, p99, p99CPU time.Duration
 }
 
 // perWall and perCPU are the items per wall and per CPU second.
 func (r benchResult) perWall() float64 { return float64(r.items) / math.Max(r.wall.Seconds(), 1e-9) }
 func (r benchResult) perCPU() float64  { return float64(r.items) / math.Max(r.cpu.Seconds(), 1e-9) }
 
-// benchCases lists the suite: lookup, ingest, coverage and partition rows.
+// benchCases lists the suite: lookup, ingest, coverage, assessment and
+// partition rows.
 func benchCases(quick bool) []benchCase {
 	cases := lookupCases(quick)
 	cases = append(cases, ingestCases(quick)...)
-	cases = append(cases, coverageCase(quick), pageCase())
-	return append(cases, partitionCases(quick)...)
+	cases = append(cases, coverageCase(quick), overdueCase(), assessmentCase(quick), pageCase())
+	cases = append(cases, partitionCases(quick)...)
+	cases = append(cases, tileCases()...)
+	return append(cases, featureCases()...)
 }
 
 // partitionCases draw grids from Mosaic blocks of each size.
@@ -202,6 +212,10 @@ func measure(ctx context.Context, c benchCase, env benchEnv) (benchResult, error
 	}
 	runtime.ReadMemStats(&after)
 	r.alloc = after.TotalAlloc - before.TotalAlloc
+	if prep.latency != nil {
+		wall, cpu := prep.latency()
+		r.p50, r.p99, r.p99CPU = quantile(wall, 0.5), quantile(wall, 0.99), quantile(cpu, 0.99)
+	}
 	r.peakRSS = vmHWM()
 	closed = true
 	if prep.close != nil {
@@ -213,6 +227,15 @@ func measure(ctx context.Context, c benchCase, env benchEnv) (benchResult, error
 		r.note = prep.note()
 	}
 	return r, nil
+}
+
+// quantile is the q-quantile of ds (nearest rank); 0 for none.
+func quantile(ds []time.Duration, q float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(ds))
+	return s[int(math.Ceil(q*float64(len(s))))-1]
 }
 
 // timed runs work, setting r's wall time and the CPU time clock counts.

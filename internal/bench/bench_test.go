@@ -120,8 +120,8 @@ func TestBenchQuickLookup(t *testing.T) {
 					t.Errorf("%s: %v items in %v s wall, %v s CPU, but %v and %v items/s", name, r.items, wall, cpu, perWall, perCPU)
 				}
 			}
-			if len(targets) != 9 {
-				t.Fatalf("%d targets, want the 9 measured of DESIGN.md:\n%s", len(targets), out)
+			if len(targets) != 11 { // DESIGN.md's but the phones' (bench load measures them), the assessment sheets' and the map page's
+				t.Fatalf("%d targets, want the 9 of DESIGN.md, the assessment sheets' and the map page's:\n%s", len(targets), out)
 			}
 			for work, status := range targets {
 				if status != "not judged: quick sizes" && !strings.HasPrefix(status, "not measured: ") {

@@ -4,6 +4,8 @@ import "errors"
 
 // Errors of `wangge bench`.
 var (
+	// ErrOptions means options of `wangge bench load` out of bounds.
+	ErrOptions = errors.New("bench: load")
 	// ErrPG means --pg is not a postgres:// URL.
 	ErrPG = errors.New("bench: --pg must be a postgres:// URL")
 	// ErrCheck means a case's work gave an answer that cannot be

@@ -16,7 +16,7 @@ const benchPGEnv = "WANGGE_BENCH_PG"
 // the suite.
 func parseBench(args []string, stderr io.Writer) (bench.Options, error) {
 	var o bench.Options
-	fs := newFlags("bench", stderr, "usage: wangge bench [--quick] [--only PREFIX] [--pg postgres://…]")
+	fs := newFlags("bench", stderr, "usage: wangge bench [--quick] [--only PREFIX] [--pg postgres://…] | wangge bench load --help")
 	fs.BoolVar(&o.Quick, "quick", false, "small sizes, about a minute; targets are not judged")
 	fs.StringVar(&o.Only, "only", "", "run only the cases whose name starts with this")
 	fs.StringVar(&o.PG, "pg", os.Getenv(benchPGEnv), "PostGIS server (postgres:// URL) for the PostGIS rows; default $"+benchPGEnv)
@@ -27,6 +27,9 @@ func parseBench(args []string, stderr io.Writer) (bench.Options, error) {
 // runBench is `wangge bench`: the benchmark suite, its table, ratios and
 // targets (package bench).
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "load" {
+		return runBenchLoad(ctx, args[1:], stdout, stderr)
+	}
 	o, err := parseBench(args, stderr)
 	if err != nil {
 		return helpIsNoError(err)

@@ -28,6 +28,7 @@ func commands() []command {
 		{"partition", "draw basic and dedicated grids from blocks (file to file)", runPartition},
 		{"coverage", "patrol coverage and gaps of grids (file to file)", runCoverage},
 		{"trajectory", "trips, stops, distance and signal gaps of each worker and day (file to file)", runTrajectory},
+		{"report", "a worker's work log, the monthly assessment (考核表) and the workload of grids, from a store", runReport},
 		{"simulate", "synthetic patrol days on a road network, as GPX or GeoJSON", runSimulate},
 		{"bench", "run the benchmark suite and print a table", runBench},
 		{"token", "create, list or revoke API tokens", runToken},

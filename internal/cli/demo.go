@@ -13,6 +13,7 @@ import (
 
 	"wangge/data"
 	"wangge/data/sample"
+	"wangge/internal/app"
 	"wangge/internal/demo"
 	"wangge/server"
 )
@@ -25,6 +26,7 @@ const demoDBPattern = "wangge-demo-*.gpkg"
 type demoOptions struct {
 	addr, db string
 	build    demo.Options
+	study    bool // the study's Y community instead of Monaco
 }
 
 // parseDemo parses the command line of `wangge demo`.
@@ -38,6 +40,7 @@ func parseDemo(args []string, stderr io.Writer) (demoOptions, error) {
 	fs.StringVar(&o.addr, "addr", server.DefaultAddr, "`host:port` to listen on")
 	fs.StringVar(&o.db, "db", "", "new GeoPackage `file` to build the demo in (default: a new temporary file "+
 		filepath.Join(os.TempDir(), demoDBPattern)+", printed)")
+	fs.BoolVar(&o.study, "study", false, "build the study's Y community instead (8 basic and 5 dedicated grids on synthetic streets, a month of patrols and incidents, the month before this one)")
 	fs.Float64Var(&o.build.Min, "min", 150, "fewest households of a basic grid")
 	fs.Float64Var(&o.build.Max, "max", 500, "most households of a basic grid")
 	err := parseFlags(fs, args)
@@ -77,6 +80,19 @@ func serveDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) (er
 		addr, err := srv.Listen()
 		if err != nil {
 			return fmt.Errorf("demo: --addr %s: %w; nothing was built (free the port or give another --addr)", o.addr, err)
+		}
+		if o.study {
+			ws, err := demo.Study(ctx, s, demo.StudyMonth(time.Now()))
+			if err != nil {
+				return err
+			}
+			leader, _, err := app.CreateToken(ctx, s, data.RoleLeader, ws.Leader.ID, ws.Workers[0].Grids[0])
+			if err != nil {
+				return err
+			}
+			demo.PrintStudy(stdout, ws, server.URL(addr), redactDSN(db), leader)
+			serving = true
+			return srv.Serve(ctx)
 		}
 		ws, err := demo.Build(ctx, s, o.build, stderr)
 		if err != nil {

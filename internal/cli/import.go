@@ -17,8 +17,10 @@ import (
 func importKinds() []command {
 	return []command{
 		{"blocks", "GeoJSON blocks (Polygon/MultiPolygon) with an id and a weight field", runImportBlocks},
+		{"grids", "hand-drawn grid boundaries (GeoJSON) made a plan over blocks: cut blocks, sizes, blocks in no grid", runImportGrids},
 		{"osm", "OpenStreetMap extract (PBF or XML): street blocks, households, buildings, roads", runImportOSM},
-		{"tracks", "GPS tracks (GPX, GeoLife PLT, CSV, GeoJSON; .gz too), cleaned, one batch per file", runImportTracks},
+		{"layers", "GIS layers (GeoPackage tables, GeoJSON): blocks from streets or as given, buildings, households", runImportLayers},
+		{"tracks", "GPS tracks (GPX, GeoLife PLT, CSV, GeoJSON; .gz too), cleaned per worker across files, one batch", runImportTracks},
 		{"incidents", "incidents from CSV or GeoJSON Points, located in the published plan's grids", runImportIncidents},
 	}
 }

@@ -1,18 +1,26 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/paulmach/orb"
 
 	"wangge/coverage/incident"
 	"wangge/data"
 	"wangge/data/importer"
 	"wangge/data/progress"
+	"wangge/geo"
+	"wangge/internal/config"
+	"wangge/internal/window"
 	"wangge/partition"
 )
 
@@ -20,24 +28,95 @@ import (
 type importIncidentsOptions struct {
 	file string
 	db   string
+	read importer.IncidentOptions
 }
 
-// parseImportIncidents parses the command line of `wangge import incidents`.
+// parseImportIncidents parses the command line of `wangge import incidents`:
+// the [import.incidents] table of --config first, the flags over it.
 func parseImportIncidents(args []string, stderr io.Writer) (importIncidentsOptions, error) {
 	var o importIncidentsOptions
+	var cfgFile, duplicates, unlocated, zone, layout string
+	columns, statuses := pairs{}, pairs{}
 	fs := newFlags("import incidents", stderr,
 		"usage: wangge import incidents FILE.csv|FILE.geojson [flags]",
 		"Creates incidents from CSV (id, category, description, address, lat, lon, reported,",
 		"reporter, status) or GeoJSON Points with those properties, each in the grid of the",
-		"published plan that holds it (flagged outside_grids when none does), in one batch:",
-		"a bad row stores nothing. Incidents whose id is already stored are left as they are.")
+		"published plan that holds it (flagged outside_grids when none does; with no plan",
+		"published, flagged no_plan and located when one is), in one batch: a bad row stores",
+		"nothing. Incidents whose id is already stored are left as they are. A city's export",
+		"is read as it is with --map, --status, --duplicates, --unlocated and --zone (or the",
+		"[import.incidents] table of --config); the rows left out are listed by line on stderr",
+		"and counted by reason.")
 	dbFlag(fs, &o.db)
+	fs.StringVar(&cfgFile, "config", "", "TOML `file` whose [import.incidents] table gives the settings below (WANGGE_IMPORT_INCIDENTS_* override it, flags override both)")
+	fs.Var(columns, "map", "`field=column`: read a field from the export's column (repeat; fields: id, category, description, address, media_url, reported, reporter, status, lat, lon)")
+	fs.Var(statuses, "status", "`Value=state`: an export's status value is that state (repeat; built in: Open, Closed, Completed, In Progress, Assigned, New, …)")
+	fs.StringVar(&duplicates, "duplicates", "", "a repeated id: reject the file, or keep its first or last row (default reject)")
+	fs.StringVar(&unlocated, "unlocated", "", "a row without coordinates, at (0, 0) or in no area: reject the file, or skip the row (default reject)")
+	fs.StringVar(&zone, "zone", "", "IANA `zone` of report times written without a UTC offset (default: such times are refused)")
+	fs.StringVar(&layout, "time-layout", "", "Go `layout` of report times, e.g. \"01/02/2006 03:04:05 PM\" (default ISO 8601)")
 	files, err := parsePositional(fs, args, 1, "one FILE.csv or FILE.geojson")
 	if err != nil {
 		return o, err
 	}
 	o.file = files[0]
+	cfg := config.Default()
+	if cfgFile != "" {
+		if cfg, err = config.Load(cfgFile); err != nil {
+			return o, badUsage(fs, "%v", err)
+		}
+	}
+	if _, err := cfg.ApplyEnv(os.Getenv); err != nil {
+		return o, badUsage(fs, "%v", err)
+	}
+	o.read = cfg.IncidentOptions()
+	o.read.Columns = columns.over(o.read.Columns)
+	for v, s := range statuses.over(nil) {
+		if o.read.Statuses == nil {
+			o.read.Statuses = map[string]incident.Status{}
+		}
+		o.read.Statuses[v] = incident.Status(s)
+	}
+	o.read.Duplicates = cmp.Or(importer.Duplicates(duplicates), o.read.Duplicates)
+	o.read.Unlocated = cmp.Or(importer.Unlocated(unlocated), o.read.Unlocated)
+	o.read.TimeLayout = cmp.Or(layout, o.read.TimeLayout)
+	if zone != "" {
+		if o.read.Zone, err = window.LoadZone(zone); err != nil {
+			return o, badUsage(fs, "--zone %q is not an IANA time zone", zone)
+		}
+	}
+	if err := o.read.Validate(); err != nil {
+		return o, badUsage(fs, "%v", err)
+	}
 	return o, nil
+}
+
+// pairs is a repeatable flag of key=value pairs.
+type pairs map[string]string
+
+func (p pairs) String() string { return "" }
+
+// Set takes one key=value.
+func (p pairs) Set(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok || strings.TrimSpace(k) == "" || strings.TrimSpace(v) == "" {
+		return fmt.Errorf("%q: want key=value", s)
+	}
+	p[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	return nil
+}
+
+// over is base with the pairs given on top, nil when both are empty.
+func (p pairs) over(base map[string]string) map[string]string {
+	if len(p) == 0 {
+		return base
+	}
+	out := maps.Clone(base)
+	if out == nil {
+		out = map[string]string{}
+	}
+	maps.Copy(out, p)
+	return out
 }
 
 // runImportIncidents is `wangge import incidents`.
@@ -58,59 +137,92 @@ type incidentImport struct {
 	Plan    partition.PlanID // the published plan located in; empty when there is none
 }
 
-// importIncidents decodes the whole file first, so that a bad row stores
+// importIncidents reads the areas of the territory (rows in none of them
+// are unlocated), decodes the whole file, so that a bad row stores
 // nothing, then creates and stores the new incidents in one batch.
 func importIncidents(ctx context.Context, o importIncidentsOptions, stdout, stderr io.Writer) error {
-	drafts, err := readIncidentFile(ctx, o.file, stderr)
-	if err != nil {
-		return err
-	}
 	return withStore(ctx, o.db, func(store data.Store) error {
-		rep, err := storeIncidents(ctx, store, o.file, drafts, stderr)
+		areas, err := store.Areas(ctx)
+		if err != nil {
+			return fmt.Errorf("areas of %s: %w", redactDSN(o.db), err)
+		}
+		if len(areas) > 0 {
+			ix := geo.NewIndex[partition.AreaID]()
+			for _, a := range areas {
+				ix.Insert(a.ID, a.Geometry)
+			}
+			o.read.Inside = func(p orb.Point) bool { _, ok := ix.Lookup(p); return ok }
+		}
+		file, err := readIncidentFile(ctx, o, stderr)
+		if err != nil {
+			return err
+		}
+		for _, s := range file.Skipped {
+			fmt.Fprintf(stderr, "%s: skipped %s\n", o.file, s)
+		}
+		rep, err := storeIncidents(ctx, store, o.file, file.Drafts, stderr)
 		if err != nil {
 			return fmt.Errorf("store incidents of %s in %s: %w", o.file, redactDSN(o.db), err)
 		}
-		plan := "no published plan, so every new incident is flagged " + incident.FlagOutsideGrids
+		plan := "no published plan, so every new incident is flagged " + incident.FlagNoPlan + " and located when one is published"
 		if rep.Plan != "" {
 			plan = fmt.Sprintf("%d new outside every grid of plan %s", rep.Outside, rep.Plan)
 		}
-		fmt.Fprintf(stdout, "%s: %d incidents read, %d new, %d already stored; %s\n", o.file, rep.Read, rep.New, rep.Stored, plan)
+		fmt.Fprintf(stdout, "%s: %d rows read, %d kept, %d skipped%s; %d new, %d already stored; %s\n",
+			o.file, file.Rows, len(file.Drafts), len(file.Skipped), reasons(file.Counts()), rep.New, rep.Stored, plan)
 		return nil
 	})
 }
 
+// reasons lists counts by reason in a fixed order: " (duplicate_id 2,
+// zero_location 3)"; empty when there are none.
+func reasons(counts map[importer.Reason]int) string {
+	if len(counts) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, r := range slices.Sorted(maps.Keys(counts)) {
+		parts = append(parts, fmt.Sprintf("%s %d", r, counts[r]))
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
 // readIncidentFile decodes a CSV or GeoJSON incident file, told apart by
 // its extension.
-func readIncidentFile(ctx context.Context, file string, stderr io.Writer) ([]incident.Incident, error) {
+func readIncidentFile(ctx context.Context, o importIncidentsOptions, stderr io.Writer) (importer.Incidents, error) {
 	decode := importer.DecodeIncidentsCSV
-	switch strings.ToLower(filepath.Ext(file)) {
+	switch strings.ToLower(filepath.Ext(o.file)) {
 	case ".csv":
 	case ".geojson", ".json":
 		decode = importer.DecodeIncidentsGeoJSON
 	default:
-		return nil, fmt.Errorf("%s: %w: want a .csv or .geojson file", file, errIncidentFormat)
+		return importer.Incidents{}, fmt.Errorf("%s: %w: want a .csv or .geojson file", o.file, errIncidentFormat)
 	}
-	r, done, err := openInput(ctx, file, stderr)
+	r, done, err := openInput(ctx, o.file, stderr)
 	if err != nil {
-		return nil, err
+		return importer.Incidents{}, err
 	}
 	defer done()
-	return decode(r, file)
+	return decode(r, o.file, o.read)
 }
 
 // storeIncidents creates the drafts whose id is not stored yet, each in
-// the grid of the published plan holding its location (incident.Create
-// flags it outside_grids when no grid does, or when there is no published
-// plan), with its first event by its reporter (by admin, the one running
+// the grid of the published plan holding its location (incident.Imported
+// flags it outside_grids when no grid does; with no published plan it is
+// flagged no_plan, for PublishPlan to locate), in the export's status,
+// with its first event by its reporter (by admin, the one running
 // the import, when the file names none), and stores them in one batch.
 func storeIncidents(ctx context.Context, store data.Store, file string, drafts []incident.Incident, stderr io.Writer) (incidentImport, error) {
 	rep := incidentImport{Read: len(drafts)}
 	var locator incident.GridLocator
+	var flags []string
 	plan, err := data.PublishedPlan(ctx, store)
 	switch {
 	case err == nil:
 		locator, rep.Plan = incident.NewGridIndex(plan.Grids), plan.ID
-	case !errors.Is(err, data.ErrNotFound):
+	case errors.Is(err, data.ErrNotFound):
+		flags = []string{incident.FlagNoPlan}
+	default:
 		return rep, err
 	}
 	bar := progress.New(stderr, "creating incidents", int64(len(drafts)), progress.Count)
@@ -131,7 +243,8 @@ func storeIncidents(ctx context.Context, store data.Store, file string, drafts [
 		if d.Reporter != "" {
 			actor = incident.Actor{Role: incident.ActorWorker, Worker: d.Reporter}
 		}
-		inc, err := incident.Create(d, actor, d.Reported, note, locator)
+		d.Flags = flags
+		inc, err := incident.Imported(d, actor, d.Reported, note, locator)
 		if err != nil {
 			bar.Done()
 			return rep, fmt.Errorf("incident %s: %w", d.ID, err)

@@ -15,6 +15,8 @@ import (
 	"wangge/coverage/incident"
 	"wangge/data"
 	"wangge/data/importer"
+	"wangge/internal/access"
+	"wangge/internal/app"
 	"wangge/partition"
 )
 
@@ -176,6 +178,10 @@ func testReimportKeepsHistory(t *testing.T, dsn, file string) {
 	}
 }
 
+// TestImportIncidentsWithoutPlan: incidents imported while no plan is
+// published are flagged no_plan, then located by the publication of one
+// (app.PublishPlan), each with an event saying so; publishing again
+// locates none.
 func TestImportIncidentsWithoutPlan(t *testing.T) {
 	for _, st := range trackStores {
 		t.Run(st.name, func(t *testing.T) {
@@ -193,8 +199,31 @@ func TestImportIncidentsWithoutPlan(t *testing.T) {
 				t.Fatalf("%d incidents stored, want 3", len(got))
 			}
 			for id, in := range got {
-				if in.Grid != "" || in.Level != incident.LevelStreet || !slices.Contains(in.Flags, incident.FlagOutsideGrids) {
-					t.Errorf("%s: grid %q level %s flags %v; want no grid, street level, outside_grids", id, in.Grid, in.Level, in.Flags)
+				if in.Grid != "" || in.Level != incident.LevelStreet || !slices.Equal(in.Flags, []string{incident.FlagNoPlan}) {
+					t.Errorf("%s: grid %q level %s flags %v; want no grid, street level, no_plan", id, in.Grid, in.Level, in.Flags)
+				}
+			}
+			putIncidentPlans(t, dsn) // publishes "old", then "now" through the store
+			for _, located := range []int{3, 0} {
+				withTestStore(t, dsn, func(s data.Store) {
+					a, err := app.New(app.Options{Store: s})
+					if err != nil {
+						t.Fatal(err)
+					}
+					pub, err := a.PublishPlan(context.Background(), access.Principal{Role: data.RoleAdmin}, "now", true)
+					if err != nil || pub.Located != located {
+						t.Fatalf("publish: located %d, %v; want %d", pub.Located, err, located)
+					}
+				})
+			}
+			got = storedIncidents(t, dsn)
+			for id, grid := range map[incident.ID]partition.GridID{"IA": "A", "IB": "B", "IX": ""} {
+				in := got[id]
+				last := in.Events[len(in.Events)-1]
+				outside := slices.Contains(in.Flags, incident.FlagOutsideGrids)
+				if in.Grid != grid || outside != (grid == "") || slices.Contains(in.Flags, incident.FlagNoPlan) ||
+					len(in.Events) != 2 || last.Actor != incident.ActorSystem || !strings.Contains(last.Note, "plan now") {
+					t.Errorf("%s after publishing: grid %q flags %v events %+v; want grid %q and one locating event", id, in.Grid, in.Flags, in.Events, grid)
 				}
 			}
 		})

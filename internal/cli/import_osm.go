@@ -23,6 +23,7 @@ type importOSMOptions struct {
 	blocksOut string
 	roadsOut  string
 	osm       osm.Options
+	save      osm.SaveOptions
 }
 
 // parseImportOSM parses the command line of `wangge import osm`.
@@ -33,14 +34,16 @@ func parseImportOSM(args []string, stderr io.Writer) (importOSMOptions, error) {
 		"usage: wangge import osm FILE.osm.pbf [flags]",
 		"Derives street blocks (with estimated households), buildings and roads from an",
 		"OpenStreetMap extract (PBF or OSM XML) and stores blocks, buildings and roads in one batch",
-		"(--db - stores nothing). Data © OpenStreetMap contributors, ODbL.")
+		"(--db - stores nothing). The import replaces the stored blocks of its area (those sharing area",
+		"with its blocks) and leaves other areas alone. Data © OpenStreetMap contributors, ODbL.")
 	dbFlag(fs, &o.db)
 	fs.StringVar(&o.blocksOut, "blocks-out", "", "also write the blocks to this GeoJSON `file`")
 	fs.StringVar(&o.roadsOut, "roads-out", "", "also write the roads to this GeoJSON `file`")
-	fs.Float64Var(&o.osm.Levels, "levels", 3, "storeys of a building without building:levels")
+	fs.Float64Var(&o.osm.Levels, "levels", 0, "storeys of a home without building:levels (default: by the extract's country, osm.DefaultLevels, else 3)")
 	fs.Float64Var(&o.osm.DwellingM2, "dwelling-m2", 90, "average floor area of one dwelling, m²")
 	fs.Float64Var(&o.osm.MinBlockM2, "min-block-m2", 500, "faces smaller than this merge into a neighbour, m²")
 	fs.Float64Var(&o.osm.HouseholdSize, "household-size", 2.5, "people per household, for the population estimate")
+	fs.BoolVar(&o.save.Force, "force", false, "remove blocks of the area even when the published plan uses them")
 	fs.StringVar(&highways, "highways", strings.Join(osm.DefaultCuttingHighways, ","), "highway classes that bound blocks, comma-separated")
 	files, err := parsePositional(fs, args, 1, "one FILE.osm.pbf")
 	if err != nil {
@@ -90,9 +93,11 @@ func importOSM(ctx context.Context, o importOSMOptions, stdout, stderr io.Writer
 			}
 		}
 	}
+	var ch osm.Change
 	if o.db != "-" {
 		err := withStore(ctx, o.db, func(s data.Store) error {
-			if err := osm.Save(ctx, s, res); err != nil {
+			var err error
+			if ch, err = osm.Save(ctx, s, res, o.save); err != nil {
 				return fmt.Errorf("store %s in %s: %w", o.file, redactDSN(o.db), err)
 			}
 			return nil
@@ -105,6 +110,8 @@ func importOSM(ctx context.Context, o importOSMOptions, stdout, stderr io.Writer
 	if o.db != "-" {
 		fmt.Fprintf(stdout, "stored in %s: %d blocks, %d buildings, %d roads\n",
 			redactDSN(o.db), len(res.Blocks), len(res.Buildings), len(res.RoadLayer()))
+		fmt.Fprintf(stdout, "blocks of the area: %d added, %d removed, %d changed, %d unchanged\n",
+			len(ch.Added), len(ch.Removed), len(ch.Changed), len(res.Blocks)-len(ch.Added)-len(ch.Changed))
 	}
 	return nil
 }
@@ -138,6 +145,11 @@ func writeGeoJSON(path string, fc *geojson.FeatureCollection) error {
 func printOSMReport(w io.Writer, file string, res *osm.Result) {
 	fmt.Fprintf(w, "%s: %d buildings (%d residential), %d dwellings (estimated), %d roads\n",
 		file, len(res.Buildings), res.ResidentialBuildings, res.Dwellings, len(res.RoadLayer()))
+	country := "no country boundary in the extract"
+	if res.Country != "" {
+		country = "country " + res.Country
+	}
+	fmt.Fprintf(w, "households: %s; %g levels assumed where untagged (%s)\n", res.Homes, res.DefaultLevels, country)
 	outline := "the outline of the streets and buildings"
 	if res.BoundaryName != "" {
 		outline = "the boundary of " + res.BoundaryName

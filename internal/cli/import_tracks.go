@@ -3,8 +3,10 @@ package cli
 import (
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,6 +28,9 @@ type importTracksOptions struct {
 	format string          // auto, gpx, plt, csv or geojson
 	csv    track.CSVMapping
 	clean  track.CleanOptions
+	// register registers the workers the files name that the store does
+	// not know; without it their import is refused.
+	register bool
 }
 
 // trackFormats are the formats --format takes besides auto.
@@ -38,9 +43,12 @@ func parseImportTracks(args []string, stderr io.Writer) (importTracksOptions, er
 	fs := newFlags("import tracks", stderr,
 		"usage: wangge import tracks FILE… [flags]",
 		"Decodes GPX, GeoLife PLT, CSV or GeoJSON tracks (optionally gzipped), drops bad fixes",
-		"(inaccurate, duplicate, future, jumps, impossible speed) and stores each file in one",
-		"batch. Fixes already stored for a worker and instant are kept: importing again adds 0.")
+		"(inaccurate, duplicate, future, jumps, impossible speed) of each worker across all the",
+		"files, in time order, and stores them in one batch: a bad file stores nothing. Fixes",
+		"already stored for a worker and instant are kept: importing again adds 0. A worker the",
+		"store does not know is refused unless --register registers it (full-time, named by id).")
 	dbFlag(fs, &o.db)
+	fs.BoolVar(&o.register, "register", false, "register the workers the files name that the store does not know")
 	fs.StringVar(&worker, "worker", "", "worker `id` of every fix (else the file's worker column or property)")
 	fs.StringVar(&o.format, "format", "auto", "input format: auto (by extension, .gz stripped), "+strings.Join(trackFormats, ", "))
 	fs.StringVar(&o.csv.Lat, "csv-lat", "lat", "CSV column of the latitude")
@@ -108,62 +116,118 @@ func (o *importTracksOptions) parseCSV(sep, epoch string) error {
 	return nil
 }
 
-// trackFileReport is what importing one file did.
-type trackFileReport struct {
-	File  string
-	Clean track.CleanReport
-	New   int           // kept fixes that were not stored before
-	Read  time.Duration // decoding and cleaning
-	Store time.Duration // the one batch write
+// trackImport is what an import did: the fixes read from each file, the
+// cleaning of each worker's fixes across all files, the workers it
+// registered and the one batch stored.
+type trackImport struct {
+	Files      []trackFile
+	Workers    []trackWorker
+	Clean      track.CleanReport // of all workers
+	New        int               // kept fixes that were not stored before
+	Registered []patrol.WorkerID
+	Read       time.Duration // decoding and cleaning
+	Store      time.Duration // the one batch write
 }
 
-// importTracks imports the files in order, each in one batch, and prints
-// a report. It stops at the first file that cannot be read or stored:
-// files before it are stored, nothing of it is, and importing all again
-// adds only what is missing.
+// trackFile is one file of an import and the fixes it holds.
+type trackFile struct {
+	File  string
+	Fixes int
+}
+
+// trackWorker is the cleaning of one worker's fixes.
+type trackWorker struct {
+	Worker patrol.WorkerID
+	Clean  track.CleanReport
+}
+
+// importTracks imports the files in one batch and prints a report.
 func importTracks(ctx context.Context, o importTracksOptions, stdout, stderr io.Writer) error {
 	return withStore(ctx, o.db, func(store data.Store) error {
-		reports, err := importTrackFiles(ctx, store, o, stderr)
-		printTrackReports(stdout, reports)
-		return err
+		rep, err := importTrackFiles(ctx, store, o, stderr)
+		if err != nil {
+			return err
+		}
+		printTrackImport(stdout, rep)
+		return nil
 	})
 }
 
-// importTrackFiles imports o.files into store and returns a report for
-// each file stored, up to the first failure.
-func importTrackFiles(ctx context.Context, store data.Store, o importTracksOptions, stderr io.Writer) ([]trackFileReport, error) {
-	var reports []trackFileReport
-	for _, file := range o.files {
-		rep, err := importTrackFile(ctx, store, file, o, stderr)
-		if err != nil {
-			return reports, err
-		}
-		reports = append(reports, rep)
-	}
-	return reports, nil
-}
-
-// importTrackFile decodes and cleans one file and stores what it kept in
-// one batch.
-func importTrackFile(ctx context.Context, store data.Store, file string, o importTracksOptions, stderr io.Writer) (trackFileReport, error) {
-	rep := trackFileReport{File: file}
+// importTrackFiles decodes every file, checks (or registers) the workers
+// they name, cleans each worker's fixes across all files in time order,
+// so that a jump across a file boundary is caught as one within a file,
+// and stores what is kept in one batch. A file that cannot be read, or an
+// unknown worker without o.register, stores nothing.
+func importTrackFiles(ctx context.Context, store data.Store, o importTracksOptions, stderr io.Writer) (trackImport, error) {
+	var rep trackImport
 	start := time.Now()
-	pts, err := readTrackFile(ctx, file, o, stderr)
-	if err != nil {
+	var pts []patrol.TrackPoint
+	for _, file := range o.files {
+		more, err := readTrackFile(ctx, file, o, stderr)
+		if err != nil {
+			return rep, err
+		}
+		rep.Files = append(rep.Files, trackFile{File: file, Fixes: len(more)})
+		pts = append(pts, more...)
+	}
+	byWorker := map[patrol.WorkerID][]patrol.TrackPoint{}
+	for _, p := range pts {
+		byWorker[p.Worker] = append(byWorker[p.Worker], p)
+	}
+	workers := slices.Sorted(maps.Keys(byWorker))
+	var err error
+	if rep.Registered, err = knownWorkers(ctx, store, workers, o.register); err != nil {
 		return rep, err
 	}
-	kept, clean := track.Clean(pts, o.clean)
-	rep.Clean, rep.Read = clean, time.Since(start)
+	kept := make([]patrol.TrackPoint, 0, len(pts))
+	for _, w := range workers {
+		k, clean := track.Clean(byWorker[w], o.clean)
+		kept = append(kept, k...)
+		rep.Workers = append(rep.Workers, trackWorker{Worker: w, Clean: clean})
+		rep.Clean.Add(clean)
+	}
+	rep.Read = time.Since(start)
 
 	start = time.Now()
-	wait := progress.Wait(stderr, fmt.Sprintf("storing %d fixes of %s", len(kept), filepath.Base(file)))
+	wait := progress.Wait(stderr, fmt.Sprintf("storing %d fixes of %d workers", len(kept), len(workers)))
 	rep.New, err = store.PutTrackPoints(ctx, kept)
 	wait.Done()
 	rep.Store = time.Since(start)
 	if err != nil {
-		return rep, fmt.Errorf("store tracks of %s in %s: %w", file, redactDSN(o.db), err)
+		return rep, fmt.Errorf("store tracks of %s in %s: %w", strings.Join(o.files, ", "), redactDSN(o.db), err)
 	}
 	return rep, nil
+}
+
+// knownWorkers checks that the store knows every worker: the fixes of an
+// unknown one would be stored but answer 404 on the API. With register it
+// registers the unknown ones (full-time, named by their id) and returns
+// them; without, the first unknown one is an error wrapping
+// errUnknownWorker.
+func knownWorkers(ctx context.Context, store data.Store, workers []patrol.WorkerID, register bool) ([]patrol.WorkerID, error) {
+	var unknown []patrol.Worker
+	for _, w := range workers {
+		_, err := store.Worker(ctx, w)
+		switch {
+		case errors.Is(err, data.ErrNotFound) && register:
+			unknown = append(unknown, patrol.Worker{ID: w, Name: string(w), Role: patrol.RoleFullTime})
+		case errors.Is(err, data.ErrNotFound):
+			return nil, fmt.Errorf("worker %q: %w: register it first, or give --register to register the workers the files name", w, errUnknownWorker)
+		case err != nil:
+			return nil, fmt.Errorf("worker %q: %w", w, err)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil, nil
+	}
+	if err := store.PutWorkers(ctx, unknown); err != nil {
+		return nil, fmt.Errorf("register workers: %w", err)
+	}
+	ids := make([]patrol.WorkerID, len(unknown))
+	for i, w := range unknown {
+		ids[i] = w.ID
+	}
+	return ids, nil
 }
 
 // readTrackFile decodes every fix of a file (gunzipped when it ends in
@@ -247,49 +311,33 @@ func trackFormat(file, format string) (string, error) {
 	return "", fmt.Errorf("%s: %w: give --format (%s)", file, errTrackFormat, strings.Join(trackFormats, ", "))
 }
 
-// printTrackReports prints one row per file and a total row when there
-// are several.
-func printTrackReports(w io.Writer, reports []trackFileReport) {
-	if len(reports) == 0 {
-		return
+// printTrackImport prints the files read, one row per worker cleaned and
+// a total row with what the batch stored.
+func printTrackImport(w io.Writer, rep trackImport) {
+	for _, f := range rep.Files {
+		fmt.Fprintf(w, "%s: %d fixes\n", f.File, f.Fixes)
+	}
+	for _, id := range rep.Registered {
+		fmt.Fprintf(w, "registered worker %s\n", id)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "read\tkept\tinvalid\tfuture\taccuracy\tduplicate\tconflict\tjump\tspeed\tnew\tstored before\tpoints/s\t file")
-	var total trackFileReport
-	total.File = fmt.Sprintf("total of %d files", len(reports))
-	for _, r := range reports {
-		printTrackRow(tw, r)
-		total.add(r)
+	fmt.Fprintln(tw, "read\tkept\tinvalid\tfuture\taccuracy\tduplicate\tconflict\tjump\tspeed\t worker")
+	for _, r := range rep.Workers {
+		printCleanRow(tw, r.Clean, string(r.Worker))
 	}
-	if len(reports) > 1 {
-		printTrackRow(tw, total)
+	if len(rep.Workers) > 1 {
+		printCleanRow(tw, rep.Clean, fmt.Sprintf("all %d workers", len(rep.Workers)))
 	}
 	tw.Flush()
-}
-
-func printTrackRow(w io.Writer, r trackFileReport) {
-	c := r.Clean
 	rate := 0.0
-	if d := (r.Read + r.Store).Seconds(); d > 0 {
-		rate = float64(c.Input) / d
+	if d := (rep.Read + rep.Store).Seconds(); d > 0 {
+		rate = float64(rep.Clean.Input) / d
 	}
-	fmt.Fprintf(w, "%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.0f\t %s\n", c.Input, c.Kept, c.Invalid, c.Future,
-		c.Accuracy, c.Duplicate, c.Conflict, c.Jump, c.Speed, r.New, c.Kept-r.New, rate, r.File)
+	fmt.Fprintf(w, "total: %d read, %d kept, %d new, %d stored before (%.0f points/s)\n",
+		rep.Clean.Input, rep.Clean.Kept, rep.New, rep.Clean.Kept-rep.New, rate)
 }
 
-// add sums another file's figures into t.
-func (t *trackFileReport) add(r trackFileReport) {
-	c := &t.Clean
-	c.Input += r.Clean.Input
-	c.Kept += r.Clean.Kept
-	c.Invalid += r.Clean.Invalid
-	c.Future += r.Clean.Future
-	c.Accuracy += r.Clean.Accuracy
-	c.Duplicate += r.Clean.Duplicate
-	c.Conflict += r.Clean.Conflict
-	c.Jump += r.Clean.Jump
-	c.Speed += r.Clean.Speed
-	t.New += r.New
-	t.Read += r.Read
-	t.Store += r.Store
+func printCleanRow(w io.Writer, c track.CleanReport, name string) {
+	fmt.Fprintf(w, "%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t %s\n", c.Input, c.Kept, c.Invalid, c.Future,
+		c.Accuracy, c.Duplicate, c.Conflict, c.Jump, c.Speed, name)
 }

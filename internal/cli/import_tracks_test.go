@@ -63,15 +63,15 @@ func storedFixes(t testing.TB, dsn string, worker patrol.WorkerID) int {
 	return n
 }
 
-// importFiles runs the import of files into dsn and returns the reports.
-func importFiles(t testing.TB, dsn string, o importTracksOptions) ([]trackFileReport, error) {
+// importFiles runs the import of files into dsn and returns its report.
+func importFiles(t testing.TB, dsn string, o importTracksOptions) (trackImport, error) {
 	t.Helper()
-	var reports []trackFileReport
+	var rep trackImport
 	var err error
 	withTestStore(t, dsn, func(s data.Store) {
-		reports, err = importTrackFiles(context.Background(), s, o, io.Discard)
+		rep, err = importTrackFiles(context.Background(), s, o, io.Discard)
 	})
-	return reports, err
+	return rep, err
 }
 
 func gpxFiles(t testing.TB) []string {
@@ -88,7 +88,7 @@ func TestImportTracksGPX(t *testing.T) {
 	for _, st := range trackStores {
 		t.Run(st.name, func(t *testing.T) {
 			dsn := st.dsn(t)
-			stdout, _, err := runCLI(t, append([]string{"import", "tracks", "--worker", "w1", "--db", dsn}, files...)...)
+			stdout, _, err := runCLI(t, append([]string{"import", "tracks", "--worker", "w1", "--register", "--db", dsn}, files...)...)
 			if err != nil {
 				t.Fatalf("import: %v", err)
 			}
@@ -97,10 +97,7 @@ func TestImportTracksGPX(t *testing.T) {
 					t.Errorf("report does not name %s:\n%s", f, stdout)
 				}
 			}
-			kept := 0
-			for _, f := range files {
-				kept += keptByLibrary(t, f, "w1")
-			}
+			kept := keptByLibrary(t, files, "w1")
 			if got := storedFixes(t, dsn, "w1"); got != kept {
 				t.Fatalf("stored %d fixes, the cleaned files keep %d", got, kept)
 			}
@@ -109,10 +106,8 @@ func TestImportTracksGPX(t *testing.T) {
 			if err != nil {
 				t.Fatalf("import again: %v", err)
 			}
-			for _, r := range again {
-				if r.New != 0 {
-					t.Errorf("import again of %s: %d new fixes, want 0", r.File, r.New)
-				}
+			if again.New != 0 {
+				t.Errorf("import again: %d new fixes, want 0", again.New)
 			}
 			if got := storedFixes(t, dsn, "w1"); got != kept {
 				t.Fatalf("after importing again %d fixes stored, want %d", got, kept)
@@ -121,18 +116,22 @@ func TestImportTracksGPX(t *testing.T) {
 	}
 }
 
-// keptByLibrary decodes and cleans a GPX file with the coverage library
-// and returns how many fixes it keeps.
-func keptByLibrary(t testing.TB, file string, worker patrol.WorkerID) int {
+// keptByLibrary decodes GPX files with the coverage library, cleans all
+// their fixes together and returns how many it keeps.
+func keptByLibrary(t testing.TB, files []string, worker patrol.WorkerID) int {
 	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	pts, err := track.DecodeGPX(f, track.DecodeOptions{Source: file, Worker: worker})
-	if err != nil {
-		t.Fatalf("decode %s: %v", file, err)
+	var pts []patrol.TrackPoint
+	for _, file := range files {
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		more, err := track.DecodeGPX(f, track.DecodeOptions{Source: file, Worker: worker})
+		f.Close()
+		if err != nil {
+			t.Fatalf("decode %s: %v", file, err)
+		}
+		pts = append(pts, more...)
 	}
 	_, rep := track.Clean(pts, track.CleanOptions{Now: time.Now()})
 	return rep.Kept
@@ -151,7 +150,7 @@ func TestImportTracksBadFile(t *testing.T) {
 	for _, st := range trackStores {
 		t.Run(st.name, func(t *testing.T) {
 			dsn := st.dsn(t)
-			reports, err := importFiles(t, dsn, parsedTracks(t, []string{"--worker", "w1", "--db", dsn, files[0], bad}))
+			_, err := importFiles(t, dsn, parsedTracks(t, []string{"--worker", "w1", "--register", "--db", dsn, files[0], bad}))
 			var de *track.DecodeError
 			if !errors.As(err, &de) || !errors.Is(err, track.ErrSyntax) || de.Source != bad {
 				t.Fatalf("error %v, want a GPX syntax error in %s", err, bad)
@@ -159,11 +158,8 @@ func TestImportTracksBadFile(t *testing.T) {
 			if !strings.Contains(err.Error(), bad) {
 				t.Errorf("error %q does not name the file", err)
 			}
-			if len(reports) != 1 {
-				t.Fatalf("%d files reported as stored, want the good one only", len(reports))
-			}
-			if got, want := storedFixes(t, dsn, "w1"), keptByLibrary(t, files[0], "w1"); got != want {
-				t.Fatalf("stored %d fixes, want the %d of %s and none of the bad file", got, want, files[0])
+			if got := storedFixes(t, dsn, "w1"); got != 0 {
+				t.Fatalf("stored %d fixes, want none: the import is one batch", got)
 			}
 		})
 	}
@@ -178,6 +174,7 @@ func TestImportTracksErrors(t *testing.T) {
 		want error
 	}{
 		{"GPX without --worker", []string{files[0]}, errNoWorker},
+		{"unknown worker without --register", []string{files[0], "--worker", "w"}, errUnknownWorker},
 		{"unknown extension", []string{"fixes.xyz", "--worker", "w"}, errTrackFormat},
 		{"bad --format", []string{files[0], "--format", "kml"}, ErrUsage},
 		{"bad --csv-epoch", []string{files[0], "--csv-epoch", "days"}, ErrUsage},
@@ -243,8 +240,8 @@ func TestImportTracksFormats(t *testing.T) {
 		args  []string
 		skip  int // header lines per file
 	}{
-		{"plt", plt, []string{"--worker", "010"}, 6},
-		{"csv mapping", []string{mpd}, []string{"--csv-sep", ";", "--csv-lat", "Y", "--csv-lon", "X", "--csv-time", "t", "--csv-worker", "tracker"}, 1},
+		{"plt", plt, []string{"--worker", "010", "--register"}, 6},
+		{"csv mapping", []string{mpd}, []string{"--csv-sep", ";", "--csv-lat", "Y", "--csv-lon", "X", "--csv-time", "t", "--csv-worker", "tracker", "--register"}, 1},
 	}
 	for _, st := range trackStores {
 		for _, tt := range tests {
@@ -254,19 +251,19 @@ func TestImportTracksFormats(t *testing.T) {
 				if _, _, err := runCLI(t, args...); err != nil {
 					t.Fatalf("import: %v", err)
 				}
-				reports, err := importFiles(t, dsn, parsedTracks(t, args[2:]))
+				rep, err := importFiles(t, dsn, parsedTracks(t, args[2:]))
 				if err != nil {
 					t.Fatalf("import again: %v", err)
 				}
-				read, kept, lines := 0, 0, 0
-				for i, r := range reports {
-					read, kept = read+r.Clean.Input, kept+r.Clean.Kept
+				read, kept, lines := 0, rep.Clean.Kept, 0
+				for i, f := range rep.Files {
+					read += f.Fixes
 					lines += dataLines(t, tt.files[i], tt.skip)
-					if r.New != 0 {
-						t.Errorf("import again of %s: %d new", r.File, r.New)
-					}
 				}
-				if read != lines {
+				if rep.New != 0 {
+					t.Errorf("import again: %d new", rep.New)
+				}
+				if read != lines || read != rep.Clean.Input {
 					t.Errorf("read %d fixes, the files have %d data lines", read, lines)
 				}
 				if got := storedFixes(t, dsn, ""); got != kept {
@@ -278,7 +275,7 @@ func TestImportTracksFormats(t *testing.T) {
 }
 
 // skmobArgs map the sample's columns lat,lng,datetime,uid.
-var skmobArgs = []string{"--csv-lon", "lng", "--csv-time", "datetime", "--csv-worker", "uid"}
+var skmobArgs = []string{"--csv-lon", "lng", "--csv-time", "datetime", "--csv-worker", "uid", "--register"}
 
 // parsedTracks parses the arguments of `wangge import tracks`.
 func parsedTracks(t testing.TB, args []string) importTracksOptions {
@@ -306,11 +303,10 @@ func TestImportSkmob(t *testing.T) {
 			if _, _, err := runCLI(t, append([]string{"import", "tracks", skmobSample, "--db", dsn}, skmobArgs...)...); err != nil {
 				t.Fatalf("import: %v", err)
 			}
-			reports, err := importFiles(t, dsn, skmobOptions(t, dsn))
+			r, err := importFiles(t, dsn, skmobOptions(t, dsn))
 			if err != nil {
 				t.Fatalf("import again: %v", err)
 			}
-			r := reports[0]
 			if r.Clean.Input != skmobPoints {
 				t.Fatalf("read %d points, MANIFEST.md says %d", r.Clean.Input, skmobPoints)
 			}
@@ -337,11 +333,10 @@ func BenchmarkImportSkmob(b *testing.B) {
 				b.StopTimer()
 				dsn := st.dsn(b)
 				b.StartTimer()
-				reports, err := importFiles(b, dsn, skmobOptions(b, dsn))
+				r, err := importFiles(b, dsn, skmobOptions(b, dsn))
 				if err != nil {
 					b.Fatal(err)
 				}
-				r := reports[0]
 				read, kept = read+r.Clean.Input, kept+r.New
 				total, store = total+r.Read+r.Store, store+r.Store
 			}

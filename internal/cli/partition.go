@@ -8,7 +8,10 @@ import (
 	"io"
 	"os"
 
+	"wangge/coverage/patrol"
+	"wangge/coverage/workload"
 	"wangge/data/progress"
+	"wangge/internal/config"
 	"wangge/partition"
 )
 
@@ -58,9 +61,12 @@ func runPartition(ctx context.Context, args []string, stdout, stderr io.Writer) 
 // report, and prints the figures, beside those of the --compare plan.
 func partitionFile(ctx context.Context, o partitionOptions, stdout, stderr io.Writer) error {
 	opt := o.opt
-	blocks, err := readBlocks(o.blocks, o.id)
+	blocks, err := o.readBlocks()
 	if err != nil {
 		return err
+	}
+	if err := partition.CheckBlocks(blocks); err != nil {
+		return fmt.Errorf("%s: %w", o.blocks, err)
 	}
 	bar := progress.New(stderr, "partition", int64(2*len(blocks)), progress.Count)
 	opt.Progress = func(done, _ int) { bar.Set(int64(done)) }
@@ -100,6 +106,7 @@ func partitionFile(ctx context.Context, o partitionOptions, stdout, stderr io.Wr
 // subcommands, and the partition options validate makes of them.
 type partitionFlags struct {
 	blocks, id, weight, dedicated, within, prefix string
+	keyPlaces, config                             string // for --weight workload
 	min, max, tolerance, gap                      float64
 	count                                         int
 	seed                                          uint64
@@ -109,7 +116,9 @@ type partitionFlags struct {
 func (o *partitionFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.blocks, "blocks", "", "input blocks GeoJSON file")
 	fs.StringVar(&o.id, "id", "id", "block property holding the block id")
-	fs.StringVar(&o.weight, "weight", "", "block property to balance (households, population)")
+	fs.StringVar(&o.weight, "weight", "", "block property to balance (households, population), or "+workload.Attr+": the estimated weekly hours of each block")
+	fs.StringVar(&o.keyPlaces, "key-places", "", "--weight "+workload.Attr+": GeoJSON `file` of key places (points with category, visit_interval_days)")
+	fs.StringVar(&o.config, "config", "", "--weight "+workload.Attr+": TOML `file` whose [workload] table sets the coefficients")
 	fs.Float64Var(&o.min, "min", 0, "bounds mode: least weight of a basic grid")
 	fs.Float64Var(&o.max, "max", 0, "bounds mode: most weight of a basic grid")
 	fs.IntVar(&o.count, "count", 0, "count mode: number of basic grids")
@@ -134,6 +143,41 @@ func (o *partitionFlags) validate() error {
 		o.opt.DedicatedField, o.opt.DedicatedValues = f, vals
 	}
 	return o.opt.Validate()
+}
+
+// readBlocks reads --blocks; with --weight workload, each block that has
+// no workload property gets its estimated weekly hours (households,
+// streets and the --key-places inside it, by the --config coefficients).
+func (o *partitionFlags) readBlocks() ([]partition.Block, error) {
+	blocks, err := readBlocks(o.blocks, o.id)
+	if err != nil || o.weight != workload.Attr {
+		return blocks, err
+	}
+	if _, ok := blocks[0].Attr(workload.Attr); ok {
+		return blocks, nil
+	}
+	cfg := config.Default()
+	if o.config != "" {
+		if cfg, err = config.Load(o.config); err != nil {
+			return nil, err
+		}
+		if err := cfg.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	var places []patrol.KeyPlace
+	if o.keyPlaces != "" {
+		f, err := os.Open(o.keyPlaces)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if places, err = workload.ReadKeyPlaces(f, o.keyPlaces); err != nil {
+			return nil, err
+		}
+	}
+	cfg.Workload.SetWeights(blocks, workload.BlockHoldings(blocks, places, nil, 0), workload.Attr)
+	return blocks, nil
 }
 
 func readBlocks(path, id string) ([]partition.Block, error) {
@@ -182,4 +226,7 @@ func printReport(w io.Writer, title string, r partition.Report) {
 		fmt.Fprintf(w, "; %.2f s", r.Seconds)
 	}
 	fmt.Fprintln(w)
+	if len(r.Multipart) > 0 {
+		fmt.Fprintf(w, "  %d grids are MultiPolygons (blocks in several parts): %v\n", len(r.Multipart), r.Multipart)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"wangge/partition"
@@ -17,6 +18,7 @@ func planCommands() []command {
 		planEditCommand("redraw", "redraw a region (a set of grids), keeping locked grids and the rest", redrawFlags),
 		planEditCommand("merge", "merge one grid into another", mergeFlags),
 		planEditCommand("split", "split a grid into k grids", splitFlags),
+		{"rebalance", "move the fewest boundary blocks to bring every basic grid within a tolerance of the mean", runPlanRebalance},
 		{"validate", "list every rule a plan breaks, per grid", runPlanValidate},
 		{"diff", "blocks moved, grids changed and metric deltas between two plans", runPlanDiff},
 	}
@@ -61,7 +63,7 @@ func (p *planFlags) parse(fs *flag.FlagSet, args []string) error {
 
 // editor loads the blocks and the plan and locks the --lock grids.
 func (p *planFlags) editor() (*partition.Editor, error) {
-	blocks, err := readBlocks(p.blocks, p.id)
+	blocks, err := p.readBlocks()
 	if err != nil {
 		return nil, err
 	}
@@ -87,33 +89,44 @@ func ids(list string) []partition.GridID {
 }
 
 // editPlan loads the plan, makes the edit, writes the edited plan and
-// prints its figures and problems.
+// prints its figures, the blocks that moved and the problems the edit
+// added and removed (partition.Editor.Apply, which the API answers too).
 func editPlan(ctx context.Context, o planEditOptions, stdout io.Writer) error {
 	ed, err := o.editor()
 	if err != nil {
 		return err
 	}
-	if err := o.edit(ctx, ed); err != nil {
+	out, err := ed.Apply(func(ed *partition.Editor) error { return o.edit(ctx, ed) })
+	if err != nil {
 		return err
 	}
 	grids := ed.Grids()
 	if err := writeFile(o.out, func(w io.Writer) error { return partition.WriteGrids(w, grids) }); err != nil {
 		return err
 	}
-	printReport(stdout, "edited plan", summarizeEdit(ed, grids))
-	for _, pr := range ed.Validate() {
-		fmt.Fprintln(stdout, "  problem:", pr)
+	printReport(stdout, "edited plan", out.Report)
+	fmt.Fprintf(stdout, "%d blocks moved\n", len(out.Diff.Moved))
+	for _, m := range out.Diff.Moved {
+		fmt.Fprintf(stdout, "  %s: %s → %s\n", m.Block, orNone(m.From), orNone(m.To))
 	}
+	ch := out.Problems
+	for _, pr := range ch.Added {
+		fmt.Fprintln(stdout, "  new:", pr)
+	}
+	for _, pr := range ch.Removed {
+		fmt.Fprintln(stdout, "  gone:", pr)
+	}
+	fmt.Fprintf(stdout, "problems: %d new, %d gone, %d pre-existing (%d errors in all)\n",
+		len(ch.Added), len(ch.Removed), len(ch.Kept), out.Errors)
 	return nil
 }
 
-func summarizeEdit(ed *partition.Editor, grids []partition.Grid) partition.Report {
-	lo, hi := ed.Bounds()
-	n := 0
-	for _, g := range grids {
-		n += len(g.Blocks)
+// orNone names a grid, or "(none)" for a block in no grid.
+func orNone(g partition.GridID) string {
+	if g == "" {
+		return "(none)"
 	}
-	return partition.Summarize(grids, n, lo, hi)
+	return string(g)
 }
 
 // planEditOptions is the parsed command line of an editing subcommand
@@ -159,7 +172,12 @@ func moveFlags(fs *flag.FlagSet) func(context.Context, *partition.Editor) error 
 
 func redrawFlags(fs *flag.FlagSet) func(context.Context, *partition.Editor) error {
 	region := fs.String("grids", "", "comma-separated ids of the grids to redraw")
+	fix := fs.Bool("fix", false, "instead, change as few blocks as possible to clear the plan's errors (an adopted plan)")
 	return func(ctx context.Context, ed *partition.Editor) error {
+		if *fix {
+			ed.Fix()
+			return nil
+		}
 		return ed.Redraw(ctx, ids(*region))
 	}
 }
@@ -196,20 +214,23 @@ func runPlanValidate(_ context.Context, args []string, stdout, stderr io.Writer)
 	return validatePlan(o, stdout)
 }
 
-// validatePlan lists every rule the plan breaks; breaking any is an error.
+// validatePlan lists the errors, then the notes, of the plan; an error
+// makes the command fail, notes (what the data imposes) do not.
 func validatePlan(o planFlags, stdout io.Writer) error {
 	ed, err := o.editor()
 	if err != nil {
 		return err
 	}
 	problems := ed.Validate()
+	slices.SortStableFunc(problems, func(a, b partition.Problem) int { return strings.Compare(a.Severity, b.Severity) })
 	for _, pr := range problems {
 		fmt.Fprintln(stdout, pr)
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("%s: %w: %d problems", o.plan, errPlanBroken, len(problems))
+	nerr := partition.Errors(problems)
+	if nerr > 0 {
+		return fmt.Errorf("%s: %w: %d errors (and %d notes)", o.plan, errPlanBroken, nerr, len(problems)-nerr)
 	}
-	fmt.Fprintf(stdout, "%s: no rule broken\n", o.plan)
+	fmt.Fprintf(stdout, "%s: no error, %d notes\n", o.plan, len(problems))
 	return nil
 }
 
@@ -258,7 +279,7 @@ func diffPlans(o planDiffOptions, stdout io.Writer) error {
 	for _, c := range d.Changed {
 		fmt.Fprintf(stdout, "  %s: weight %+g, Polsby-Popper %+.4f, hull ratio %+.4f\n", c.ID, c.Weight, c.PolsbyPopper, c.HullRatio)
 	}
-	fmt.Fprintf(stdout, "plan: max deviation %+.2f points, mean Polsby-Popper %+.4f, mean hull ratio %+.4f\n",
-		d.MaxDeviationPct, d.MeanPolsbyPopper, d.MeanHullRatio)
+	fmt.Fprintf(stdout, "plan: max deviation %+.2f points, mean Polsby-Popper %+.4f, mean hull ratio %+.4f, grids in pieces %+d\n",
+		d.MaxDeviationPct, d.MeanPolsbyPopper, d.MeanHullRatio, d.MultipartGrids)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -26,6 +27,7 @@ const envDB = "WANGGE_DB"
 type serveOptions struct {
 	config   string // TOML file; none: the defaults and the environment
 	addr, db string // override the configuration when given
+	create   bool   // make the GeoPackage when it does not exist
 }
 
 func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
@@ -35,8 +37,9 @@ func parseServe(args []string, stderr io.Writer) (serveOptions, error) {
 	fs.StringVar(&o.config, "config", "", "settings `file` in TOML (see wangge.example.toml); WANGGE_* variables override it, flags override both")
 	fs.StringVar(&o.addr, "addr", "", "`host:port` to listen on (default: addr of --config, env WANGGE_ADDR, or "+server.DefaultAddr+")")
 	fs.StringVar(&o.db, "db", "", "store: a GeoPackage `file` or a postgres:// URL (default: db of --config, env "+envDB+", or "+config.DefaultDB+")")
+	fs.BoolVar(&o.create, "create", false, "create the GeoPackage when the file does not exist (without it, a missing file is an error)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wangge serve [--config wangge.toml] [--addr :8080] [--db wangge.gpkg|postgres://…]")
+		fmt.Fprintln(stderr, "usage: wangge serve [--config wangge.toml] [--addr :8080] [--db wangge.gpkg|postgres://…] [--create]")
 		fmt.Fprintln(stderr, "Serves the HTTP API until interrupted (SIGINT or SIGTERM), then drains requests in flight.")
 		fmt.Fprintln(stderr, "Settings come from --config, then WANGGE_ and the key in upper case (WANGGE_ZONE,")
 		fmt.Fprintln(stderr, "WANGGE_LIMITS_WRITE_TIMEOUT, …), then the flags. Time windows are [from, to); plain")
@@ -57,6 +60,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	fmt.Fprintln(stdout, "wangge: "+said)
+	if err := storeExists(cfg.DB, o.create); err != nil {
+		return err
+	}
 	return withStore(ctx, cfg.DB, func(store data.Store) error {
 		opts := cfg.ServerOptions()
 		opts.Store, opts.Logger = store, slog.New(slog.NewTextHandler(stderr, nil))
@@ -103,6 +109,18 @@ func serveConfig(o serveOptions, getenv func(string) string) (config.Config, str
 		return cfg, "", err
 	}
 	return cfg, said + "; zone " + cfg.Zone.String(), nil
+}
+
+// storeExists refuses a GeoPackage path that names no file unless create:
+// a typo would otherwise serve a new empty store that reports healthy.
+func storeExists(db string, create bool) error {
+	if create || strings.Contains(db, "://") {
+		return nil
+	}
+	if _, err := os.Stat(db); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: %s does not exist; check the path, or pass --create to make a new empty store there", errNoStore, db)
+	}
+	return nil
 }
 
 // withStore opens the store db names (stores.Open), runs fn on it and closes it; a

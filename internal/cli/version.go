@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime/debug"
 )
-
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
 
 // versionOptions is the parsed command line of `wangge version`: it takes
 // no flags.
@@ -28,6 +26,35 @@ func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 func printVersion(_ versionOptions, stdout io.Writer) error {
-	_, err := fmt.Fprintln(stdout, "wangge", version)
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		_, err := fmt.Fprintln(stdout, "wangge (no build information)")
+		return err
+	}
+	_, err := fmt.Fprintln(stdout, versionLine(bi))
 	return err
+}
+
+// versionLine is the module version and the VCS revision, time and
+// whether the tree was modified, as `go build` recorded them (a build
+// outside a checkout, or `go run`, records no revision), and the Go
+// version.
+func versionLine(bi *debug.BuildInfo) string {
+	s := map[string]string{}
+	for _, kv := range bi.Settings {
+		s[kv.Key] = kv.Value
+	}
+	line := "wangge " + bi.Main.Version
+	if rev := s["vcs.revision"]; rev != "" {
+		line += " " + s["vcs"] + " " + rev
+		if t := s["vcs.time"]; t != "" {
+			line += " " + t
+		}
+		if s["vcs.modified"] == "true" {
+			line += " (modified)"
+		}
+	} else {
+		line += " (no VCS revision recorded)"
+	}
+	return line + " " + bi.GoVersion
 }

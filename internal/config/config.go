@@ -15,6 +15,8 @@ import (
 
 	"wangge/coverage/incident"
 	"wangge/coverage/open311"
+	"wangge/coverage/workload"
+	"wangge/data/importer"
 	"wangge/internal/window"
 	"wangge/server"
 	"wangge/server/web"
@@ -27,14 +29,59 @@ const DefaultDB = "wangge.gpkg"
 // Config is everything wangge serve can be told. The zero value of a
 // limit means the server's default (server.Options).
 type Config struct {
-	Addr       string     `toml:"addr"` // host:port to listen on
-	DB         string     `toml:"db"`   // a GeoPackage file or a postgres:// URL
-	Zone       Zone       `toml:"zone"` // of plain dates and Open311 datetimes
-	CORS       CORS       `toml:"cors"`
-	Map        Map        `toml:"map"`
-	Limits     Limits     `toml:"limits"`
-	Agencies   Agencies   `toml:"agencies"`
-	Categories []Category `toml:"categories"`
+	Addr string `toml:"addr"` // host:port to listen on
+	DB   string `toml:"db"`   // a GeoPackage file or a postgres:// URL
+	// MetricsAddr serves /metrics alone, without a token (server.Options).
+	MetricsAddr string     `toml:"metrics_addr"`
+	Zone        Zone       `toml:"zone"` // of plain dates and Open311 datetimes
+	CORS        CORS       `toml:"cors"`
+	Map         Map        `toml:"map"`
+	Limits      Limits     `toml:"limits"`
+	Rates       Rates      `toml:"rates"`
+	Open311     Open311    `toml:"open311"`
+	Agencies    Agencies   `toml:"agencies"`
+	Categories  []Category `toml:"categories"`
+	// Workload are the coefficients of the weekly workload estimate of a
+	// grid and Assessment the targets and weights of the monthly
+	// assessment (package workload explains every default).
+	Workload   workload.Coefficients `toml:"workload"`
+	Assessment workload.Targets      `toml:"assessment"`
+	// Import says how `wangge import` reads the files a city exports.
+	Import Import `toml:"import"`
+}
+
+// Import says how `wangge import` reads the files a city exports.
+type Import struct {
+	Incidents IncidentImport `toml:"incidents"`
+}
+
+// IncidentImport is how an incident export is read
+// (importer.IncidentOptions); flags of `wangge import incidents` override
+// it.
+type IncidentImport struct {
+	// Map is field → column of the export: id = "service_request_id".
+	Map map[string]string `toml:"map"`
+	// Statuses is export value → state: "Sent to DPW" = "accepted".
+	Statuses   map[string]string `toml:"statuses"`
+	Duplicates string            `toml:"duplicates"`  // reject (default), first or last
+	Unlocated  string            `toml:"unlocated"`   // reject (default) or skip
+	Zone       Zone              `toml:"zone"`        // of times without a UTC offset; none: refused
+	TimeLayout string            `toml:"time_layout"` // Go layout of report times; none: ISO 8601
+}
+
+// IncidentOptions are the incident import settings as the importer
+// takes them.
+func (c *Config) IncidentOptions() importer.IncidentOptions {
+	in := c.Import.Incidents
+	o := importer.IncidentOptions{Columns: in.Map, Duplicates: importer.Duplicates(in.Duplicates),
+		Unlocated: importer.Unlocated(in.Unlocated), Zone: in.Zone.Location(), TimeLayout: in.TimeLayout}
+	for v, s := range in.Statuses {
+		if o.Statuses == nil {
+			o.Statuses = map[string]incident.Status{}
+		}
+		o.Statuses[v] = incident.Status(s)
+	}
+	return o
 }
 
 // CORS says which web pages may call the API from a browser.
@@ -64,6 +111,24 @@ type Limits struct {
 	WriteTimeout      Duration `toml:"write_timeout"`
 	IdleTimeout       Duration `toml:"idle_timeout"`
 	ShutdownTimeout   Duration `toml:"shutdown_timeout"`
+}
+
+// Rates bound requests per device, client address and anonymous Open311
+// reporter (server.Rates; zero takes its default).
+type Rates struct {
+	DevicePerSecond  float64 `toml:"device_per_second"`
+	DeviceBurst      int     `toml:"device_burst"`
+	AddressPerSecond float64 `toml:"address_per_second"`
+	AddressBurst     int     `toml:"address_burst"`
+	AnonymousPerHour float64 `toml:"anonymous_per_hour"`
+	AnonymousBurst   int     `toml:"anonymous_burst"`
+}
+
+// Open311 says who may file reports through Open311.
+type Open311 struct {
+	// Anonymous lets anyone file a report without an api_key, inside the
+	// served grids and within Rates.AnonymousPerHour.
+	Anonymous bool `toml:"anonymous"`
 }
 
 // Agencies name who holds an incident at each level, for Open311's
@@ -131,7 +196,8 @@ func (z Zone) String() string {
 // server.DefaultAddr, store DefaultDB, zone window.DefaultZone, the
 // server's defaults for everything else.
 func Default() Config {
-	return Config{Addr: server.DefaultAddr, DB: DefaultDB}
+	return Config{Addr: server.DefaultAddr, DB: DefaultDB,
+		Workload: workload.DefaultCoefficients(), Assessment: workload.DefaultTargets()}
 }
 
 // Parse reads a TOML configuration over Default. Decoding is strict: an
@@ -252,6 +318,15 @@ func (c *Config) Validate() error {
 	if _, err := open311.NewCatalog(c.categories(), nil, nil); err != nil {
 		return bad("categories", "%v", err)
 	}
+	if err := c.Workload.Validate(); err != nil {
+		return bad("workload", "%v", err)
+	}
+	if err := c.Assessment.Validate(); err != nil {
+		return bad("assessment", "%v", err)
+	}
+	if err := c.IncidentOptions().Validate(); err != nil {
+		return bad("import.incidents", "%v", err)
+	}
 	return nil
 }
 
@@ -267,10 +342,17 @@ func (c *Config) ServerOptions() server.Options {
 		WriteTimeout:      c.Limits.WriteTimeout.Duration,
 		IdleTimeout:       c.Limits.IdleTimeout.Duration,
 		CORSOrigins:       c.CORS.AllowedOrigins,
-		Basemap:           c.basemap(),
-		Categories:        c.categories(),
-		Agencies:          c.agencies(),
-		Zone:              c.Zone.Location(),
+		Rates: server.Rates{DevicePerSecond: c.Rates.DevicePerSecond, DeviceBurst: c.Rates.DeviceBurst,
+			IPPerSecond: c.Rates.AddressPerSecond, IPBurst: c.Rates.AddressBurst,
+			AnonymousPerHour: c.Rates.AnonymousPerHour, AnonymousBurst: c.Rates.AnonymousBurst},
+		AnonymousOpen311: c.Open311.Anonymous,
+		MetricsAddr:      c.MetricsAddr,
+		Basemap:          c.basemap(),
+		Categories:       c.categories(),
+		Agencies:         c.agencies(),
+		Zone:             c.Zone.Location(),
+		Workload:         &c.Workload,
+		Targets:          &c.Assessment,
 	}
 }
 
@@ -401,8 +483,12 @@ func describe(t reflect.Type) string {
 		return `an IANA time zone name, such as "` + window.DefaultZone + `" or "UTC"`
 	case t.Kind() == reflect.String:
 		return "a string"
-	case t.Kind() == reflect.Int64:
+	case t.Kind() == reflect.Int64 || t.Kind() == reflect.Int:
 		return "a whole number"
+	case t.Kind() == reflect.Float64:
+		return "a number"
+	case t.Kind() == reflect.Bool:
+		return "true or false"
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.String:
 		return `a list of strings, such as ["a", "b"]`
 	case t.Kind() == reflect.Slice:

@@ -11,6 +11,7 @@ import (
 
 	"wangge/coverage/incident"
 	"wangge/coverage/open311"
+	"wangge/coverage/workload"
 	"wangge/server"
 	"wangge/server/web"
 )
@@ -46,6 +47,7 @@ func TestExampleReachesServerOptions(t *testing.T) {
 		ShutdownTimeout:   20 * time.Second,
 		CORSOrigins:       []string{"https://map.example.gov.cn", "http://localhost:5173"},
 		Basemap:           web.Basemap{Tiles: "https://tiles.example.cn/{z}/{x}/{y}.png", CRS: "gcj02", Attribution: "© tiles.example.cn"},
+		Rates:             server.Rates{DevicePerSecond: 2, DeviceBurst: 30, IPPerSecond: 100, IPBurst: 200, AnonymousPerHour: 10, AnonymousBurst: 3},
 		Agencies: map[incident.Level]string{
 			incident.LevelGrid:      "网格员 grid worker",
 			incident.LevelCommunity: "幸福里社区居委会 Xingfuli community committee",
@@ -61,6 +63,8 @@ func TestExampleReachesServerOptions(t *testing.T) {
 				Keywords: []string{"fire", "gas", "wiring"}, Limit: 24 * time.Hour},
 			{Code: "other", Name: "其他 Other", Group: "other", Description: "anything else for the grid to look at"},
 		},
+		Workload: new(workload.DefaultCoefficients()),
+		Targets:  new(workload.DefaultTargets()),
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("server options\n got %+v\nwant %+v", got, want)
@@ -93,7 +97,7 @@ func TestParseErrors(t *testing.T) {
 		line     int
 		says     string // the message contains it
 	}{
-		{"misspelt key", "addr = \":1\"\nadrr = \":2\"\n", ErrUnknownKey, "adrr", 2, "unknown key; the table takes addr, db, zone, cors, map, limits, agencies, categories"},
+		{"misspelt key", "addr = \":1\"\nadrr = \":2\"\n", ErrUnknownKey, "adrr", 2, "unknown key; the table takes addr, db, metrics_addr, zone, cors, map, limits, rates, open311, agencies, categories"},
 		{"key of a table", "[limits]\nbody_bytess = 3\n", ErrUnknownKey, "limits.body_bytess", 2, "takes body_bytes, read_header_timeout"},
 		{"key of the second category", "[[categories]]\ncode = \"a\"\nname = \"A\"\n[[categories]]\ncode = \"b\"\nnmae = \"B\"\n",
 			ErrUnknownKey, "categories.nmae", 6, "takes code, service_code, name"},
@@ -176,5 +180,27 @@ func TestValidate(t *testing.T) {
 				t.Fatalf("Validate = %v, want ErrInvalid on %s", err, tt.key)
 			}
 		})
+	}
+}
+
+// A [workload] or [assessment] key changes that coefficient alone, and
+// a list of key places replaces the default list.
+func TestWorkloadKeys(t *testing.T) {
+	c, err := Parse(strings.NewReader("[workload]\nhousehold_minutes = 5.0\n[[workload.key_places]]\ncategory = \"elderly-living-alone\"\nevery_days = 3.0\nminutes = 10.0\n[assessment]\npatrol = { target = 100.0, weight = 40.0 }\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := workload.DefaultCoefficients()
+	want.HouseholdMinutes = 5
+	want.KeyPlaces = []workload.KeyPlaceVisit{{Category: "elderly-living-alone", EveryDays: 3, Minutes: 10}}
+	if !reflect.DeepEqual(c.Workload, want) {
+		t.Errorf("workload %+v, want %+v", c.Workload, want)
+	}
+	if c.Assessment.Patrol != (workload.Goal{Target: 100, Weight: 40}) || c.Assessment.Handling != workload.DefaultTargets().Handling {
+		t.Errorf("assessment %+v", c.Assessment)
+	}
+	c.Workload.WalkSpeed = 0
+	if err := c.Validate(); !errors.Is(err, ErrInvalid) {
+		t.Errorf("walk speed 0: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"encoding"
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -44,7 +45,8 @@ func eachEnv(v reflect.Value, prefix, keyPrefix string, fn func(name, key string
 		name, dotted := prefix+"_"+strings.ToUpper(key), keyPrefix+key
 		var err error
 		switch t := f.Type; {
-		case isText(t) || t.Kind() == reflect.String || t.Kind() == reflect.Int64 ||
+		case isText(t) || t.Kind() == reflect.String || t.Kind() == reflect.Int64 || t.Kind() == reflect.Int ||
+			t.Kind() == reflect.Float64 || t.Kind() == reflect.Bool ||
 			t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.String:
 			err = fn(name, dotted, fv)
 		case t.Kind() == reflect.Struct:
@@ -69,12 +71,24 @@ func setText(v reflect.Value, s string) error {
 		return v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s))
 	case v.Kind() == reflect.String:
 		v.SetString(s)
-	case v.Kind() == reflect.Int64:
-		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	case v.Kind() == reflect.Int64 || v.Kind() == reflect.Int:
+		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, v.Type().Bits())
 		if err != nil {
 			return fmt.Errorf("%q is not a whole number", s)
 		}
 		v.SetInt(n)
+	case v.Kind() == reflect.Float64:
+		x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Errorf("%q is not a number", s)
+		}
+		v.SetFloat(x)
+	case v.Kind() == reflect.Bool:
+		b, err := strconv.ParseBool(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", s)
+		}
+		v.SetBool(b)
 	default: // a list of strings (eachEnv offers nothing else)
 		var list []string
 		for _, item := range strings.Split(s, ",") {

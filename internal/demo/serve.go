@@ -41,7 +41,8 @@ type Loopback struct {
 }
 
 // ServeLoopback builds the demo (households of a basic grid in [150,
-// 500], yesterday's patrol) in dir/demo.gpkg and serves it until Close.
+// 500], yesterday's patrol) in dir/demo.gpkg and serves it until Close,
+// taking anonymous Open311 reports.
 func ServeLoopback(ctx context.Context, dir string) (*Loopback, error) {
 	st, err := stores.Open(ctx, filepath.Join(dir, "demo.gpkg"))
 	if err != nil {
@@ -63,7 +64,9 @@ func serveLoopback(ctx context.Context, st data.Store) (*Loopback, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv, err := server.New(server.Options{Store: st, Logger: slog.New(slog.DiscardHandler)})
+	// Anonymous Open311 reports are taken, as by a service configured with
+	// [open311] anonymous = true, so that the public view's report works.
+	srv, err := server.New(server.Options{Store: st, Logger: slog.New(slog.DiscardHandler), AnonymousOpen311: true})
 	if err != nil {
 		return nil, err
 	}

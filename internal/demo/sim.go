@@ -2,6 +2,8 @@ package demo
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -48,11 +50,13 @@ const demoStopProb = 0.003
 const demoLeaderID patrol.WorkerID = patrol.SyntheticPrefix + "leader"
 
 // demoWorkers makes one synthetic full-time worker per basic grid of plan
-// (sim-w01, sim-w02, … with devices sim-dev-01, …, in plan order) and a
-// synthetic leader of all its grids.
+// (sim-w01, sim-w02, … in plan order) and a synthetic leader of all its
+// grids. Device ids are random (sim-dev- and 16 hex digits), never
+// sequential: a device id is half of a phone's credential, and ids that
+// follow each other were found by guessing.
 func demoWorkers(plan partition.Plan) (workers []patrol.Worker, leader patrol.Worker) {
 	leader = patrol.Worker{ID: demoLeaderID, Name: "synthetic grid leader", Role: patrol.RoleLeader,
-		DeviceID: patrol.SyntheticPrefix + "dev-leader"}
+		DeviceID: demoDeviceID()}
 	for _, g := range plan.Grids {
 		leader.Grids = append(leader.Grids, g.ID)
 		if g.Kind != partition.Basic {
@@ -63,11 +67,18 @@ func demoWorkers(plan partition.Plan) (workers []patrol.Worker, leader patrol.Wo
 			ID:       patrol.WorkerID(fmt.Sprintf("%sw%02d", patrol.SyntheticPrefix, n)),
 			Name:     fmt.Sprintf("synthetic worker %02d", n),
 			Role:     patrol.RoleFullTime,
-			DeviceID: fmt.Sprintf("%sdev-%02d", patrol.SyntheticPrefix, n),
+			DeviceID: demoDeviceID(),
 			Grids:    []partition.GridID{g.ID},
 		})
 	}
 	return workers, leader
+}
+
+// demoDeviceID is a new random synthetic device id.
+func demoDeviceID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return patrol.SyntheticPrefix + "dev-" + hex.EncodeToString(b[:])
 }
 
 // simDay is one worker's simulated day.

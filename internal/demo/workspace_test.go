@@ -244,8 +244,12 @@ func checkDemoWorkers(t *testing.T, s data.Store, plan partition.Plan) {
 	if leaders != 1 {
 		t.Errorf("%d leaders, want 1", leaders)
 	}
-	if w, err := s.WorkerByDevice(ctx, "sim-dev-01"); err != nil || w.ID != "sim-w01" {
-		t.Errorf("device sim-dev-01 belongs to %q (%v), want sim-w01", w.ID, err)
+	w01, err := s.Worker(ctx, "sim-w01")
+	if err != nil || len(w01.DeviceID) != len("sim-dev-")+16 {
+		t.Fatalf("sim-w01: %+v, %v; want a random device id of 16 hex digits", w01, err)
+	}
+	if w, err := s.WorkerByDevice(ctx, w01.DeviceID); err != nil || w.ID != "sim-w01" {
+		t.Errorf("device %s belongs to %q (%v), want sim-w01", w01.DeviceID, w.ID, err)
 	}
 }
 

@@ -163,3 +163,23 @@ func TestLoadZone(t *testing.T) {
 		})
 	}
 }
+
+func TestMonth(t *testing.T) {
+	zone, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := Month("2026-11", zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := w.From.Format(time.RFC3339), "2026-11-01T00:00:00+08:00"; got != want {
+		t.Errorf("from %s, want %s", got, want)
+	}
+	if got := w.To.Sub(w.From); got != 30*24*time.Hour {
+		t.Errorf("November lasts %v", got)
+	}
+	if _, err := Month("2026-13", zone); !errors.Is(err, ErrSyntax) {
+		t.Errorf("month 13: %v", err)
+	}
+}

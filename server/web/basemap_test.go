@@ -53,6 +53,34 @@ func TestRasterBasemap(t *testing.T) {
 	if n := eval[int](t, p, `wanggeMap.queryRenderedFeatures({layers: ['grids-fill']}).length`); n == 0 {
 		t.Error("no grid drawn over the basemap")
 	}
+	// Tiles in WGS-84 cannot follow a GCJ-02 basemap: the blocks are GeoJSON.
+	if typ := eval[string](t, p, `wanggeMap.getSource('base-blocks').type`); typ != "geojson" {
+		t.Errorf("blocks under a GCJ-02 basemap from a %s source, want geojson", typ)
+	}
+	// This service takes no anonymous reports: the page offers none.
+	if eval[bool](t, p, `!!document.getElementById('report')`) {
+		t.Error("the page offers anonymous reports the service refuses")
+	}
+}
+
+// Without a raster basemap the background is the service's own vector
+// tiles of blocks, buildings and roads, for the public view too.
+func TestVectorBasemap(t *testing.T) {
+	p := page(t, "", "tiles")
+	if typ := eval[string](t, p, `wanggeMap.getSource('base-blocks').type`); typ != "vector" {
+		t.Errorf("blocks from a %s source, want vector", typ)
+	}
+	if n := eval[int](t, p, `wanggeMap.queryRenderedFeatures({layers: ['base-blocks']}).length`); n == 0 {
+		t.Error("no block drawn from the tiles")
+	}
+	// MapLibre's workers fetch the tiles, out of the page's own requests:
+	// what was drawn, and from where, says they came.
+	if n := eval[int](t, p, `wanggeMap.queryRenderedFeatures({layers: ['base-roads']}).length`); n == 0 {
+		t.Error("no road drawn from the tiles")
+	}
+	if u := eval[string](t, p, `wanggeMap.getSource('base-blocks').tiles[0]`); u != shared.url+"/tiles/blocks/{z}/{x}/{y}.mvt" {
+		t.Errorf("blocks from %q, want the service's /tiles/blocks", u)
+	}
 }
 
 // A basemap the page cannot draw is refused when the server starts.

@@ -14,8 +14,9 @@ import (
 )
 
 // A planner clicks a block and gives it to a neighbouring grid: the
-// figures of both grids change by the block's households; the draft it
-// saves is what the API returns, and it publishes it.
+// figures of both grids change by the block's households; the move is
+// an edit of a draft uploaded from the published plan, whose diff, metric
+// deltas and problems the page shows, and it publishes the draft.
 func TestPlannerMovesABlockSavesAndPublishes(t *testing.T) {
 	p := page(t, shared.planner, "planner")
 	// Pixels inside blocks with households, one per block, in page coordinates.
@@ -45,7 +46,16 @@ func TestPlannerMovesABlockSavesAndPublishes(t *testing.T) {
 		t.Fatalf("none of %d blocks clicked offers a neighbouring grid", len(cands))
 	}
 	eval[bool](t, p, `document.querySelector('.move:not([disabled])').click(), true`)
-	rows := eval[[][]string](t, p, `[...document.querySelectorAll('#metrics tr')].slice(1).map(r => [...r.cells].map(c => c.textContent))`)
+	// The move uploads a draft and edits it: wait for the server's answer.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var rows [][]string
+	for ctx.Err() == nil {
+		if rows = eval[[][]string](t, p, `[...document.querySelectorAll('#metrics tr')].slice(1).map(r => [...r.cells].map(c => c.textContent))`); len(rows) > 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if len(rows) != 4 {
 		t.Fatalf("metrics rows %v, want the two grids before and after", rows)
 	}
@@ -58,15 +68,41 @@ func TestPlannerMovesABlockSavesAndPublishes(t *testing.T) {
 	t.Logf("moved %s (%v households) from %s to %s: %v; problems added %q, removed %q", block, moved, from, to, rows,
 		eval[string](t, p, `document.getElementById('added').textContent`), eval[string](t, p, `document.getElementById('removed').textContent`))
 
-	// The diff against the published plan outlines the block moved, and only it.
+	// The move went to a draft uploaded from the published plan's grids
+	// (POST /api/v1/plans/upload), as a version of it (…/edits).
+	id := eval[string](t, p, `(document.getElementById('draft') || {}).textContent || ''`)
+	if !strings.HasPrefix(id, "plan-") {
+		t.Fatalf("no draft named after the move: %q", id)
+	}
+	if d := eval[string](t, p, `(document.getElementById('deltas') || {}).textContent || ''`); d == "" {
+		t.Errorf("no metric deltas shown after the move")
+	}
+	var versions struct {
+		Versions []struct{ Version int }
+	}
+	apiGet(t, shared.planner, "/api/v1/plans/"+id+"/versions", &versions)
+	if len(versions.Versions) != 2 {
+		t.Errorf("draft %s has versions %+v, want the upload and the move", id, versions.Versions)
+	}
+
+	// The diff against the published plan (GET …/diff) outlines the block
+	// moved, and only it.
 	eval[bool](t, p, `document.getElementById('diff').click(), true`)
-	changed := eval[[]string](t, p, `wanggeMap.querySourceFeatures('plan-blocks').filter(f => wanggeMap.getFeatureState({source: 'plan-blocks', id: f.id}).changed).map(f => String(f.id)).filter((v, i, a) => a.indexOf(v) === i)`)
+	ctx, cancel = context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var changed []string
+	for ctx.Err() == nil {
+		changed = eval[[]string](t, p, `wanggeMap.querySourceFeatures('plan-blocks').filter(f => wanggeMap.getFeatureState({source: 'plan-blocks', id: f.id}).changed).map(f => String(f.id)).filter((v, i, a) => a.indexOf(v) === i)`)
+		if len(changed) > 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if len(changed) != 1 || changed[0] != block {
 		t.Errorf("the diff outlines %v, want the block moved, %s", changed, block)
 	}
 	shot(t, p, "planner-move")
-	saved := waitText(t, p, "save", "plan-")
-	id := saved[strings.Index(saved, "plan-"):]
+	waitText(t, p, "save", id+" v2")
 	var grids geojson.FeatureCollection
 	apiGet(t, shared.planner, "/api/v1/plans/"+id+"/grids", &grids)
 	holder := ""
@@ -76,9 +112,26 @@ func TestPlannerMovesABlockSavesAndPublishes(t *testing.T) {
 		}
 	}
 	if holder != to {
-		t.Errorf("the saved draft %s has block %s in grid %q, want %s", id, block, holder, to)
+		t.Errorf("the draft %s has block %s in grid %q, want %s", id, block, holder, to)
 	}
-	waitText(t, p, "publish", "已发布: "+id)
+	// Publishing refuses a plan with errors; the page then offers to force it.
+	ctx, cancel = context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := p.Eval(`document.getElementById('publish').click(), true`, new(bool)); err != nil {
+		t.Fatal(err)
+	}
+	for ctx.Err() == nil {
+		s := eval[string](t, p, `document.getElementById('status').textContent + (document.getElementById('force') ? ' force' : '')`)
+		if strings.Contains(s, "已发布: "+id) {
+			break
+		}
+		if strings.HasSuffix(s, " force") {
+			t.Logf("publication refused: %s", s)
+			waitText(t, p, "force", "已发布: "+id)
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	var plans struct {
 		Plans []struct{ ID, Status string }
 	}

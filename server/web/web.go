@@ -89,14 +89,18 @@ var files embed.FS
 func Bundle() fs.FS { return files }
 
 // Handler serves the page at /, its files under AssetPrefix, its
-// configuration (the basemap, validated by the caller) at ConfigPath and
+// configuration (the basemap, validated by the caller, and whether
+// anonymous reports are taken) at ConfigPath and
 // an empty FaviconPath, with a Content-Security-Policy that keeps the
 // page to its own origin and the basemap's (MapLibre needs blob: workers).
-func Handler(basemap Basemap) http.Handler {
+func Handler(basemap Basemap, anonymousReports bool) http.Handler {
 	assets := http.StripPrefix(AssetPrefix, http.FileServerFS(files))
-	var conf struct {
+	conf := struct {
 		Basemap *Basemap `json:"basemap"`
-	}
+		// AnonymousReports: the service takes Open311 reports without an
+		// api_key ([open311] anonymous), so the public view offers them.
+		AnonymousReports bool `json:"anonymous_reports"`
+	}{AnonymousReports: anonymousReports}
 	if basemap.Tiles != "" {
 		conf.Basemap = &basemap
 	}

@@ -271,7 +271,7 @@ func CheckPlan(p partition.Plan) error {
 	if err := CheckID(p.ID); err != nil {
 		return err
 	}
-	if p.Status != partition.PlanDraft && p.Status != partition.PlanPublished {
+	if p.Status != partition.PlanDraft && p.Status != partition.PlanPublished && p.Status != partition.PlanSuperseded {
 		return Invalid("unknown plan status %q", p.Status)
 	}
 	seen := make(map[partition.GridID]bool, len(p.Grids))

@@ -1,7 +1,6 @@
 // The data layer of the map page: every request the page makes goes
 // through here, so that moving the basemap to the service's vector tiles
-// (/tiles, issue 10) or the planner's edits to the plan-editing routes
-// (issue 11) changes this file only. The token lives in sessionStorage,
+// (/tiles, issue 10) changes this file only. The token lives in sessionStorage,
 // is sent in the Authorization header only, and is never put in a URL or
 // logged.
 
@@ -9,6 +8,9 @@ import { toGCJ02, fromGCJ02, shiftGeometry } from './gcj02.js';
 
 const TOKEN_KEY = 'wangge.token';
 const API = '/api/v1';
+
+// UPLOAD_PARAMS are the partition parameters POST /plans/upload takes.
+const UPLOAD_PARAMS = ['weight', 'min', 'max', 'count', 'tolerance', 'gap', 'seed', 'dedicated', 'within', 'code_prefix'];
 
 export class ApiError extends Error {
   constructor(status, detail) {
@@ -51,7 +53,9 @@ export class Api {
     return h;
   }
 
-  async request(method, path, body) {
+  // request sends body as JSON and answers the JSON back, its geometries
+  // shifted for a GCJ-02 basemap unless raw.
+  async request(method, path, body, raw) {
     const init = { method, headers: this.headers(body ? { 'Content-Type': 'application/json' } : {}) };
     if (body) init.body = JSON.stringify(body);
     const res = await fetch(path, init);
@@ -67,7 +71,7 @@ export class Api {
     }
     if (res.status === 204) return null;
     const answer = await res.json();
-    return this.gcj02 ? shiftBody(answer) : answer;
+    return this.gcj02 && !raw ? shiftBody(answer) : answer;
   }
 
   get(path) {
@@ -130,11 +134,28 @@ export class Api {
     return body[0];
   }
 
-  // Planner. Today an edit is kept in the page (edit.js) and saved whole
-  // as a new draft; with issue 11's routes each move goes to the server.
+  // Planner: the plan-editing routes. A published (or superseded) plan
+  // is not edited in place: its grids are uploaded as a new draft first
+  // (uploadDraft); every edit of a draft is stored by the server as a new
+  // version and answered with the diff, the metric deltas and the
+  // problems added and removed.
   drawPlan(params) { return this.request('POST', API + '/plans', params); }
-  saveDraft(base, name, grids) { return this.request('POST', API + '/plans/' + encodeURIComponent(base) + '/edits', { name, grids }); }
-  publish(id) { return this.request('POST', API + '/plans/' + encodeURIComponent(id) + '/publish'); }
+  async uploadDraft(plan, name) {
+    const grids = await this.request('GET', API + '/plans/' + encodeURIComponent(plan.id) + '/grids', null, true);
+    const q = new URLSearchParams();
+    if (name) q.set('name', name);
+    for (const [k, v] of Object.entries(plan.params || {})) {
+      const key = k === 'code-prefix' ? 'code_prefix' : k;
+      if (UPLOAD_PARAMS.includes(key)) q.set(key, v);
+    }
+    // The grids go back as the server wrote them (WGS-84), whatever the basemap.
+    return this.request('POST', API + '/plans/upload?' + q, grids);
+  }
+  edit(id, op) { return this.request('POST', API + '/plans/' + encodeURIComponent(id) + '/edits', op); }
+  undo(id) { return this.request('POST', API + '/plans/' + encodeURIComponent(id) + '/undo'); }
+  versions(id) { return this.get(API + '/plans/' + encodeURIComponent(id) + '/versions'); }
+  diff(id, to) { return this.get(API + '/plans/' + encodeURIComponent(id) + '/diff' + (to ? '?to=' + encodeURIComponent(to) : '')); }
+  publish(id, force) { return this.request('POST', API + '/plans/' + encodeURIComponent(id) + '/publish' + (force ? '?force=true' : '')); }
 
   // positions reads the server-sent events of /positions with fetch (so
   // the token goes in a header, which EventSource cannot do) and calls
@@ -158,11 +179,12 @@ export class Api {
     }
   }
 
-  // basemap is the background of every view. Today it is drawn from the
-  // API's blocks and roads as GeoJSON; when the service serves vector
-  // tiles it becomes one vector source of /tiles/{tileset}/{z}/{x}/{y}.mvt.
+  // basemap is the background of every view: the service's vector tiles
+  // (map.js addBasemap), or, for a GCJ-02 basemap, the blocks and roads
+  // as GeoJSON to be shifted like every overlay.
   async basemap() {
+    if (!this.gcj02) return { tiles: true };
     const [blocks, roads] = await Promise.all([this.blocks(), this.roads()]);
-    return { blocks, roads };
+    return { geojson: { blocks, roads } };
   }
 }

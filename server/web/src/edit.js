@@ -1,9 +1,11 @@
-// The planner's edit of a plan, kept in the page: which grid holds each
-// block, locks, an undo history, and the figures the planner judges a
-// move by (deviation of a basic grid's households from the mean,
+// The page's copy of the draft the planner edits: which grid holds each
+// block, locks, an undo history mirroring the server's versions, the
+// neighbouring grids a block may go to, and the figures of the two grids
+// of a move (deviation of a basic grid's households from the mean,
 // compactness as the share of its convex hull it fills, contiguity over
-// the blocks' neighbour graph) with the problems a move adds or removes.
-// With the plan-editing routes of issue 11 the server answers the same.
+// the blocks' neighbour graph). The server stores every edit
+// (/api/v1/plans/{id}/edits) and answers the plan-wide deltas and the
+// problems the edit added and removed, which the page shows.
 import { projector, rings, area, hullArea, bbox } from './geom.js';
 
 // SNAP_M is how close two blocks' outlines must come to touch when the
@@ -136,13 +138,20 @@ export class PlanEdit {
     return { block: b, from, to, before, after, added: [...p1].filter((p) => !p0.has(p)), removed: [...p0].filter((p) => !p1.has(p)) };
   }
 
+  // undo takes back the last move or lock, as the server's undo does.
   undo() {
     const last = this.history.pop();
-    if (last) this.grid.set(last.b, last.from);
+    if (last && last.lock) this.flipLock(last.lock);
+    else if (last) this.grid.set(last.b, last.from);
     return last;
   }
 
   toggleLock(g) {
+    this.flipLock(g);
+    this.history.push({ lock: g });
+  }
+
+  flipLock(g) {
     if (this.locked.has(g)) this.locked.delete(g);
     else this.locked.add(g);
   }
@@ -150,10 +159,6 @@ export class PlanEdit {
   // diff lists the blocks whose grid differs from the published plan's.
   diff() {
     return [...this.grid].filter(([b, g]) => this.published.get(b) !== g).map(([b, g]) => ({ block: b, from: this.published.get(b), to: g }));
-  }
-
-  request() {
-    return [...this.kind.keys()].map((id) => ({ id, blocks: this.blocksOf(id), locked: this.locked.has(id) }));
   }
 }
 

@@ -50,7 +50,7 @@ async function loadTrace(ctx, worker, date) {
   const r = day.report;
   const stops = day.features.filter((f) => f.properties.kind === 'stop');
   box.innerHTML = '<p>' + t('distance') + ' ' + (r.distance_m / 1000).toFixed(2) + ' km · ' + t('moving') + ' ' + duration(r.moving_s) +
-    ' · ' + t('stops') + ' ' + stops.length + ' · ' + t('gaps') + ' ' + r.gaps.length + '</p>' +
+    ' · ' + t('stops') + ' ' + stops.length + ' · ' + t('gaps') + ' ' + (r.gaps || []).length + '</p>' +
     '<ol class="stops">' + stops.slice(0, 8).map((s) => '<li>' + clock(Date.parse(s.properties.start), ZONE) + ' · ' + duration(s.properties.duration_s) + '</li>').join('') + '</ol>';
   if (!line) return;
   fitTo(map, day);

@@ -50,7 +50,9 @@ async function start() {
   config ??= api.config();
   api.useBasemap((await config).basemap);
   let me = null;
-  if (api.token && !basemap) basemap = api.basemap().catch(() => null); // in parallel with the sign-in and the map's start
+  // In parallel with the sign-in and the map's start; GeoJSON (a GCJ-02
+  // basemap) needs a token, vector tiles do not.
+  if (!basemap && (api.token || !api.gcj02)) basemap = api.basemap().catch(() => null);
   if (api.token) {
     try {
       me = await api.me();
@@ -68,10 +70,12 @@ async function start() {
   if (raster && !map.getSource('base-raster')) addRaster(map, raster);
   for (const l of map.getStyle().layers) if (l.id !== 'background' && !l.id.startsWith('base-')) map.removeLayer(l.id);
   for (const s of Object.keys(map.getStyle().sources)) if (!s.startsWith('base-')) map.removeSource(s);
-  const blocks = () => basemap.then((b) => b.blocks);
+  // The planner's blocks as GeoJSON, read once when first asked for.
+  let blockData = null;
+  const blocks = () => (blockData ??= api.blocks());
   const base = basemap && (await basemap);
   if (base && !map.getSource('base-blocks')) addBasemap(map, base);
-  ctx = { api, map, panel, me, blocks, abort: new AbortController(), popup: (ll, html) => popup(map, ll, html), error: showError, reload: start };
+  ctx = { api, map, panel, me, blocks, anonymousReports: !!(await config).anonymous_reports, abort: new AbortController(), popup: (ll, html) => popup(map, ll, html), error: showError, reload: start };
   try {
     if (me && ['leader', 'admin', 'worker'].includes(me.role)) await leaderView(ctx);
     else if (me && me.role === 'planner') await plannerView(ctx);

@@ -25,13 +25,29 @@ export function addRaster(map, basemap) {
   map.addLayer({ id: 'base-raster', type: 'raster', source: 'base-raster' });
 }
 
-// addBasemap draws the store's blocks and roads, faint over a raster basemap.
-export function addBasemap(map, { blocks, roads }) {
-  setData(map, 'base-blocks', blocks);
-  setData(map, 'base-roads', roads);
+// addBasemap draws the store's blocks and roads, faint over a raster
+// basemap: the service's own vector tiles (/tiles/{tileset}/{z}/{x}/{y}.mvt:
+// blocks, buildings, roads), or, when the overlays are shifted to GCJ-02
+// for a Chinese basemap, which tiles in WGS-84 cannot follow, the GeoJSON
+// blocks and roads of the API shifted like every other overlay.
+export function addBasemap(map, base) {
   const faint = map.getLayer('base-raster') ? 0.35 : 1;
-  map.addLayer({ id: 'base-blocks', type: 'fill', source: 'base-blocks', paint: { 'fill-color': KIND_COLOURS, 'fill-outline-color': '#d8d2c8', 'fill-opacity': faint } });
-  map.addLayer({ id: 'base-roads', type: 'line', source: 'base-roads', paint: { 'line-color': '#fff', 'line-width': ['interpolate', ['linear'], ['zoom'], 13, 0.5, 17, 3] } });
+  const roadWidth = ['interpolate', ['linear'], ['zoom'], 13, 0.5, 17, 3];
+  if (base.geojson) {
+    setData(map, 'base-blocks', base.geojson.blocks);
+    setData(map, 'base-roads', base.geojson.roads);
+    map.addLayer({ id: 'base-blocks', type: 'fill', source: 'base-blocks', paint: { 'fill-color': KIND_COLOURS, 'fill-outline-color': '#d8d2c8', 'fill-opacity': faint } });
+    map.addLayer({ id: 'base-roads', type: 'line', source: 'base-roads', paint: { 'line-color': '#fff', 'line-width': roadWidth } });
+    return;
+  }
+  const vector = (tileset, minzoom, maxzoom) => map.addSource('base-' + tileset, { type: 'vector', minzoom, maxzoom,
+    tiles: [location.origin + '/tiles/' + tileset + '/{z}/{x}/{y}.mvt'] });
+  vector('blocks', 12, 16);
+  vector('buildings', 14, 17);
+  vector('roads', 12, 16);
+  map.addLayer({ id: 'base-blocks', type: 'fill', source: 'base-blocks', 'source-layer': 'blocks', paint: { 'fill-color': KIND_COLOURS, 'fill-outline-color': '#d8d2c8', 'fill-opacity': faint } });
+  map.addLayer({ id: 'base-buildings', type: 'fill', source: 'base-buildings', 'source-layer': 'buildings', paint: { 'fill-color': '#dcd6cc', 'fill-opacity': 0.6 * faint } });
+  map.addLayer({ id: 'base-roads', type: 'line', source: 'base-roads', 'source-layer': 'roads', paint: { 'line-color': '#fff', 'line-width': roadWidth } });
 }
 
 export function setData(map, id, data) {

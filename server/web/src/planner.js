@@ -1,8 +1,10 @@
 // The planner's view: the plans; draw a plan with parameters; the grids of
 // a plan coloured by deviation from the mean; click a block, give it to a
 // neighbouring grid and see the figures change and the problems added or
-// removed; lock; undo; diff against the published plan; save a draft;
-// publish.
+// removed; lock; undo; diff against the published plan; publish. Every
+// edit goes to the plan-editing routes (/api/v1/plans/{id}/edits, /undo,
+// /diff, /versions, /publish) on a draft: a published plan's grids are
+// uploaded as a new draft (/plans/upload) at the first edit.
 import { t } from './i18n.js';
 import { setData, fitTo } from './map.js';
 import { section, esc } from './ui.js';
@@ -12,7 +14,7 @@ export async function plannerView(ctx) {
   const { api, panel } = ctx;
   const plans = await api.plans();
   const list = section(panel, t('plans'), '<ul id="plans">' + plans.map((p) =>
-    '<li><a href="#" data-plan="' + esc(p.id) + '">' + esc(p.name) + '</a> · ' + t(p.status === 'published' ? 'published' : 'draft') + '</li>').join('') + '</ul>');
+    '<li><a href="#" data-plan="' + esc(p.id) + '">' + esc(p.name) + '</a> · ' + t(p.status) + '</li>').join('') + '</ul>');
   list.querySelectorAll('[data-plan]').forEach((a) => { a.onclick = (e) => { e.preventDefault(); openPlan(ctx, a.dataset.plan); }; });
   const draw = section(panel, t('draw'),
     '<label>' + t('min') + ' <input id="p-min" type="number" value="150"></label> <label>' + t('max') + ' <input id="p-max" type="number" value="500"></label>' +
@@ -37,7 +39,7 @@ async function openPlan(ctx, id) {
   const ed = new PlanEdit(blocks, grids, plan.params);
   const pub = plans.find((p) => p.status === 'published');
   if (pub && pub.id !== id) ed.setPublished(await api.planGrids(pub.id));
-  ctx.edit = { plan, ed, selected: null, last: null };
+  ctx.edit = { plan, ed, selected: null, last: null, draft: plan.status === 'draft' ? id : null, pubId: pub ? pub.id : null };
   setData(map, 'plan-grids', grids);
   if (!map.getLayer('plan-blocks')) {
     setData(map, 'plan-blocks', blocks);
@@ -61,7 +63,7 @@ function paint(ctx) {
   const { ed, selected } = ctx.edit;
   const mean = ed.mean();
   const dev = new Map([...ed.kind.keys()].map((g) => [g, ed.figures(g, mean).deviation]));
-  const changed = new Set(ctx.edit.showDiff ? ed.diff().map((d) => d.block) : []);
+  const changed = ctx.edit.showDiff ? ctx.edit.changed || new Set() : new Set();
   for (const [b, g] of ed.grid) map.setFeatureState({ source: 'plan-blocks', id: b }, { dev: dev.get(g), selected: b === selected, changed: changed.has(b) });
 }
 
@@ -76,50 +78,118 @@ function figuresRow(f) {
     '</td><td>' + t(f.contiguous ? 'yes' : 'no') + '</td></tr>';
 }
 
+function deltaRow(d) {
+  const sign = (v, n) => (v > 0 ? '+' : '') + v.toFixed(n);
+  return '<p id="deltas">' + t('dMaxDev') + ' ' + sign(d.max_deviation_pct, 1) + ' · ' + t('dPolsby') + ' ' + sign(d.mean_polsby_popper, 3) +
+    ' · ' + t('dHull') + ' ' + sign(d.mean_hull_ratio, 3) + ' · ' + t('dMultipart') + ' ' + sign(d.multipart_grids, 0) + '</p>';
+}
+
+// ensureDraft gives the id of the draft the planner's edits go to: the
+// plan itself when it is a draft, else a draft uploaded from its grids.
+async function ensureDraft(ctx) {
+  const e = ctx.edit;
+  if (e.draft) return e.draft;
+  const ans = await ctx.api.uploadDraft(e.plan, e.plan.name);
+  e.draft = ans.plan.id;
+  e.plan = Object.assign({ params: e.plan.params }, ans.plan);
+  return e.draft;
+}
+
 function render(ctx) {
   const box = ctx.editBox.querySelector('#edit');
-  const { plan, ed, selected, last } = ctx.edit;
-  let html = '<p><b>' + esc(plan.name) + '</b> · ' + t('mean') + ' ' + ed.mean().toFixed(0) + ' ' + t('households') + '</p>';
+  const { plan, ed, selected, last, draft } = ctx.edit;
+  let html = '<p><b>' + esc(plan.name) + '</b> · ' + t(plan.status) + (draft ? ' <span id="draft">' + esc(draft) + '</span>' : '') + ' · ' +
+    t('mean') + ' ' + ed.mean().toFixed(0) + ' ' + t('households') + '</p>';
   if (selected) {
     const g = ed.grid.get(selected);
     html += '<p>' + t('block') + ' ' + esc(selected) + ' ∈ ' + esc(g) + ' <button class="lock" data-grid="' + esc(g) + '">' + t(ed.locked.has(g) ? 'unlock' : 'lock') + ' ' + esc(g) + '</button></p><p>' + t('moveTo') + ': ' +
       ed.neighbourGrids(selected).map((n) => '<button class="move" data-to="' + esc(n) + '"' + (ed.locked.has(n) || ed.locked.has(g) ? ' disabled' : '') + '>' + esc(n) + '</button>').join(' ') + '</p>';
   }
   if (last) {
+    const pr = last.answer.problems;
     html += '<table id="metrics"><tr><th></th><th>' + t('households') + '</th><th>' + t('deviation') + '</th><th>' + t('compactness') + '</th><th>' + t('contiguity') + '</th></tr>' +
-      last.before.map(figuresRow).join('').replace(/<tr>/g, '<tr class="before">') + last.after.map(figuresRow).join('') + '</table>' +
-      '<p>' + t('problemsAdded') + ': <span id="added">' + (last.added.map(problem).join(', ') || t('none')) + '</span><br>' +
-      t('problemsRemoved') + ': <span id="removed">' + (last.removed.map(problem).join(', ') || t('none')) + '</span></p>';
+      last.before.map(figuresRow).join('').replace(/<tr>/g, '<tr class="before">') + last.after.map(figuresRow).join('') + '</table>' + deltaRow(last.answer.diff) +
+      '<p>' + t('problemsAdded') + ': <span id="added">' + (pr.added.map(problem).join(', ') || t('none')) + '</span><br>' +
+      t('problemsRemoved') + ': <span id="removed">' + (pr.removed.map(problem).join(', ') || t('none')) + '</span></p>';
   }
   const diff = ed.diff();
   html += '<p><button id="undo"' + (ed.history.length ? '' : ' disabled') + '>' + t('undo') + '</button> <button id="diff">' + t('diff') + '</button> ' +
-    '<button id="save"' + (diff.length ? '' : ' disabled') + '>' + t('save') + '</button> <button id="publish"' + (plan.status === 'published' ? ' disabled' : '') + '>' + t('publish') + '</button> ' +
+    '<button id="save"' + (draft ? '' : ' disabled') + '>' + t('save') + '</button> <button id="publish"' + (plan.status === 'published' ? ' disabled' : '') + '>' + t('publish') + '</button> ' +
     '<button disabled title="' + t('redrawWaits') + '">' + t('redraw') + '</button></p><p id="diffs">' + diff.length + ' ' + t('changed') + '</p><p id="status"></p>';
   box.innerHTML = html;
-  box.querySelectorAll('.move').forEach((b) => { b.onclick = () => guard(ctx, () => { ctx.edit.last = ed.move(selected, b.dataset.to); paint(ctx); render(ctx); }); });
-  box.querySelectorAll('.lock').forEach((b) => { b.onclick = () => { ed.toggleLock(b.dataset.grid); render(ctx); }; });
-  box.querySelector('#undo').onclick = () => { ed.undo(); ctx.edit.last = null; paint(ctx); render(ctx); };
-  box.querySelector('#diff').onclick = () => { ctx.edit.showDiff = !ctx.edit.showDiff; paint(ctx); };
-  box.querySelector('#save').onclick = () => guard(ctx, async () => {
-    const saved = await ctx.api.saveDraft(plan.id, '', ed.request());
-    ctx.edit.plan = Object.assign({}, saved, { params: plan.params });
-    ctx.edit.saved = saved.id;
-    await openPlan(ctx, saved.id);
-    document.getElementById('status').textContent = t('saved') + ': ' + saved.id;
-  });
-  box.querySelector('#publish').onclick = () => guard(ctx, async () => {
-    await ctx.api.publish(plan.id);
-    ctx.edit.plan.status = 'published';
-    ed.published = new Map(ed.grid);
+  const status = (s) => { document.getElementById('status').textContent = s; };
+  box.querySelectorAll('.move').forEach((b) => { b.onclick = () => guard(ctx, async () => {
+    const id = await ensureDraft(ctx);
+    const local = ed.move(selected, b.dataset.to); // checks the move and gives the two grids' figures
+    let answer;
+    try {
+      answer = await ctx.api.edit(id, { op: 'move', block: selected, to: b.dataset.to });
+    } catch (err) {
+      ed.undo();
+      throw err;
+    }
+    ctx.edit.last = Object.assign(local, { answer });
+    paint(ctx); render(ctx);
+  }); });
+  box.querySelectorAll('.lock').forEach((b) => { b.onclick = () => guard(ctx, async () => {
+    const id = await ensureDraft(ctx);
+    const g = b.dataset.grid;
+    await ctx.api.edit(id, { op: ed.locked.has(g) ? 'unlock' : 'lock', grids: [g] });
+    ed.toggleLock(g);
     render(ctx);
-    document.getElementById('status').textContent = t('publishedOk') + ': ' + plan.id;
+  }); });
+  box.querySelector('#undo').onclick = () => guard(ctx, async () => {
+    await ctx.api.undo(draft);
+    ed.undo();
+    ctx.edit.last = null;
+    paint(ctx); render(ctx);
+  });
+  box.querySelector('#diff').onclick = () => guard(ctx, async () => {
+    ctx.edit.showDiff = !ctx.edit.showDiff;
+    ctx.edit.changed = new Set();
+    if (ctx.edit.showDiff && draft && ctx.edit.pubId && ctx.edit.pubId !== draft) {
+      const d = await ctx.api.diff(draft, ctx.edit.pubId);
+      ctx.edit.changed = new Set((d.diff.moved || []).map((m) => String(m.block)));
+    }
+    paint(ctx);
+  });
+  box.querySelector('#save').onclick = () => guard(ctx, async () => {
+    // Every edit is stored as a version of the draft already; this says which.
+    const v = await ctx.api.versions(draft);
+    const list = v.versions || [];
+    status(t('saved') + ': ' + draft + ' v' + (list.length ? list[list.length - 1].version : 1));
+  });
+  const publish = async (force) => {
+    const id = draft || plan.id;
+    await ctx.api.publish(id, force);
+    ctx.edit.plan = Object.assign({}, ctx.edit.plan, { id, status: 'published' });
+    ctx.edit.pubId = id;
+    ctx.edit.draft = null;
+    ed.published = new Map(ed.grid);
+    ed.history = [];
+    render(ctx);
+    status(t('publishedOk') + ': ' + id);
+  };
+  box.querySelector('#publish').onclick = () => guard(ctx, async () => {
+    try {
+      await publish(false);
+    } catch (err) {
+      if (err.status !== 409) throw err;
+      // Refused: the plan has errors. Say them and offer to publish anyway.
+      status(t('refused') + ': ' + err.message);
+      const f = document.createElement('button');
+      f.id = 'force';
+      f.textContent = t('force');
+      f.onclick = () => guard(ctx, () => publish(true));
+      document.getElementById('status').after(f);
+    }
   });
 }
 
-// problem says "G002 oversize" in the page's language.
+// problem says "G002 out_of_bounds" (a problem of the server's
+// validation) in the page's language.
 function problem(p) {
-  const [grid, rule] = p.split(' ');
-  return esc(grid) + ' ' + t(rule);
+  return esc([p.grid, p.block].filter(Boolean).join(' ')) + ' ' + t(p.rule);
 }
 
 // guard runs an action of a button and shows its error in the panel.

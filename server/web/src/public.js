@@ -25,7 +25,7 @@ export async function publicView(ctx) {
   const counts = {};
   for (const f of fc.features) counts[f.properties.status] = (counts[f.properties.status] || 0) + 1;
   section(panel, t('incidents'), '<ul>' + Object.entries(counts).map(([s, n]) => '<li>' + esc(s) + ': ' + n + '</li>').join('') + '</ul>');
-  reporting(ctx);
+  if (ctx.anonymousReports) reporting(ctx); // only when the service takes reports without a key
   map.on('click', 'public-requests', (e) => {
     const p = e.features[0].properties;
     ctx.popup(e.lngLat, '<b>' + esc(p.service) + '</b><br>' + esc(p.status) + ' · ' + esc(p.agency) + '<br>' + esc(p.requested));
@@ -34,6 +34,8 @@ export async function publicView(ctx) {
 
 // reporting lets anyone report an incident: press the button, click the
 // place on the map, pick the category, describe it, send (Open311 POST).
+// The page offers it when the service takes anonymous reports
+// ([open311] anonymous = true).
 async function reporting(ctx) {
   const { api, map, panel } = ctx;
   const services = await api.services();
