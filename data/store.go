@@ -106,6 +106,23 @@ type PlanStore interface {
 	// PlanVersion reads version n of plan id with its grids; an unknown
 	// plan or version wraps ErrNotFound.
 	PlanVersion(ctx context.Context, id partition.PlanID, n int) (PlanVersion, error)
+
+	// Publications lists when plans were in force, by From then plan:
+	// one closed interval for each time PublishPlan superseded a plan
+	// (From its Published time, To the publish that superseded it), and
+	// the published plan's open interval (From its Published time, zero
+	// To). A plan published again has an interval for each time. Deleting
+	// a plan deletes its intervals. Superseded plans of a store made
+	// before this history was kept get theirs from the Published times:
+	// each until the next plan's.
+	Publications(ctx context.Context) ([]Publication, error)
+}
+
+// Publication is an interval [From, To) in which Plan was in force; a
+// zero To means it still is.
+type Publication struct {
+	Plan     partition.PlanID
+	From, To time.Time
 }
 
 // PlanVersion is one state of a draft plan. Number counts from 1 (the plan

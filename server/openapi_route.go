@@ -67,7 +67,7 @@ func (s *Server) docOps() []openapi.Op {
 		api(http.MethodGet, "/workers", "patrol", "a page of the workers the token may see, by id", []string{"limit", "after"}, "", "Workers"),
 		api(http.MethodPost, "/workers", "patrol", "register workers and their devices", nil, "WorkerBatch", "Upserted"),
 		api(http.MethodGet, "/workers/:id", "patrol", "one worker", nil, "", "Worker"),
-		api(http.MethodGet, "/workers/:id/trajectory", "patrol", "a worker's day: trips, stops, gaps", []string{"date", "tz", "crs", "stop_radius", "stop_minutes"}, "", "Object"),
+		api(http.MethodGet, "/workers/:id/trajectory", "patrol", "a worker's day: trips, stops, gaps", []string{"date", "tz", "crs", "stop_radius", "stop_minutes", "stop_silence"}, "", "Object"),
 		api(http.MethodPost, "/tracks", "patrol", "a batch of GPS fixes", []string{"worker"}, "TrackBatch", "Object"),
 		api(http.MethodGet, "/grids/:id/coverage", "patrol", "patrol coverage and gaps of a grid", []string{"from", "to", "res", "buffer", "tz", "layer", "crs"}, "", geo),
 		api(http.MethodPost, "/keyplaces", "patrol", "insert or replace key places (no names)", nil, "KeyPlaces", "Upserted"),

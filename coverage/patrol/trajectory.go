@@ -34,6 +34,13 @@ type TrajectoryOptions struct {
 	StopMinDuration   time.Duration // shortest stop
 	GapThreshold      time.Duration // longest time between fixes that is not a signal gap
 	SimplifyTolerance float64       // metres, Douglas-Peucker tolerance of the display line
+	// StopSilence, when more than 0, makes a silence of at least this long
+	// (no fix) that ends within StopRadius of a stop's first fix a stop
+	// however short the stop lasts, as trackintel's staypoints count a
+	// phone that went quiet and came back at the same place. 0 (the
+	// default) is off: a silence is no stay of its own, and the fixes
+	// around it make a stop only when they span StopMinDuration.
+	StopSilence time.Duration
 	// NoLine leaves the display line out (a month of figures needs none).
 	NoLine bool
 	// Grids are the worker's own grid polygons, for the time inside and
@@ -133,7 +140,8 @@ type TrajectoryReport struct {
 // least StopMinDuration after fix i, fixes i…j form a stop and the search
 // goes on after j, otherwise it goes on from i+1. So every fix of a stop
 // lies within StopRadius of the stop's first fix, and a stop lasts at
-// least StopMinDuration. A signal gap inside a stop does not end it: a
+// least StopMinDuration, or, with StopSilence on, holds a silence of at
+// least StopSilence between two of its fixes. A signal gap inside a stop does not end it: a
 // worker whose phone loses the sky in a stairwell and comes back at the
 // same door has stayed. Trips are the runs of fixes between stops (a stop's
 // first and last fix bound the trips beside it); a run of one fix is no
@@ -202,7 +210,7 @@ func findStops(pts []TrackPoint, scale []metresPerDegree, o TrajectoryOptions) [
 		for j+1 < len(pts) && near.within(pts[j+1].Point, scale[j+1]) {
 			j++
 		}
-		if j == i || pts[j].Time.Sub(pts[i].Time) < o.StopMinDuration {
+		if j == i || !isStay(pts, i, j, o) {
 			i++
 			continue
 		}
@@ -210,6 +218,24 @@ func findStops(pts []TrackPoint, scale []metresPerDegree, o TrajectoryOptions) [
 		i = j + 1
 	}
 	return stops
+}
+
+// isStay tells whether fixes first…last, all within StopRadius of the
+// first, make a stop: they span StopMinDuration, or StopSilence is on and
+// two consecutive fixes among them are at least StopSilence apart.
+func isStay(pts []TrackPoint, first, last int, o TrajectoryOptions) bool {
+	if pts[last].Time.Sub(pts[first].Time) >= o.StopMinDuration {
+		return true
+	}
+	if o.StopSilence <= 0 {
+		return false
+	}
+	for k := first + 1; k <= last; k++ {
+		if pts[k].Time.Sub(pts[k-1].Time) >= o.StopSilence {
+			return true
+		}
+	}
+	return false
 }
 
 // metresPerDegree is geo.MetresPerDegree at a fix's latitude, or NaN

@@ -85,6 +85,18 @@ var pgSchema = []string{
 		grids jsonb NOT NULL,
 		PRIMARY KEY (plan, version))`,
 
+	// The intervals superseded plans were in force (see
+	// data.PlanStore.Publications); a database made before they were kept
+	// gets them from the Published times, each until the next plan's.
+	`CREATE TABLE IF NOT EXISTS plan_publications (
+		plan text COLLATE "C" NOT NULL REFERENCES plans (id) ON DELETE CASCADE,
+		start timestamptz NOT NULL,
+		until timestamptz NOT NULL)`,
+	`INSERT INTO plan_publications (plan, start, until)
+		SELECT id, published, next FROM (
+			SELECT id, status, published, lead(published) OVER (ORDER BY published, id) AS next FROM plans WHERE published IS NOT NULL) s
+		WHERE status = 'superseded' AND next IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_publications)`,
+
 	`CREATE TABLE IF NOT EXISTS workers (
 		id text COLLATE "C" PRIMARY KEY,
 		name text NOT NULL,

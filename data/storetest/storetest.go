@@ -96,6 +96,7 @@ func Run(t *testing.T, open Opener) {
 		{"RoadsReopen", testRoadsReopen},
 		{"Plans", testPlans},
 		{"PlanPublish", testPlanPublish},
+		{"PastPublications", testPastPublications},
 		{"PlanVersions", testPlanVersions},
 		{"PublishRace", testPublishRace},
 		{"Workers", testWorkers},
