@@ -163,7 +163,7 @@ func Trajectory(pts []TrackPoint, opts TrajectoryOptions) TrajectoryReport {
 		step[i] = stepLength(pts[i-1].Point, pts[i].Point, scale[i-1], scale[i])
 		r.Distance += step[i]
 	}
-	r.Stops = findStops(pts, scale, o)
+	r.Stops, _ = findStops(pts, scale, o)
 	inStop := make([]bool, len(pts)) // inStop[i]: interval i-1 → i lies in a stop
 	for _, s := range r.Stops {
 		for i := s.First + 1; i <= s.Last; i++ {
@@ -201,14 +201,29 @@ func Trajectory(pts []TrackPoint, opts TrajectoryOptions) TrajectoryReport {
 	return r
 }
 
-// findStops applies the stay-point rule documented on Trajectory.
-func findStops(pts []TrackPoint, scale []metresPerDegree, o TrajectoryOptions) []Stop {
-	var stops []Stop
+// Stops finds the stops of one worker's fixes, ordered by time, as
+// Trajectory does, and open, the first fix whose stay reaches the last
+// fix: the stops that start before it end where a fix leaves them, so
+// fixes that come after the last change none of them, while the scan
+// from open on depends only on pts[open:]. Stops of pts[open:] followed
+// by later fixes are those of all the fixes from open on. open is
+// len(pts) when pts is empty.
+func Stops(pts []TrackPoint, opts TrajectoryOptions) (stops []Stop, open int) {
+	return findStops(pts, scales(pts), opts.WithDefaults())
+}
+
+// findStops applies the stay-point rule documented on Trajectory; open is
+// as on Stops.
+func findStops(pts []TrackPoint, scale []metresPerDegree, o TrajectoryOptions) (stops []Stop, open int) {
+	open = len(pts)
 	for i := 0; i < len(pts); {
 		near := newNearTest(pts[i].Point, scale[i], o.StopRadius)
 		j := i
 		for j+1 < len(pts) && near.within(pts[j+1].Point, scale[j+1]) {
 			j++
+		}
+		if j == len(pts)-1 {
+			open = min(open, i)
 		}
 		if j == i || !isStay(pts, i, j, o) {
 			i++
@@ -217,7 +232,7 @@ func findStops(pts []TrackPoint, scale []metresPerDegree, o TrajectoryOptions) [
 		stops = append(stops, newStop(pts, scale, i, j))
 		i = j + 1
 	}
-	return stops
+	return stops, open
 }
 
 // isStay tells whether fixes first…last, all within StopRadius of the

@@ -146,6 +146,9 @@ var gpkgLayers = []gpkgLayer{
 		cols: `id TEXT NOT NULL UNIQUE, category TEXT NOT NULL, visit_interval_ns INTEGER NOT NULL, grid TEXT NOT NULL,
   last_visited TEXT`,
 		added: []string{"added TEXT"}},
+	// visit_state holds one row (fid 1), data.VisitState.
+	{name: "visit_state", hidden: true,
+		cols: `version INTEGER NOT NULL, since TEXT, checked TEXT, resume TEXT NOT NULL`},
 	{name: "tokens", hidden: true,
 		cols: `id TEXT NOT NULL UNIQUE, hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL, worker TEXT NOT NULL,
   grid TEXT NOT NULL, created TEXT`},

@@ -185,6 +185,12 @@ var pgSchema = []string{
 		last_visited timestamptz)`,
 	`ALTER TABLE key_places ADD COLUMN IF NOT EXISTS added timestamptz`,
 	`CREATE INDEX IF NOT EXISTS key_places_geom ON key_places USING gist (geom)`,
+	`CREATE TABLE IF NOT EXISTS visit_state (
+		id integer PRIMARY KEY CHECK (id = 1),
+		version bigint NOT NULL,
+		since timestamptz,
+		checked timestamptz,
+		resume text NOT NULL)`,
 
 	`CREATE TABLE IF NOT EXISTS wangge_health (
 		id integer PRIMARY KEY,

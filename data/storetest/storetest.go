@@ -111,6 +111,7 @@ func Run(t *testing.T, open Opener) {
 		{"IncidentUpdate", testIncidentUpdate},
 		{"IncidentRace", testIncidentRace},
 		{"KeyPlaces", testKeyPlaces},
+		{"VisitState", testVisitState},
 		{"Tokens", testTokens},
 		{"AtomicBatch", testAtomicBatch},
 		{"ConcurrentWrites", testConcurrentWrites},
