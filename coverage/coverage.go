@@ -97,7 +97,9 @@ func (o CoverageOptions) withDefaults() (CoverageOptions, error) {
 // with times in the years 1678–2262 (the walk reads them as int64 Unix
 // nanoseconds).
 // The report gives the covered share per grid and block, gaps (uncovered
-// cells dissolved into polygons, geo.CellsToMultiPolygon), the visit heat
+// cells dissolved into polygons, geo.CellsToMultiPolygon, and clipped to
+// their grid, geo.Intersection, so that a border cell counts only its part
+// inside the grid), their area and share of the grid's, the visit heat
 // per covered cell (distinct calendar days in Zone, and passes: touches by
 // one worker's track separated by more than PassGap from its previous
 // touch of the cell), and the last time each grid, block and cell was
@@ -145,12 +147,13 @@ type areaCells struct {
 	id    string
 	grid  partition.GridID // for a block: the grid listing it
 	cells []int32
+	geom  orb.MultiPolygon // for a grid: its area, which clips its gaps
 }
 
 func newCoverer(grids []partition.Grid, blocks []partition.Block, o CoverageOptions) (*coverer, error) {
 	cv := &coverer{o: o, number: make(map[h3.Cell]int32)}
 	for _, g := range grids {
-		cv.grids = append(cv.grids, areaCells{id: string(g.ID), cells: cv.numbers(cellsOf(g.Geometry, o.Res))})
+		cv.grids = append(cv.grids, areaCells{id: string(g.ID), cells: cv.numbers(cellsOf(g.Geometry, o.Res)), geom: g.Geometry})
 	}
 	owner := make(map[partition.BlockID]partition.GridID)
 	for _, g := range grids {

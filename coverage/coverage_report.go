@@ -34,7 +34,9 @@ type CoverageReport struct {
 }
 
 // GridCoverage is the coverage of one grid. Gaps are its uncovered cells
-// dissolved into polygons.
+// dissolved into polygons and clipped to the grid; GapArea is their
+// geodesic area and GapShare its share of the grid's area. Share counts
+// cells (covered over cells).
 type GridCoverage struct {
 	ID          partition.GridID `json:"id"`
 	Cells       int              `json:"cells"`
@@ -42,6 +44,7 @@ type GridCoverage struct {
 	Share       float64          `json:"share"`
 	GapCells    int              `json:"gap_cells"`
 	GapArea     float64          `json:"gap_area_m2"`
+	GapShare    float64          `json:"gap_share"`
 	LastVisited time.Time        `json:"last_visited,omitzero"`
 	Gaps        orb.MultiPolygon `json:"-"`
 }
@@ -85,10 +88,14 @@ func (cv *coverer) report() *CoverageReport {
 	r.Share = share(r.Covered, r.Cells)
 	for _, a := range cv.grids {
 		covered, last, gaps := cv.tally(a.cells)
-		mp := geo.CellsToMultiPolygon(gaps)
-		r.Grids = append(r.Grids, GridCoverage{ID: partition.GridID(a.id), Cells: len(a.cells),
+		mp := geo.Intersection(geo.CellsToMultiPolygon(gaps), a.geom)
+		g := GridCoverage{ID: partition.GridID(a.id), Cells: len(a.cells),
 			Covered: covered, Share: share(covered, len(a.cells)), GapCells: len(gaps),
-			GapArea: geo.Area(mp), LastVisited: last, Gaps: mp})
+			GapArea: geo.Area(mp), LastVisited: last, Gaps: mp}
+		if area := geo.Area(a.geom); area > 0 {
+			g.GapShare = min(1, g.GapArea/area)
+		}
+		r.Grids = append(r.Grids, g)
 	}
 	for _, a := range cv.blocks {
 		covered, last, _ := cv.tally(a.cells)
@@ -128,7 +135,7 @@ func share(covered, cells int) float64 {
 // GapsGeoJSON returns one Feature per grid with uncovered cells: its gaps
 // as a MultiPolygon (exterior rings counter-clockwise), with the grid's
 // figures as properties (grid, cells, covered, share, gap_cells,
-// gap_area_m2, last_visited when visited). Fully covered grids have no
+// gap_area_m2, gap_share, last_visited when visited). Fully covered grids have no
 // feature; their figures are in the report.
 func (r *CoverageReport) GapsGeoJSON() *geojson.FeatureCollection {
 	fc := geojson.NewFeatureCollection()
@@ -140,6 +147,7 @@ func (r *CoverageReport) GapsGeoJSON() *geojson.FeatureCollection {
 		f.Properties = geojson.Properties{
 			"grid": string(g.ID), "cells": g.Cells, "covered": g.Covered,
 			"share": round4(g.Share), "gap_cells": g.GapCells, "gap_area_m2": round1(g.GapArea),
+			"gap_share": round4(g.GapShare),
 		}
 		if !g.LastVisited.IsZero() {
 			f.Properties["last_visited"] = stamp(g.LastVisited)

@@ -123,8 +123,10 @@ func TestCoverageStraightWalk(t *testing.T) {
 }
 
 // checkGaps asserts that every grid's gap polygons hold the centres of
-// its uncovered cells and none of the covered ones, that the gap area is
-// the area of the uncovered cells, and that shares lie in [0, 1].
+// its uncovered cells and none of the covered ones, lie inside the grid,
+// have the area the uncovered cells share with the grid (geo.OverlapArea,
+// which clips nothing) and at most that of the cells, and that shares lie
+// in [0, 1].
 func checkGaps(t *testing.T, r *CoverageReport, grids []partition.Grid) {
 	t.Helper()
 	covered := map[h3.Cell]bool{}
@@ -132,29 +134,55 @@ func checkGaps(t *testing.T, r *CoverageReport, grids []partition.Grid) {
 		covered[c.Cell] = true
 	}
 	for i, g := range r.Grids {
-		var area float64
+		var cellArea float64
+		var gaps []h3.Cell
 		if g.ID != grids[i].ID {
 			t.Fatalf("grid %d is %s in the report, %s given", i, g.ID, grids[i].ID)
 		}
 		for _, c := range geo.Cells(grids[i].Geometry, r.Res) {
 			ll := h3.CellToLatLng(c)
 			in := planar.MultiPolygonContains(g.Gaps, orb.Point{ll.Lng, ll.Lat})
-			if in == covered[c] {
+			// Some H3 centres lie on their grid's edge (0.06 mm off in
+			// Beijing): the clipped gaps may leave them out.
+			if in == covered[c] && (in || !onBoundary(grids[i].Geometry, orb.Point{ll.Lng, ll.Lat}, 1e-3)) {
 				t.Errorf("grid %s cell %s: covered %v, inside the gaps %v", g.ID, c, covered[c], in)
 			}
 			if !covered[c] {
-				area += h3.CellAreaM2(c)
+				cellArea += h3.CellAreaM2(c)
+				gaps = append(gaps, c)
 			}
 		}
+		inGrid := geo.OverlapArea(geo.CellsToMultiPolygon(gaps), grids[i].Geometry)
 		// h3 measures cells on a sphere, geo.Area on the ellipsoid: they
 		// differ by about 0.1% at Beijing's latitude.
-		if math.Abs(area-g.GapArea) > 5e-3*area+1 {
-			t.Errorf("grid %s: gap area %.1f m², uncovered cells %.1f m²", g.ID, g.GapArea, area)
+		if math.Abs(inGrid-g.GapArea) > 1e-4*inGrid+0.5 || g.GapArea > cellArea*1.005+1 {
+			t.Errorf("grid %s: gap area %.1f m², uncovered cells %.1f m², of it in the grid %.1f m²", g.ID, g.GapArea, cellArea, inGrid)
 		}
-		if g.Share < 0 || g.Share > 1 {
-			t.Errorf("grid %s: share %v", g.ID, g.Share)
+		if out := g.GapArea - geo.OverlapArea(g.Gaps, grids[i].Geometry); math.Abs(out) > 1e-4*g.GapArea+0.5 {
+			t.Errorf("grid %s: %.1f m² of the gaps lie outside the grid", g.ID, out)
+		}
+		if g.Share < 0 || g.Share > 1 || g.GapShare < 0 || g.GapShare > 1 {
+			t.Errorf("grid %s: share %v, gap share %v", g.ID, g.Share, g.GapShare)
+		}
+		if want := g.GapArea / geo.Area(grids[i].Geometry); math.Abs(g.GapShare-want) > 1e-9 {
+			t.Errorf("grid %s: gap share %v, gap area over grid area %v", g.ID, g.GapShare, want)
 		}
 	}
+}
+
+// onBoundary tells whether p lies within tol metres of mp's boundary.
+func onBoundary(mp orb.MultiPolygon, p orb.Point, tol float64) bool {
+	proj := geo.NewProjection(p)
+	for _, poly := range mp {
+		for _, r := range poly {
+			for k := 0; k+1 < len(r); k++ {
+				if planar.DistanceFromSegment(proj.Forward(r[k]), proj.Forward(r[k+1]), orb.Point{}) <= tol {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func TestCoverageInterpolation(t *testing.T) {

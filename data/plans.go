@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"time"
 
 	"wangge/partition"
 )
@@ -37,4 +39,16 @@ func PublishedPlan(ctx context.Context, s Store) (partition.Plan, error) {
 		return partition.Plan{}, fmt.Errorf("data: published plan: %w", ErrNotFound)
 	}
 	return s.Plan(ctx, id)
+}
+
+// PlanAt picks from pubs (as PlanStore.Publications lists them) the plan
+// in force at t: the latest publication with From <= t < To (or no To).
+// ok is false when no plan was in force at t.
+func PlanAt(pubs []Publication, t time.Time) (id partition.PlanID, ok bool) {
+	for _, p := range slices.Backward(pubs) {
+		if !t.Before(p.From) && (p.To.IsZero() || t.Before(p.To)) {
+			return p.Plan, true
+		}
+	}
+	return "", false
 }

@@ -106,6 +106,23 @@ type PlanStore interface {
 	// PlanVersion reads version n of plan id with its grids; an unknown
 	// plan or version wraps ErrNotFound.
 	PlanVersion(ctx context.Context, id partition.PlanID, n int) (PlanVersion, error)
+
+	// Publications lists when plans were in force, by From then plan:
+	// one closed interval for each time PublishPlan superseded a plan
+	// (From its Published time, To the publish that superseded it), and
+	// the published plan's open interval (From its Published time, zero
+	// To). A plan published again has an interval for each time. Deleting
+	// a plan deletes its intervals. Superseded plans of a store made
+	// before this history was kept get theirs from the Published times:
+	// each until the next plan's.
+	Publications(ctx context.Context) ([]Publication, error)
+}
+
+// Publication is an interval [From, To) in which Plan was in force; a
+// zero To means it still is.
+type Publication struct {
+	Plan     partition.PlanID
+	From, To time.Time
 }
 
 // PlanVersion is one state of a draft plan. Number counts from 1 (the plan
@@ -150,6 +167,31 @@ type PatrolStore interface {
 	KeyPlace(ctx context.Context, id patrol.KeyPlaceID) (patrol.KeyPlace, error)
 	KeyPlaces(ctx context.Context, q BBoxQuery) ([]patrol.KeyPlace, error)
 	DeleteKeyPlace(ctx context.Context, id patrol.KeyPlaceID) error
+
+	// VisitState reads how far the fixes near the key places were
+	// examined for visits; the zero state (version 0) when never.
+	VisitState(ctx context.Context) (VisitState, error)
+	// RecordVisits, in one transaction, raises the last visit of each
+	// place of visits to its time where that is later (an unknown place is
+	// skipped) and, when next is not nil, stores *next as the visit state
+	// if the stored one still has version old, its version becoming old+1.
+	// It reports whether next was stored; when it was not, the visits
+	// still were.
+	RecordVisits(ctx context.Context, visits map[patrol.KeyPlaceID]time.Time, old int64, next *VisitState) (bool, error)
+}
+
+// VisitState is how far the fixes near the key places were examined for
+// visits. The fixes from Since on were examined, except: per worker in
+// Resume, those from its time (the first fix of the stay the worker may
+// still be in; a zero time: all); of the other workers, those from
+// Checked. Version counts the stored states, for compare-and-set.
+// PutTrackPoints keeps it true in the transaction that stores fixes,
+// moving Resume back for fixes before it (codec.NoteFixes).
+type VisitState struct {
+	Version int64
+	Since   time.Time
+	Checked time.Time
+	Resume  map[patrol.WorkerID]time.Time
 }
 
 // IncidentStore keeps incidents with their append-only event logs. The

@@ -85,6 +85,15 @@ func signedArea(q []orb.Point) float64 {
 // on b's boundary with both interiors on the same side.
 func boundaryInside(a, b [][]orb.Point, bb orb.Bound, withShared bool) float64 {
 	var sum float64
+	piecesInside(a, b, bb, withShared, func(p0, p1 orb.Point) {
+		sum += p0[0]*p1[1] - p1[0]*p0[1]
+	})
+	return sum
+}
+
+// piecesInside calls piece for each piece of a's boundary inside b, in
+// a's direction (see boundaryInside for withShared).
+func piecesInside(a, b [][]orb.Point, bb orb.Bound, withShared bool, piece func(p0, p1 orb.Point)) {
 	var ts []float64
 	bb = bb.Pad(overlapEps)
 	for _, r := range a {
@@ -121,14 +130,23 @@ func boundaryInside(a, b [][]orb.Point, bb orb.Bound, withShared bool) float64 {
 					in = insideRings(b, m)
 				}
 				if in {
-					x0, y0 := p[0]+d[0]*t0, p[1]+d[1]*t0
-					x1, y1 := p[0]+d[0]*t1, p[1]+d[1]*t1
-					sum += x0*y1 - x1*y0
+					piece(along(p, q, d, t0), along(p, q, d, t1))
 				}
 			}
 		}
 	}
-	return sum
+}
+
+// along is the point p + t·d of the segment p–q (d = q − p), its ends
+// exactly.
+func along(p, q, d orb.Point, t float64) orb.Point {
+	switch t {
+	case 0:
+		return p
+	case 1:
+		return q
+	}
+	return orb.Point{p[0] + d[0]*t, p[1] + d[1]*t}
 }
 
 // cuts adds to ts the parameters along p + t·d (t in (0, 1)) where the

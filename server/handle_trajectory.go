@@ -92,11 +92,12 @@ type trajectoryParams struct {
 }
 
 // parseTrajectoryParams reads date (a day in tz, parseDay), tz (zone when
-// absent), crs, stop_radius and stop_minutes.
+// absent), crs, stop_radius, stop_minutes and stop_silence
+// (patrol.TrajectoryOptions.StopSilence; absent is off).
 func parseTrajectoryParams(q url.Values, zone *time.Location) (trajectoryParams, error) {
 	p := trajectoryParams{crs: crsWGS84, zone: zone}
 	var date, tz string
-	err := eachParam(q, []string{"date", "tz", "crs", "stop_radius", "stop_minutes"}, func(name, v string) error {
+	err := eachParam(q, []string{"date", "tz", "crs", "stop_radius", "stop_minutes", "stop_silence"}, func(name, v string) error {
 		switch name {
 		case "crs":
 			var err error
@@ -118,6 +119,12 @@ func parseTrajectoryParams(q url.Values, zone *time.Location) (trajectoryParams,
 				return &ParamError{Param: name, Value: v, Reason: "want minutes, more than 0 and at most a day"}
 			}
 			p.opts.StopMinDuration = time.Duration(m * float64(time.Minute))
+		case "stop_silence":
+			m, err := strconv.ParseFloat(v, 64)
+			if err != nil || !(m >= 0 && m <= 24*60) {
+				return &ParamError{Param: name, Value: v, Reason: "want minutes, 0 (off) to a day"}
+			}
+			p.opts.StopSilence = time.Duration(m * float64(time.Minute))
 		}
 		return nil
 	})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -244,6 +245,7 @@ func TestTrajectoryRefusals(t *testing.T) {
 		{"bad date", f.admin, "/api/v1/workers/li/trajectory?date=2024-13-01", http.StatusBadRequest, "YYYY-MM-DD"},
 		{"bad zone", f.admin, "/api/v1/workers/li/trajectory?date=2024-05-01&tz=Mars/Olympus", http.StatusBadRequest, "IANA"},
 		{"bad stop radius", f.admin, "/api/v1/workers/li/trajectory?date=2024-05-01&stop_radius=-5", http.StatusBadRequest, "stop_radius"},
+		{"bad stop silence", f.admin, "/api/v1/workers/li/trajectory?date=2024-05-01&stop_silence=-2", http.StatusBadRequest, "stop_silence"},
 		{"unknown worker", f.admin, "/api/v1/workers/zhao/trajectory?date=2024-05-01", http.StatusNotFound, "zhao"},
 	}
 	for _, tc := range tests {
@@ -253,5 +255,22 @@ func TestTrajectoryRefusals(t *testing.T) {
 				t.Errorf("detail %q does not name %q", p.Detail, tc.detail)
 			}
 		})
+	}
+}
+
+// stop_silence reaches patrol.TrajectoryOptions in minutes; absent is off.
+func TestTrajectoryParamsStopSilence(t *testing.T) {
+	for _, tc := range []struct {
+		query string
+		want  time.Duration
+	}{{"date=2024-05-01", 0}, {"date=2024-05-01&stop_silence=2.5", 150 * time.Second}, {"date=2024-05-01&stop_silence=0", 0}} {
+		q, err := url.ParseQuery(tc.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := parseTrajectoryParams(q, time.UTC)
+		if err != nil || p.opts.StopSilence != tc.want {
+			t.Errorf("%s: stop silence %v, %v; want %v", tc.query, p.opts.StopSilence, err, tc.want)
+		}
 	}
 }

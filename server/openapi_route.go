@@ -73,7 +73,7 @@ func (s *Server) docOps() []openapi.Op {
 		api(http.MethodGet, "/workers", "patrol", "a page of the workers the token may see, by id", []string{"limit", "after"}, "", "Workers"),
 		api(http.MethodPost, "/workers", "patrol", "register workers and their devices", nil, "WorkerBatch", "Upserted"),
 		api(http.MethodGet, "/workers/:id", "patrol", "one worker", nil, "", "Worker"),
-		geoJSON(api(http.MethodGet, "/workers/:id/trajectory", "patrol", "a worker's day as a FeatureCollection: the line (coordinateProperties.times: the time of each point), the stops and the signal gaps; date, tz, plan, grids and the report as foreign members", []string{"date", "tz", "crs", "stop_radius", "stop_minutes"}, "", geo)),
+		geoJSON(api(http.MethodGet, "/workers/:id/trajectory", "patrol", "a worker's day as a FeatureCollection: the line (coordinateProperties.times: the time of each point), the stops and the signal gaps; date, tz, plan, grids and the report as foreign members", []string{"date", "tz", "crs", "stop_radius", "stop_minutes", "stop_silence"}, "", geo)),
 		{Method: http.MethodGet, Path: APIPrefix + "/positions", Tag: "patrol", Auth: true, Roles: roles[http.MethodGet+" /positions"],
 			Summary:  "server-sent events: an event position (a GeoJSON Point Feature with worker and time) for the last fix of each worker the token may see, then one for every new fix; a comment every 15 s",
 			Response: "Text", ResponseType: "text/event-stream"},

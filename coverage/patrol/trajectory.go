@@ -34,6 +34,13 @@ type TrajectoryOptions struct {
 	StopMinDuration   time.Duration // shortest stop
 	GapThreshold      time.Duration // longest time between fixes that is not a signal gap
 	SimplifyTolerance float64       // metres, Douglas-Peucker tolerance of the display line
+	// StopSilence, when more than 0, makes a silence of at least this long
+	// (no fix) that ends within StopRadius of a stop's first fix a stop
+	// however short the stop lasts, as trackintel's staypoints count a
+	// phone that went quiet and came back at the same place. 0 (the
+	// default) is off: a silence is no stay of its own, and the fixes
+	// around it make a stop only when they span StopMinDuration.
+	StopSilence time.Duration
 	// NoLine leaves the display line and its times out (a month of figures
 	// needs none).
 	NoLine bool
@@ -135,7 +142,8 @@ type TrajectoryReport struct {
 // least StopMinDuration after fix i, fixes i…j form a stop and the search
 // goes on after j, otherwise it goes on from i+1. So every fix of a stop
 // lies within StopRadius of the stop's first fix, and a stop lasts at
-// least StopMinDuration. A signal gap inside a stop does not end it: a
+// least StopMinDuration, or, with StopSilence on, holds a silence of at
+// least StopSilence between two of its fixes. A signal gap inside a stop does not end it: a
 // worker whose phone loses the sky in a stairwell and comes back at the
 // same door has stayed. Trips are the runs of fixes between stops (a stop's
 // first and last fix bound the trips beside it); a run of one fix is no
@@ -157,7 +165,7 @@ func Trajectory(pts []TrackPoint, opts TrajectoryOptions) TrajectoryReport {
 		step[i] = stepLength(pts[i-1].Point, pts[i].Point, scale[i-1], scale[i])
 		r.Distance += step[i]
 	}
-	r.Stops = findStops(pts, scale, o)
+	r.Stops, _ = findStops(pts, scale, o)
 	inStop := make([]bool, len(pts)) // inStop[i]: interval i-1 → i lies in a stop
 	for _, s := range r.Stops {
 		for i := s.First + 1; i <= s.Last; i++ {
@@ -195,23 +203,56 @@ func Trajectory(pts []TrackPoint, opts TrajectoryOptions) TrajectoryReport {
 	return r
 }
 
-// findStops applies the stay-point rule documented on Trajectory.
-func findStops(pts []TrackPoint, scale []metresPerDegree, o TrajectoryOptions) []Stop {
-	var stops []Stop
+// Stops finds the stops of one worker's fixes, ordered by time, as
+// Trajectory does, and open, the first fix whose stay reaches the last
+// fix: the stops that start before it end where a fix leaves them, so
+// fixes that come after the last change none of them, while the scan
+// from open on depends only on pts[open:]. Stops of pts[open:] followed
+// by later fixes are those of all the fixes from open on. open is
+// len(pts) when pts is empty.
+func Stops(pts []TrackPoint, opts TrajectoryOptions) (stops []Stop, open int) {
+	return findStops(pts, scales(pts), opts.WithDefaults())
+}
+
+// findStops applies the stay-point rule documented on Trajectory; open is
+// as on Stops.
+func findStops(pts []TrackPoint, scale []metresPerDegree, o TrajectoryOptions) (stops []Stop, open int) {
+	open = len(pts)
 	for i := 0; i < len(pts); {
 		near := newNearTest(pts[i].Point, scale[i], o.StopRadius)
 		j := i
 		for j+1 < len(pts) && near.within(pts[j+1].Point, scale[j+1]) {
 			j++
 		}
-		if j == i || pts[j].Time.Sub(pts[i].Time) < o.StopMinDuration {
+		if j == len(pts)-1 {
+			open = min(open, i)
+		}
+		if j == i || !isStay(pts, i, j, o) {
 			i++
 			continue
 		}
 		stops = append(stops, newStop(pts, scale, i, j))
 		i = j + 1
 	}
-	return stops
+	return stops, open
+}
+
+// isStay tells whether fixes first…last, all within StopRadius of the
+// first, make a stop: they span StopMinDuration, or StopSilence is on and
+// two consecutive fixes among them are at least StopSilence apart.
+func isStay(pts []TrackPoint, first, last int, o TrajectoryOptions) bool {
+	if pts[last].Time.Sub(pts[first].Time) >= o.StopMinDuration {
+		return true
+	}
+	if o.StopSilence <= 0 {
+		return false
+	}
+	for k := first + 1; k <= last; k++ {
+		if pts[k].Time.Sub(pts[k-1].Time) >= o.StopSilence {
+			return true
+		}
+	}
+	return false
 }
 
 // metresPerDegree is geo.MetresPerDegree at a fix's latitude, or NaN

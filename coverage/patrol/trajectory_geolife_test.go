@@ -176,13 +176,54 @@ func stopsGeodesic(pts []patrol.TrackPoint, o patrol.TrajectoryOptions) [][2]int
 	var stops [][2]int
 	for i := 0; i < len(pts); i++ {
 		j := i
+		silent := false // a silence of o.StopSilence among fixes i…j
 		for j+1 < len(pts) && geo.Distance(pts[i].Point, pts[j+1].Point) <= o.StopRadius {
 			j++
+			silent = silent || (o.StopSilence > 0 && pts[j].Time.Sub(pts[j-1].Time) >= o.StopSilence)
 		}
-		if j > i && pts[j].Time.Sub(pts[i].Time) >= o.StopMinDuration {
+		if j > i && (pts[j].Time.Sub(pts[i].Time) >= o.StopMinDuration || silent) {
 			stops = append(stops, [2]int{i, j})
 			i = j
 		}
 	}
 	return stops
+}
+
+// TestTrajectoryStopSilenceGeoLife checks StopSilence on the real days:
+// the stops keep the rule's radius and are exactly the runs the geodesic
+// rule finds when a silence of StopSilence ending within the radius of
+// the stop's first fix also makes a stop, and the days hold more stops
+// than without it (20080402060926 has two silences of 2.5 minutes that
+// end 23 and 36 m from where they began).
+func TestTrajectoryStopSilenceGeoLife(t *testing.T) {
+	off := patrol.TrajectoryOptions{}.WithDefaults()
+	on := off
+	on.StopSilence = 2 * time.Minute
+	before, after := 0, 0
+	for _, name := range geolifeFiles(t) {
+		pts := readPLT(t, name)
+		r0 := patrol.Trajectory(pts, off)
+		r1 := patrol.Trajectory(pts, on)
+		var got [][2]int
+		for _, s := range r1.Stops {
+			got = append(got, [2]int{s.First, s.Last})
+			for i := s.First; i <= s.Last; i++ {
+				if d := geo.Distance(pts[s.First].Point, pts[i].Point); d > on.StopRadius {
+					t.Errorf("%s: stop %d…%d: fix %d is %.1f m from its first", filepath.Base(name), s.First, s.Last, i, d)
+				}
+			}
+		}
+		if want := stopsGeodesic(pts, on); !slices.Equal(got, want) {
+			t.Errorf("%s: stops %v, geodesic rule with silences %v", filepath.Base(name), got, want)
+		}
+		if sum := r1.Moving + r1.Stopped + r1.GapTime; sum != r1.Duration {
+			t.Errorf("%s: moving + stopped + gaps %v != %v", filepath.Base(name), time.Duration(sum), time.Duration(r1.Duration))
+		}
+		before += len(r0.Stops)
+		after += len(r1.Stops)
+		t.Logf("%s: %d stops, %d with silences of %v", filepath.Base(name), len(r0.Stops), len(r1.Stops), on.StopSilence)
+	}
+	if after <= before {
+		t.Errorf("%d stops with silences of %v, %d without: want more", after, on.StopSilence, before)
+	}
 }

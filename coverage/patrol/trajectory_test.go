@@ -173,6 +173,43 @@ func TestTrajectoryStopOverGap(t *testing.T) {
 	}
 }
 
+// A phone that goes quiet for 3 minutes and comes back 10 m away is a
+// stay with StopSilence of 2 minutes, though shorter than StopMinDuration;
+// not when the silence is shorter than StopSilence, nor when the worker
+// comes back 80 m away, nor with StopSilence off.
+func TestTrajectoryStopSilence(t *testing.T) {
+	const silence = 2 * time.Minute
+	cases := []struct {
+		name  string
+		back  [2]float64 // where the fix after the silence lies
+		quiet float64    // seconds of silence
+		opt   time.Duration
+		stops int
+	}{
+		{"back at the door", [2]float64{10, 0}, 180, silence, 1},
+		{"off", [2]float64{10, 0}, 180, 0, 0},
+		{"silence too short", [2]float64{10, 0}, 100, silence, 0},
+		{"back elsewhere", [2]float64{80, 0}, 180, silence, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			// Walking east at 1 m/s to x = 0, the silence, walking on east.
+			xy := [][2]float64{{-60, 0}, {-30, 0}, {0, 0}, tc.back, {tc.back[0] + 20, 0}, {tc.back[0] + 40, 0}}
+			secs := []float64{0, 30, 60, 60 + tc.quiet, 80 + tc.quiet, 100 + tc.quiet}
+			r := Trajectory(planeTrack(t, xy, secs), TrajectoryOptions{StopSilence: tc.opt})
+			if len(r.Stops) != tc.stops {
+				t.Fatalf("stops %+v, want %d", r.Stops, tc.stops)
+			}
+			if tc.stops == 1 {
+				s := r.Stops[0]
+				if s.First != 1 || s.Last != 3 || time.Duration(r.Stopped) != time.Duration(tc.quiet+30)*time.Second {
+					t.Errorf("stop %d…%d, stopped %v; want fixes 1…3 (within 50 m of fix 1), %v s", s.First, s.Last, time.Duration(r.Stopped), tc.quiet+30)
+				}
+			}
+		})
+	}
+}
+
 // nearTest must answer exactly as geo.Distance <= radius, also just
 // inside and just outside the radius, far north, near the pole and
 // across 180°.

@@ -223,10 +223,14 @@ func (g *Store) PublishPlan(ctx context.Context, id partition.PlanID, at time.Ti
 		return nil, err
 	}
 	var superseded []partition.PlanID
-	err := gpkgTx(ctx, g.db, []string{"plans"}, func(tx *sql.Tx) error {
+	err := gpkgTx(ctx, g.db, []string{"plans", "plan_publications"}, func(tx *sql.Tx) error {
 		status, err := gpkgPlanStatus(ctx, tx, id)
 		if err != nil || status == partition.PlanPublished {
 			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO plan_publications (plan, start, until)
+			SELECT id, published, ? FROM plans WHERE status = 'published' AND published IS NOT NULL`, codec.EncodeTime(at)); err != nil {
+			return fmt.Errorf("data: record the publication superseded: %w", err)
 		}
 		rows, err := tx.QueryContext(ctx, "UPDATE plans SET status = 'superseded' WHERE status = 'published' RETURNING id")
 		if err != nil {
@@ -286,4 +290,35 @@ func (g *Store) DeletePlan(ctx context.Context, id partition.PlanID) error {
 		}
 		return gpkgPlans.del(ctx, tx, string(id))
 	})
+}
+
+// Publications lists when plans were in force (see data.PlanStore), in
+// one snapshot.
+func (g *Store) Publications(ctx context.Context) ([]data.Publication, error) {
+	var out []data.Publication
+	err := gpkgRead(ctx, g.db, func(db gpkgDB) error {
+		rows, err := db.QueryContext(ctx, `SELECT plan, start, until FROM plan_publications
+			UNION ALL SELECT id, published, NULL FROM plans WHERE status = 'published' AND published IS NOT NULL
+			ORDER BY 2, 1`)
+		if err != nil {
+			return fmt.Errorf("data: publications of plans: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p data.Publication
+			var from, to sql.NullString
+			if err := rows.Scan(&p.Plan, &from, &to); err != nil {
+				return fmt.Errorf("data: publications of plans: %w", err)
+			}
+			if p.From, err = codec.DecodeTime(from); err != nil {
+				return err
+			}
+			if p.To, err = codec.DecodeTime(to); err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return rows.Err()
+	})
+	return out, err
 }

@@ -114,6 +114,10 @@ var gpkgLayers = []gpkgLayer{
 	{name: "plan_versions",
 		cols: `plan TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE, version INTEGER NOT NULL, base INTEGER NOT NULL,
   edit TEXT NOT NULL, created TEXT, grids TEXT NOT NULL, UNIQUE (plan, version)`},
+	// plan_publications: the intervals superseded plans were in force
+	// (see data.PlanStore.Publications).
+	{name: "plan_publications",
+		cols: `plan TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE, start TEXT NOT NULL, until TEXT NOT NULL`},
 	{name: "workers",
 		cols:    `id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL, device_id TEXT NOT NULL, grids TEXT NOT NULL`,
 		dropped: []string{"workers_device"}}, // now the unique workers_device_key
@@ -142,6 +146,9 @@ var gpkgLayers = []gpkgLayer{
 		cols: `id TEXT NOT NULL UNIQUE, category TEXT NOT NULL, visit_interval_ns INTEGER NOT NULL, grid TEXT NOT NULL,
   last_visited TEXT`,
 		added: []string{"added TEXT"}},
+	// visit_state holds one row (fid 1), data.VisitState.
+	{name: "visit_state", hidden: true,
+		cols: `version INTEGER NOT NULL, since TEXT, checked TEXT, resume TEXT NOT NULL`},
 	{name: "tokens", hidden: true,
 		cols: `id TEXT NOT NULL UNIQUE, hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL, worker TEXT NOT NULL,
   grid TEXT NOT NULL, created TEXT`},
@@ -203,6 +210,14 @@ func gpkgOnePublished(ctx context.Context, tx *sql.Tx) error {
 	}
 	return nil
 }
+
+// gpkgPastPublications fills plan_publications of a file made before it
+// was kept (data.PlanStore.Publications); with any row there, or no
+// superseded plan, it adds nothing.
+const gpkgPastPublications = `INSERT INTO plan_publications (plan, start, until)
+SELECT id, published, next FROM (
+	SELECT id, status, published, lead(published) OVER (ORDER BY published, id) AS next FROM plans WHERE published IS NOT NULL)
+WHERE status = 'superseded' AND next IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_publications)`
 
 // gpkgAppendOnly keeps incident events as they were written.
 const gpkgAppendOnly = `CREATE TRIGGER IF NOT EXISTS incident_events_append_only
@@ -352,6 +367,9 @@ func gpkgCreate(ctx context.Context, db *sql.DB) error {
 		if err := l.addColumns(ctx, tx); err != nil {
 			return err
 		}
+	}
+	if _, err := tx.ExecContext(ctx, gpkgPastPublications); err != nil {
+		return fmt.Errorf("data: past publications of plans: %w", err)
 	}
 	for _, u := range gpkgUnique {
 		if err := u.fit(ctx, tx); err != nil {

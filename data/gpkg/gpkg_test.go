@@ -108,7 +108,7 @@ func TestGeoPackageLayout(t *testing.T) {
 	want := map[string]string{
 		"areas": "features MULTIPOLYGON", "blocks": "features MULTIPOLYGON", "buildings": "features MULTIPOLYGON",
 		"roads": "features MULTILINESTRING", "grids": "features MULTIPOLYGON", "track_points": "features POINT", "incidents": "features POINT",
-		"key_places": "features POINT", "plans": "attributes ", "plan_versions": "attributes ", "workers": "attributes ",
+		"key_places": "features POINT", "plans": "attributes ", "plan_versions": "attributes ", "plan_publications": "attributes ", "workers": "attributes ",
 		"incident_events": "attributes ", // tokens are not a layer
 	}
 	rows, err := db.Query(`SELECT c.table_name, c.data_type || ' ' || coalesce(g.geometry_type_name, '')

@@ -54,7 +54,8 @@ func gpkgTrackID(p patrol.TrackPoint) string {
 }
 
 // PutTrackPoints stores fixes idempotently on (worker, time to the
-// microsecond) in one transaction and returns how many were new. Calls
+// microsecond) in one transaction, with the visit state moved back for
+// them (gpkgNoteFixes), and returns how many were new. Calls
 // that arrive while another is writing are committed together, in one
 // transaction (trackWriter): the phones send one fix a request, and one
 // commit for each would bound ingest by the disk's syncs.
@@ -64,14 +65,18 @@ func (g *Store) PutTrackPoints(ctx context.Context, pts []patrol.TrackPoint) (in
 	}
 	return g.tracks.put(ctx, pts, func(ctx context.Context, batch []*trackWrite) error {
 		return gpkgTx(ctx, g.db, []string{"track_points"}, func(tx *sql.Tx) error {
+			var stored []patrol.TrackPoint
 			for _, w := range batch {
 				n, err := gpkgInsertTracks(ctx, tx, w.pts)
 				if err != nil {
 					return err
 				}
 				w.n = n
+				if n > 0 {
+					stored = append(stored, w.pts...)
+				}
 			}
-			return nil
+			return gpkgNoteFixes(ctx, tx, stored)
 		})
 	})
 }

@@ -199,6 +199,16 @@ func (s *Store) Plans(ctx context.Context) ([]partition.Plan, error) {
 	return pgList(ctx, s, "plans", pgPlans.sel+" ORDER BY created NULLS FIRST, id", nil, pgPlans.scan)
 }
 
+// Publications lists when plans were in force (see data.PlanStore).
+func (s *Store) Publications(ctx context.Context) ([]data.Publication, error) {
+	return pgList(ctx, s, "publications of plans", `SELECT plan, start, until FROM plan_publications
+		UNION ALL SELECT id, published, NULL FROM plans WHERE status = 'published' AND published IS NOT NULL
+		ORDER BY 2, 1`, nil, func(row pgx.Row) (data.Publication, error) {
+		var p data.Publication
+		return p, row.Scan(&p.Plan, pgTimeDst{&p.From}, pgTimeDst{&p.To})
+	})
+}
+
 // pgPublishLock serialises the writes that publish a plan, so that each
 // sees the plan its predecessor published.
 const pgPublishLock = "SELECT pg_advisory_xact_lock(hashtext('wangge publish ' || current_schema()))"
@@ -235,6 +245,10 @@ func (s *Store) PublishPlan(ctx context.Context, id partition.PlanID, at time.Ti
 		status, err := pgPlanStatus(ctx, tx, id)
 		if err != nil || status == partition.PlanPublished {
 			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO plan_publications (plan, start, until)
+			SELECT id, published, $1 FROM plans WHERE status = 'published' AND published IS NOT NULL`, at); err != nil {
+			return fmt.Errorf("data: record the publication superseded: %w", err)
 		}
 		superseded, err = pgCollect(ctx, tx, "UPDATE plans SET status = 'superseded' WHERE status = 'published' RETURNING id",
 			nil, func(row pgx.Row) (partition.PlanID, error) {

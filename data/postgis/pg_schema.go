@@ -85,6 +85,18 @@ var pgSchema = []string{
 		grids jsonb NOT NULL,
 		PRIMARY KEY (plan, version))`,
 
+	// The intervals superseded plans were in force (see
+	// data.PlanStore.Publications); a database made before they were kept
+	// gets them from the Published times, each until the next plan's.
+	`CREATE TABLE IF NOT EXISTS plan_publications (
+		plan text COLLATE "C" NOT NULL REFERENCES plans (id) ON DELETE CASCADE,
+		start timestamptz NOT NULL,
+		until timestamptz NOT NULL)`,
+	`INSERT INTO plan_publications (plan, start, until)
+		SELECT id, published, next FROM (
+			SELECT id, status, published, lead(published) OVER (ORDER BY published, id) AS next FROM plans WHERE published IS NOT NULL) s
+		WHERE status = 'superseded' AND next IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_publications)`,
+
 	`CREATE TABLE IF NOT EXISTS workers (
 		id text COLLATE "C" PRIMARY KEY,
 		name text NOT NULL,
@@ -173,6 +185,12 @@ var pgSchema = []string{
 		last_visited timestamptz)`,
 	`ALTER TABLE key_places ADD COLUMN IF NOT EXISTS added timestamptz`,
 	`CREATE INDEX IF NOT EXISTS key_places_geom ON key_places USING gist (geom)`,
+	`CREATE TABLE IF NOT EXISTS visit_state (
+		id integer PRIMARY KEY CHECK (id = 1),
+		version bigint NOT NULL,
+		since timestamptz,
+		checked timestamptz,
+		resume text NOT NULL)`,
 
 	`CREATE TABLE IF NOT EXISTS wangge_health (
 		id integer PRIMARY KEY,

@@ -46,7 +46,8 @@ func pgTrackID(p patrol.TrackPoint) string {
 // PutTrackPoints stores fixes idempotently on (worker, time), kept to the
 // microsecond, and returns how many were new. The batch is stored by one
 // statement (COPY, or when a fix is already stored one INSERT that skips
-// it), so whole or not at all. The monthly partitions
+// it), so whole or not at all, in the transaction that moves the visit
+// state back for it (pgNoteFixes). The monthly partitions
 // the batch needs are created first.
 func (s *Store) PutTrackPoints(ctx context.Context, pts []patrol.TrackPoint) (int, error) {
 	if err := codec.CheckBatch("track point", pts, pgTrackID, codec.CheckTrackPoint); err != nil {
@@ -68,12 +69,25 @@ func (s *Store) PutTrackPoints(ctx context.Context, pts []patrol.TrackPoint) (in
 	// so they cannot deadlock). COPY is one statement: a fix already stored
 	// undoes it whole, and the batch goes again as one INSERT that skips
 	// what is stored.
-	n, err := s.pool.CopyFrom(ctx, pgx.Identifier{"track_points"}, pgTrackColumns, pgTrackRows(pts))
+	var n int64
+	store := func(put func(pgx.Tx) (int64, error)) error {
+		return s.pgTx(ctx, func(tx pgx.Tx) error {
+			var err error
+			if n, err = put(tx); err != nil || n == 0 {
+				return err
+			}
+			return pgNoteFixes(ctx, tx, pts)
+		})
+	}
+	err := store(func(tx pgx.Tx) (int64, error) {
+		return tx.CopyFrom(ctx, pgx.Identifier{"track_points"}, pgTrackColumns, pgTrackRows(pts))
+	})
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == pgUniqueViolation {
-		var tag pgconn.CommandTag
-		tag, err = s.pool.Exec(ctx, pgTrackInsert, pgTrackArrays(pts)...)
-		n = tag.RowsAffected()
+		err = store(func(tx pgx.Tx) (int64, error) {
+			tag, err := tx.Exec(ctx, pgTrackInsert, pgTrackArrays(pts)...)
+			return tag.RowsAffected(), err
+		})
 	}
 	if err != nil {
 		return 0, fmt.Errorf("data: store track points: %w", err)

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -123,7 +124,8 @@ func publishedPlans(e *env) []partition.PlanID {
 
 // testPlanPublish hands the plan in force from one plan to another with
 // PublishPlan and checks that no write makes two published plans or
-// deletes the one in force.
+// deletes the one in force, and that Publications keeps when each plan
+// was in force, a plan published twice with two intervals.
 func testPlanPublish(e *env) {
 	t := e.t
 	blocks := providence(t)
@@ -174,9 +176,53 @@ func testPlanPublish(e *env) {
 	must(t, "put the published plan again", e.s.PutPlan(e.ctx, renamed))
 	plans["b"] = renamed
 	publish("after refused writes, publish c", "c", t0.Add(5*time.Hour), "b")
+	h := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Hour) }
+	samePublications(e, "after publishing a, b, b again, c", []data.Publication{
+		{Plan: "a", From: h(1), To: h(2)}, {Plan: "b", From: h(2), To: h(5)}, {Plan: "c", From: h(5)}})
+	publish("publish a again", "a", h(6), "c")
+	samePublications(e, "after publishing a again", []data.Publication{
+		{Plan: "a", From: h(1), To: h(2)}, {Plan: "b", From: h(2), To: h(5)}, {Plan: "c", From: h(5), To: h(6)}, {Plan: "a", From: h(6)}})
 	must(t, "delete a superseded plan", e.s.DeletePlan(e.ctx, "b"))
-	if got := publishedPlans(e); !slices.Equal(got, []partition.PlanID{"c"}) {
-		t.Fatalf("published plans %v, want [c]", got)
+	if got := publishedPlans(e); !slices.Equal(got, []partition.PlanID{"a"}) {
+		t.Fatalf("published plans %v, want [a]", got)
+	}
+	samePublications(e, "after deleting b", []data.Publication{
+		{Plan: "a", From: h(1), To: h(2)}, {Plan: "c", From: h(5), To: h(6)}, {Plan: "a", From: h(6)}})
+}
+
+// testPastPublications opens a store whose plans were superseded before
+// their intervals were kept (written here by PutPlan alone, as an older
+// release left them): opening it again gives each superseded plan the
+// interval until the next plan's publication.
+func testPastPublications(e *env) {
+	blocks := providence(e.t)
+	t0 := time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
+	for i, st := range []partition.PlanStatus{partition.PlanSuperseded, partition.PlanSuperseded, partition.PlanPublished, partition.PlanDraft} {
+		p := samplePlan(partition.PlanID(fmt.Sprintf("old%d", i)), t0, blocks[i:])
+		p.Status = st
+		if st != partition.PlanDraft {
+			p.Published = t0.AddDate(0, i, 0)
+		}
+		must(e.t, "put plan "+string(p.ID), e.s.PutPlan(e.ctx, p))
+	}
+	samePublications(e, "before reopening", []data.Publication{{Plan: "old2", From: t0.AddDate(0, 2, 0)}})
+	e.cycle()
+	want := []data.Publication{{Plan: "old0", From: t0, To: t0.AddDate(0, 1, 0)},
+		{Plan: "old1", From: t0.AddDate(0, 1, 0), To: t0.AddDate(0, 2, 0)}, {Plan: "old2", From: t0.AddDate(0, 2, 0)}}
+	samePublications(e, "after reopening", want)
+	e.cycle()
+	samePublications(e, "after reopening twice", want)
+}
+
+// samePublications checks the store's Publications against want.
+func samePublications(e *env, what string, want []data.Publication) {
+	e.t.Helper()
+	got, err := e.s.Publications(e.ctx)
+	must(e.t, what+": publications", err)
+	if !slices.EqualFunc(got, want, func(a, b data.Publication) bool {
+		return a.Plan == b.Plan && a.From.Equal(b.From) && a.To.Equal(b.To)
+	}) {
+		e.t.Fatalf("%s: publications %v, want %v", what, got, want)
 	}
 }
 

@@ -86,7 +86,9 @@ func (r benchResult) perCPU() float64  { return float64(r.items) / math.Max(r.cp
 func benchCases(quick bool) []benchCase {
 	cases := lookupCases(quick)
 	cases = append(cases, ingestCases(quick)...)
-	cases = append(cases, coverageCase(quick), overdueCase(), assessmentCase(quick), pageCase())
+	cases = append(cases, coverageCase(quick))
+	cases = append(cases, overdueCases()...)
+	cases = append(cases, assessmentCase(quick), pageCase())
 	cases = append(cases, partitionCases(quick)...)
 	cases = append(cases, tileCases()...)
 	return append(cases, featureCases()...)

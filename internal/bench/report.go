@@ -204,8 +204,8 @@ func benchTargets(results []benchResult) []benchTarget {
 			value: r.wall.Seconds(), cpuValue: r.cpu.Seconds(), hasCPU: true, missing: miss,
 			figure: fmt.Sprintf("%.2f s wall (%.2f s CPU) for %d fixes", r.wall.Seconds(), r.cpu.Seconds(), r.items)})
 	}
-	over, miss := need("overdue/demo-all-grids")
-	ts = append(ts, benchTarget{work: "overdue visits, all grids of the demo", goal: "≤ 100 ms", want: 0.1, atMost: true,
+	over, miss := need("overdue/demo-all-grids/steady")
+	ts = append(ts, benchTarget{work: "overdue visits, all grids of the demo, steady state", goal: "≤ 100 ms", want: 0.1, atMost: true,
 		value: over.wall.Seconds(), cpuValue: over.cpu.Seconds(), hasCPU: true, missing: miss,
 		figure: fmt.Sprintf("%.0f ms wall (%.0f ms CPU)", over.wall.Seconds()*1e3, over.cpu.Seconds()*1e3)})
 	ts = append(ts, tileTarget(results))

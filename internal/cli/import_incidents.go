@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -40,9 +41,10 @@ func parseImportIncidents(args []string, stderr io.Writer) (importIncidentsOptio
 	fs := newFlags("import incidents", stderr,
 		"usage: wangge import incidents FILE.csv|FILE.geojson [flags]",
 		"Creates incidents from CSV (id, category, description, address, lat, lon, reported,",
-		"reporter, status) or GeoJSON Points with those properties, each in the grid of the",
-		"published plan that holds it (flagged outside_grids when none does; with no plan",
-		"published, flagged no_plan and located when one is), in one batch: a bad row stores",
+		"reporter, status) or GeoJSON Points with those properties, each in the grid that",
+		"holds it of the plan in force at its reported time (flagged outside_grids when none",
+		"does; reported while no plan was in force, flagged no_plan and located when a plan",
+		"is published), in one batch: a bad row stores",
 		"nothing. Incidents whose id is already stored are left as they are. A city's export",
 		"is read as it is with --map, --status, --duplicates, --unlocated and --zone (or the",
 		"[import.incidents] table of --config); the rows left out are listed by line on stderr",
@@ -130,11 +132,12 @@ func runImportIncidents(ctx context.Context, args []string, stdout, stderr io.Wr
 
 // incidentImport is what importing an incident file did.
 type incidentImport struct {
-	Read    int              // incidents in the file
-	New     int              // created and stored
-	Stored  int              // already stored under their id, left as they are
-	Outside int              // new ones in no grid of the plan (flagged outside_grids)
-	Plan    partition.PlanID // the published plan located in; empty when there is none
+	Read    int                      // incidents in the file
+	New     int                      // created and stored
+	Stored  int                      // already stored under their id, left as they are
+	Outside int                      // new ones in no grid of their plan (flagged outside_grids)
+	NoPlan  int                      // new ones reported while no plan was in force (flagged no_plan)
+	Plans   map[partition.PlanID]int // new ones located against each plan
 }
 
 // importIncidents reads the areas of the territory (rows in none of them
@@ -164,12 +167,8 @@ func importIncidents(ctx context.Context, o importIncidentsOptions, stdout, stde
 		if err != nil {
 			return fmt.Errorf("store incidents of %s in %s: %w", o.file, redactDSN(o.db), err)
 		}
-		plan := "no published plan, so every new incident is flagged " + incident.FlagNoPlan + " and located when one is published"
-		if rep.Plan != "" {
-			plan = fmt.Sprintf("%d new outside every grid of plan %s", rep.Outside, rep.Plan)
-		}
 		fmt.Fprintf(stdout, "%s: %d rows read, %d kept, %d skipped%s; %d new, %d already stored; %s\n",
-			o.file, file.Rows, len(file.Drafts), len(file.Skipped), reasons(file.Counts()), rep.New, rep.Stored, plan)
+			o.file, file.Rows, len(file.Drafts), len(file.Skipped), reasons(file.Counts()), rep.New, rep.Stored, rep.plans())
 		return nil
 	})
 }
@@ -206,24 +205,55 @@ func readIncidentFile(ctx context.Context, o importIncidentsOptions, stderr io.W
 	return decode(r, o.file, o.read)
 }
 
+// plans says against which plans the new incidents were located: "located
+// in plan now 12, plan old 3; 2 outside every grid of their plan; 1
+// reported while no plan was in force, flagged no_plan and located when a
+// plan is published".
+func (rep incidentImport) plans() string {
+	var parts []string
+	for _, id := range slices.Sorted(maps.Keys(rep.Plans)) {
+		parts = append(parts, fmt.Sprintf("plan %s %d", id, rep.Plans[id]))
+	}
+	out := "located in no plan"
+	if len(parts) > 0 {
+		out = "located in " + strings.Join(parts, ", ")
+	}
+	out += fmt.Sprintf("; %d outside every grid of their plan", rep.Outside)
+	if rep.NoPlan > 0 {
+		out += fmt.Sprintf("; %d reported while no plan was in force, flagged %s and located when a plan is published",
+			rep.NoPlan, incident.FlagNoPlan)
+	}
+	return out
+}
+
 // storeIncidents creates the drafts whose id is not stored yet, each in
-// the grid of the published plan holding its location (incident.Imported
-// flags it outside_grids when no grid does; with no published plan it is
-// flagged no_plan, for PublishPlan to locate), in the export's status,
+// the grid holding its location of the plan in force when it was reported
+// (data.PlanAt over the store's Publications; incident.Imported flags it
+// outside_grids when no grid does; reported while no plan was in force it
+// is flagged no_plan, for PublishPlan to locate), in the export's status,
 // with its first event by its reporter (by admin, the one running
 // the import, when the file names none), and stores them in one batch.
 func storeIncidents(ctx context.Context, store data.Store, file string, drafts []incident.Incident, stderr io.Writer) (incidentImport, error) {
-	rep := incidentImport{Read: len(drafts)}
-	var locator incident.GridLocator
-	var flags []string
-	plan, err := data.PublishedPlan(ctx, store)
-	switch {
-	case err == nil:
-		locator, rep.Plan = incident.NewGridIndex(plan.Grids), plan.ID
-	case errors.Is(err, data.ErrNotFound):
-		flags = []string{incident.FlagNoPlan}
-	default:
+	rep := incidentImport{Read: len(drafts), Plans: map[partition.PlanID]int{}}
+	pubs, err := store.Publications(ctx)
+	if err != nil {
 		return rep, err
+	}
+	locators := map[partition.PlanID]incident.GridLocator{}
+	locatorAt := func(t time.Time) (partition.PlanID, incident.GridLocator, error) {
+		id, ok := data.PlanAt(pubs, t)
+		if !ok {
+			return "", nil, nil
+		}
+		if l, ok := locators[id]; ok {
+			return id, l, nil
+		}
+		plan, err := store.Plan(ctx, id)
+		if err != nil {
+			return id, nil, fmt.Errorf("plan %s in force at %s: %w", id, t.Format(time.RFC3339), err)
+		}
+		locators[id] = incident.NewGridIndex(plan.Grids)
+		return id, locators[id], nil
 	}
 	bar := progress.New(stderr, "creating incidents", int64(len(drafts)), progress.Count)
 	created := make([]incident.Incident, 0, len(drafts))
@@ -243,11 +273,24 @@ func storeIncidents(ctx context.Context, store data.Store, file string, drafts [
 		if d.Reporter != "" {
 			actor = incident.Actor{Role: incident.ActorWorker, Worker: d.Reporter}
 		}
-		d.Flags = flags
+		plan, locator, err := locatorAt(d.Reported)
+		if err != nil {
+			bar.Done()
+			return rep, fmt.Errorf("incident %s: %w", d.ID, err)
+		}
+		d.Flags = nil
+		if locator == nil {
+			d.Flags = []string{incident.FlagNoPlan}
+		}
 		inc, err := incident.Imported(d, actor, d.Reported, note, locator)
 		if err != nil {
 			bar.Done()
 			return rep, fmt.Errorf("incident %s: %w", d.ID, err)
+		}
+		if locator == nil {
+			rep.NoPlan++
+		} else {
+			rep.Plans[plan]++
 		}
 		if slices.Contains(inc.Flags, incident.FlagOutsideGrids) {
 			rep.Outside++

@@ -191,8 +191,8 @@ func TestImportIncidentsWithoutPlan(t *testing.T) {
 			if err != nil {
 				t.Fatalf("import: %v", err)
 			}
-			if !strings.Contains(stdout, "no published plan") {
-				t.Errorf("report %q does not say there is no published plan", stdout)
+			if !strings.Contains(stdout, "3 reported while no plan was in force") {
+				t.Errorf("report %q does not say no plan was in force", stdout)
 			}
 			got := storedIncidents(t, dsn)
 			if len(got) != 3 {
@@ -224,6 +224,43 @@ func TestImportIncidentsWithoutPlan(t *testing.T) {
 				if in.Grid != grid || outside != (grid == "") || slices.Contains(in.Flags, incident.FlagNoPlan) ||
 					len(in.Events) != 2 || last.Actor != incident.ActorSystem || !strings.Contains(last.Note, "plan now") {
 					t.Errorf("%s after publishing: grid %q flags %v events %+v; want grid %q and one locating event", id, in.Grid, in.Flags, in.Events, grid)
+				}
+			}
+		})
+	}
+}
+
+// TestImportIncidentsPlanAtReport: each incident is located in the plan
+// in force when it was reported (putIncidentPlans: "old", one grid over
+// everything, from 01:00 to 03:00 on 1 January 2026, then "now"), and one
+// reported before any plan is flagged no_plan.
+func TestImportIncidentsPlanAtReport(t *testing.T) {
+	const csv = `id,category,description,address,lat,lon,reported,reporter,status
+EARLY,治安,,,34.805,117.305,2026-01-01T00:59:59Z,,
+OLDA,治安,,,34.805,117.305,2026-01-01T01:00:00Z,,
+OLDX,治安,,,34.9,117.5,2026-01-01T02:59:59Z,,
+NOWA,治安,,,34.805,117.305,2026-01-01T03:00:00Z,,
+NOWX,治安,,,34.9,117.5,2026-03-03T10:00:00Z,,
+`
+	for _, st := range trackStores {
+		t.Run(st.name, func(t *testing.T) {
+			dsn := st.dsn(t)
+			putIncidentPlans(t, dsn)
+			stdout, _, err := runCLI(t, "import", "incidents", writeTemp(t, "incidents.csv", csv), "--db", dsn)
+			if err != nil {
+				t.Fatalf("import: %v", err)
+			}
+			if want := "5 new, 0 already stored; located in plan now 2, plan old 2; 1 outside every grid of their plan; 1 reported while no plan was in force"; !strings.Contains(stdout, want) {
+				t.Errorf("report %q does not say %q", stdout, want)
+			}
+			got := storedIncidents(t, dsn)
+			for id, want := range map[incident.ID]struct {
+				grid partition.GridID
+				flag string
+			}{"EARLY": {"", incident.FlagNoPlan}, "OLDA": {"OLD", ""}, "OLDX": {"OLD", ""}, "NOWA": {"A", ""}, "NOWX": {"", incident.FlagOutsideGrids}} {
+				in := got[id]
+				if in.Grid != want.grid || (want.flag == "") != (len(in.Flags) == 0) || (want.flag != "" && !slices.Equal(in.Flags, []string{want.flag})) {
+					t.Errorf("%s: grid %q flags %v; want grid %q, flag %q", id, in.Grid, in.Flags, want.grid, want.flag)
 				}
 			}
 		})

@@ -67,6 +67,7 @@ func parseTrajectory(args []string, stderr io.Writer) (trajectoryOptions, error)
 	zoneFlag(fs, &o.tzName, "time zone of the calendar days")
 	fs.Float64Var(&o.traj.StopRadius, "stop-radius", patrol.DefaultStopRadius, "a stop stays within `M` metres of its first fix")
 	fs.DurationVar(&stopMin, "stop-min", patrol.DefaultStopMinDuration, "shortest stop")
+	fs.DurationVar(&o.traj.StopSilence, "stop-silence", 0, "count a silence of at least this long, ending within --stop-radius of a stop's first fix, as a stop even when shorter than --stop-min (trackintel's staypoints); 0 is off: a silence is no stay of its own")
 	fs.DurationVar(&o.traj.GapThreshold, "gap", patrol.DefaultGapThreshold, "longest time between fixes that is not a signal gap")
 	fs.Float64Var(&o.traj.SimplifyTolerance, "simplify", patrol.DefaultSimplifyTolerance, "Douglas-Peucker tolerance of the display line, `M` metres")
 	fs.Usage = func() {
@@ -99,6 +100,8 @@ func parseTrajectory(args []string, stderr io.Writer) (trajectoryOptions, error)
 		return fail("--grid needs --grids")
 	case !(o.traj.StopRadius > 0) || stopMin <= 0 || o.traj.GapThreshold <= 0 || !(o.traj.SimplifyTolerance > 0):
 		return fail("--stop-radius, --stop-min, --gap and --simplify must be more than 0")
+	case o.traj.StopSilence < 0:
+		return fail("--stop-silence must be 0 (off) or more")
 	}
 	if err := o.tracks.takeFiles(append(tracks, rest...), worker, ",", ""); err != nil {
 		return fail("%v", err)

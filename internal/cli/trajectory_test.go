@@ -92,6 +92,12 @@ func TestTrajectoryCommand(t *testing.T) {
 		// 50 m, so they are a stop too.
 		{"days in UTC", []string{"--tz", "UTC"}, []string{"2026-11-20"}, []int{150}, []int{2}, false},
 		{"longer stops only", []string{"--stop-min", "11m"}, []string{"2026-11-20", "2026-11-21"}, []int{120, 30}, []int{0, 0}, false},
+		// The 20 minutes of silence end 11 m from where they began: a stop
+		// of its own with --stop-silence up to 20m, none when stops must
+		// last 30 minutes and silences do not count.
+		{"silence is a stay", []string{"--tz", "UTC", "--stop-min", "30m", "--stop-silence", "15m"}, []string{"2026-11-20"}, []int{150}, []int{1}, false},
+		{"silence too short", []string{"--tz", "UTC", "--stop-min", "30m", "--stop-silence", "21m"}, []string{"2026-11-20"}, []int{150}, []int{0}, false},
+		{"silence off", []string{"--tz", "UTC", "--stop-min", "30m"}, []string{"2026-11-20"}, []int{150}, []int{0}, false},
 		{"own grids", []string{"--grids", grids, "--grid", "nw,ne"}, []string{"2026-11-20", "2026-11-21"}, []int{120, 30}, []int{1, 0}, true},
 	}
 	for _, tc := range tests {
@@ -183,6 +189,7 @@ func TestTrajectoryCommandErrors(t *testing.T) {
 		{"grid without grids", []string{"--tracks", csv, "--out", out, "--grid", "nw"}, true, "--grid needs --grids"},
 		{"bad date", []string{"--tracks", csv, "--out", out, "--date", "20 Nov"}, true, "--date"},
 		{"bad stop radius", []string{"--tracks", csv, "--out", out, "--stop-radius", "0"}, true, "--stop-radius"},
+		{"negative stop silence", []string{"--tracks", csv, "--out", out, "--stop-silence", "-1m"}, true, "--stop-silence"},
 		{"unknown grid", []string{"--tracks", csv, "--csv-worker", "worker", "--out", out, "--grids", grids, "--grid", "zz"}, false, `--grid "zz"`},
 		{"no worker", []string{"--tracks", csv, "--out", out}, false, "no worker"},
 		{"no fixes that day", []string{"--tracks", csv, "--csv-worker", "worker", "--out", out, "--date", "2026-01-01"}, false, "2026-01-01"},

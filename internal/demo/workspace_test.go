@@ -34,16 +34,7 @@ import (
 // places are in their grids, visited only where a worker stopped.
 func TestDemoWorkspace(t *testing.T) {
 	ctx := context.Background()
-	s, err := stores.Open(ctx, filepath.Join(t.TempDir(), "demo.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	day := Day(time.Now())
-	ws, err := Build(ctx, s, Options{Min: 150, Max: 500, Day: day}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, ws, day := buildDemo(t)
 	plan, err := data.PublishedPlan(ctx, s)
 	if err != nil {
 		t.Fatalf("published plan: %v", err)
@@ -155,6 +146,23 @@ func TestDemoWorkspace(t *testing.T) {
 			t.Errorf("summary shows the attribution %d times, want it with the data and at the end:\n%s", n, out)
 		}
 	})
+}
+
+// buildDemo builds the demo of today's patrol day in a fresh GeoPackage,
+// closed when the test ends.
+func buildDemo(t *testing.T) (data.Store, *Workspace, time.Time) {
+	t.Helper()
+	s, err := stores.Open(context.Background(), filepath.Join(t.TempDir(), "demo.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	day := Day(time.Now())
+	ws, err := Build(context.Background(), s, Options{Min: 150, Max: 500, Day: day}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, ws, day
 }
 
 // checkTrajectory reads w's day through the API with the token secret:

@@ -63,6 +63,7 @@ var Params = map[string]map[string]any{
 	"date":               qp("date", "a day YYYY-MM-DD", str("2026-11-05")),
 	"stop_radius":        qp("stop_radius", "metres within which fixes make a stop", map[string]any{"type": "number"}),
 	"stop_minutes":       qp("stop_minutes", "minutes a stop lasts at least", map[string]any{"type": "number"}),
+	"stop_silence":       qp("stop_silence", "minutes without a fix, ending within stop_radius of where the stop began, that make a stop however short (trackintel's staypoints); 0 or absent: a silence is no stay of its own", map[string]any{"type": "number", "minimum": 0, "default": 0}),
 	"res":                qp("res", "H3 resolution", map[string]any{"type": "integer"}),
 	"buffer":             qp("buffer", "metres around a track that count as covered", map[string]any{"type": "number"}),
 	"layer":              qp("layer", "which layer of the coverage answer", str("gaps")),

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"time"
 
@@ -354,4 +355,56 @@ func CheckToken(t data.Token) error {
 		return Invalid("unknown role %q", t.Role)
 	}
 	return nil
+}
+
+// EncodeResume writes the Resume of a visit state as JSON text, a worker's
+// zero time kept as zero.
+func EncodeResume(resume map[patrol.WorkerID]time.Time) (string, error) {
+	b, err := json.Marshal(resume)
+	if err != nil {
+		return "", fmt.Errorf("data: visit state: %w", err)
+	}
+	return string(b), nil
+}
+
+// DecodeResume reads what EncodeResume wrote.
+func DecodeResume(s string) (map[patrol.WorkerID]time.Time, error) {
+	var resume map[patrol.WorkerID]time.Time
+	if err := json.Unmarshal([]byte(s), &resume); err != nil {
+		return nil, fmt.Errorf("data: visit state %q: %w", s, err)
+	}
+	for w, t := range resume {
+		resume[w] = t.UTC()
+	}
+	return resume, nil
+}
+
+// NoteFixes is the visit state st after pts were stored (data.VisitState):
+// a worker's fixes before its Resume time are read again from the start
+// of the look-back (they may join a stop already found), and those of a
+// worker without one, before Checked, from the earliest of them (none of
+// the worker's fixes were read there). ok is false when nothing changes.
+func NoteFixes(st data.VisitState, pts []patrol.TrackPoint) (next data.VisitState, ok bool) {
+	next = data.VisitState{Version: st.Version, Since: st.Since, Checked: st.Checked, Resume: maps.Clone(st.Resume)}
+	if next.Resume == nil {
+		next.Resume = map[patrol.WorkerID]time.Time{}
+	}
+	for _, p := range pts {
+		r, known := next.Resume[p.Worker]
+		switch {
+		case known && p.Time.Before(r):
+			if _, before := st.Resume[p.Worker]; before {
+				r = time.Time{} // the worker's fixes were read from r: all again
+			} else {
+				r = p.Time // none were: from the earliest of the new
+			}
+		case !known && p.Time.Before(st.Checked):
+			r = p.Time
+		default:
+			continue
+		}
+		next.Resume[p.Worker] = r.UTC()
+		ok = true
+	}
+	return next, ok
 }
