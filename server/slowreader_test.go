@@ -86,8 +86,11 @@ func TestSlowReadersReleaseMemory(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if grown := int64(peak) - int64(base); grown > int64(readers)*int64(size)*3 {
-		t.Errorf("%d slow readers held %d MB at the peak, more than three answers (%d MB) each", readers, grown>>20, size>>20)
+	// An answer is built (encoded, then gzipped or not) before it is
+	// written, so a reader may hold a few copies of its page while it is
+	// stuck; five is the bound, against the whole list each before paging.
+	if grown := int64(peak) - int64(base); grown > int64(readers)*int64(size)*5 {
+		t.Errorf("%d slow readers held %d MB at the peak, more than five answers (%d MB) each", readers, grown>>20, size>>20)
 	}
 	// None got the whole answer: each connection was cut at the timeout.
 	for _, c := range conns {
