@@ -24,15 +24,11 @@ import (
 // sheet computed from the fixes (each worker's days analysed, the five
 // items scored) and written as XLSX.
 func assessmentCase(quick bool) benchCase {
-	name, days, variants := "assessment/30d-100w", 30, 3
-	if quick {
-		name, days, variants = "assessment/3d-100w", 3, 1
-	}
+	name, days, variants := monthSize("assessment", quick)
 	return benchCase{
 		name: name, unit: "fixes",
 		prepare: func(context.Context, benchEnv) (benchRun, error) {
-			d := patrol.NewSynthDistrict(benchCentre, 10)
-			pts, err := d.Patrol(benchDay, days, variants)
+			d, pts, err := monthOfPatrols(days, variants)
 			if err != nil {
 				return benchRun{}, err
 			}

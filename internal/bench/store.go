@@ -159,20 +159,33 @@ func openBenchPostGIS(ctx context.Context, env benchEnv) (benchStore, error) {
 	return benchStore{Store: pg, finish: finish, serverCPU: schema.serverCPU, note: "; month partition made beforehand"}, nil
 }
 
+// monthSize names a month-long case and gives its days and the simulated
+// days they repeat: 30 of 3, or, quick, 3 of 1.
+func monthSize(row string, quick bool) (name string, days, variants int) {
+	if quick {
+		return row + "/3d-100w", 3, 1
+	}
+	return row + "/30d-100w", 30, 3
+}
+
+// monthOfPatrols is the district of the month-long cases (100 workers,
+// one per 500 m grid) and their fixes.
+func monthOfPatrols(days, variants int) (patrol.SynthDistrict, []patrol.TrackPoint, error) {
+	d := patrol.NewSynthDistrict(benchCentre, 10)
+	pts, err := d.Patrol(benchDay, days, variants)
+	return d, pts, err
+}
+
 // coverageCase is the coverage report of DESIGN.md: 100 workers (one per
 // 500 m grid of a 5 km × 5 km synthetic district) patrolling 8 hours a
 // day with a fix every 5 s for 30 days, three simulated days repeated (a
 // quick run: 3 days, one repeated).
 func coverageCase(quick bool) benchCase {
-	name, days, variants := "coverage/30d-100w", 30, 3
-	if quick {
-		name, days, variants = "coverage/3d-100w", 3, 1
-	}
+	name, days, variants := monthSize("coverage", quick)
 	return benchCase{
 		name: name, unit: "fixes",
 		prepare: func(context.Context, benchEnv) (benchRun, error) {
-			d := patrol.NewSynthDistrict(benchCentre, 10)
-			pts, err := d.Patrol(benchDay, days, variants)
+			d, pts, err := monthOfPatrols(days, variants)
 			if err != nil {
 				return benchRun{}, err
 			}
