@@ -202,3 +202,98 @@ func TestPlannerDrawsAPlan(t *testing.T) {
 		t.Errorf("%d plans, the last %+v; want a new count-mode draft", len(plans.Plans), last)
 	}
 }
+
+// A planner selects a block and merges its grid into a neighbouring grid
+// of the same kind, then undoes it: the draft the merge went to
+// (uploaded from the published plan) has one grid fewer, the page shows
+// the grid removed, and the undo brings the count back.
+func TestPlannerMergesTwoGridsAndUndoes(t *testing.T) {
+	p := page(t, shared.planner, "planner-merge")
+	type candidate struct {
+		ID   string
+		X, Y float64
+	}
+	cands := eval[[]candidate](t, p, `(() => {
+		const r = wanggeMap.getContainer().getBoundingClientRect(), seen = new Set(), out = [];
+		for (let y = 40; y < r.height - 40; y += 15) for (let x = 40; x < r.width - 40; x += 15) {
+			const f = wanggeMap.queryRenderedFeatures([x, y], {layers: ['plan-blocks']})[0];
+			if (f && f.properties.households > 0 && !seen.has(f.id)) { seen.add(f.id); out.push({ID: String(f.id), X: r.left + x, Y: r.top + y}); }
+		}
+		return out; })()`)
+	var grid, into string
+	for _, c := range cands[:min(len(cands), 40)] {
+		if err := chromedp.Run(p.Ctx, chromedp.MouseClickXY(c.X, c.Y)); err != nil {
+			t.Fatal(err)
+		}
+		b := eval[[]string](t, p, `(b => b ? [b.dataset.grid, b.dataset.into] : [])(document.querySelector('.merge:not([disabled])'))`)
+		if len(b) == 2 {
+			grid, into = b[0], b[1]
+			break
+		}
+	}
+	if grid == "" {
+		t.Fatalf("none of %d blocks clicked offers a merge", len(cands))
+	}
+	count := func(id string) int {
+		var fc geojson.FeatureCollection
+		apiGet(t, shared.planner, "/api/v1/plans/"+id+"/grids", &fc)
+		return len(fc.Features)
+	}
+	wait := func(js, what string) string {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		for ctx.Err() == nil {
+			if s := eval[string](t, p, js); s != "" {
+				return s
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("never saw %s", what)
+		return ""
+	}
+	eval[bool](t, p, `document.querySelector('.merge:not([disabled])').click(), true`)
+	removed := wait(`(document.getElementById('g-removed') || {}).textContent || ''`, "the grids the merge removed")
+	if removed != grid {
+		t.Errorf("merging %s into %s: the page says grids removed %q", grid, into, removed)
+	}
+	if d := eval[string](t, p, `(document.getElementById('deltas') || {}).textContent || ''`); d == "" {
+		t.Errorf("no metric deltas shown after the merge")
+	}
+	id := eval[string](t, p, `(document.getElementById('draft') || {}).textContent || ''`)
+	if !strings.HasPrefix(id, "plan-") {
+		t.Fatalf("no draft named after the merge: %q", id)
+	}
+	var versions struct {
+		Versions []struct{ Version int }
+	}
+	apiGet(t, shared.planner, "/api/v1/plans/"+id+"/versions", &versions)
+	if len(versions.Versions) != 2 {
+		t.Fatalf("draft %s has versions %+v, want the upload and the merge", id, versions.Versions)
+	}
+	merged := count(id)
+	var plans struct {
+		Plans []struct{ ID, Status string }
+	}
+	apiGet(t, shared.planner, "/api/v1/plans", &plans)
+	for _, pl := range plans.Plans {
+		if pl.Status == "published" {
+			if n := count(pl.ID); merged != n-1 {
+				t.Errorf("draft %s has %d grids after the merge, the published plan %s %d; want one fewer", id, merged, pl.ID, n)
+			}
+		}
+	}
+	// The undo goes back to version 1, as uploaded.
+	eval[bool](t, p, `document.getElementById('undo').click(), true`)
+	wait(`document.getElementById('g-removed') ? '' : 'gone'`, "the merge's answer go after the undo")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	back := count(id)
+	for back != merged+1 && ctx.Err() == nil {
+		time.Sleep(100 * time.Millisecond)
+		back = count(id)
+	}
+	if back != merged+1 {
+		t.Errorf("draft %s has %d grids after the merge and %d after the undo, want one more", id, merged, back)
+	}
+	t.Logf("merged %s into %s in draft %s: %d grids, %d after the undo", grid, into, id, merged, back)
+}

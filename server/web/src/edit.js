@@ -27,16 +27,22 @@ export class PlanEdit {
       const pts = polys.flat(2);
       this.block.set(String(f.id), { w: Number(f.properties[this.weight]) || 0, area: area(polys), pts, rings: polys.flat(), box: bbox(pts) });
     }
+    this.load(grids);
+    this.published = new Map(this.grid);
+    this.history = [];
+    this.neighbours = this.graph();
+  }
+
+  // load takes the grids as the server stores them now (after a merge,
+  // split or redraw, which the page does not compute itself).
+  load(grids) {
     this.grid = new Map(); // block → grid
     this.kind = new Map(); // grid → kind
     for (const g of grids.features) {
       this.kind.set(String(g.id), g.properties.kind);
       for (const b of g.properties.blocks) this.grid.set(String(b), String(g.id));
     }
-    this.published = new Map(this.grid);
     this.locked = new Set(grids.features.filter((g) => g.properties.locked).map((g) => String(g.id)));
-    this.history = [];
-    this.neighbours = this.graph();
   }
 
   graph() {
@@ -138,9 +144,11 @@ export class PlanEdit {
     return { block: b, from, to, before, after, added: [...p1].filter((p) => !p0.has(p)), removed: [...p0].filter((p) => !p1.has(p)) };
   }
 
-  // undo takes back the last move or lock, as the server's undo does.
+  // undo takes back the last move or lock, as the server's undo does (a
+  // merge, split or redraw is taken back by loading the server's grids).
   undo() {
     const last = this.history.pop();
+    if (last && last.reload) return last;
     if (last && last.lock) this.flipLock(last.lock);
     else if (last) this.grid.set(last.b, last.from);
     return last;

@@ -4,7 +4,11 @@
 // removed; lock; undo; diff against the published plan; publish. Every
 // edit goes to the plan-editing routes (/api/v1/plans/{id}/edits, /undo,
 // /diff, /versions, /publish) on a draft: a published plan's grids are
-// uploaded as a new draft (/plans/upload) at the first edit.
+// uploaded as a new draft (/plans/upload) at the first edit. Merge (the
+// selected block's grid into a neighbouring grid of its kind), split (the
+// selected block's grid in two) and redraw (the grids chosen by
+// shift-click or in "select grids" mode) are computed by the server: the
+// page shows the answer's grid deltas and problems and reloads the grids.
 import { t } from './i18n.js';
 import { setData, fitTo } from './map.js';
 import { section, esc } from './ui.js';
@@ -39,7 +43,7 @@ async function openPlan(ctx, id) {
   const ed = new PlanEdit(blocks, grids, plan.params);
   const pub = plans.find((p) => p.status === 'published');
   if (pub && pub.id !== id) ed.setPublished(await api.planGrids(pub.id));
-  ctx.edit = { plan, ed, selected: null, last: null, draft: plan.status === 'draft' ? id : null, pubId: pub ? pub.id : null };
+  ctx.edit = { plan, ed, selected: null, last: null, region: new Set(), selecting: false, draft: plan.status === 'draft' ? id : null, pubId: pub ? pub.id : null };
   setData(map, 'plan-grids', grids);
   if (!map.getLayer('plan-blocks')) {
     setData(map, 'plan-blocks', blocks);
@@ -51,7 +55,11 @@ async function openPlan(ctx, id) {
       'line-color': ['case', ['boolean', ['feature-state', 'selected'], false], '#000', '#f08c00'],
       'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, ['boolean', ['feature-state', 'changed'], false], 2.5, 0] } });
     map.addLayer({ id: 'plan-grids', type: 'line', source: 'plan-grids', paint: { 'line-color': '#343a40', 'line-width': ['case', ['boolean', ['get', 'locked'], false], 3.5, 1.2] } });
-    map.on('click', 'plan-blocks', (e) => select(ctx, String(e.features[0].id)));
+    map.on('click', 'plan-blocks', (e) => {
+      const b = String(e.features[0].id);
+      if (ctx.edit.selecting || (e.originalEvent && e.originalEvent.shiftKey)) pick(ctx, ctx.edit.ed.grid.get(b));
+      else select(ctx, b);
+    });
   }
   fitTo(map, grids);
   paint(ctx);
@@ -64,7 +72,43 @@ function paint(ctx) {
   const mean = ed.mean();
   const dev = new Map([...ed.kind.keys()].map((g) => [g, ed.figures(g, mean).deviation]));
   const changed = ctx.edit.showDiff ? ctx.edit.changed || new Set() : new Set();
-  for (const [b, g] of ed.grid) map.setFeatureState({ source: 'plan-blocks', id: b }, { dev: dev.get(g), selected: b === selected, changed: changed.has(b) });
+  const region = ctx.edit.region;
+  for (const [b, g] of ed.grid) map.setFeatureState({ source: 'plan-blocks', id: b }, { dev: dev.get(g), selected: b === selected || region.has(g), changed: changed.has(b) });
+}
+
+// pick adds grid g to the region to redraw, or takes it out.
+function pick(ctx, g) {
+  if (!g) return;
+  const r = ctx.edit.region;
+  if (r.has(g)) r.delete(g);
+  else r.add(g);
+  paint(ctx);
+  render(ctx);
+}
+
+// reshape sends a merge, split or redraw (op) to the draft; the server
+// computes the new grids, which the page loads, and answers the deltas
+// and problems, which it shows.
+async function reshape(ctx, op) {
+  const id = await ensureDraft(ctx);
+  const answer = await ctx.api.edit(id, op);
+  const grids = await ctx.api.planGrids(id);
+  const { ed } = ctx.edit;
+  ed.load(grids);
+  ed.history.push({ reload: true });
+  setData(ctx.map, 'plan-grids', grids);
+  ctx.edit.region = new Set();
+  ctx.edit.selected = null;
+  ctx.edit.last = { op, answer };
+  paint(ctx); render(ctx);
+}
+
+function gridChanges(d) {
+  const list = (xs) => (xs || []).map(esc).join(', ') || t('none');
+  const sign = (v, n) => (v > 0 ? '+' : '') + v.toFixed(n);
+  return '<p id="gridchanges">' + t('gridsAdded') + ': <span id="g-added">' + list(d.added) + '</span> · ' + t('gridsRemoved') + ': <span id="g-removed">' + list(d.removed) + '</span></p>' +
+    ((d.changed || []).length ? '<table id="changed"><tr><th>' + t('gridsChanged') + '</th><th>' + t('weight') + '</th><th>Δ Polsby-Popper</th><th>' + t('dHull') + '</th></tr>' +
+      d.changed.map((c) => '<tr><td>' + esc(c.id) + '</td><td>' + sign(c.weight, 0) + '</td><td>' + sign(c.polsby_popper, 3) + '</td><td>' + sign(c.hull_ratio, 3) + '</td></tr>').join('') + '</table>' : '');
 }
 
 function select(ctx, b) {
@@ -104,8 +148,21 @@ function render(ctx) {
     const g = ed.grid.get(selected);
     html += '<p>' + t('block') + ' ' + esc(selected) + ' ∈ ' + esc(g) + ' <button class="lock" data-grid="' + esc(g) + '">' + t(ed.locked.has(g) ? 'unlock' : 'lock') + ' ' + esc(g) + '</button></p><p>' + t('moveTo') + ': ' +
       ed.neighbourGrids(selected).map((n) => '<button class="move" data-to="' + esc(n) + '"' + (ed.locked.has(n) || ed.locked.has(g) ? ' disabled' : '') + '>' + esc(n) + '</button>').join(' ') + '</p>';
+    html += '<p>' + esc(g) + ' ' + t('mergeInto') + ': ' + ed.neighbourGrids(selected).filter((n) => ed.kind.get(n) === ed.kind.get(g)).map((n) =>
+      '<button class="merge" data-grid="' + esc(g) + '" data-into="' + esc(n) + '"' + (ed.locked.has(n) || ed.locked.has(g) ? ' disabled' : '') + '>' + esc(n) + '</button>').join(' ') +
+      ' <button id="split" data-grid="' + esc(g) + '"' + (ed.locked.has(g) || ed.blocksOf(g).length < 2 ? ' disabled' : '') + '>' + t('split') + ' ' + esc(g) + '</button></p>';
   }
-  if (last) {
+  const region = [...ctx.edit.region].sort();
+  html += '<p title="' + t('redrawHint') + '"><label><input type="checkbox" id="select-mode"' + (ctx.edit.selecting ? ' checked' : '') + '> ' + t('selectMode') + '</label> · ' +
+    t('selected') + ': <span id="region">' + (region.map(esc).join(', ') || t('none')) + '</span> <button id="clear-region"' + (region.length ? '' : ' disabled') + '>' + t('clearSel') + '</button> ' +
+    '<button id="redraw"' + (region.length && !region.some((g) => ed.locked.has(g)) ? '' : ' disabled') + '>' + t('redraw') + '</button></p>';
+  if (last && last.op) {
+    const pr = last.answer.problems;
+    html += gridChanges(last.answer.diff) + deltaRow(last.answer.diff) +
+      '<p>' + t('problemsAdded') + ': <span id="added">' + (pr.added.map(problem).join(', ') || t('none')) + '</span><br>' +
+      t('problemsRemoved') + ': <span id="removed">' + (pr.removed.map(problem).join(', ') || t('none')) + '</span></p>';
+  }
+  if (last && !last.op) {
     const pr = last.answer.problems;
     html += '<table id="metrics"><tr><th></th><th>' + t('households') + '</th><th>' + t('deviation') + '</th><th>' + t('compactness') + '</th><th>' + t('contiguity') + '</th></tr>' +
       last.before.map(figuresRow).join('').replace(/<tr>/g, '<tr class="before">') + last.after.map(figuresRow).join('') + '</table>' + deltaRow(last.answer.diff) +
@@ -114,8 +171,7 @@ function render(ctx) {
   }
   const diff = ed.diff();
   html += '<p><button id="undo"' + (ed.history.length ? '' : ' disabled') + '>' + t('undo') + '</button> <button id="diff">' + t('diff') + '</button> ' +
-    '<button id="save"' + (draft ? '' : ' disabled') + '>' + t('save') + '</button> <button id="publish"' + (plan.status === 'published' ? ' disabled' : '') + '>' + t('publish') + '</button> ' +
-    '<button disabled title="' + t('redrawWaits') + '">' + t('redraw') + '</button></p><p id="diffs">' + diff.length + ' ' + t('changed') + '</p><p id="status"></p>';
+    '<button id="save"' + (draft ? '' : ' disabled') + '>' + t('save') + '</button> <button id="publish"' + (plan.status === 'published' ? ' disabled' : '') + '>' + t('publish') + '</button></p><p id="diffs">' + diff.length + ' ' + t('changed') + '</p><p id="status"></p>';
   box.innerHTML = html;
   const status = (s) => { document.getElementById('status').textContent = s; };
   box.querySelectorAll('.move').forEach((b) => { b.onclick = () => guard(ctx, async () => {
@@ -131,6 +187,12 @@ function render(ctx) {
     ctx.edit.last = Object.assign(local, { answer });
     paint(ctx); render(ctx);
   }); });
+  box.querySelectorAll('.merge').forEach((b) => { b.onclick = () => guard(ctx, () => reshape(ctx, { op: 'merge', grid: b.dataset.grid, into: b.dataset.into })); });
+  const split = box.querySelector('#split');
+  if (split) split.onclick = () => guard(ctx, () => reshape(ctx, { op: 'split', grid: split.dataset.grid, k: 2 }));
+  box.querySelector('#redraw').onclick = () => guard(ctx, () => reshape(ctx, { op: 'redraw', grids: region }));
+  box.querySelector('#select-mode').onchange = (e) => { ctx.edit.selecting = e.target.checked; };
+  box.querySelector('#clear-region').onclick = () => { ctx.edit.region = new Set(); paint(ctx); render(ctx); };
   box.querySelectorAll('.lock').forEach((b) => { b.onclick = () => guard(ctx, async () => {
     const id = await ensureDraft(ctx);
     const g = b.dataset.grid;
@@ -140,7 +202,13 @@ function render(ctx) {
   }); });
   box.querySelector('#undo').onclick = () => guard(ctx, async () => {
     await ctx.api.undo(draft);
-    ed.undo();
+    if ((ed.undo() || {}).reload) {
+      // A merge, split or redraw: the server's grids are the truth.
+      const grids = await ctx.api.planGrids(draft);
+      ed.load(grids);
+      setData(ctx.map, 'plan-grids', grids);
+      ctx.edit.region = new Set();
+    }
     ctx.edit.last = null;
     paint(ctx); render(ctx);
   });
