@@ -264,3 +264,8 @@ type IncidentQuery struct {
 	From   time.Time
 	To     time.Time
 }
+
+// FixesChanged starts the entity a store's change feed sends for new
+// fixes of one worker ("fixes:" and the worker's id), so that every server
+// sharing the store can pass positions stored by another to its live map.
+const FixesChanged = "fixes:"

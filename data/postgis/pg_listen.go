@@ -16,8 +16,9 @@ const ChangedAll = "*"
 // Changes listens on ChangesChannel on a connection of its own and sends
 // the entity of every change committed by any process sharing the
 // store's schema: "areas", "blocks", "buildings", "roads", "plans", "grids",
-// "workers", "key_places" or "tokens" (track points and incidents, written all the
-// time, are not announced). A lost connection is made again, after which
+// "workers", "key_places" or "tokens", and data.FixesChanged with a
+// worker's id for each worker of a batch of new fixes (incidents, written
+// all the time, are not announced). A lost connection is made again, after which
 // ChangedAll is sent. The channel is closed when ctx ends or the store is
 // closed.
 func (s *Store) Changes(ctx context.Context) (<-chan string, error) {

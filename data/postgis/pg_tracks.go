@@ -77,7 +77,7 @@ func (s *Store) PutTrackPoints(ctx context.Context, pts []patrol.TrackPoint) (in
 				return err
 			}
 			return pgNoteFixes(ctx, tx, pts)
-		})
+		}, fixesOf(pts)...)
 	}
 	err := store(func(tx pgx.Tx) (int64, error) {
 		return tx.CopyFrom(ctx, pgx.Identifier{"track_points"}, pgTrackColumns, pgTrackRows(pts))
@@ -182,4 +182,18 @@ func (s *Store) DeleteTrackPoints(ctx context.Context, q data.TrackQuery) (int, 
 		return 0, fmt.Errorf("data: delete track points: %w", err)
 	}
 	return int(tag.RowsAffected()), nil
+}
+
+// fixesOf is the entities announcing the fixes of pts on the change feed:
+// data.FixesChanged and the worker's id, one per worker.
+func fixesOf(pts []patrol.TrackPoint) []string {
+	seen := map[patrol.WorkerID]bool{}
+	var out []string
+	for _, p := range pts {
+		if !seen[p.Worker] {
+			seen[p.Worker] = true
+			out = append(out, data.FixesChanged+string(p.Worker))
+		}
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,6 +68,10 @@ func (a *App) Watch(ctx context.Context, ready func()) error {
 		a.cache.mu.Unlock()
 	}()
 	for entity := range ch {
+		if w, ok := strings.CutPrefix(entity, data.FixesChanged); ok {
+			a.relayFix(ctx, patrol.WorkerID(w))
+			continue
+		}
 		a.cache.mu.Lock()
 		a.cache.drop(entity)
 		a.cache.mu.Unlock()

@@ -62,8 +62,9 @@ type Live struct {
 // Positions subscribes p to the positions of the workers it may see
 // (access policy: all for an admin, its grid's workers for a leader,
 // itself for a worker) until ctx ends. It sees the fixes stored through
-// this App; with several servers on one store each sees its own ingest.
-// Workers registered after the subscription began are not in it.
+// this App and, while Watch follows a store's change feed (PostGIS), those
+// other servers store (relayFix). Workers registered after the
+// subscription began are not in it.
 func (a *App) Positions(ctx context.Context, p access.Principal) (Live, error) {
 	workers, err := a.Workers(ctx, p)
 	if err != nil {
@@ -97,4 +98,30 @@ func (a *App) Positions(ctx context.Context, p access.Principal) (Live, error) {
 		}
 	}
 	return live, nil
+}
+
+// relayWindow is how far back relayFix looks for the fix another server
+// announced: a live map shows positions of now, not imports of old days.
+const relayWindow = 10 * time.Minute
+
+// relayFix passes the newest fix of worker, stored by another server and
+// announced on the change feed, to the subscribers that may see it. It
+// reads the store only when someone subscribes; a failed read is logged
+// and the position skipped, as a slow subscriber's is.
+func (a *App) relayFix(ctx context.Context, worker patrol.WorkerID) {
+	a.live.mu.Lock()
+	listening := len(a.live.subs) > 0
+	a.live.mu.Unlock()
+	if !listening {
+		return
+	}
+	now := a.now()
+	pts, err := a.store.TrackPoints(ctx, data.TrackQuery{Worker: worker, From: now.Add(-relayWindow), To: now.Add(time.Minute)})
+	if err != nil {
+		a.log.Warn("relay a position from the change feed", "worker", string(worker), "err", err)
+		return
+	}
+	if len(pts) > 0 {
+		a.live.publish(pts[len(pts)-1:])
+	}
 }

@@ -331,3 +331,77 @@ func blockSquare(id string, lon, lat float64, households int) map[string]any {
 	return map[string]any{"type": "Feature", "properties": map[string]any{"id": id, "households": households},
 		"geometry": map[string]any{"type": "Polygon", "coordinates": [][][]float64{{{lon, lat}, {lon + d, lat}, {lon + d, lat + d}, {lon, lat + d}, {lon, lat}}}}}
 }
+
+// TestPositionsAcrossServers subscribes to the live positions on one
+// server of a PostGIS store and posts a fix through the other: the first
+// passes it on within a few seconds (the change feed announces the
+// worker's new fixes, and every server relays them to its subscribers).
+func TestPositionsAcrossServers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command and starts two servers")
+	}
+	dsn := pgtest.DSN(t)
+	admin := sharedStore(t, dsn)
+	a, b := startServe(t, dsn), startServe(t, dsn)
+	worker := map[string]any{"id": "walker", "role": "full-time", "grids": []string{}}
+	if st := call(t, http.MethodPost, a+"/api/v1/workers", admin, worker, nil); st != http.StatusOK {
+		t.Fatalf("register the worker on A: %d", st)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b+"/api/v1/positions", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+admin)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("subscribe on B: %d", resp.StatusCode)
+	}
+	events := make(chan string, 16)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if line, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				events <- line
+			}
+		}
+		close(events)
+	}()
+	at := time.Now().UTC().Truncate(time.Second)
+	batch := map[string]any{"worker": "walker", "points": []map[string]any{
+		{"time": at.Add(-10 * time.Second).Format(time.RFC3339), "lon": 7.4200, "lat": 43.7300, "accuracy": 5},
+		{"time": at.Format(time.RFC3339), "lon": 7.4201, "lat": 43.7301, "accuracy": 5},
+	}}
+	var res struct {
+		New int `json:"new"`
+	}
+	if st := call(t, http.MethodPost, a+"/api/v1/tracks", admin, batch, &res); st != http.StatusOK || res.New != 2 {
+		t.Fatalf("post fixes to A: %d, %d new", st, res.New)
+	}
+	posted := time.Now()
+	for {
+		select {
+		case line, ok := <-events:
+			if !ok {
+				t.Fatal("B's position stream ended before the fix came")
+			}
+			var f struct {
+				Properties struct {
+					Worker string    `json:"worker"`
+					Time   time.Time `json:"time"`
+				} `json:"properties"`
+			}
+			if json.Unmarshal([]byte(line), &f) == nil && f.Properties.Worker == "walker" && f.Properties.Time.Equal(at) {
+				t.Logf("B passed on A's fix %v after it was stored", time.Since(posted).Round(time.Millisecond))
+				return
+			}
+		case <-ctx.Done():
+			t.Fatal("B never passed on the fix stored through A")
+		}
+	}
+}
