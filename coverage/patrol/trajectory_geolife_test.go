@@ -57,7 +57,7 @@ func TestTrajectoryDistanceVsPostGIS(t *testing.T) {
 		t.Run(filepath.Base(filepath.Dir(filepath.Dir(name)))+"/"+filepath.Base(name), func(t *testing.T) {
 			pts := readPLT(t, name)
 			if len(pts) < 2 {
-				t.Skipf("%s: %d fixes", name, len(pts))
+				t.Skipf("%s has %d fixes; a line needs two", name, len(pts))
 			}
 			var wkt strings.Builder
 			wkt.WriteString("LINESTRING(")

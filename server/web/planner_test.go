@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"wangge/internal/headless"
 
 	"github.com/chromedp/chromedp"
 	"github.com/paulmach/orb/geojson"
@@ -19,18 +20,7 @@ import (
 // deltas and problems the page shows, and it publishes the draft.
 func TestPlannerMovesABlockSavesAndPublishes(t *testing.T) {
 	p := page(t, shared.planner, "planner")
-	// Pixels inside blocks with households, one per block, in page coordinates.
-	type candidate struct {
-		ID   string
-		X, Y float64
-	}
-	cands := eval[[]candidate](t, p, `(() => {
-		const r = wanggeMap.getContainer().getBoundingClientRect(), seen = new Set(), out = [];
-		for (let y = 40; y < r.height - 40; y += 15) for (let x = 40; x < r.width - 40; x += 15) {
-			const f = wanggeMap.queryRenderedFeatures([x, y], {layers: ['plan-blocks']})[0];
-			if (f && f.properties.households > 0 && !seen.has(f.id)) { seen.add(f.id); out.push({ID: String(f.id), X: r.left + x, Y: r.top + y}); }
-		}
-		return out; })()`)
+	cands := blockPixels(t, p)
 	var block, to string
 	for _, c := range cands[:min(len(cands), 40)] {
 		if err := chromedp.Run(p.Ctx, chromedp.MouseClickXY(c.X, c.Y)); err != nil {
@@ -209,17 +199,7 @@ func TestPlannerDrawsAPlan(t *testing.T) {
 // the grid removed, and the undo brings the count back.
 func TestPlannerMergesTwoGridsAndUndoes(t *testing.T) {
 	p := page(t, shared.planner, "planner-merge")
-	type candidate struct {
-		ID   string
-		X, Y float64
-	}
-	cands := eval[[]candidate](t, p, `(() => {
-		const r = wanggeMap.getContainer().getBoundingClientRect(), seen = new Set(), out = [];
-		for (let y = 40; y < r.height - 40; y += 15) for (let x = 40; x < r.width - 40; x += 15) {
-			const f = wanggeMap.queryRenderedFeatures([x, y], {layers: ['plan-blocks']})[0];
-			if (f && f.properties.households > 0 && !seen.has(f.id)) { seen.add(f.id); out.push({ID: String(f.id), X: r.left + x, Y: r.top + y}); }
-		}
-		return out; })()`)
+	cands := blockPixels(t, p)
 	var grid, into string
 	for _, c := range cands[:min(len(cands), 40)] {
 		if err := chromedp.Run(p.Ctx, chromedp.MouseClickXY(c.X, c.Y)); err != nil {
@@ -296,4 +276,22 @@ func TestPlannerMergesTwoGridsAndUndoes(t *testing.T) {
 		t.Errorf("draft %s has %d grids after the merge and %d after the undo, want one more", id, merged, back)
 	}
 	t.Logf("merged %s into %s in draft %s: %d grids, %d after the undo", grid, into, id, merged, back)
+}
+
+// candidate is a pixel inside a block, in page coordinates.
+type candidate struct {
+	ID   string
+	X, Y float64
+}
+
+// blockPixels finds one pixel inside each rendered block with households.
+func blockPixels(t *testing.T, p *headless.Page) []candidate {
+	t.Helper()
+	return eval[[]candidate](t, p, `(() => {
+		const r = wanggeMap.getContainer().getBoundingClientRect(), seen = new Set(), out = [];
+		for (let y = 40; y < r.height - 40; y += 15) for (let x = 40; x < r.width - 40; x += 15) {
+			const f = wanggeMap.queryRenderedFeatures([x, y], {layers: ['plan-blocks']})[0];
+			if (f && f.properties.households > 0 && !seen.has(f.id)) { seen.add(f.id); out.push({ID: String(f.id), X: r.left + x, Y: r.top + y}); }
+		}
+		return out; })()`)
 }
